@@ -1,0 +1,16 @@
+"""casenotes' storage layer: the record, its rules, and the only API that changes it.
+
+Import nothing from ``search`` or ``tui`` here: they stand on this package, not the other way.
+"""
+
+from .clock import Clock, FrozenClock, SystemClock
+from .errors import (DatabaseBusy, InvalidNote, InvalidStage, InvalidTransition, NoAccess, NoteFrozen, NotAuthor,
+                     NotFound, StaleEdit, StoreError)
+from .policy import Policy, PolicyError
+from .service import Store
+
+__all__ = [
+    "Clock", "FrozenClock", "SystemClock", "Policy", "PolicyError", "Store", "StoreError", "NoAccess",
+    "NotAuthor", "NoteFrozen", "InvalidTransition", "StaleEdit", "InvalidNote", "InvalidStage", "NotFound",
+    "DatabaseBusy",
+]

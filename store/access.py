@@ -1,0 +1,125 @@
+"""Who may read a case, add a note to a stage, change a note, review it, or close a stage.
+
+Reading follows DOMAIN.md: a role in any stage of the case, or a place in the supervision chain
+above someone with one. A worker with ``ENT PROG NOTE`` may find any case and enter notes for a
+named author, and reads back only what they entered. A CASA advocate reads the notes in which the
+appointed child took part.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from .errors import InvalidStage, NoAccess, NotAuthor
+from .models import AdvocateAppointment, Note, Person, RoleAssignment, Stage, Worker, WorkerFunction
+
+ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
+
+
+class Reach(enum.Enum):
+    ASSIGNED = "assigned"          # a role in a stage of the case
+    SUPERVISION = "supervision"    # above an assigned worker; reads are audited
+    ENTRY_CLERK = "entry clerk"    # ENT PROG NOTE without a role: sees notes they entered
+    ADVOCATE = "advocate"          # court-appointed for a child: sees that child's notes
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    reach: Reach
+    child_ids: frozenset[int] = frozenset()
+
+
+def active_role_filter(now: datetime):
+    return (RoleAssignment.starts_at <= now) & or_(RoleAssignment.ends_at.is_(None), RoleAssignment.ends_at > now)
+
+
+def team_ids(session: Session, worker_id: int) -> set[int]:
+    """The worker and everyone they supervise, directly or through others."""
+    below = select(Worker.id).where(Worker.id == worker_id).cte("team", recursive=True)
+    below = below.union(select(Worker.id).where(Worker.supervisor_id == below.c.id))
+    return set(session.scalars(select(below.c.id)))
+
+
+def chain_above(session: Session, worker: Worker) -> list[Worker]:
+    """The worker's supervisor, that person's supervisor, and so on up."""
+    chain, seen, current = [], {worker.id}, worker.supervisor
+    while current is not None and current.id not in seen:
+        chain.append(current)
+        seen.add(current.id)
+        current = current.supervisor
+    return chain
+
+
+def has_function(session: Session, worker: Worker, code: str) -> bool:
+    return session.get(WorkerFunction, (worker.id, code)) is not None
+
+
+def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[int] | None = None):
+    query = select(RoleAssignment).where(RoleAssignment.stage_id == stage_id, active_role_filter(now))
+    if worker_ids is not None:
+        query = query.where(RoleAssignment.worker_id.in_(worker_ids))
+    return list(session.scalars(query))
+
+
+def case_access(session: Session, user: Worker, case_id: int, now: datetime) -> CaseAccess:
+    """How far the user reaches into a case, or ``NoAccess``."""
+    assigned = select(RoleAssignment.worker_id).join(Stage).where(Stage.case_id == case_id, active_role_filter(now))
+    workers = set(session.scalars(assigned))
+    if user.id in workers:
+        return CaseAccess(Reach.ASSIGNED)
+    if workers & team_ids(session, user.id):
+        return CaseAccess(Reach.SUPERVISION)
+    children = frozenset(session.scalars(
+        select(AdvocateAppointment.person_id).join(Person)
+        .where(AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active, Person.case_id == case_id)))
+    if children:
+        return CaseAccess(Reach.ADVOCATE, children)
+    if has_function(session, user, ENTER_PROGRESS_NOTE):
+        return CaseAccess(Reach.ENTRY_CLERK)
+    raise NoAccess("You have no role in this family's case and nobody you supervise has one, "
+                   "so you cannot see its notes.")
+
+
+def readable_case_ids(session: Session, user: Worker, now: datetime) -> set[int]:
+    """Cases the user reads through a role or supervision (not the clerk's search-and-enter reach)."""
+    query = (select(Stage.case_id).join(RoleAssignment)
+             .where(active_role_filter(now), RoleAssignment.worker_id.in_(team_ids(session, user.id))))
+    return set(session.scalars(query.distinct()))
+
+
+def may_change(note: Note, user: Worker) -> None:
+    if user.id not in (note.author_id, note.entered_by_id):
+        raise NotAuthor(f"Only the author ({note.author.name}) or the person who entered this note "
+                        f"({note.entered_by.name}) may change it.")
+
+
+def may_review(session: Session, note: Note, user: Worker) -> None:
+    if user not in chain_above(session, note.author):
+        raise NoAccess(f"Only {note.author.name}'s supervisors review this note.")
+
+
+def may_add_note(session: Session, user: Worker, author: Worker, stage: Stage, now: datetime,
+                 *, closed_stage_takes_notes: bool, addendum: bool = False) -> None:
+    """The stage rules for a new note (or addendum) written by ``author`` and typed by ``user``."""
+    if stage.type == "INT":
+        raise NoAccess("CPS Intake (INT) stages are read-only for local staff; record the contact in "
+                       "the investigation.")
+    if stage.closed_at is not None and (stage.type == "FSI" or not (addendum or closed_stage_takes_notes)):
+        raise InvalidStage(f"This {stage.label} stage is closed ({stage.close_reason}) and takes no new notes"
+                           + ("." if stage.type == "FSI" else "; corrections go in as addenda."))
+    if author.id != user.id and not has_function(session, user, ENTER_PROGRESS_NOTE):
+        raise NoAccess("Only staff with the ENT PROG NOTE function may enter a note for someone else.")
+    if stage.type == "INV":
+        for person in {user.id: user, author.id: author}.values():
+            if not stage_roles(session, stage.id, now, {person.id}):
+                raise NoAccess(f"Only workers assigned to this investigation may write in it, and "
+                               f"{'you are' if person is user else person.name + ' is'} not.")
+        return
+    if not stage_roles(session, stage.id, now, team_ids(session, author.id)):
+        who = "You have" if author.id == user.id else f"{author.name} has"
+        raise NoAccess(f"{who} no role in this stage and supervises nobody who has one.")

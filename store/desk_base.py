@@ -1,0 +1,74 @@
+"""The footing every part of ``Desk`` stands on: the acting worker, the clock, record look-ups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .access import CaseAccess, Reach, case_access
+from .errors import NotFound
+from .journal import audit
+from .models import Note, Stage, Worker
+from .policy import Policy
+
+if TYPE_CHECKING:
+    from .service import Store
+
+
+class DeskBase:
+    def __init__(self, store: "Store", worker_id: int, login: str):
+        self.store = store
+        self.worker_id = worker_id
+        self.login = login
+
+    @property
+    def policy(self) -> Policy:
+        return self.store.policy
+
+    def _now(self) -> datetime:
+        """Read inside a unit of work, after BEGIN, so the triggers' clock is never later."""
+        return self.store.clock.now()
+
+    def _user(self, session: Session) -> Worker:
+        return session.get(Worker, self.worker_id)
+
+    def _worker(self, session: Session, login: str) -> Worker:
+        worker = session.scalar(select(Worker).where(Worker.login == login, Worker.active))
+        if worker is None:
+            raise NotFound(f"There is no active worker with the login {login!r}.")
+        return worker
+
+    def _stage(self, session: Session, stage_id: int) -> Stage:
+        stage = session.get(Stage, stage_id)
+        if stage is None:
+            raise NotFound(f"There is no stage number {stage_id}.")
+        return stage
+
+    def _note(self, session: Session, note_id: int, *, lock: bool = False) -> Note:
+        note = session.get(Note, note_id, with_for_update=lock or None)
+        if note is None:
+            raise NotFound(f"There is no note number {note_id}; a discarded draft is kept only in the audit record.")
+        return note
+
+    def _readable(self, session: Session, case_id: int, user: Worker, now: datetime) -> CaseAccess:
+        """How the user reaches the case (or ``NoAccess``), audited in this (writing) session when the
+        user reaches it from outside the assignment."""
+        access = case_access(session, user, case_id, now)
+        if access.reach is not Reach.ASSIGNED:
+            audit(session, user, "read case", "case", case_id, now, {"reach": access.reach.value})
+        return access
+
+    def _audit_read(self, access: CaseAccess, case_id: int, what: str, entity_id: int) -> None:
+        """Record a read made from outside the assignment, in its own short write."""
+        if access.reach is Reach.ASSIGNED:
+            return
+        with self.store.writing() as session:
+            audit(session, self._user(session), f"read {what}", what, entity_id, self._now(),
+                  {"reach": access.reach.value, "case": case_id})
+
+
+def addenda_of(session: Session, note_id: int) -> tuple[int, ...]:
+    return tuple(session.scalars(select(Note.id).where(Note.amends_note_id == note_id).order_by(Note.id)))

@@ -1,0 +1,58 @@
+"""Typed refusals of the store: each carries a sentence a caseworker understands."""
+
+
+class StoreError(Exception):
+    """Base of every refusal. ``str(error)`` is the sentence to show the user."""
+
+    default = "That could not be done."
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or self.default)
+
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+
+class NoAccess(StoreError):
+    default = "You do not have access to this case."
+
+
+class NotAuthor(StoreError):
+    default = "Only the note's author or the person who entered it may change it."
+
+
+class NoteFrozen(StoreError):
+    default = "This note can no longer be changed; correct it with an addendum."
+
+
+class InvalidTransition(StoreError):
+    default = "The note is not in a state that allows this."
+
+
+class StaleEdit(StoreError):
+    default = (
+        "Someone saved this note after you opened it. Your changes were not saved; "
+        "reopen the note to see the latest version."
+    )
+
+
+class InvalidNote(StoreError):
+    default = "The note is not valid."
+
+
+class InvalidStage(StoreError):
+    """A stage or role assignment rule was broken (closing, roles, FSI person list)."""
+
+    default = "That change to the stage is not allowed."
+
+
+class NotFound(StoreError):
+    default = "That record does not exist."
+
+
+class DatabaseBusy(StoreError):
+    default = (
+        "The database is busy with another save. Nothing was lost and nothing was saved yet; "
+        "try again in a moment."
+    )

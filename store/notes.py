@@ -1,0 +1,119 @@
+"""Writing notes: add, edit, discard a draft, add an addendum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from .access import may_add_note, may_change
+from .desk_base import DeskBase, addenda_of
+from .errors import InvalidNote, InvalidTransition, StaleEdit
+from .journal import audit, change, note_snapshot, record_note
+from .models import Note, Person
+from .rules import ADDENDUM, check_changeable, check_complete, clean_fields, freeze_instant, is_locked
+from .views import NoteView
+from .viewing import note_view
+
+UNDER_REVIEW = ("submitted", "resubmitted")
+
+
+class NoteDesk(DeskBase):
+    def add_note(self, stage_id: int, *, author: str | None = None, **fields: Any) -> NoteView:
+        """A new draft in the stage (an FSI entry is final at once). ``author`` is for ENT PROG NOTE."""
+        with self.store.writing() as session:
+            now, user = self._now(), self._user(session)
+            stage = self._stage(session, stage_id)
+            writer = user if author in (None, user.login) else self._worker(session, author)
+            may_add_note(session, user, writer, stage, now,
+                         closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
+            clean = clean_fields(fields, self.policy, stage_opened_at=stage.opened_at,
+                                 stage_person_ids=[p.id for p in stage.persons], now=now)
+            missing = [f for f in ("event_at", "contact_type", "narrative") if f not in clean]
+            if missing:
+                raise InvalidNote(f"A new note needs its {', '.join(m.replace('_at', ' time').replace('_', ' ') for m in missing)}.")
+            note = self._new_note(session, stage, writer, user, now, clean)
+            record_note(session, note, user, "add", now, op="insert",
+                        detail={"author": writer.login} if writer is not user else None)
+            return note_view(note, now, self.policy)
+
+    def edit_note(self, note_id: int, version: int, **changes: Any) -> NoteView:
+        """Change fields of a draft or returned note; ``version`` is the one the caller last saw."""
+        with self.store.writing() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id, lock=True)
+            may_change(note, user)
+            check_changeable(note, now, self.policy)
+            if note.status in UNDER_REVIEW:
+                raise InvalidTransition("This note is waiting for review; recall it to draft before changing it.")
+            if note.version != version:
+                raise StaleEdit()
+            clean = clean_fields(changes, self.policy, stage_opened_at=note.stage.opened_at,
+                                 stage_person_ids=[p.id for p in note.stage.persons], now=now,
+                                 addendum=note.amends_note_id is not None)
+            changed = self._apply(session, note, clean)
+            if changed:
+                record_note(session, note, user, "edit", now, detail={"fields": sorted(changed)})
+            return note_view(note, now, self.policy, addenda_of(session, note.id))
+
+    def discard_draft(self, note_id: int) -> None:
+        """Throw away a draft that was never submitted; its revisions and audit record remain."""
+        with self.store.writing() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id, lock=True)
+            may_change(note, user)
+            check_changeable(note, now, self.policy)
+            if note.status != "draft" or note.first_submitted_at is not None:
+                raise InvalidTransition("Only a draft that was never sent for review can be discarded; "
+                                        "this note is part of the record.")
+            audit(session, user, "discard", "note", note.id, now, {"snapshot": note_snapshot(note)})
+            change(session, "note", note.id, "delete", now)
+            session.delete(note)
+
+    def add_addendum(self, note_id: int, **fields: Any) -> NoteView:
+        """A new note correcting a frozen or approved one; fields not given are taken from it."""
+        with self.store.writing() as session:
+            now, user = self._now(), self._user(session)
+            original = self._note(session, note_id)
+            self._readable(session, original.stage.case_id, user, now)
+            if not is_locked(original, now):
+                raise InvalidTransition("This note can still be changed by its author; an addendum is only "
+                                        "for a note that is frozen or final.")
+            may_add_note(session, user, user, original.stage, now, addendum=True,
+                         closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
+            given = clean_fields(fields, self.policy, stage_opened_at=original.stage.opened_at,
+                                 stage_person_ids=[p.id for p in original.stage.persons], now=now, addendum=True)
+            if "narrative" not in given:
+                raise InvalidNote("An addendum needs a narrative saying what it corrects or adds.")
+            inherited = {"event_at": original.event_at, "purposes": list(original.purposes or []),
+                         "method": original.method, "location": original.location,
+                         "participants": [p.id for p in original.participants], "others": list(original.others or [])}
+            clean = {**inherited, **given, "contact_type": ADDENDUM}
+            note = self._new_note(session, original.stage, user, user, now, clean, amends=original)
+            record_note(session, note, user, "add addendum", now, op="insert", detail={"amends": original.id})
+            return note_view(note, now, self.policy)
+
+    def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], amends: Note | None = None) -> Note:
+        final_on_save = stage.type == "FSI"
+        note = Note(stage=stage, author=author, entered_by=user, entered_at=now, amends=amends,
+                    status="final" if final_on_save else "draft",
+                    freezes_at=now if final_on_save else freeze_instant(now, self.policy))
+        self._apply(session, note, clean)
+        if final_on_save:
+            check_complete(note)
+        session.add(note)
+        return note
+
+    @staticmethod
+    def _apply(session, note: Note, clean: dict[str, Any]) -> set[str]:
+        changed = set()
+        for name, value in clean.items():
+            if name == "participants":
+                if [p.id for p in note.participants] != value:
+                    persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(value)))}
+                    note.participants = [persons[pid] for pid in value]
+                    changed.add(name)
+            elif getattr(note, name) != value:
+                setattr(note, name, value)
+                changed.add(name)
+        return changed

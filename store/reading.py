@@ -1,0 +1,135 @@
+"""Reading the record: caseloads, a case with its stage tree, a stage's notes, a note's history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import case as when, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from .access import Reach, active_role_filter, case_access, team_ids
+from .desk_base import DeskBase, addenda_of
+from .errors import NoAccess, NotFound
+from .models import (Case, Note, NoteParticipant, NoteRevision, ReviewAction, RoleAssignment, Stage, UTCDateTime,
+                     Worker)
+from .views import CaseloadRow, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView
+from .viewing import case_view, note_view
+
+
+class ReadingDesk(DeskBase):
+    def caseload(self) -> list[CaseloadRow]:
+        """The stages I have a role in, most urgent first."""
+        with self.store.reading() as session:
+            return self._caseload(session, {self.worker_id}, self._now())
+
+    def unit_caseload(self) -> list[CaseloadRow]:
+        """For a supervisor: the stages of everyone below me, one row per worker and stage."""
+        with self.store.reading() as session:
+            below = team_ids(session, self.worker_id) - {self.worker_id}
+            return self._caseload(session, below, self._now()) if below else []
+
+    def case(self, case_id: int) -> CaseView:
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            if session.get(Case, case_id) is None:
+                raise NotFound(f"There is no case number {case_id}.")
+            access = case_access(session, user, case_id, now)
+            found = session.scalar(
+                select(Case).where(Case.id == case_id).options(
+                    selectinload(Case.persons),
+                    selectinload(Case.stages).selectinload(Stage.persons),
+                    selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.worker),
+                    selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.children)))
+            view = case_view(found, now, access.reach.value)
+        self._audit_read(access, case_id, "case", case_id)
+        return view
+
+    def stage_notes(self, stage_id: int) -> list[NoteView]:
+        """The stage's notes I may see, newest event first. Others' drafts stay private to them."""
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            stage = self._stage(session, stage_id)
+            access = case_access(session, user, stage.case_id, now)
+            query = (select(Note).where(Note.stage_id == stage_id, _visible_to(user, access))
+                     .order_by(Note.event_at.desc(), Note.id.desc())
+                     .options(selectinload(Note.author), selectinload(Note.entered_by),
+                              selectinload(Note.participants), selectinload(Note.stage)))
+            notes = list(session.scalars(query))
+            addenda: dict[int, list[int]] = {}
+            if notes:
+                rows = session.execute(select(Note.amends_note_id, Note.id)
+                                       .where(Note.amends_note_id.in_([n.id for n in notes])).order_by(Note.id))
+                for original, addendum in rows:
+                    addenda.setdefault(original, []).append(addendum)
+            views = [note_view(n, now, self.policy, tuple(addenda.get(n.id, ()))) for n in notes]
+        self._audit_read(access, stage.case_id, "stage", stage_id)
+        return views
+
+    def note(self, note_id: int) -> NoteView:
+        return self.note_history(note_id).note
+
+    def note_history(self, note_id: int) -> NoteHistory:
+        """The note with every saved version and every review action."""
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id)
+            access = case_access(session, user, note.stage.case_id, now)
+            if not session.scalar(select(func.count()).where(Note.id == note_id, _visible_to(user, access))):
+                raise NoAccess("This note is not one you may read.")
+            revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
+                                        .order_by(NoteRevision.version))
+            logins = dict(session.execute(select(Worker.id, Worker.login)).all())
+            history = NoteHistory(
+                note=note_view(note, now, self.policy, addenda_of(session, note_id)),
+                revisions=tuple(RevisionView(r.version, r.saved_at, logins[r.saved_by_id], r.status, r.snapshot)
+                                for r in revisions),
+                review=tuple(ReviewActionView(a.action, a.at, logins[a.by_id], a.comment, a.due_at)
+                             for a in session.scalars(select(ReviewAction).where(ReviewAction.note_id == note_id)
+                                                      .order_by(ReviewAction.id))))
+        self._audit_read(access, note.stage.case_id, "note", note_id)
+        return history
+
+    def _caseload(self, session: Session, worker_ids: set[int], now: datetime) -> list[CaseloadRow]:
+        query = (
+            select(RoleAssignment, Stage, Case.family_name, Worker.name,
+                   func.max(when((Note.status != "draft", Note.event_at), else_=None)),
+                   func.sum(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
+                   func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
+                   func.min(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id),
+                                  Note.correction_due_at), else_=None)))
+            .join(Stage, RoleAssignment.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
+            .join(Worker, RoleAssignment.worker_id == Worker.id)
+            .outerjoin(Note, Note.stage_id == Stage.id)
+            .where(RoleAssignment.worker_id.in_(worker_ids), active_role_filter(now))
+            .group_by(RoleAssignment.id, Stage.id, Case.family_name, Worker.name)
+        )
+        rows = [
+            CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
+                        worker=worker, role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at,
+                        last_contact_at=_utc(last), drafts=int(drafts or 0), returned=int(returned or 0),
+                        correction_due_at=_utc(due))
+            for role, stage, family, worker, last, drafts, returned, due in session.execute(query)
+        ]
+        far = datetime.max.replace(tzinfo=now.tzinfo)
+        return sorted(rows, key=lambda r: (r.closed_at is not None, r.correction_due_at or far, -r.drafts,
+                                           r.last_contact_at or datetime.min.replace(tzinfo=now.tzinfo),
+                                           r.family_name))
+
+
+def _visible_to(user: Worker, access):
+    """Which notes of an accessible case this reader sees."""
+    own = or_(Note.author_id == user.id, Note.entered_by_id == user.id)
+    not_private = or_(Note.status != "draft", own)
+    if access.reach is Reach.ENTRY_CLERK:
+        return Note.entered_by_id == user.id
+    if access.reach is Reach.ADVOCATE:
+        with_child = select(NoteParticipant.note_id).where(NoteParticipant.person_id.in_(access.child_ids))
+        return (Note.status != "draft") & Note.id.in_(with_child)
+    return not_private
+
+
+def _utc(value: datetime | str | None) -> datetime | None:
+    """Aggregates may bypass the column type (SQLite hands back text): make it an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return UTCDateTime().process_result_value(value, None)

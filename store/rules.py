@@ -1,0 +1,188 @@
+"""Note rules that need no database: the freeze, field validation, completeness for review.
+
+Each rule is one function named for it and raises a ``StoreError`` whose sentence a caseworker
+understands; callers decide nothing themselves.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Any, Iterable
+
+import pendulum
+from dateutil import parser as dateparser
+
+from .errors import InvalidNote, NoteFrozen
+from .policy import Policy
+
+NOTE_FIELDS = frozenset(
+    {"event_at", "contact_type", "purposes", "method", "location", "participants", "others", "narrative"}
+)
+SET_BY_STORE = frozenset({"entered_at", "entered_by", "entered_by_id", "author_id", "status", "version",
+                          "freezes_at", "stage_id", "amends_note_id"})
+ADDENDUM = "Addendum"
+OTHER_MAX_CHARS = 120
+
+
+def local_text(at: datetime, policy: Policy, *, time: bool = True) -> str:
+    """A time as the agency reads it, e.g. ``Fri 11/20/2026 2:30 PM``."""
+    local = pendulum.instance(at).in_timezone(policy.zone)
+    return local.format("ddd MM/DD/YYYY h:mm A" if time else "ddd MM/DD/YYYY")
+
+
+def freeze_instant(entered_at: datetime, policy: Policy) -> datetime:
+    """Midnight (agency zone) starting the day ``freeze_days`` calendar days after the entry date."""
+    entry_day = pendulum.instance(entered_at).in_timezone(policy.zone).date()
+    day = entry_day.add(days=policy.freeze_days)
+    return pendulum.datetime(day.year, day.month, day.day, tz=policy.zone).in_timezone("UTC")
+
+
+def is_frozen(freezes_at: datetime, now: datetime) -> bool:
+    return now >= freezes_at
+
+
+def is_locked(note: Any, now: datetime) -> bool:
+    """Approved, final (FSI) or frozen: only an addendum can correct it now."""
+    return note.status in ("approved", "final") or is_frozen(note.freezes_at, now)
+
+
+def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy) -> bool:
+    return (entered_at - event_at).total_seconds() > policy.entry_window_hours * 3600
+
+
+def check_changeable(note: Any, now: datetime, policy: Policy) -> None:
+    """Refuse any change to an approved, final or frozen note."""
+    if note.status == "approved":
+        raise NoteFrozen("This note was approved and is final. Add an addendum to correct it.")
+    if note.status == "final":
+        raise NoteFrozen("Family Services Intake entries freeze as soon as they are saved. "
+                         "Add an addendum to correct it.")
+    if is_frozen(note.freezes_at, now):
+        raise NoteFrozen(
+            f"This note froze on {local_text(note.freezes_at, policy, time=False)}, "
+            f"{policy.freeze_days} days after it was entered on "
+            f"{local_text(note.entered_at, policy, time=False)}. Add an addendum to correct it."
+        )
+
+
+def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: datetime,
+                 stage_person_ids: Iterable[int], now: datetime, addendum: bool = False) -> dict[str, Any]:
+    """Validate and normalise note fields given by a caller. Raises ``InvalidNote``; changes nothing."""
+    stolen = SET_BY_STORE & fields.keys()
+    if stolen:
+        raise InvalidNote("The entry time, the author, who entered the note, its status and its version "
+                          f"are set by casenotes, not by the caller ({', '.join(sorted(stolen))}).")
+    unknown = fields.keys() - NOTE_FIELDS
+    if unknown:
+        raise InvalidNote(f"A note has no field called {', '.join(sorted(unknown))}.")
+    clean: dict[str, Any] = {}
+    if "event_at" in fields:
+        clean["event_at"] = _event_time(fields["event_at"], policy, stage_opened_at, now)
+    if "narrative" in fields:
+        clean["narrative"] = _narrative(fields["narrative"], policy)
+    if "contact_type" in fields:
+        clean["contact_type"] = _pick(fields["contact_type"], policy.contact_types, "contact type")
+        if clean["contact_type"] == ADDENDUM and not addendum:
+            raise InvalidNote("An addendum is added from the note it corrects, not typed as a contact type.")
+    for name, choices, label in (("method", policy.methods, "method"),
+                                 ("location", policy.locations, "location")):
+        if name in fields:
+            clean[name] = None if fields[name] in (None, "") else _pick(fields[name], choices, label)
+    if "purposes" in fields:
+        clean["purposes"] = _unique(_pick(p, policy.purposes, "purpose") for p in _listed(fields["purposes"], "purposes"))
+    if "participants" in fields:
+        clean["participants"] = _participants(fields["participants"], set(stage_person_ids))
+    if "others" in fields:
+        clean["others"] = _unique(_other(o) for o in _listed(fields["others"], "other participants"))
+    return clean
+
+
+def check_complete(note: Any) -> None:
+    """A note sent to review names what happened, how, where and why."""
+    missing = [label for label, value in (("contact type", note.contact_type), ("method", note.method),
+                                          ("location", note.location), ("purpose", note.purposes))
+               if not value]
+    if missing:
+        raise InvalidNote(f"Before it goes to review the note needs its {', '.join(missing)}.")
+
+
+def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: datetime) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = dateparser.isoparse(value.strip())
+        except (ValueError, OverflowError):
+            raise InvalidNote(f"The event time {value!r} is not a date and time casenotes understands "
+                              "(for example 2026-11-20T14:30).") from None
+    if not isinstance(value, datetime):
+        raise InvalidNote("The event time must be a date and time.")
+    if value.tzinfo is None:  # a wall-clock time as typed in the agency
+        value = pendulum.instance(value, tz=policy.zone)
+    if value > now:
+        raise InvalidNote(f"The event time {local_text(value, policy)} is in the future; "
+                          "a note records something that has already happened.")
+    opened_day = pendulum.instance(stage_opened_at).in_timezone(policy.zone).date()
+    if pendulum.instance(value).in_timezone(policy.zone).date() < opened_day:
+        raise InvalidNote(f"The event time {local_text(value, policy)} is before this stage opened on "
+                          f"{local_text(stage_opened_at, policy, time=False)}.")
+    return value
+
+
+def _narrative(value: Any, policy: Policy) -> str:
+    if not isinstance(value, str):
+        raise InvalidNote("The narrative must be text.")
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise InvalidNote("The narrative is empty; describe the contact before saving.")
+    if len(text) > policy.narrative_max_chars:
+        raise InvalidNote(f"The narrative is {len(text):,} characters long; a note holds at most "
+                          f"{policy.narrative_max_chars:,}. Shorten it or split it into two notes. "
+                          "Nothing was saved.")
+    refuse_control_characters(text, "narrative", allowed="\n\t")
+    return text
+
+
+def refuse_control_characters(text: str, what: str, allowed: str = "") -> None:
+    for index, char in enumerate(text):
+        if char not in allowed and unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+            line = text.count("\n", 0, index) + 1
+            column = index - (text.rfind("\n", 0, index) + 1) + 1
+            raise InvalidNote(f"The {what} holds an invisible control character (U+{ord(char):04X}) at "
+                              f"line {line}, column {column}. Remove it and save again.")
+
+
+def _pick(value: Any, choices: tuple[str, ...], label: str) -> str:
+    if value not in choices:
+        raise InvalidNote(f"{value!r} is not one of the agency's {label}s.")
+    return value
+
+
+def _listed(value: Any, label: str) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
+        raise InvalidNote(f"The {label} must be a list.")
+    return list(value)
+
+
+def _participants(value: Any, stage_person_ids: set[int]) -> list[int]:
+    ids = _unique(_listed(value, "participants"))
+    strangers = [pid for pid in ids if pid not in stage_person_ids]
+    if strangers:
+        raise InvalidNote("Participants must be persons of this stage; add anyone else as an 'other' "
+                          f"participant (unknown person ids: {', '.join(map(str, strangers))}).")
+    return ids
+
+
+def _other(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidNote("An other participant must be described in words, e.g. 'school nurse'.")
+    text = " ".join(value.split())
+    if len(text) > OTHER_MAX_CHARS:
+        raise InvalidNote(f"An other participant is described in at most {OTHER_MAX_CHARS} characters.")
+    refuse_control_characters(text, "other participant")
+    return text
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,103 @@
+"""``Store``: the one way into the record. Opens the database, runs units of work, and hands out a
+``Desk`` that acts as one signed-in worker."""
+
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from typing import Iterator
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from . import errors
+from .clock import Clock, SystemClock
+from .db import default_url, make_engines, upgrade_schema
+from .models import Meta, Worker
+from .policy import Policy
+from .views import WorkerView
+from .viewing import worker_view
+
+TRIGGER_MESSAGE = re.compile(r"casenotes\[(\w+)\]: ([^\n]+)")
+
+
+class Store:
+    def __init__(self, url: str, clock: Clock, policy: Policy):
+        self.url = url
+        self.clock = clock
+        self.policy = policy
+        self.read_engine, self.write_engine = make_engines(url, clock)
+
+    @classmethod
+    def open(cls, url: str | None = None, clock: Clock | None = None, policy: Policy | None = None) -> "Store":
+        """Open (creating or upgrading) the database at ``url``; None is the default SQLite file."""
+        store = cls(url or default_url(), clock or SystemClock(), policy or Policy.load())
+        upgrade_schema(store.write_engine)
+        return store
+
+    def close(self) -> None:
+        self.read_engine.dispose()
+        self.write_engine.dispose()
+
+    def as_user(self, login: str) -> "Desk":
+        from .desk import Desk
+
+        with self.reading() as session:
+            worker = session.scalar(select(Worker).where(Worker.login == login))
+            if worker is None or not worker.active:
+                raise errors.NoAccess(f"There is no active casenotes user with the login {login!r}.")
+        return Desk(self, worker.id, login)
+
+    def staffing(self) -> "Staffing":
+        from .staffing import Staffing
+
+        return Staffing(self)
+
+    def staff(self) -> list[WorkerView]:
+        """Everyone who may sign in, by unit and name (for the demo's picker and sign-in)."""
+        with self.reading() as session:
+            workers = session.scalars(select(Worker).where(Worker.active).order_by(Worker.unit_id, Worker.name))
+            return [worker_view(w) for w in workers]
+
+    def meta(self, key: str) -> str | None:
+        with self.reading() as session:
+            row = session.get(Meta, key)
+            return row.value if row else None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.meta("demo") == "yes"
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self._unit(self.read_engine) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        with self._unit(self.write_engine) as session:
+            yield session
+
+    @contextmanager
+    def _unit(self, engine) -> Iterator[Session]:
+        """One transaction; database refusals come out as the matching ``StoreError``."""
+        try:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except StaleDataError:
+            raise errors.StaleEdit() from None
+        except DBAPIError as exc:
+            raise _refusal(exc) from exc
+
+
+def _refusal(exc: DBAPIError) -> Exception:
+    found = TRIGGER_MESSAGE.search(str(exc.orig))
+    if found:
+        kind = getattr(errors, found.group(1), errors.StoreError)
+        sentence = found.group(2).strip()
+        return kind(f"The database refused this: {sentence[0].upper()}{sentence[1:]}.")
+    if isinstance(exc, OperationalError) and ("locked" in str(exc.orig) or "busy" in str(exc.orig)):
+        return errors.DatabaseBusy()
+    return exc

@@ -1,0 +1,204 @@
+"""Administration: staff, units and functions, families, persons, stages and role assignments.
+
+The agency's set-up work (and the demo generator's). Role and stage rules are enforced here:
+one Case Manager (LDSS staff), at most one Case Planner, CPS Worker/Monitor LDSS only, one worker
+at a time in an FSI, an FSI with a child in its person list, progression only along the stage tree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Iterable
+
+from sqlalchemy import select
+
+from .access import stage_roles
+from .errors import InvalidStage, NotFound
+from .journal import audit, change
+from .models import (Absence, AdvocateAppointment, Case, Meta, Person, RoleAssignment, Stage, Unit, Worker,
+                     WorkerFunction)
+
+if TYPE_CHECKING:
+    from .service import Store
+
+STAGE_TYPES = ("INT", "INV", "FSI", "FSS", "CCR", "FAD")
+FSS_TYPES = ("CWS", "OTI", "COI", "ICPC", "ADVPO")
+PARENT_TYPES = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"), "CCR": ("FSS",), "FAD": ()}
+ROLES = ("Case Manager", "Case Planner", "Case Worker", "CPS Worker/Monitor")
+EMPLOYERS = ("LDSS", "VA", "CASA")
+
+
+class Staffing:
+    def __init__(self, store: "Store", by: str | None = None):
+        self.store = store
+        self.by = by  # login of the administrator, for the audit record
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.store.writing() as session:
+            session.merge(Meta(key=key, value=value))
+
+    def add_unit(self, name: str) -> int:
+        with self.store.writing() as session:
+            unit = Unit(name=name)
+            session.add(unit)
+            session.flush()
+            self._audit(session, "add unit", "unit", unit.id, {"name": name})
+            return unit.id
+
+    def add_worker(self, login: str, name: str, title: str, *, employer: str = "LDSS", agency: str = "",
+                   unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = ()) -> int:
+        if employer not in EMPLOYERS:
+            raise InvalidStage(f"{employer!r} is not an employer type ({', '.join(EMPLOYERS)}).")
+        with self.store.writing() as session:
+            boss = self._worker(session, supervisor) if supervisor else None
+            worker = Worker(login=login, name=name, title=title, employer=employer, agency=agency,
+                            unit_id=unit, supervisor=boss, active=True,
+                            functions=[WorkerFunction(code=code) for code in functions])
+            session.add(worker)
+            session.flush()
+            self._audit(session, "add worker", "worker", worker.id, {"login": login})
+            return worker.id
+
+    def plan_absence(self, login: str, starts_on: date, ends_on: date, reason: str = "") -> int:
+        if ends_on < starts_on:
+            raise InvalidStage("An absence ends on or after the day it starts.")
+        with self.store.writing() as session:
+            absence = Absence(worker_id=self._worker(session, login).id, starts_on=starts_on,
+                              ends_on=ends_on, reason=reason)
+            session.add(absence)
+            session.flush()
+            self._audit(session, "plan absence", "worker", absence.worker_id, {"from": starts_on, "to": ends_on})
+            return absence.id
+
+    def open_case(self, family_name: str) -> int:
+        with self.store.writing() as session:
+            case = Case(family_name=family_name, opened_at=self.store.clock.now())
+            session.add(case)
+            session.flush()
+            self._audit(session, "open case", "case", case.id, {"family": family_name})
+            change(session, "case", case.id, "insert", self.store.clock.now())
+            return case.id
+
+    def add_person(self, case_id: int, first_name: str, last_name: str, relationship: str, *,
+                   birth_date: date | None = None, is_child: bool = False) -> int:
+        with self.store.writing() as session:
+            if session.get(Case, case_id) is None:
+                raise NotFound(f"There is no case number {case_id}.")
+            person = Person(case_id=case_id, first_name=first_name, last_name=last_name,
+                            relationship_=relationship, birth_date=birth_date, is_child=is_child)
+            session.add(person)
+            session.flush()
+            self._audit(session, "add person", "person", person.id, {"case": case_id})
+            change(session, "person", person.id, "insert", self.store.clock.now())
+            return person.id
+
+    def open_stage(self, case_id: int, type: str, *, case_manager: str, person_ids: Iterable[int],
+                   subtype: str | None = None, parent_id: int | None = None) -> int:
+        """Open a stage (or progress ``parent_id`` into it) with its persons and its Case Manager."""
+        person_ids = list(dict.fromkeys(person_ids))
+        with self.store.writing() as session:
+            now = self.store.clock.now()
+            self._check_stage_kind(session, case_id, type, subtype, parent_id)
+            persons = list(session.scalars(select(Person).where(Person.id.in_(person_ids), Person.case_id == case_id)))
+            if len(persons) != len(person_ids):
+                raise InvalidStage("Every person of a stage must belong to the family's case.")
+            if type == "FSI" and not any(p.is_child for p in persons):
+                raise InvalidStage("A Family Services Intake needs at least one child in its person list.")
+            if type == "CCR" and sum(p.is_child for p in persons) != 1:
+                raise InvalidStage("A Child Case Record is for exactly one child; siblings each get their own.")
+            stage = Stage(case_id=case_id, type=type, subtype=subtype, parent_id=parent_id, opened_at=now,
+                          persons=persons)
+            session.add(stage)
+            session.flush()
+            self._audit(session, "open stage", "stage", stage.id, {"type": stage.label, "parent": parent_id})
+            change(session, "stage", stage.id, "insert", now)
+            self._assign(session, stage, self._worker(session, case_manager), "Case Manager", [])
+            return stage.id
+
+    def assign_role(self, stage_id: int, login: str, role: str, children: Iterable[int] = ()) -> int:
+        """Give a worker a role in a stage. A new Case Manager replaces the current one."""
+        with self.store.writing() as session:
+            stage = session.get(Stage, stage_id)
+            if stage is None:
+                raise NotFound(f"There is no stage number {stage_id}.")
+            return self._assign(session, stage, self._worker(session, login), role, list(children))
+
+    def end_role(self, stage_id: int, login: str, role: str) -> None:
+        with self.store.writing() as session:
+            now = self.store.clock.now()
+            worker = self._worker(session, login)
+            ended = [r for r in stage_roles(session, stage_id, now, {worker.id}) if r.role == role]
+            if not ended:
+                raise NotFound(f"{worker.name} holds no {role} role in this stage.")
+            if role == "Case Manager":
+                raise InvalidStage("A stage always has a Case Manager; assign the new one instead.")
+            for assignment in ended:
+                assignment.ends_at = now
+                self._audit(session, "end role", "stage", stage_id, {"worker": login, "role": role})
+
+    def appoint_advocate(self, login: str, child_id: int, active: bool = True) -> int:
+        """Switch a court-appointed advocate's read access to one child's records on or off."""
+        with self.store.writing() as session:
+            child = session.get(Person, child_id)
+            if child is None or not child.is_child:
+                raise InvalidStage("An advocate is appointed for a child of the case.")
+            worker = self._worker(session, login)
+            appointment = session.scalar(select(AdvocateAppointment).where(
+                AdvocateAppointment.worker_id == worker.id, AdvocateAppointment.person_id == child_id))
+            if appointment is None:
+                appointment = AdvocateAppointment(worker_id=worker.id, person_id=child_id,
+                                                  appointed_at=self.store.clock.now())
+                session.add(appointment)
+            appointment.active = active
+            session.flush()
+            self._audit(session, "advocate access", "person", child_id, {"advocate": login, "active": active})
+            return appointment.id
+
+    def _assign(self, session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
+        now = self.store.clock.now()
+        if role not in ROLES:
+            raise InvalidStage(f"{role!r} is not a stage role ({', '.join(ROLES)}).")
+        if role in ("Case Manager", "CPS Worker/Monitor") and worker.employer != "LDSS":
+            raise InvalidStage(f"A {role} is always local district (LDSS) staff; {worker.name} is not.")
+        if worker.employer == "CASA":
+            raise InvalidStage("Advocates are given access by appointment, not a stage role.")
+        current = stage_roles(session, stage.id, now)
+        if stage.type == "FSI" and any(r.role != "Case Manager" or role != "Case Manager" for r in current):
+            raise InvalidStage("A Family Services Intake has one worker at a time.")
+        if role == "Case Planner" and any(r.role == "Case Planner" for r in current):
+            raise InvalidStage("A stage has at most one Case Planner.")
+        if role == "Case Manager":
+            for previous in (r for r in current if r.role == "Case Manager"):
+                previous.ends_at = now
+        stage_children = {p.id for p in stage.persons if p.is_child}
+        if set(children) - stage_children:
+            raise InvalidStage("A Case Worker is associated only with children of the stage.")
+        assignment = RoleAssignment(stage_id=stage.id, worker_id=worker.id, role=role, starts_at=now,
+                                    children=[p for p in stage.persons if p.id in set(children)])
+        session.add(assignment)
+        session.flush()
+        self._audit(session, "assign role", "stage", stage.id, {"worker": worker.login, "role": role})
+        return assignment.id
+
+    def _check_stage_kind(self, session, case_id: int, type: str, subtype: str | None, parent_id: int | None):
+        if type not in STAGE_TYPES:
+            raise InvalidStage(f"{type!r} is not a stage type ({', '.join(STAGE_TYPES)}).")
+        if (type == "FSS") != (subtype is not None) or (subtype and subtype not in FSS_TYPES):
+            raise InvalidStage(f"A Family Services Stage has a type ({', '.join(FSS_TYPES)}); other stages have none.")
+        if parent_id is None:
+            return
+        parent = session.get(Stage, parent_id)
+        if parent is None or parent.case_id != case_id:
+            raise InvalidStage("A stage progresses from a stage of the same family.")
+        if parent.type not in PARENT_TYPES[type]:
+            raise InvalidStage(f"A {type} stage does not follow from a {parent.type} stage.")
+
+    def _worker(self, session, login: str) -> Worker:
+        worker = session.scalar(select(Worker).where(Worker.login == login))
+        if worker is None:
+            raise NotFound(f"There is no worker with the login {login!r}.")
+        return worker
+
+    def _audit(self, session, action: str, entity: str, entity_id: int, detail: dict) -> None:
+        by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
+        audit(session, by, action, entity, entity_id, self.store.clock.now(), detail)

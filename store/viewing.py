@@ -1,0 +1,78 @@
+"""Turning database rows into the frozen views of ``store.views``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .models import Case, Note, Person, RoleAssignment, Stage, Worker
+from .policy import Policy
+from .rules import is_late_entry, is_locked
+from .views import CaseView, NoteView, PersonView, RoleView, StageView, WorkerView
+
+
+def worker_view(worker: Worker) -> WorkerView:
+    return WorkerView(
+        id=worker.id, login=worker.login, name=worker.name, title=worker.title, employer=worker.employer,
+        agency=worker.agency, unit=worker.unit.name if worker.unit else None,
+        supervisor=worker.supervisor.login if worker.supervisor else None,
+        functions=tuple(sorted(f.code for f in worker.functions)),
+    )
+
+
+def person_view(person: Person) -> PersonView:
+    return PersonView(id=person.id, name=person.full_name, relationship=person.relationship_,
+                      birth_date=person.birth_date, is_child=person.is_child)
+
+
+def role_view(role: RoleAssignment) -> RoleView:
+    return RoleView(worker_login=role.worker.login, worker_name=role.worker.name, role=role.role,
+                    starts_at=role.starts_at, ends_at=role.ends_at,
+                    children=tuple(p.full_name for p in role.children))
+
+
+def stage_view(stage: Stage, now: datetime) -> StageView:
+    active = [r for r in stage.roles if r.starts_at <= now and (r.ends_at is None or r.ends_at > now)]
+    closer = stage.closing_started_by_id
+    return StageView(
+        id=stage.id, case_id=stage.case_id, type=stage.type, subtype=stage.subtype, label=stage.label,
+        parent_id=stage.parent_id, opened_at=stage.opened_at, closed_at=stage.closed_at,
+        close_reason=stage.close_reason, closing_reason=stage.closing_reason,
+        closing_started_by=next((r.worker.login for r in stage.roles if r.worker_id == closer), None),
+        persons=tuple(person_view(p) for p in stage.persons),
+        roles=tuple(role_view(r) for r in sorted(active, key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id))),
+    )
+
+
+ROLE_ORDER = {"Case Manager": 0, "Case Planner": 1, "Case Worker": 2, "CPS Worker/Monitor": 3}
+
+
+def case_view(case: Case, now: datetime, reach: str) -> CaseView:
+    by_parent: dict[int | None, list[Stage]] = {}
+    for stage in case.stages:
+        by_parent.setdefault(stage.parent_id, []).append(stage)
+    ordered: list[Stage] = []
+
+    def walk(parent_id: int | None) -> None:
+        for stage in by_parent.get(parent_id, []):
+            ordered.append(stage)
+            walk(stage.id)
+
+    walk(None)
+    return CaseView(id=case.id, family_name=case.family_name, opened_at=case.opened_at,
+                    persons=tuple(person_view(p) for p in case.persons),
+                    stages=tuple(stage_view(s, now) for s in ordered), reach=reach)
+
+
+def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...] = ()) -> NoteView:
+    return NoteView(
+        id=note.id, stage_id=note.stage_id, case_id=note.stage.case_id, event_at=note.event_at,
+        entered_at=note.entered_at, author=note.author.login, author_name=note.author.name,
+        entered_by=note.entered_by.login, entered_by_name=note.entered_by.name,
+        contact_type=note.contact_type, purposes=tuple(note.purposes or ()), method=note.method,
+        location=note.location, participants=tuple(person_view(p) for p in note.participants),
+        others=tuple(note.others or ()), narrative=note.narrative, status=note.status, version=note.version,
+        amends_note_id=note.amends_note_id, addenda=addenda, freezes_at=note.freezes_at,
+        frozen=is_locked(note, now),
+        late_entry=is_late_entry(note.event_at, note.entered_at, policy),
+        submitted_at=note.submitted_at, correction_due_at=note.correction_due_at,
+    )
