@@ -41,4 +41,11 @@ class FrozenClock:
 def _as_utc(at: datetime) -> datetime:
     if at.tzinfo is None:
         raise ValueError("FrozenClock needs an aware datetime")
-    return at.astimezone(timezone.utc)
+    return utc(at)
+
+
+def utc(at: datetime) -> datetime:
+    """A plain ``datetime`` in UTC. Pendulum instances are turned back into stdlib ones because
+    pendulum drops a stdlib ``timezone.utc`` in arithmetic (``DateTime + timedelta`` comes out naive)."""
+    at = at.astimezone(timezone.utc)
+    return datetime(at.year, at.month, at.day, at.hour, at.minute, at.second, at.microsecond, tzinfo=timezone.utc)

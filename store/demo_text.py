@@ -1,11 +1,9 @@
 """Invented-but-believable text for the deterministic demo-data generator.
 
-Everything here is fiction: names are combined at random and progress-note narratives are
-assembled from slot-filled templates, so no real person or case is described. All randomness
-comes from the ``random.Random`` passed in, so the same seed always yields the same text.
+Names are combined at random and progress-note narratives are assembled from slot-filled templates,
+so no real person or case is described. All randomness comes from the ``random.Random`` passed in,
+so the same seed always yields the same text.
 """
-from __future__ import annotations
-
 import random
 
 FIRST_NAMES_CHILD: tuple[str, ...] = (
@@ -64,21 +62,18 @@ _TABLES: dict[str, tuple[str, ...]] = {
     "behavior": ("sleeping through the night", "doing homework after dinner without reminders",
                  "having some tantrums at bedtime", "more talkative at meals", "helping with chores",
                  "asking about the birth parent more often"),
-    "feeling": ("frustration at school", "worries about the family", "transitions after visits",
-                "trouble falling asleep"),
-    "game": ("a card game", "board games", "with building blocks", "catch in the yard", "tag"),
+    "feeling": ("frustration at school", "worries about the family", "transitions after visits", "bedtime worries"),
+    "game": ("tag", "a card game", "board games", "catch in the yard", "with building blocks"),
     "item": ("favorite blanket", "school backpack", "asthma inhaler", "birth certificate", "Medicaid card"),
     "task": ("complete the outstanding progress notes", "obtain updated medical records",
              "update the safety assessment", "schedule the next family team conference",
              "request school records", "follow up on the pending referrals"),
-    "arrival": ("on time", "ten minutes early", "fifteen minutes late and apologized"),
     "together": ("played a board game", "read picture books together", "worked on a puzzle",
                  "colored and talked about school", "shared a meal"),
     "sleep": ("each child has a separate bed in a shared room", "the children sleep in bunk beds",
               "the child has a private bedroom near the caregiver's room"),
-    "mins": ("fifteen", "twenty", "twenty-five", "thirty", "forty"),
-    "weeks": ("two", "three", "four", "six"),
-    "count": ("two", "three", "four", "five"),
+    "mins": ("fifteen", "twenty", "twenty-five", "thirty", "forty"), "weeks": ("two", "three", "four", "six"),
+    "count": ("two", "three", "four", "five"), "arrival": ("on time", "ten minutes early", "a few minutes late"),
 }
 
 # Templates starting with "@" describe things seen in person, so they are skipped for remote contacts.
@@ -107,6 +102,8 @@ LETTER_BODY = (
     "The letter reminded {talkto} of the upcoming {appt} for {child} and asked for confirmation.",
     "The letter included the current visiting schedule and the date of the next service plan review.",
     "{talkto} was asked to contact the agency by {day} to schedule {service}.",
+    "The letter requested that {talkto} provide updated contact information and a current address.",
+    "Enclosed were releases of information for {child}'s {appt} and the school, to be signed and returned.",
 )
 HOME = (
     "@The home was observed to be clean and organized, with working smoke and carbon monoxide detectors.",
@@ -128,7 +125,6 @@ CHILD = (
     "{child} stated that things are going okay at home and that there is enough food in the house.",
     "When asked about school, {child} reported getting along with classmates and having trouble with {subject}.",
     "{child} reported sleeping well and eating {food} for dinner the night before.",
-    "{child} denied any concerns about discipline in the home and stated that the house rules are explained.",
     "{child} asked when the next family visit would take place; {cw} explained that visits continue on {day}s.",
     "{child} stated that the best part of the week was {activity} with {adult}.",
 )
@@ -159,7 +155,6 @@ COURT = (
     "The attorney for the child reported that {child} wishes to continue visits with family.",
     "The court ordered that visits continue as scheduled and that the agency submit an updated progress report.",
     "{adult} appeared with counsel and reported completing {count} sessions of {service}.",
-    "The agency attorney requested that the current placement be continued, and the request was granted.",
     "{cw} provided the court with an update on {child}'s school attendance and medical care.",
     "The court directed the agency to make a referral for {service} within thirty days.",
 )
@@ -169,7 +164,6 @@ COLLATERAL = (
     "{other} stated that {child} is working on coping skills for {feeling}.",
     "{other} requested updated consent forms, which {cw} will send by {day}.",
     "{other} reported that {adult} has been attending {service} and participating in group discussions.",
-    "{other} and {cw} discussed scheduling a case conference later this month.",
     "{other} stated that the next appointment is on {day} at {time}.",
     "{other} asked to be notified of any change in placement or in the visiting schedule.",
 )
@@ -180,9 +174,7 @@ SIBLING = (
     "@At the end of the visit {child2} became tearful; {adult} and {cw} reassured the children.",
     "@{child} greeted {child2} at the door with a hug and showed a new backpack.",
     "The siblings asked to call each other between visits; {cw} will arrange a weekly phone call.",
-    "{child} stated that the best part of the week was {activity} with {adult}.",
-    "{child} asked when the next family visit would take place; {cw} explained that visits continue on {day}s.",
-)
+) + CHILD[-2:]
 CONFERENCE = (
     "The conference was attended by {present} and facilitated by {staff}.",
     "The reason for the removal and the current safety concerns were reviewed with the family.",
@@ -191,7 +183,6 @@ CONFERENCE = (
     "A visiting plan was agreed upon: visits will take place on {day}s at the agency starting at {time}.",
     "{adult} agreed to a referral for {service} and signed releases of information.",
     "{child}'s medical needs were discussed, and {adult} will bring {child}'s {item} to the next visit.",
-    "Family strengths were identified, including regular school attendance and support from extended family.",
 )
 SUPERVISORY = (
     "Recent contacts, the safety assessment and the service plan were reviewed.",
@@ -238,24 +229,29 @@ ATTEMPT_OPEN = {
                "{cw} attempted to reach {talkto} on {day} for {a_ct}."),
 }
 ATTEMPT_REASON = {
-    "f2f": ("There was no answer at the door after knocking several times, and no one responded to the buzzer.",
-            "A neighbor stated that the family had gone out earlier in the day.",
-            "{adult} called before the visit and cancelled due to a change in work schedule.",
-            "{adult} reported that {child} was at {a_appt} that ran late.",
-            "{child} was on a school trip and was not expected back until after {time}.",
-            "{adult} reported that {child} was ill with a fever and asked to reschedule."),
-    "remote": ("The call went to voicemail and the mailbox was full.", "The number rang without an answer.",
-               "{adult} answered briefly, stated being at work, and asked {cw} to call back later.",
-               "{adult} sent a text message shortly before the call stating that {child} had {a_appt}."),
+    "f2f": ("There was no answer at the door after knocking several times. A neighbor stated that the family "
+            "had gone out earlier in the day.",
+            "There was no answer at the door and the lights were off; {cw} called {adult} from the lobby, and the "
+            "call went to voicemail.",
+            "{adult} called shortly before the visit and cancelled due to a change in work schedule.",
+            "{adult} answered the door and reported that {child} was still at {a_appt} that ran late.",
+            "{child} was on a school trip and was not expected back until after {time}, as confirmed by {adult}.",
+            "{adult} reported that {child} was home with a fever and asked to reschedule so {child} could rest."),
+    "remote": ("The call went to voicemail and the mailbox was full.",
+               "The number rang several times without an answer, and no voicemail option was available.",
+               "{adult} answered briefly, stated being at work, and asked {cw} to call back after {time}.",
+               "{adult} sent a text message shortly before the call stating that {child} had {a_appt}.",
+               "The call connected and then disconnected; a second call a few minutes later went unanswered."),
 }
 ATTEMPT_ACTION = (
-    "{cw} left a business card in the door with a request to call.", "{cw} left a voicemail requesting a call back.",
+    "@{cw} left a business card in the door with a request to call.", "{cw} left a voicemail requesting a call back.",
     "{cw} sent a text message to {adult} with two proposed dates.",
     "A letter was mailed to the home with {cw}'s contact information.",
 )
+# The first two are alternative plans (pick one); the rest can be added to either.
 ATTEMPT_FOLLOW = (
     "{cw} will attempt the contact again on {day}.",
-    "The contact was rescheduled for {day} at {time}, and {adult} confirmed by text.",
+    "The contact was rescheduled for {day} at {time}; {cw} will confirm the time with {adult} by text.",
     "If no contact is made by {day}, {cw} will inform the supervisor and attempt an unannounced visit.",
     "{cw} will contact {other} to confirm {child}'s whereabouts and well-being.",
 )
@@ -282,9 +278,9 @@ RETURN_ASKS = (
 RETURN_LEADS = ("", "", "Thank you for the note. ", "A few items are missing. ", "Almost complete. ")
 ADDENDUM_FIX = (
     "the foster mother's name was misspelled and should read Ms. {family}",
+    "{kid} was also present for the final part of the visit",
     "the visit began at {time}, not {time2} as originally entered",
     "the contact method was recorded incorrectly and should be telephone, not face to face",
-    "{kid} was also present for the final part of the visit",
     "the location of the visit was the agency office, not the home",
     "the date of the next court appearance was entered incorrectly and is {date}",
 )
@@ -295,17 +291,14 @@ ADDENDUM_MORE = (
     "The information about the {appt} was provided by the caregiver and has since been confirmed with the provider.",
     "{kid} was also seen alone for about {mins} minutes and reported no concerns.",
 )
-ADDENDUM_CLOSE = ("The remainder of the original note is accurate.",
-                  "No other changes were made to the original note.",
+ADDENDUM_CLOSE = ("The remainder of the original note is accurate.", "No other changes were made to the note.",
                   "This addendum was entered at the supervisor's request.")
 
 
 class _Slots(dict):
     """Template values; unknown slots are drawn lazily so a sentence only consumes draws it uses."""
 
-    def __init__(self, rng: random.Random, base: dict[str, str]) -> None:
-        super().__init__(base)
-        self.rng = rng
+    rng: random.Random
 
     def __missing__(self, key: str) -> str:
         if key == "date":
@@ -344,42 +337,45 @@ def narrative(rng: random.Random, *, contact_type: str, method: str, location: s
     attempted = attempted or meth.startswith("attempted") or ctype.startswith("attempted")
     mode = next((m for key, m in _MODES if key in meth), "f2f")
     full = next((p for key, p in _CATEGORY_KEYS if key in ctype), HOME + CHILD + CAREGIVER)
-    pool = full if mode == "f2f" else tuple(t for t in full if not t.startswith("@"))
     others = [o for o in map(_noun, others) if o]
     ct = contact_type.split("(")[0].strip().lower().removeprefix("attempted").strip() or "contact"
     if not ct.endswith(("contact", "visit", "conference", "appearance")):
         ct += " contact"
     people = [*children, *adults, *others]
     prefer = [*others, *adults] if full in (SCHOOL, COLLATERAL, COURT) else [*adults, *others]
+    present = ", ".join(people[:-1]) + " and " + people[-1] if len(people) > 1 else "".join(people)
     place = _noun(location) if location.strip().lower() not in ("", "other", "n/a") else ""
     base = {"cw": rng.choice(("caseworker", "this writer", "caseworker", "the assigned caseworker")),
-            "ct": ct, "a_ct": ("an " if ct[0] in "aeiou" else "a ") + ct,
-            "place": place or "the scheduled location", "present": " and ".join(
-                [", ".join(people[:-1]), people[-1]] if len(people) > 1 else people) or "the family",
-            "talkto": (prefer or children or ["the caregiver"])[0], "greeter": (people or ["the caregiver"])[0]}
+            "ct": ct, "a_ct": ("an " if ct[0] in "aeiou" else "a ") + ct, "present": present or "the family",
+            "place": place or "the scheduled location", "greeter": (people or ["the caregiver"])[0],
+            "talkto": (prefer or children or ["the caregiver"])[0]}
+
+    def usable(templates: tuple[str, ...]) -> tuple[str, ...]:
+        return templates if mode == "f2f" else tuple(t for t in templates if not t.startswith("@"))
 
     def pick(templates: tuple[str, ...], k: int) -> list[str]:
         out = []
         for template in rng.sample(templates, min(k, len(templates))):
             child = rng.choice(children) if children else "the child"
             rest = [c for c in children if c != child]
-            slots = _Slots(rng, base)
-            slots.update(child=child, child2=rng.choice(rest) if rest else "the sibling",
-                         adult=rng.choice(adults) if adults else "the caregiver",
-                         other=rng.choice(others) if others else "the school social worker")
+            slots = _Slots(base, child=child, child2=rng.choice(rest) if rest else "the sibling",
+                           adult=rng.choice(adults) if adults else "the caregiver",
+                           other=rng.choice(others) if others else "the school social worker")
+            slots.rng = rng
             out.append(_fill(template, slots))
         return out
 
     side = "f2f" if mode == "f2f" else "remote"
     if attempted:
-        parts = pick(ATTEMPT_OPEN[side], 1) + pick(ATTEMPT_REASON[side], rng.randint(1, 2))
-        parts += pick(ATTEMPT_ACTION, 1) + pick(ATTEMPT_FOLLOW, rng.randint(1, 2))
+        parts = pick(ATTEMPT_OPEN[side], 1) + pick(ATTEMPT_REASON[side], 1)
+        parts += pick(usable(ATTEMPT_ACTION), rng.randint(1, 2)) + pick(ATTEMPT_FOLLOW[:2], 1)
+        parts += pick(ATTEMPT_FOLLOW[2:], rng.randint(0, 1))
     elif mode == "letter":
-        parts = pick(OPENINGS["letter"], 1) + pick(LETTER_BODY, rng.randint(2, 3)) + pick(NEXT, 1)
+        parts = pick(OPENINGS["letter"], 1) + pick(LETTER_BODY, rng.randint(2, 4)) + pick(NEXT, 1)
     else:
         parts = pick(OPENINGS["supervisory" if full is SUPERVISORY else mode], 1)
         cat_next = next((v for k, v in CAT_NEXT.items() if k in ctype), ())
-        parts += pick(pool, rng.randint(2, 5)) + pick(NEXT + cat_next, rng.randint(1, 2))
+        parts += pick(usable(full), rng.randint(2, 5)) + pick(NEXT + cat_next, rng.randint(1, 2))
     if len(parts) >= 5 and rng.random() < 0.4:
         cut = rng.randint(2, len(parts) - 2)
         return " ".join(parts[:cut]) + "\n\n" + " ".join(parts[cut:])
@@ -388,15 +384,13 @@ def narrative(rng: random.Random, *, contact_type: str, method: str, location: s
 
 def return_comment(rng: random.Random) -> str:
     asks = rng.sample(RETURN_ASKS, rng.randint(1, 2))
-    lead = rng.choice(RETURN_LEADS)
-    if len(asks) == 1:
-        return f"{lead}Please {asks[0]}."
-    joiner = " and " if rng.random() < 0.5 else ". Also "
-    return f"{lead}Please {asks[0]}{joiner}{asks[1]}."
+    body = asks[0] if len(asks) == 1 else asks[0] + rng.choice((" and ", ". Also ")) + asks[1]
+    return f"{rng.choice(RETURN_LEADS)}Please {body}."
 
 
 def addendum_narrative(rng: random.Random, *, original_event: str) -> str:
-    slots = _Slots(rng, {"family": rng.choice(FAMILY_NAMES), "kid": rng.choice(FIRST_NAMES_CHILD)})
+    slots = _Slots(family=rng.choice(FAMILY_NAMES), kid=rng.choice(FIRST_NAMES_CHILD))
+    slots.rng = rng
     fix = rng.choice(ADDENDUM_FIX).format_map(slots)
     lead = rng.choice((f"Addendum to the note of {original_event}: {fix}.",
                        f"This addendum corrects the note of {original_event}; {fix}.",

@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from .clock import utc
+
 
 class UTCDateTime(TypeDecorator):
     """Aware UTC datetimes in Python; ``timestamptz`` on PostgreSQL, naive UTC text on SQLite."""
@@ -40,9 +42,8 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("casenotes stores aware datetimes only")
-        utc = value.astimezone(timezone.utc)
-        utc = datetime(*utc.timetuple()[:6], utc.microsecond, tzinfo=timezone.utc)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+        value = utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is None:
@@ -228,7 +229,8 @@ class Note(Base):
     amends: Mapped[Note | None] = relationship(remote_side=[id], foreign_keys=[amends_note_id])
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_notes_stage_event", "stage_id", "event_at"),)
+    # A discarded draft's id stays taken (its revisions keep it), so SQLite must never reuse ids.
+    __table_args__ = (Index("ix_notes_stage_event", "stage_id", "event_at"), {"sqlite_autoincrement": True})
 
 
 class NoteParticipant(Base):

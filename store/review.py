@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pendulum
 
 from .access import may_change, may_review
+from .clock import utc
 from .desk_base import DeskBase, addenda_of
 from .errors import InvalidNote, InvalidTransition, StaleEdit
 from .journal import record_note
@@ -99,6 +100,7 @@ class ReviewDesk(DeskBase):
             due_at = pendulum.datetime(due.year, due.month, due.day, 23, 59, 59, tz=self.policy.zone)
         else:
             raise InvalidNote("The correction due date must be a date.")
+        due_at = utc(due_at)
         if due_at <= now:
             raise InvalidNote(f"The correction due date {local_text(due_at, self.policy)} has already passed.")
         return due_at

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import pendulum
 from dateutil import parser as dateparser
 
+from .clock import utc
 from .errors import InvalidNote, NoteFrozen
 from .policy import Policy
 
@@ -35,7 +36,7 @@ def freeze_instant(entered_at: datetime, policy: Policy) -> datetime:
     """Midnight (agency zone) starting the day ``freeze_days`` calendar days after the entry date."""
     entry_day = pendulum.instance(entered_at).in_timezone(policy.zone).date()
     day = entry_day.add(days=policy.freeze_days)
-    return pendulum.datetime(day.year, day.month, day.day, tz=policy.zone).in_timezone("UTC")
+    return utc(pendulum.datetime(day.year, day.month, day.day, tz=policy.zone))
 
 
 def is_frozen(freezes_at: datetime, now: datetime) -> bool:
@@ -121,6 +122,7 @@ def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: date
     if value > now:
         raise InvalidNote(f"The event time {local_text(value, policy)} is in the future; "
                           "a note records something that has already happened.")
+    value = utc(value)
     opened_day = pendulum.instance(stage_opened_at).in_timezone(policy.zone).date()
     if pendulum.instance(value).in_timezone(policy.zone).date() < opened_day:
         raise InvalidNote(f"The event time {local_text(value, policy)} is before this stage opened on "

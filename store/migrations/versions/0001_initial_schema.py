@@ -181,7 +181,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['author_id'], ['workers.id'], ),
     sa.ForeignKeyConstraint(['entered_by_id'], ['workers.id'], ),
     sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('notes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_notes_amends_note_id'), ['amends_note_id'], unique=False)

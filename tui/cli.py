@@ -1,0 +1,86 @@
+"""The ``casenotes`` command: open the app, or make and open the demo agency."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="casenotes", description="Progress notes for child-welfare casework.")
+    parser.add_argument("--db", help="database URL (default: the SQLite file in your data directory)")
+    parser.add_argument("--user", help="sign in as this login (demo databases only)")
+    commands = parser.add_subparsers(dest="command")
+    demo = commands.add_parser("demo", help="create the demo agency if needed and open it with a staff picker")
+    demo.add_argument("--seed", type=int, default=1, help="random seed of the generated agency (default 1)")
+    demo.add_argument("--scale", type=float, default=1.0, help="size relative to the standard demo (default 1)")
+    demo.add_argument("--fresh", action="store_true", help="throw away the existing demo database first")
+    demo.add_argument("--no-open", action="store_true", help="only create the database")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        return _open(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open(args) -> int:
+    from store import Store, StoreError
+
+    store = Store.open(args.db)
+    if args.user and not store.is_demo:
+        print("casenotes: --user works only on a demo database; you are signed in as your own login.",
+              file=sys.stderr)
+        return 2
+    login = args.user or getpass.getuser()
+    try:
+        store.as_user(login)
+    except StoreError as error:
+        print(f"casenotes: {error} Ask your administrator to add you.", file=sys.stderr)
+        return 2
+    return _run_app(store, login)
+
+
+def _demo(args) -> int:
+    from store import FrozenClock, Store, SystemClock
+    from store.clock import utc
+    from store.demo import generate
+
+    url = args.db or f"sqlite:///{_demo_path()}"
+    if args.fresh and url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
+    store = Store.open(url)
+    if not store.staff():
+        clock = FrozenClock(utc(SystemClock().now()))
+        seeding = Store.open(url, clock=clock)
+        print(f"casenotes: creating the demo agency (seed {args.seed}, scale {args.scale}) in {url} …")
+        generate(seeding, clock, seed=args.seed, scale=args.scale)
+        seeding.close()
+    elif not store.is_demo:
+        print(f"casenotes: {url} holds a real agency, not a demo; refusing to use it as one.", file=sys.stderr)
+        return 2
+    if args.no_open:
+        print(f"casenotes: demo agency ready: {len(store.staff())} staff.")
+        return 0
+    return _run_app(store, args.user)
+
+
+def _demo_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("casenotes")) / "demo.db"
+
+
+def _run_app(store, login: str | None) -> int:
+    from tui.app import CasenotesApp
+
+    CasenotesApp(store, login).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Sign-in for the demo agency: pick any member of staff to see casenotes through their eyes."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import Store
+from store.views import WorkerView
+
+
+class StaffPickerScreen(Screen[str | None]):
+    BINDINGS = [("escape", "dismiss(None)", "Quit")]
+    DEFAULT_CSS = """
+    StaffPickerScreen { align: center middle; }
+    #intro { width: 110; padding: 1 2; }
+    #staff { width: 110; height: 1fr; max-height: 30; }
+    """
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("This is a demo agency with invented families. Choose whom to sign in as "
+                     "(↑/↓ and Enter): each role sees and may do different things.", id="intro")
+        yield OptionList(id="staff")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_staff()
+
+    @work(thread=True, exclusive=True)
+    def load_staff(self) -> None:
+        staff = self.store.staff()
+        self.app.call_from_thread(self._show, staff)
+
+    def _show(self, staff: list[WorkerView]) -> None:
+        options = self.query_one(OptionList)
+        options.add_options(Option(_label(w), id=w.login) for w in staff)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+def _label(worker: WorkerView) -> str:
+    where = worker.unit or worker.agency or "Agency-wide"
+    extra = f" · {', '.join(worker.functions)}" if worker.functions else ""
+    return f"{worker.name:<24} {worker.title:<34} {where}{extra}"
