@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import errors
 from .clock import Clock, SystemClock
-from .db import default_url, make_engines, upgrade_schema
+from .db import SQLITE_BUSY_SECONDS, default_url, make_engines, upgrade_schema
 from .models import Meta, Worker
 from .policy import Policy
 from .views import WorkerView
@@ -24,16 +24,18 @@ TRIGGER_MESSAGE = re.compile(r"casenotes\[(\w+)\]: ([^\n]+)")
 
 
 class Store:
-    def __init__(self, url: str, clock: Clock, policy: Policy):
+    def __init__(self, url: str, clock: Clock, policy: Policy, busy_seconds: float = SQLITE_BUSY_SECONDS):
         self.url = url
         self.clock = clock
         self.policy = policy
-        self.read_engine, self.write_engine = make_engines(url, clock)
+        self.read_engine, self.write_engine = make_engines(url, clock, busy_seconds)
 
     @classmethod
-    def open(cls, url: str | None = None, clock: Clock | None = None, policy: Policy | None = None) -> "Store":
-        """Open (creating or upgrading) the database at ``url``; None is the default SQLite file."""
-        store = cls(url or default_url(), clock or SystemClock(), policy or Policy.load())
+    def open(cls, url: str | None = None, clock: Clock | None = None, policy: Policy | None = None, *,
+             busy_seconds: float = SQLITE_BUSY_SECONDS) -> "Store":
+        """Open (creating or upgrading) the database at ``url``; None is the default SQLite file.
+        ``busy_seconds`` is how long a SQLite save waits for another writer before ``DatabaseBusy``."""
+        store = cls(url or default_url(), clock or SystemClock(), policy or Policy.load(), busy_seconds)
         upgrade_schema(store.write_engine)
         return store
 

@@ -1,0 +1,37 @@
+"""The casenotes command: demo creation, and --user only on a demo database."""
+
+from store import Store
+from tui import cli
+
+
+def test_demo_no_open_creates_a_demo_database_once(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert cli.main(["--db", url, "demo", "--seed", "2", "--scale", "0.15", "--no-open"]) == 0
+    store = Store.open(url)
+    staff_before = [w.login for w in store.staff()]
+    assert store.is_demo and len(staff_before) >= 10
+    assert cli.main(["--db", url, "demo", "--no-open"]) == 0  # kept, not generated again
+    assert [w.login for w in store.staff()] == staff_before
+    assert "creating the demo agency" in capsys.readouterr().out
+
+
+def test_user_flag_is_refused_on_a_real_database(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'agency.db'}"
+    Store.open(url).staffing().add_worker("cw", "Cara Worker", "Caseworker")
+    assert cli.main(["--db", url, "--user", "cw"]) == 2
+    assert "only on a demo database" in capsys.readouterr().err
+
+
+def test_unknown_login_is_told_to_ask_for_access(tmp_path, capsys, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'agency.db'}"
+    Store.open(url)
+    monkeypatch.setattr("getpass.getuser", lambda: "nobody-here")
+    assert cli.main(["--db", url]) == 2
+    assert "no active casenotes user with the login 'nobody-here'" in capsys.readouterr().err
+
+
+def test_demo_refuses_a_real_agency_database(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'agency.db'}"
+    Store.open(url).staffing().add_worker("cw", "Cara Worker", "Caseworker")
+    assert cli.main(["--db", url, "demo", "--no-open"]) == 2
+    assert "real agency" in capsys.readouterr().err

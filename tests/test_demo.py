@@ -1,0 +1,89 @@
+"""The demo agency: deterministic, believable, and covering every stage, status and rule."""
+
+import hashlib
+import pytest
+from sqlalchemy import text
+
+from store import FrozenClock, Store
+from store.demo import generate
+from tests.conftest import DEMO_AS_OF, pg_schema_url
+
+
+def _digest(store: Store) -> str:
+    with store.read_engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT n.id, n.stage_id, n.contact_type, n.status, n.narrative, n.event_at, n.entered_at, "
+            "w.login FROM notes n JOIN workers w ON w.id = n.author_id ORDER BY n.id")).all()
+    return hashlib.sha256(repr([tuple(str(v) for v in row) for row in rows]).encode()).hexdigest()
+
+
+def _generated(url: str, seed: int, scale: float) -> Store:
+    clock = FrozenClock(DEMO_AS_OF)
+    store = Store.open(url, clock=clock)
+    generate(store, clock, seed=seed, scale=scale)
+    return store
+
+
+def test_same_seed_gives_the_same_agency(tmp_path):
+    first = _generated(f"sqlite:///{tmp_path / 'a.db'}", 3, 0.3)
+    second = _generated(f"sqlite:///{tmp_path / 'b.db'}", 3, 0.3)
+    other = _generated(f"sqlite:///{tmp_path / 'c.db'}", 4, 0.3)
+    assert _digest(first) == _digest(second) != _digest(other)
+
+
+def _scalar(store, sql):
+    with store.read_engine.connect() as conn:
+        return conn.execute(text(sql)).scalar_one()
+
+
+def _column(store, sql):
+    with store.read_engine.connect() as conn:
+        return set(conn.execute(text(sql)).scalars())
+
+
+def test_demo_staff_has_every_kind_of_user(demo_store):
+    staff = demo_store.staff()
+    titles = [w.title for w in staff]
+    assert demo_store.is_demo
+    assert titles.count("Casework Supervisor") == 3 and any("Director" in t for t in titles)
+    assert 10 <= sum(t in ("Caseworker", "Case Planner") for t in titles) <= 14
+    assert {w.employer for w in staff} == {"LDSS", "VA", "CASA"}
+    assert any("ENT PROG NOTE" in w.functions for w in staff)
+
+
+def test_demo_covers_every_stage_type_and_fss_subtype(demo_store):
+    assert _column(demo_store, "SELECT type FROM stages") == {"INT", "INV", "FSI", "FSS", "CCR", "FAD"}
+    assert _column(demo_store, "SELECT subtype FROM stages WHERE type = 'FSS'") == {"CWS", "OTI", "COI", "ICPC", "ADVPO"}
+    assert _scalar(demo_store, "SELECT count(*) FROM stages WHERE closed_at IS NOT NULL") >= 5
+    assert _scalar(demo_store, "SELECT count(*) FROM stages WHERE parent_id IS NOT NULL") >= 5
+    assert 35 <= _scalar(demo_store, "SELECT count(*) FROM cases") <= 45
+
+
+def test_demo_notes_show_every_status_and_rule(demo_store):
+    statuses = _column(demo_store, "SELECT status FROM notes")
+    assert statuses == {"draft", "submitted", "returned", "resubmitted", "approved", "final"}
+    assert _scalar(demo_store, "SELECT count(*) FROM notes") >= 300
+    assert _scalar(demo_store, "SELECT count(*) FROM notes WHERE amends_note_id IS NOT NULL") >= 3
+    assert _scalar(demo_store, "SELECT count(*) FROM notes WHERE entered_by_id <> author_id") >= 5
+    assert _scalar(demo_store, "SELECT count(*) FROM notes WHERE freezes_at < '2026-11-20'") >= 100
+    assert _scalar(demo_store, "SELECT count(*) FROM notes WHERE status = 'returned' "
+                               "AND correction_due_at IS NOT NULL") >= 1
+    assert _scalar(demo_store, "SELECT count(*) FROM notes WHERE julianday(entered_at) - julianday(event_at) > 3") >= 10
+    assert _scalar(demo_store, "SELECT count(*) FROM audit_log WHERE action = 'discard'") >= 1
+    assert _scalar(demo_store, "SELECT count(*) FROM review_actions WHERE action = 'return'") >= 10
+
+
+def test_demo_narratives_are_multi_sentence_and_clean(demo_store):
+    with demo_store.read_engine.connect() as conn:
+        narratives = conn.execute(text("SELECT narrative FROM notes WHERE amends_note_id IS NULL")).scalars().all()
+    assert all(n.count(". ") >= 2 for n in narratives)
+    assert all(ch.isprintable() or ch == "\n" for n in narratives for ch in n)
+    assert len(set(narratives)) == len(narratives)
+
+
+@pytest.mark.postgres
+def test_demo_generates_on_postgresql(pg_database):
+    store = _generated(pg_schema_url(pg_database), 5, 0.25)
+    assert _scalar(store, "SELECT count(*) FROM notes") > 30
+    assert _column(store, "SELECT status FROM notes") >= {"approved", "final"}
+    store.close()
