@@ -1,0 +1,1 @@
+"""Screens of the casenotes app, one screen a module."""
