@@ -186,6 +186,8 @@ class Staffing:
         if (type == "FSS") != (subtype is not None) or (subtype and subtype not in FSS_TYPES):
             raise InvalidStage(f"A Family Services Stage has a type ({', '.join(FSS_TYPES)}); other stages have none.")
         if parent_id is None:
+            if type == "CCR":
+                raise InvalidStage("A Child Case Record is opened from the family's Family Services Stage.")
             return
         parent = session.get(Stage, parent_id)
         if parent is None or parent.case_id != case_id:

@@ -186,10 +186,8 @@ def test_ccr_follows_an_fss_for_exactly_one_child(store, agency):
         staffing.open_stage(agency.case, "CCR", parent_id=agency.inv, case_manager="cw", person_ids=[agency.mia])
 
 
-@pytest.mark.xfail(reason="BUG: staffing.py _check_stage_kind returns early when parent_id is None, so a CCR "
-                          "(which must follow an FSS) opens with no parent at all", strict=True)
 def test_ccr_without_an_fss_parent_is_refused(store, agency):
-    with pytest.raises(InvalidStage):
+    with pytest.raises(InvalidStage, match="opened from the family's Family Services Stage"):
         store.staffing().open_stage(agency.case, "CCR", case_manager="cw", person_ids=[agency.mia])
 
 
