@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from .access import may_add_note, may_change
 from .desk_base import DeskBase, addenda_of
@@ -53,6 +54,9 @@ class NoteDesk(DeskBase):
                                  addendum=note.amends_note_id is not None)
             changed = self._apply(session, note, clean)
             if changed:
+                # A change of participants alone touches only their table; the note row must still
+                # be rewritten so that its version (and the trigger's checks) follow every change.
+                flag_modified(note, "narrative")
                 record_note(session, note, user, "edit", now, detail={"fields": sorted(changed)})
             return note_view(note, now, self.policy, addenda_of(session, note.id))
 

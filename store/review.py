@@ -68,6 +68,8 @@ class ReviewDesk(DeskBase):
             if version is not None and version != note.version:
                 raise StaleEdit()
             detail = step(session, note, user, now)
+            if note.status == "resubmitted":
+                action = "resubmit"
             record_note(session, note, user, action, now, detail=detail)
             return note_view(note, now, self.policy, addenda_of(session, note.id))
 

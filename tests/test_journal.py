@@ -5,7 +5,6 @@ from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 
 from store import InvalidNote, NoteFrozen, NotAuthor, NotFound, StaleEdit
 from tests.conftest import counts, visit
@@ -79,8 +78,7 @@ def test_each_step_of_the_review_cycle_writes_one_revision_audit_row_and_change(
     assert [r["saved_by_id"] for r in revisions] == [_worker_id(store, who) for _, who, _, _ in steps]
     actions = [a["action"] for a in audit]
     expected = [action for action, *_ in steps]
-    # The resubmission's audit label (index 5) is covered by the xfail test below.
-    assert actions[:5] + actions[6:] == expected[:5] + expected[6:] and actions[5] in ("submit", "resubmit")
+    assert actions == expected
     assert [a["worker_id"] for a in audit] == [_worker_id(store, who) for _, who, _, _ in steps]
     assert [a["detail"]["version"] for a in audit] == list(range(1, len(steps) + 1))
     assert [c["op"] for c in changes] == [op for _, _, op, _ in steps]
@@ -89,8 +87,6 @@ def test_each_step_of_the_review_cycle_writes_one_revision_audit_row_and_change(
     assert seqs == sorted(set(seqs)), "change_log.seq must be strictly increasing"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: store/review.py _move records the audit action it was called with "
-                                        "('submit') even when _submit resubmits a returned note")
 def test_resubmission_is_audited_as_resubmit(store, agency, clock):
     cw, supa = store.as_user("cw"), store.as_user("supa")
     note = cw.add_note(agency.fss, **visit(agency, clock))
@@ -112,10 +108,6 @@ def test_edit_that_changes_nothing_writes_nothing(store, agency, clock):
     assert counts(store) == before
 
 
-@pytest.mark.xfail(raises=IntegrityError, strict=True,
-                   reason="BUG: store/notes.py edit_note/_apply: a change of participants only emits no UPDATE "
-                          "of notes, so the ORM version stays and record_note's revision collides on "
-                          "UNIQUE(note_id, version)")
 def test_edit_of_participants_only_writes_a_new_version(store, agency, clock):
     cw = store.as_user("cw")
     note = cw.add_note(agency.fss, **visit(agency, clock))

@@ -216,9 +216,6 @@ def test_raw_participant_change_on_frozen_draft_is_refused(store, agency, draft,
     assert _participants(store, draft.id) == sorted([agency.jay, agency.ana])
 
 
-@pytest.mark.xfail(reason="BUG: 0002_record_protection.py PARTICIPANT_LOCKED uses casenotes_now() > freezes_at, "
-                          "while notes freeze at >= freezes_at (notes_update_frozen, rules.is_frozen)",
-                   strict=True)
 def test_raw_participant_change_at_the_freeze_instant_is_refused(store, agency, draft, clock):
     clock.set(draft.freezes_at)
     _refused(store, "NoteFrozen", "UPDATE notes SET narrative = 'x', version = version + 1 WHERE id = :i",

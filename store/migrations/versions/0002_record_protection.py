@@ -5,7 +5,8 @@ A second line of defence behind the service API. They refuse, also for raw SQL:
 - a change to a note's author, entered-by, entry time, freeze instant, stage or amended note,
   clearing its first submission, or an UPDATE that does not raise its version by one;
 - DELETE of a note unless it is a draft that was never submitted and is not frozen;
-- adding or removing participants of an approved or frozen note;
+- adding or removing participants of an approved or frozen note (but those of an FSI entry
+  in the transaction that saves it);
 - UPDATE or DELETE of revisions, review actions, audit rows and change-log rows.
 Messages read ``casenotes[ErrorName]: sentence`` so the store can raise the matching error.
 
@@ -45,8 +46,11 @@ NOTE_UPDATE_RULES = [
 ]
 NOTE_DELETE = ("NOT (OLD.status = 'draft' AND OLD.first_submitted_at IS NULL AND casenotes_now() < OLD.freezes_at)",
                "InvalidTransition", "saved notes are never deleted; only a draft that was never submitted may be discarded")
+# An FSI entry is frozen from the instant it is saved, yet its participants are written in that
+# same transaction (whose casenotes_now() is not later than the entry time): let only those through.
 PARTICIPANT_LOCKED = ("EXISTS (SELECT 1 FROM notes n WHERE n.id = {row}.note_id AND "
-                      "(n.status = 'approved' OR casenotes_now() > n.freezes_at))")
+                      "(n.status = 'approved' OR (casenotes_now() >= n.freezes_at "
+                      "AND NOT (n.status = 'final' AND n.entered_at >= casenotes_now()))))")
 PARTICIPANT_SENTENCE = "the people present at a final or frozen note cannot be changed"
 
 
