@@ -1,5 +1,7 @@
 """The casenotes command: demo creation, and --user only on a demo database."""
 
+import pytest
+
 from store import Store
 from tui import cli
 
@@ -15,10 +17,16 @@ def test_demo_no_open_creates_a_demo_database_once(tmp_path, capsys):
     assert "creating the demo agency" in capsys.readouterr().out
 
 
-def test_user_flag_is_refused_on_a_real_database(tmp_path, capsys):
+@pytest.fixture
+def real_agency(tmp_path):
+    """URL of a (non-demo) agency database with one caseworker, cw."""
     url = f"sqlite:///{tmp_path / 'agency.db'}"
     Store.open(url).staffing().add_worker("cw", "Cara Worker", "Caseworker")
-    assert cli.main(["--db", url, "--user", "cw"]) == 2
+    return url
+
+
+def test_user_flag_is_refused_on_a_real_database(real_agency, capsys):
+    assert cli.main(["--db", real_agency, "--user", "cw"]) == 2
     assert "only on a demo database" in capsys.readouterr().err
 
 
@@ -30,8 +38,6 @@ def test_unknown_login_is_told_to_ask_for_access(tmp_path, capsys, monkeypatch):
     assert "no active casenotes user with the login 'nobody-here'" in capsys.readouterr().err
 
 
-def test_demo_refuses_a_real_agency_database(tmp_path, capsys):
-    url = f"sqlite:///{tmp_path / 'agency.db'}"
-    Store.open(url).staffing().add_worker("cw", "Cara Worker", "Caseworker")
-    assert cli.main(["--db", url, "demo", "--no-open"]) == 2
+def test_demo_refuses_a_real_agency_database(real_agency, capsys):
+    assert cli.main(["--db", real_agency, "demo", "--no-open"]) == 2
     assert "real agency" in capsys.readouterr().err

@@ -66,7 +66,7 @@ def test_escape_on_the_picker_leaves_the_app(demo_store):
             await _settled(pilot)
             await pilot.press("escape")
             await pilot.pause()
-            return app.return_code, app.is_running
+            return app.is_running
 
-    code, running = asyncio.run(run())
+    running = asyncio.run(run())
     assert running is False
