@@ -7,17 +7,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
-from .access import may_add_note, may_change
+from .access import may_add_note
 from .desk_base import DeskBase, addenda_of
-from .errors import InvalidNote, InvalidTransition, StaleEdit
+from .errors import InvalidNote, StaleEdit
 from .journal import audit, change, note_snapshot, record_note
 from .models import Note, Person
-from .rules import ADDENDUM, check_changeable, check_complete, clean_fields, freeze_instant, is_locked
+from .note_checks import check_addendum, check_discard, check_edit, refusals
+from .rules import ADDENDUM, check_complete, clean_fields, freeze_instant
 from .views import NoteView
 from .viewing import note_view
-
-UNDER_REVIEW = ("submitted", "resubmitted")
-
 
 class NoteDesk(DeskBase):
     def add_note(self, stage_id: int, *, author: str | None = None, **fields: Any) -> NoteView:
@@ -43,10 +41,7 @@ class NoteDesk(DeskBase):
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id, lock=True)
-            may_change(note, user)
-            check_changeable(note, now, self.policy)
-            if note.status in UNDER_REVIEW:
-                raise InvalidTransition("This note is waiting for review; recall it to draft before changing it.")
+            check_edit(session, note, user, now, self.policy)
             if note.version != version:
                 raise StaleEdit()
             clean = clean_fields(changes, self.policy, stage_opened_at=note.stage.opened_at,
@@ -65,11 +60,7 @@ class NoteDesk(DeskBase):
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id, lock=True)
-            may_change(note, user)
-            check_changeable(note, now, self.policy)
-            if note.status != "draft" or note.first_submitted_at is not None:
-                raise InvalidTransition("Only a draft that was never sent for review can be discarded; "
-                                        "this note is part of the record.")
+            check_discard(session, note, user, now, self.policy)
             audit(session, user, "discard", "note", note.id, now, {"snapshot": note_snapshot(note)})
             change(session, "note", note.id, "delete", now)
             session.delete(note)
@@ -80,11 +71,7 @@ class NoteDesk(DeskBase):
             now, user = self._now(), self._user(session)
             original = self._note(session, note_id)
             self._readable(session, original.stage.case_id, user, now)
-            if not is_locked(original, now):
-                raise InvalidTransition("This note can still be changed by its author; an addendum is only "
-                                        "for a note that is frozen or final.")
-            may_add_note(session, user, user, original.stage, now, addendum=True,
-                         closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
+            check_addendum(session, original, user, now, self.policy)
             given = clean_fields(fields, self.policy, stage_opened_at=original.stage.opened_at,
                                  stage_person_ids=[p.id for p in original.stage.persons], now=now, addendum=True)
             if "narrative" not in given:
@@ -96,6 +83,12 @@ class NoteDesk(DeskBase):
             note = self._new_note(session, original.stage, user, user, now, clean, amends=original)
             record_note(session, note, user, "add addendum", now, op="insert", detail={"amends": original.id})
             return note_view(note, now, self.policy)
+
+    def note_actions(self, note_id: int) -> dict[str, str | None]:
+        """What I may do with this note now: for each action None, or the sentence saying why not."""
+        with self.store.reading() as session:
+            note = self._note(session, note_id)
+            return refusals(session, note, self._user(session), self._now(), self.policy)
 
     def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], amends: Note | None = None) -> Note:
         final_on_save = stage.type == "FSI"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import difflib
 from datetime import datetime
 
 from sqlalchemy import case as when, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from .access import Reach, active_role_filter, case_access, team_ids
+from .access import (ENTER_PROGRESS_NOTE, Reach, active_role_filter, case_access, has_function, readable_case_ids,
+                     team_ids)
 from .desk_base import DeskBase, addenda_of
 from .errors import NoAccess, NotFound
-from .models import (Case, Note, NoteParticipant, NoteRevision, ReviewAction, RoleAssignment, Stage, UTCDateTime,
-                     Worker)
-from .views import CaseloadRow, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView
-from .viewing import case_view, note_view
+from .models import (Case, Note, NoteParticipant, NoteRevision, Person, ReviewAction, RoleAssignment, Stage,
+                     UTCDateTime, Worker)
+from .rules import entry_due
+from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
+                    WorkerView)
+from .viewing import case_view, note_view, worker_view
 
 
 class ReadingDesk(DeskBase):
@@ -89,6 +93,52 @@ class ReadingDesk(DeskBase):
         self._audit_read(access, note.stage.case_id, "note", note_id)
         return history
 
+    def me(self) -> WorkerView:
+        with self.store.reading() as session:
+            return worker_view(self._user(session))
+
+    def find_cases(self, text: str, limit: int = 20) -> list[CaseMatch]:
+        """Families I may read whose name, or one of whose persons' names, contains ``text`` — or
+        comes close to it, so that a misspelt name still finds the family."""
+        wanted = " ".join(text.lower().split())
+        if not wanted:
+            return []
+        with self.store.reading() as session:
+            user, now = self._user(session), self._now()
+            ids = readable_case_ids(session, user, now)
+            if has_function(session, user, ENTER_PROGRESS_NOTE):
+                ids = set(session.scalars(select(Case.id)))
+            names: list[tuple[int, str, str]] = []
+            for case_id, family in session.execute(select(Case.id, Case.family_name).where(Case.id.in_(ids))):
+                names.append((case_id, family, family))
+            for case_id, family, first, last in session.execute(
+                    select(Case.id, Case.family_name, Person.first_name, Person.last_name)
+                    .join(Person, Person.case_id == Case.id).where(Case.id.in_(ids))):
+                names.append((case_id, family, f"{first} {last}"))
+        found: dict[int, CaseMatch] = {}
+        for case_id, family, name in names:
+            if wanted in name.lower() and case_id not in found:
+                found[case_id] = CaseMatch(case_id, family, name)
+        close = difflib.get_close_matches(wanted, [n.lower() for _, _, n in names], n=limit, cutoff=0.75)
+        for case_id, family, name in names:
+            if name.lower() in close and case_id not in found:
+                found[case_id] = CaseMatch(case_id, family, name)
+        return sorted(found.values(), key=lambda m: (m.family_name, m.case_id))[:limit]
+
+    def recent_choices(self, notes: int = 50) -> dict[str, list[str]]:
+        """The contact types, methods, locations and purposes of my latest notes, most recent first,
+        so that pick lists can offer what I use."""
+        with self.store.reading() as session:
+            rows = session.execute(select(Note.contact_type, Note.method, Note.location, Note.purposes)
+                                   .where(Note.author_id == self.worker_id)
+                                   .order_by(Note.entered_at.desc(), Note.id.desc()).limit(notes)).all()
+        recent: dict[str, list[str]] = {"contact_type": [], "method": [], "location": [], "purposes": []}
+        for contact_type, method, location, purposes in rows:
+            for field, values in (("contact_type", [contact_type]), ("method", [method]),
+                                  ("location", [location]), ("purposes", purposes or [])):
+                recent[field].extend(v for v in values if v and v not in recent[field])
+        return recent
+
     def _caseload(self, session: Session, worker_ids: set[int], now: datetime) -> list[CaseloadRow]:
         query = (
             select(RoleAssignment, Stage, Case.family_name, Worker.name,
@@ -96,7 +146,9 @@ class ReadingDesk(DeskBase):
                    func.sum(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
                    func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
                    func.min(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id),
-                                  Note.correction_due_at), else_=None)))
+                                  Note.correction_due_at), else_=None)),
+                   func.min(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id),
+                                  Note.event_at), else_=None)))
             .join(Stage, RoleAssignment.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
             .join(Worker, RoleAssignment.worker_id == Worker.id)
             .outerjoin(Note, Note.stage_id == Stage.id)
@@ -107,11 +159,12 @@ class ReadingDesk(DeskBase):
             CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
                         worker=worker, role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at,
                         last_contact_at=_utc(last), drafts=int(drafts or 0), returned=int(returned or 0),
-                        correction_due_at=_utc(due))
-            for role, stage, family, worker, last, drafts, returned, due in session.execute(query)
+                        correction_due_at=_utc(due),
+                        entry_due_at=entry_due(_utc(oldest_draft), self.policy) if oldest_draft else None)
+            for role, stage, family, worker, last, drafts, returned, due, oldest_draft in session.execute(query)
         ]
         far = datetime.max.replace(tzinfo=now.tzinfo)
-        return sorted(rows, key=lambda r: (r.closed_at is not None, r.correction_due_at or far, -r.drafts,
+        return sorted(rows, key=lambda r: (r.closed_at is not None, r.next_deadline_at or far, -r.drafts,
                                            r.last_contact_at or datetime.min.replace(tzinfo=now.tzinfo),
                                            r.family_name))
 

@@ -2,34 +2,60 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pendulum
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from .access import may_change, may_review
 from .clock import utc
 from .desk_base import DeskBase, addenda_of
-from .errors import InvalidNote, InvalidTransition, StaleEdit
+from .errors import InvalidNote, StaleEdit
 from .journal import record_note
-from .models import ReviewAction
-from .rules import check_changeable, check_complete, local_text, refuse_control_characters
-from .views import NoteView, ReturnedNote
+from .models import Note, ReviewAction, Stage, Worker
+from .note_checks import UNDER_REVIEW, check_move
+from .rules import correction_due, local_text, refuse_control_characters, review_due
+from .views import NoteView, ReturnedNote, ReturnPlan, ReviewItem
 from .viewing import note_view
-
-UNDER_REVIEW = ("submitted", "resubmitted")
 
 
 class ReviewDesk(DeskBase):
     def submit(self, note_id: int, version: int | None = None) -> NoteView:
         """Send a draft, or a returned note after correction, to the author's supervisor."""
-        return self._move(note_id, version, ("draft", "returned"), "submit", self._submit)
+        return self._move(note_id, version, "submit", self._submit)
 
     def recall(self, note_id: int, version: int | None = None) -> NoteView:
         """Pull a note back from review before the supervisor has acted on it."""
-        return self._move(note_id, version, UNDER_REVIEW, "recall", self._recall)
+        return self._move(note_id, version, "recall", self._recall)
 
     def approve(self, note_id: int, version: int | None = None) -> NoteView:
-        return self._move(note_id, version, UNDER_REVIEW, "approve", self._approve, reviewer=True)
+        return self._move(note_id, version, "approve", self._approve)
+
+    def plan_return(self, note_id: int, due: datetime | date | None = None) -> ReturnPlan:
+        """The due date a return would set (policy default if none given) and any warning, unsaved."""
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id)
+            check_move(session, note, user, now, self.policy, "return")
+            due_at = self._due(due, now)
+            return ReturnPlan(due_at, note.freezes_at, self._after_freeze(due_at, note))
+
+    def review_queue(self) -> list[ReviewItem]:
+        """Notes my workers sent me, the one due soonest first."""
+        with self.store.reading() as session:
+            now = self._now()
+            notes = session.scalars(
+                select(Note).join(Worker, Note.author_id == Worker.id)
+                .where(Worker.supervisor_id == self.worker_id, Note.status.in_(UNDER_REVIEW))
+                .options(selectinload(Note.author), selectinload(Note.entered_by), selectinload(Note.participants),
+                         selectinload(Note.stage).selectinload(Stage.case)))
+            items = []
+            for note in notes:
+                due = review_due(note.submitted_at, note.status == "resubmitted", self.policy)
+                items.append(ReviewItem(note=note_view(note, now, self.policy), family_name=note.stage.case.family_name,
+                                        stage_label=note.stage.label, review_due_at=due, overdue=due < now,
+                                        resubmitted=note.status == "resubmitted"))
+            return sorted(items, key=lambda item: (item.review_due_at, item.note.id))
 
     def return_note(self, note_id: int, comment: str, due: datetime | date | None = None,
                     version: int | None = None) -> ReturnedNote:
@@ -44,27 +70,17 @@ class ReviewDesk(DeskBase):
             note.status, note.reviewed_at, note.correction_due_at = "returned", now, due_at
             session.add(ReviewAction(note_id=note.id, action="return", at=now, by_id=user.id,
                                      comment=comment.strip(), due_at=due_at))
-            if due_at >= note.freezes_at:
-                result["warning"] = (f"The correction is due {local_text(due_at, self.policy)}, after the note "
-                                     f"freezes on {local_text(note.freezes_at, self.policy, time=False)}; "
-                                     "the correction will then have to go in as an addendum.")
-            result["due"] = due_at
+            result["warning"], result["due"] = self._after_freeze(due_at, note), due_at
             return {"comment": comment.strip(), "due": due_at}
 
-        view = self._move(note_id, version, UNDER_REVIEW, "return", _return, reviewer=True)
+        view = self._move(note_id, version, "return", _return)
         return ReturnedNote(note=view, due_at=result["due"], warning=result.get("warning"))
 
-    def _move(self, note_id, version, allowed_from, action, step, reviewer=False) -> NoteView:
+    def _move(self, note_id, version, action, step) -> NoteView:
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id, lock=True)
-            if reviewer:
-                may_review(session, note, user)
-            else:
-                may_change(note, user)
-            if note.status not in allowed_from:
-                raise InvalidTransition(_wrong_state(action, note.status))
-            check_changeable(note, now, self.policy)
+            check_move(session, note, user, now, self.policy, action)
             if version is not None and version != note.version:
                 raise StaleEdit()
             detail = step(session, note, user, now)
@@ -74,9 +90,6 @@ class ReviewDesk(DeskBase):
             return note_view(note, now, self.policy, addenda_of(session, note.id))
 
     def _submit(self, session, note, user, now):
-        check_complete(note)
-        if note.author.supervisor_id is None:
-            raise InvalidTransition(f"{note.author.name} has no supervisor on record to review this note.")
         action = "resubmit" if note.status == "returned" else "submit"
         note.status = "resubmitted" if action == "resubmit" else "submitted"
         note.submitted_at = now
@@ -93,9 +106,17 @@ class ReviewDesk(DeskBase):
         note.status, note.reviewed_at, note.correction_due_at = "approved", now, None
         session.add(ReviewAction(note_id=note.id, action="approve", at=now, by_id=user.id))
 
+    def _after_freeze(self, due_at: datetime, note: Note) -> str | None:
+        """A correction due after the freeze cannot be made by editing: say so before and after."""
+        if due_at < note.freezes_at:
+            return None
+        return (f"The correction is due {local_text(due_at, self.policy)}, after the note freezes on "
+                f"{local_text(note.freezes_at, self.policy, time=False)}; the correction will then have to go "
+                "in as an addendum.")
+
     def _due(self, due: datetime | date | None, now: datetime) -> datetime:
         if due is None:
-            return now + timedelta(days=self.policy.correction_days)
+            return correction_due(now, self.policy)
         if isinstance(due, datetime):
             due_at = due if due.tzinfo else pendulum.instance(due, tz=self.policy.zone)
         elif isinstance(due, date):  # a date means the end of that day in the agency
@@ -107,11 +128,3 @@ class ReviewDesk(DeskBase):
             raise InvalidNote(f"The correction due date {local_text(due_at, self.policy)} has already passed.")
         return due_at
 
-
-def _wrong_state(action: str, status: str) -> str:
-    return {
-        "submit": f"This note is {status}; only a draft or a returned note can be sent for review.",
-        "recall": f"This note is {status}; only a note waiting for review can be recalled.",
-        "approve": f"This note is {status}; only a note waiting for review can be approved.",
-        "return": f"This note is {status}; only a note waiting for review can be returned.",
-    }[action]

@@ -7,7 +7,7 @@ understands; callers decide nothing themselves.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Iterable
 
 import pendulum
@@ -48,8 +48,23 @@ def is_locked(note: Any, now: datetime) -> bool:
     return note.status in ("approved", "final") or is_frozen(note.freezes_at, now)
 
 
+def entry_due(event_at: datetime, policy: Policy) -> datetime:
+    """Every event is recorded within the entry window (72 hours) of the event."""
+    return event_at + timedelta(hours=policy.entry_window_hours)
+
+
 def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy) -> bool:
-    return (entered_at - event_at).total_seconds() > policy.entry_window_hours * 3600
+    return entered_at > entry_due(event_at, policy)
+
+
+def review_due(submitted_at: datetime, resubmitted: bool, policy: Policy) -> datetime:
+    """The supervisor reviews within 5 days of receiving a note, 3 days for a corrected one."""
+    return submitted_at + timedelta(days=policy.rereview_days if resubmitted else policy.review_days)
+
+
+def correction_due(returned_at: datetime, policy: Policy) -> datetime:
+    """The worker resubmits within 3 days of a return."""
+    return returned_at + timedelta(days=policy.correction_days)
 
 
 def check_changeable(note: Any, now: datetime, policy: Policy) -> None:

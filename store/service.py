@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -19,6 +19,10 @@ from .models import Meta, Worker
 from .policy import Policy
 from .views import WorkerView
 from .viewing import worker_view
+
+if TYPE_CHECKING:
+    from .desk import Desk
+    from .staffing import Staffing
 
 TRIGGER_MESSAGE = re.compile(r"casenotes\[(\w+)\]: ([^\n]+)")
 

@@ -15,6 +15,7 @@ def worker_view(worker: Worker) -> WorkerView:
         id=worker.id, login=worker.login, name=worker.name, title=worker.title, employer=worker.employer,
         agency=worker.agency, unit=worker.unit.name if worker.unit else None,
         supervisor=worker.supervisor.login if worker.supervisor else None,
+        supervisor_name=worker.supervisor.name if worker.supervisor else None,
         functions=tuple(sorted(f.code for f in worker.functions)),
     )
 

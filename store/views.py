@@ -17,6 +17,7 @@ class WorkerView:
     agency: str
     unit: str | None
     supervisor: str | None  # login
+    supervisor_name: str | None
     functions: tuple[str, ...]
 
 
@@ -80,6 +81,12 @@ class CaseloadRow:
     drafts: int
     returned: int
     correction_due_at: datetime | None  # earliest due date among returned notes
+    entry_due_at: datetime | None  # earliest "record within 72 hours" deadline among drafts
+
+    @property
+    def next_deadline_at(self) -> datetime | None:
+        dues = [d for d in (self.correction_due_at, self.entry_due_at) if d is not None]
+        return min(dues) if dues else None
 
 
 @dataclass(frozen=True)
@@ -141,3 +148,31 @@ class ReturnedNote:
     note: NoteView
     due_at: datetime
     warning: str | None  # set when the due date falls after the note freezes
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A note waiting for this supervisor, with its review deadline."""
+
+    note: NoteView
+    family_name: str
+    stage_label: str
+    review_due_at: datetime
+    overdue: bool
+    resubmitted: bool
+
+
+@dataclass(frozen=True)
+class CaseMatch:
+    case_id: int
+    family_name: str
+    matched: str  # what matched: the family name or a person's name
+
+
+@dataclass(frozen=True)
+class ReturnPlan:
+    """What a return would set, before it is made: the due date and any warning."""
+
+    due_at: datetime
+    freezes_at: datetime
+    warning: str | None
