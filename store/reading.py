@@ -16,8 +16,8 @@ from .models import (Case, Note, NoteParticipant, NoteRevision, Person, ReviewAc
                      UTCDateTime, Worker)
 from .rules import entry_due
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
-                    WorkerView)
-from .viewing import case_view, note_view, worker_view
+                    StageView, WorkerView)
+from .viewing import case_view, note_view, stage_view, worker_view
 
 
 class ReadingDesk(DeskBase):
@@ -46,6 +46,16 @@ class ReadingDesk(DeskBase):
                     selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.children)))
             view = case_view(found, now, access.reach.value)
         self._audit_read(access, case_id, "case", case_id)
+        return view
+
+    def stage(self, stage_id: int) -> StageView:
+        """One stage with its persons and current roles."""
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            stage = self._stage(session, stage_id)
+            access = case_access(session, user, stage.case_id, now)
+            view = stage_view(stage, now)
+        self._audit_read(access, view.case_id, "stage", stage_id)
         return view
 
     def stage_notes(self, stage_id: int) -> list[NoteView]:
@@ -147,8 +157,8 @@ class ReadingDesk(DeskBase):
                    func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
                    func.min(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id),
                                   Note.correction_due_at), else_=None)),
-                   func.min(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id),
-                                  Note.event_at), else_=None)))
+                   func.min(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id)
+                                  & (Note.freezes_at > now), Note.event_at), else_=None)))
             .join(Stage, RoleAssignment.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
             .join(Worker, RoleAssignment.worker_id == Worker.id)
             .outerjoin(Note, Note.stage_id == Stage.id)

@@ -44,6 +44,7 @@ class RoleView:
 class StageView:
     id: int
     case_id: int
+    family_name: str
     type: str
     subtype: str | None
     label: str

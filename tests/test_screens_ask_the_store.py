@@ -92,3 +92,15 @@ def test_caseload_shows_the_entry_deadline_of_my_oldest_draft(store, agency, clo
 def test_me_names_my_supervisor(store, agency):
     me = store.as_user("cw").me()
     assert (me.login, me.supervisor, me.supervisor_name, me.unit) == ("cw", "supa", "Sam Supervisor", "Unit A")
+
+
+def test_stage_view_names_the_family_and_checks_access(store, agency):
+    import pytest
+
+    from store import NoAccess
+
+    stage = store.as_user("cw").stage(agency.fss)
+    assert (stage.family_name, stage.label, [p.name for p in stage.persons]) == (
+        "Rivera", "FSS-CWS", ["Jay Rivera", "Mia Rivera", "Ana Rivera"])
+    with pytest.raises(NoAccess):
+        store.as_user("cwb").stage(agency.fss)

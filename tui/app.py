@@ -1,36 +1,145 @@
-"""The casenotes Textual app: sign-in (a staff picker on the demo database) and the caseload."""
+"""The casenotes Textual app: signs a worker in and carries them between screens.
+
+The app holds the store and the signed-in worker's ``Desk``; screens ask the desk for everything
+in worker threads and show the store's reasons when it refuses.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual.app import App
 from textual.binding import Binding
 
 from store import Store
+from tui import format
+from tui.prefs import Prefs, RecoveryBox, default_home
 
 
 class CasenotesApp(App):
     TITLE = "casenotes"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", id="quit")]
+    CSS_PATH = str(Path(__file__).parent.parent / "themes" / "app.tcss")
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("ctrl+t", "next_theme", "Theme", id="theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit"),
+    ]
 
-    def __init__(self, store: Store, login: str | None = None):
+    def __init__(self, store: Store, login: str | None = None, *, home: Path | None = None):
         super().__init__()
+        from tui.commands import CasenotesCommands
+
+        self.COMMANDS = App.COMMANDS | {CasenotesCommands}
         self.store = store
         self.login = login
+        self.home = home or default_home()
+        self.desk = None
+        self.me = None
+        self.prefs: Prefs | None = None
+        self.recovery: RecoveryBox | None = None
+
+    @property
+    def zone(self) -> str:
+        return self.store.policy.time_zone
 
     def on_mount(self) -> None:
-        from tui.screens.caseload import CaseloadScreen
-        from tui.screens.staff_picker import StaffPickerScreen
+        from themes import DEFAULT_THEME, load_themes
 
+        for theme in load_themes():
+            self.register_theme(theme)
+        self.theme = DEFAULT_THEME
         if self.login:
-            self.push_screen(CaseloadScreen(self.store, self.login))
+            self.sign_in(self.login)
         else:
-            self.push_screen(StaffPickerScreen(self.store), self._signed_in)
+            from tui.screens.staff_picker import StaffPickerScreen
 
-    def _signed_in(self, login: str | None) -> None:
-        from tui.screens.caseload import CaseloadScreen
+            self.push_screen(StaffPickerScreen(self.store), self._picked)
 
+    def _picked(self, login: str | None) -> None:
         if login is None:
             self.exit()
-            return
+        else:
+            self.sign_in(login)
+
+    def sign_in(self, login: str) -> None:
+        from tui.screens.caseload import CaseloadScreen
+
         self.login = login
-        self.push_screen(CaseloadScreen(self.store, login))
+        self.desk = self.store.as_user(login)
+        self.me = self.desk.me()
+        self.prefs = Prefs(self.home, login)
+        self.recovery = RecoveryBox(self.home, login)
+        if self.prefs.theme in self.available_themes:
+            self.theme = self.prefs.theme
+        self.sub_title = " · ".join(
+            part for part in (self.me.name, self.me.unit or self.me.agency, format.today(self.store.clock.now(), self.zone))
+            if part)
+        self.push_screen(CaseloadScreen())
+        self.call_after_refresh(self.offer_recovered_drafts)
+
+    def offer_recovered_drafts(self) -> None:
+        """After a crash or a closed terminal: offer the editor's last unsaved contents back."""
+        pending = self.recovery.pending() if self.recovery else []
+        if not pending:
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        key, data = pending[-1]
+        more = f" (and {len(pending) - 1} more)" if len(pending) > 1 else ""
+        question = (f"casenotes closed before this draft was saved: {data.get('title', 'a note')}, last typed "
+                    f"{data.get('typed_at', 'recently')}{more}. Open it again?")
+
+        def answered(answer: str | None) -> None:
+            if answer == "enter":
+                self.open_editor(data["stage_id"], note_id=data.get("note_id"), recovered=key)
+            elif answer == "d":
+                self.recovery.discard(key)
+
+        self.push_screen(ConfirmDialog("Recovered draft", question,
+                                       {"enter": "Open it", "d": "Throw it away", "escape": "Later"}), answered)
+
+    def open_case(self, case_id: int, stage_id: int | None = None) -> None:
+        from tui.screens.case import CaseScreen
+
+        self.push_screen(CaseScreen(case_id, stage_id))
+
+    def open_editor(self, stage_id: int, *, note_id: int | None = None, amends: int | None = None,
+                    recovered: str | None = None) -> None:
+        from tui.screens.note_editor import NoteEditorScreen
+
+        self.push_screen(NoteEditorScreen(stage_id, note_id=note_id, amends=amends, recovered=recovered))
+
+    def open_note(self, note_id: int) -> None:
+        from tui.screens.note import NoteScreen
+
+        self.push_screen(NoteScreen(note_id))
+
+    def action_caseload(self) -> None:
+        from tui.screens.caseload import CaseloadScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, CaseloadScreen):
+            self.pop_screen()
+
+    def action_review_queue(self) -> None:
+        from tui.screens.review_queue import ReviewQueueScreen
+
+        self.push_screen(ReviewQueueScreen())
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_next_theme(self) -> None:
+        from themes import THEME_NAMES
+
+        names = list(THEME_NAMES)
+        current = names.index(self.theme) if self.theme in names else -1
+        self.set_theme(names[(current + 1) % len(names)])
+
+    def set_theme(self, name: str) -> None:
+        self.theme = name
+        if self.prefs:
+            self.prefs.theme = name
+        self.notify(f"Theme: {name.removeprefix('casenotes-').replace('-', ' ')}", timeout=2)

@@ -1,65 +1,146 @@
-"""The caseload: the signed-in worker's stages, most urgent first (a supervisor also sees the unit's)."""
+"""Home: the worker's stages, most urgent first, and for a supervisor a second tab with the unit's."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-import pendulum
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
-from store import Store, StoreError
+from store import StoreError
 from store.views import CaseloadRow
+from tui import format
 
-COLUMNS = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Correction due")
+MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
+UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")
 
 
 class CaseloadScreen(Screen):
-    BINDINGS = [("ctrl+q", "app.quit", "Quit")]
+    BINDINGS = [
+        Binding("enter", "open_case", "Open case", id="caseload.open", show=False),
+        Binding("ctrl+n", "new_note", "New note", id="caseload.new_note"),
+        Binding("ctrl+r", "app.review_queue", "Review queue", id="caseload.review"),
+        Binding("escape", "clear_filter", "Clear filter", id="caseload.clear", show=False),
+    ]
     DEFAULT_CSS = """
-    #who { padding: 0 1; height: 1; }
-    DataTable { height: 1fr; }
+    CaseloadScreen #filter { margin: 0 1; }
+    CaseloadScreen #summary { padding: 0 1; height: 1; color: $text-muted; }
+    CaseloadScreen #tabs { height: 1fr; }
+    CaseloadScreen TabPane { height: 1fr; padding: 0; }
+    CaseloadScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, store: Store, login: str):
+    def __init__(self) -> None:
         super().__init__()
-        self.store = store
-        self.login = login
+        self.rows: dict[str, list[CaseloadRow]] = {"mine": [], "unit": []}
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="who")
-        yield DataTable(id="caseload", cursor_type="row", zebra_stripes=True)
+        yield Input(placeholder="Type to filter by family, stage or worker", id="filter")
+        yield Static("Loading your caseload…", id="summary")
+        with TabbedContent(id="tabs"):
+            with TabPane("My caseload", id="mine"):
+                yield DataTable(id="mine-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Unit caseload", id="unit"):
+                yield DataTable(id="unit-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.query_one("#mine-table", DataTable).add_columns(*MINE)
+        self.query_one("#unit-table", DataTable).add_columns(*UNIT)
         self.load()
 
-    @work(thread=True, exclusive=True)
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="caseload")
     def load(self) -> None:
         try:
-            desk = self.store.as_user(self.login)
-            me = next(w for w in self.store.staff() if w.login == self.login)
-            rows = desk.caseload() + desk.unit_caseload()
+            mine, unit = self.app.desk.caseload(), self.app.desk.unit_caseload()
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._show, me, rows)
+        self.app.call_from_thread(self._loaded, mine, unit)
 
-    def _show(self, me, rows: list[CaseloadRow]) -> None:
-        self.query_one("#who", Static).update(
-            f"{me.name} · {me.title} · {me.unit or me.agency or 'Agency-wide'} · {len(rows)} stage assignments")
-        table = self.query_one(DataTable)
-        zone = self.store.policy.zone
-        for row in rows:
-            table.add_row(row.family_name, row.stage_label + (" (closed)" if row.closed_at else ""), row.worker,
-                          row.role, _day(row.last_contact_at, zone), row.drafts or "", row.returned or "",
-                          _day(row.correction_due_at, zone), key=f"{row.stage_id}:{row.worker}")
-        table.focus()
+    def _loaded(self, mine: list[CaseloadRow], unit: list[CaseloadRow]) -> None:
+        self.rows = {"mine": mine, "unit": unit}
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("unit").display = bool(unit)
+        self._fill()
+        self._table().focus()
+
+    def _table(self) -> DataTable:
+        return self.query_one(f"#{self.query_one(TabbedContent).active or 'mine'}-table", DataTable)
+
+    def _fill(self) -> None:
+        wanted = self.query_one("#filter", Input).value.lower().split()
+        now, zone = self.app.store.clock.now(), self.app.zone
+        shown = {}
+        for tab, columns in (("mine", MINE), ("unit", UNIT)):
+            table = self.query_one(f"#{tab}-table", DataTable)
+            keep = table.cursor_row
+            table.clear()
+            rows = [r for r in self.rows[tab]
+                    if all(w in f"{r.family_name} {r.stage_label} {r.worker} {r.role}".lower() for w in wanted)]
+            for row in rows:
+                cells = [row.family_name, row.stage_label + (" closed" if row.closed_at else "")]
+                cells += [row.worker, row.role] if tab == "unit" else [row.role]
+                cells += [format.day(row.last_contact_at, zone), row.drafts or "", row.returned or "",
+                          _deadline(row, now, zone)]
+                table.add_row(*cells, key=f"{row.stage_id}:{row.worker}:{row.role}")
+            table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
+            shown[tab] = rows
+        overdue = sum(1 for r in self.rows["mine"] if r.next_deadline_at and r.next_deadline_at < now)
+        self.query_one("#summary", Static).update(
+            f"{len(self.rows['mine'])} stages assigned to you"
+            + (f" · {overdue} with an overdue deadline" if overdue else "")
+            + (f" · {len(self.rows['unit'])} assignments in your unit" if self.rows["unit"] else ""))
+        self.shown = shown
+
+    @on(Input.Changed, "#filter")
+    def _filter(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self._table().focus()
+
+    def on_key(self, event) -> None:
+        """Type to filter: a printable key pressed on the table goes to the filter."""
+        if isinstance(self.focused, DataTable) and event.is_printable and event.character != "?":
+            box = self.query_one("#filter", Input)
+            box.value += event.character
+            box.cursor_position = len(box.value)
+            box.focus()
+            event.stop()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self._table().focus()
+
+    def _current(self) -> CaseloadRow | None:
+        tab = self.query_one(TabbedContent).active or "mine"
+        table = self._table()
+        rows = getattr(self, "shown", {}).get(tab, [])
+        return rows[table.cursor_row] if rows and 0 <= table.cursor_row < len(rows) else None
+
+    @on(DataTable.RowSelected)
+    def action_open_case(self) -> None:
+        row = self._current()
+        if row:
+            self.app.open_case(row.case_id, row.stage_id)
+
+    def action_new_note(self) -> None:
+        row = self._current()
+        if row:
+            self.app.open_editor(row.stage_id)
 
 
-def _day(at: datetime | None, zone) -> str:
-    return pendulum.instance(at).in_timezone(zone).format("MM/DD/YYYY") if at else "—"
+def _deadline(row: CaseloadRow, now, zone) -> str:
+    due = row.next_deadline_at
+    if due is None:
+        return ""
+    what = "correction" if due == row.correction_due_at else "entry"
+    mark = "OVERDUE " if due < now else ""
+    return f"{mark}{format.short_day(due, zone)} {what}"

@@ -1,0 +1,185 @@
+"""tui.when: forgiving entry of an event's date and time, read in the agency's zone."""
+
+from datetime import datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tui.when import Reading, read_when
+
+ZONE = "America/New_York"
+# Monday 23 November 2026, 10:00 in New York (EST, UTC-5).
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=timezone.utc)
+# Sunday 8 March 2026, 12:00 in New York: DST began at 2:00 this morning (EDT, UTC-4).
+DST_NOW = datetime(2026, 3, 8, 16, 0, tzinfo=timezone.utc)
+
+
+def utc(*fields):
+    return datetime(*fields, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # now, today, yesterday
+    ("now", utc(2026, 11, 23, 15, 0)),
+    ("  NOW ", utc(2026, 11, 23, 15, 0)),
+    ("today 9am", utc(2026, 11, 23, 14, 0)),
+    ("today 8", utc(2026, 11, 23, 13, 0)),
+    ("today @ 9:30am", utc(2026, 11, 23, 14, 30)),
+    ("yesterday 14:30", utc(2026, 11, 22, 19, 30)),
+    ("yesterday at 2pm", utc(2026, 11, 22, 19, 0)),
+    ("yday 2pm", utc(2026, 11, 22, 19, 0)),
+    ("yest 9:15a", utc(2026, 11, 22, 14, 15)),
+    ("2pm yesterday", utc(2026, 11, 22, 19, 0)),
+    ("noon yesterday", utc(2026, 11, 22, 17, 0)),
+    # weekdays: the most recent one, today included
+    ("mon 9:15a", utc(2026, 11, 23, 14, 15)),
+    ("monday 8:00 am", utc(2026, 11, 23, 13, 0)),
+    ("sunday 11", utc(2026, 11, 22, 16, 0)),
+    ("fri 3pm", utc(2026, 11, 20, 20, 0)),
+    ("Tue 8am", utc(2026, 11, 17, 13, 0)),
+    ("thurs 4:45 p.m.", utc(2026, 11, 19, 21, 45)),
+    # relative
+    ("-2h", utc(2026, 11, 23, 13, 0)),
+    ("-90m", utc(2026, 11, 23, 13, 30)),
+    ("-1d", utc(2026, 11, 22, 15, 0)),
+    ("2h ago", utc(2026, 11, 23, 13, 0)),
+    ("30 min ago", utc(2026, 11, 23, 14, 30)),
+    ("-1d 3pm", utc(2026, 11, 22, 20, 0)),
+    ("2 days ago 9am", utc(2026, 11, 21, 14, 0)),
+    # dates
+    ("11/21 9:15a", utc(2026, 11, 21, 14, 15)),
+    ("11/21/2026 9:15 am", utc(2026, 11, 21, 14, 15)),
+    ("2026-11-21 14:30", utc(2026, 11, 21, 19, 30)),
+    ("2026-11-21T14:30", utc(2026, 11, 21, 19, 30)),
+    ("11/21/26 2pm", utc(2026, 11, 21, 19, 0)),
+    ("nov 21 2pm", utc(2026, 11, 21, 19, 0)),
+    ("Nov 21, 2:30pm", utc(2026, 11, 21, 19, 30)),
+    ("14:30 on nov 21", utc(2026, 11, 21, 19, 30)),
+    ("Sat 11/21/2026 9:15 AM", utc(2026, 11, 21, 14, 15)),  # what `shown` displays reads back
+    ("11/21 2", utc(2026, 11, 21, 19, 0)),
+    # a time alone is today
+    ("9am", utc(2026, 11, 23, 14, 0)),
+    ("8:30", utc(2026, 11, 23, 13, 30)),
+    ("9:15 a", utc(2026, 11, 23, 14, 15)),
+    ("12am", utc(2026, 11, 23, 5, 0)),
+])
+def test_reads(text, expected):
+    reading = read_when(text, NOW, ZONE)
+    assert reading.error is None, reading.error
+    assert reading.at == expected
+    assert reading.at.tzinfo is timezone.utc
+
+
+def test_shown_is_normalised_in_the_zone():
+    assert read_when("11/21 9:15a", NOW, ZONE) == Reading(utc(2026, 11, 21, 14, 15), "Sat 11/21/2026 9:15 AM")
+
+
+def test_now_drops_seconds_and_microseconds():
+    now = datetime(2026, 11, 23, 15, 0, 37, 123456, tzinfo=timezone.utc)
+    assert read_when("now", now, ZONE).at == utc(2026, 11, 23, 15, 0)
+    assert read_when("-2h", now, ZONE).at == utc(2026, 11, 23, 13, 0)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("12/25 10am", utc(2025, 12, 25, 15, 0)),   # December has not come yet: last year's
+    ("11/24 9am", utc(2025, 11, 24, 14, 0)),    # tomorrow's date: last year's
+    ("nov 24 9am", utc(2025, 11, 24, 14, 0)),
+    ("11/23 9am", utc(2026, 11, 23, 14, 0)),    # today's date stays this year
+    ("1/5 9am", utc(2026, 1, 5, 14, 0)),
+])
+def test_month_day_without_year_is_last_year_when_not_yet_come(text, expected):
+    assert read_when(text, NOW, ZONE).at == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("yesterday 1", utc(2026, 11, 22, 18, 0)),   # 1 PM
+    ("yesterday 7", utc(2026, 11, 23, 0, 0)),    # 7 PM
+    ("yesterday 8", utc(2026, 11, 22, 13, 0)),   # 8 AM
+    ("yesterday 11", utc(2026, 11, 22, 16, 0)),  # 11 AM
+    ("yesterday 12", utc(2026, 11, 22, 17, 0)),  # noon
+    ("yesterday 2:15", utc(2026, 11, 22, 19, 15)),
+    ("yesterday 07:30", utc(2026, 11, 22, 12, 30)),  # a leading zero is a 24-hour clock
+    ("yesterday 19:00", utc(2026, 11, 23, 0, 0)),
+    ("yesterday 0:30", utc(2026, 11, 22, 5, 30)),
+    ("yesterday 2am", utc(2026, 11, 22, 7, 0)),
+])
+def test_bare_hour_reads_as_daytime(text, expected):
+    assert read_when(text, NOW, ZONE).at == expected
+
+
+@pytest.mark.parametrize(("text", "shown"), [
+    ("today 2", "Mon 11/23/2026 2:00 PM"),
+    ("2:15 p", "Mon 11/23/2026 2:15 PM"),
+    ("today 2pm", "Mon 11/23/2026 2:00 PM"),
+    ("11/23 2pm", "Mon 11/23/2026 2:00 PM"),  # today's date at a later hour: refused, not moved a year back
+    ("10:01", "Mon 11/23/2026 10:01 AM"),
+])
+def test_future_is_refused_but_shown(text, shown):
+    reading = read_when(text, NOW, ZONE)
+    assert reading.at is None
+    assert reading.shown == shown
+    assert reading.error.startswith("That is in the future (")
+    assert reading.error.endswith("); a note records what has happened.")
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("", "Type when it happened, e.g. today 2pm"),
+    ("   ", "Type when it happened, e.g. today 2pm"),
+    ("tomorow 2pm", "“tomorow 2pm”: no date or time in that — try today 2pm, 11/21 9:15a or -2h"),
+    ("12/45", "no date or time in that"),
+    ("25:00", "is not a time of day"),
+    ("today 99pm", "is not a time of day"),
+    ("13pm", "is not a time of day"),
+    ("yesterday 9:75", "is not a time of day"),
+    ("???", "no date or time in that"),
+    ("x" * 200, "no date or time in that"),
+    ("today", "Add the time"),
+    ("yesterday", "Add the time"),
+    ("11/21", "Add the time"),
+    ("nov 21", "Add the time"),
+    ("mon 11/21 2pm", "11/21/2026 is a Saturday, not a Monday"),
+    ("2pm z", "time zone"),
+    ("0001-01-01 1am", "year"),
+    ("-2h 3pm", "no date or time in that"),
+])
+def test_errors(text, says):
+    reading = read_when(text, NOW, ZONE)
+    assert reading.at is None
+    assert reading.error and says in reading.error
+    assert reading.shown == ("" if not text.strip() else reading.error)
+
+
+def test_long_text_is_clipped_in_the_error():
+    assert len(read_when("x" * 200, NOW, ZONE).error) < 120
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("yesterday 9am", utc(2026, 3, 7, 14, 0)),   # EST
+    ("today 9am", utc(2026, 3, 8, 13, 0)),       # EDT
+    ("-1d", utc(2026, 3, 7, 17, 0)),             # same wall-clock time, 12:00 EST
+    ("-12h", utc(2026, 3, 8, 4, 0)),             # exact: 11:00 PM EST the night before
+    ("today 2:30am", utc(2026, 3, 8, 7, 30)),    # no such wall time; pendulum moves it forward to 3:30 EDT
+])
+def test_dst(text, expected):
+    assert read_when(text, DST_NOW, ZONE).at == expected
+
+
+TOKENS = st.sampled_from([
+    "today", "yesterday", "yday", "mon", "sunday", "now", "ago", "at", "@", "-", "/", ":", "am", "pm",
+    "a", "p", "noon", "nov", "2", "12", "0", "99", "2026", "11/21", "2pm", "-2h", "-1d", "h", "m", "d",
+    "min", "days", "z", "est", "t", ",", ".", "9:15a", "25:00", "99999999999999999999",
+])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=60), st.lists(TOKENS, max_size=6).map(" ".join)))
+def test_never_raises_and_never_accepts_the_future(text):
+    reading = read_when(text, NOW, ZONE)
+    if reading.at is not None:
+        assert reading.error is None
+        assert reading.at <= NOW
+        # what is shown reads back to the same instant
+        assert read_when(reading.shown, NOW, ZONE).at == reading.at
+    else:
+        assert reading.error

@@ -1,0 +1,46 @@
+"""The command palette: every screen and action by name, and any family by family or person name."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+THEMES = (("casenotes-light", "Theme: light"), ("casenotes-dark", "Theme: dark"),
+          ("casenotes-high-contrast", "Theme: high contrast"))
+
+
+class CasenotesCommands(Provider):
+    def _fixed(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        commands = []
+        if app.desk is None:
+            return commands
+        commands.append(("Caseload", app.action_caseload, "Your stages, most urgent first"))
+        commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
+        screen = app.screen
+        stage_id = getattr(screen, "stage_id", None)
+        if stage_id is not None:
+            commands.append(("New note in this stage", partial(app.open_editor, stage_id), "Write a progress note"))
+        commands.append(("Help: every key", app.action_help, "What each key does here"))
+        commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, action, help_text in self._fixed():
+            yield DiscoveryHit(name, action, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, action, help_text in self._fixed():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), action, help=help_text)
+        if self.app.desk is None or len(query.strip()) < 2:
+            return
+        matches = await asyncio.to_thread(self.app.desk.find_cases, query)
+        for match in matches:
+            label = f"Open case: {match.family_name}" + (f" ({match.matched})" if match.matched != match.family_name else "")
+            yield Hit(max(matcher.match(label), 0.5), label, partial(self.app.open_case, match.case_id),
+                      help=f"case {match.case_id}")

@@ -1,0 +1,1 @@
+"""Modal dialogs, one a module, each dismissed with a typed result."""

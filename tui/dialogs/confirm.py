@@ -1,0 +1,36 @@
+"""A question with a few answers, each on a key; dismissed with the chosen answer's key."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class ConfirmDialog(ModalScreen[str]):
+    """``ConfirmDialog("Unsaved changes", "…", {"s": "Save and close", "d": "Discard", "escape": "Keep editing"})``"""
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    ConfirmDialog .title { text-style: bold; margin-bottom: 1; }
+    ConfirmDialog .answers { margin-top: 1; color: $text-muted; }
+    """
+
+    def __init__(self, title: str, question: str, answers: dict[str, str]):
+        super().__init__()
+        self.title_text, self.question, self.answers = title, question, answers
+        for key in answers:
+            self._bindings.bind(key, f"answer('{key}')", answers[key], show=False)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.title_text, classes="title")
+            yield Static(self.question)
+            keys = "   ".join(f"[b]{'Esc' if k == 'escape' else k}[/b] {label}" for k, label in self.answers.items())
+            yield Static(keys, classes="answers")
+
+    def action_answer(self, key: str) -> None:
+        self.dismiss(key)
+

@@ -1,0 +1,112 @@
+"""Return a note to its author: what to correct (required) and by when (the policy's default,
+with the store's warning when that falls after the note freezes). Dismissed with True when returned."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pendulum
+from dateutil import parser as dateparser
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static, TextArea
+
+from store import StoreError
+from tui import format
+
+
+class ReturnDialog(ModalScreen[bool]):
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Return the note", id="return.send"),
+        Binding("escape", "cancel", "Cancel", id="return.cancel"),
+    ]
+    DEFAULT_CSS = """
+    ReturnDialog { align: center middle; }
+    ReturnDialog > Vertical { width: 84; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    ReturnDialog TextArea { height: 6; }
+    ReturnDialog #due-shown { color: $text-muted; height: auto; }
+    ReturnDialog #problem { color: $error; height: auto; }
+    """
+
+    def __init__(self, note_id: int, version: int):
+        super().__init__()
+        self.note_id, self.version = note_id, version
+        self.due: date | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("[b]Return for correction[/b] — what must the worker correct?")
+            yield TextArea(id="comment", tab_behavior="focus")
+            yield Label("Correct by (empty = policy default; or 11/27, +5d)")
+            yield Input(id="due")
+            yield Static("", id="due-shown")
+            yield Static("", id="problem")
+            yield Static("[b]ctrl+s[/b] return it   [b]Esc[/b] cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#comment", TextArea).focus()
+        self.plan(None)
+
+    @on(Input.Changed, "#due")
+    def _due_changed(self, event: Input.Changed) -> None:
+        try:
+            self.due = _read_due(event.value, self.app.store.clock.now(), self.app.zone)
+        except ValueError as error:
+            self.query_one("#due-shown", Static).update(f"[red]{error}[/red]")
+            return
+        self.plan(self.due)
+
+    @work(thread=True, exclusive=True)
+    def plan(self, due: date | None) -> None:
+        try:
+            plan = self.app.desk.plan_return(self.note_id, due)
+        except StoreError as error:
+            self.app.call_from_thread(self._show_plan, None, str(error))
+            return
+        self.app.call_from_thread(self._show_plan, plan, None)
+
+    def _show_plan(self, plan, problem: str | None) -> None:
+        if plan is None:
+            self.query_one("#due-shown", Static).update(f"[red]{problem}[/red]")
+            return
+        text = f"Due {format.moment(plan.due_at, self.app.zone)} · the note freezes {format.moment(plan.freezes_at, self.app.zone)}"
+        if plan.warning:
+            text += f"\n[b $warning]{plan.warning}[/]"
+        self.query_one("#due-shown", Static).update(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_send(self) -> None:
+        comment = self.query_one("#comment", TextArea).text
+        self._send(comment, self.due)
+
+    @work(thread=True, exclusive=True, group="send")
+    def _send(self, comment: str, due: date | None) -> None:
+        try:
+            result = self.app.desk.return_note(self.note_id, comment, due, self.version)
+        except StoreError as error:
+            self.app.call_from_thread(self.query_one("#problem", Static).update, str(error))
+            return
+        message = f"Returned; correction due {format.moment(result.due_at, self.app.zone)}"
+        self.app.call_from_thread(self.notify, message + (f". {result.warning}" if result.warning else ""),
+                                  severity="warning" if result.warning else "information", timeout=6)
+        self.app.call_from_thread(self.dismiss, True)
+
+
+def _read_due(text: str, now, zone: str) -> date | None:
+    """'' → None (policy default); '+5d' or '5d' → that many days from today; else a date."""
+    text = text.strip().lower()
+    if not text:
+        return None
+    today = pendulum.instance(now).in_timezone(zone).date()
+    if text.lstrip("+").rstrip("d").isdigit():
+        return today + timedelta(days=int(text.lstrip("+").rstrip("d")))
+    try:
+        parsed = dateparser.parse(text, default=pendulum.datetime(today.year, today.month, today.day)).date()
+    except (ValueError, OverflowError):
+        raise ValueError(f"“{text}” is not a date; try 11/27 or +5d") from None
+    return parsed

@@ -1,0 +1,259 @@
+"""A family's case: the stage tree on the left, the selected stage's notes and a preview on the right.
+
+What this worker may do with the highlighted note is asked of the store; refused actions stay on
+screen with the store's reason instead of disappearing.
+"""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, Tree
+
+from store import StoreError
+from store.views import CaseView, NoteView, StageView
+from tui import format
+from tui.widgets.note_list import NoteList
+from tui.widgets.note_text import note_text
+
+NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
+                ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
+
+
+class CaseScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="case.back"),
+        Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
+        Binding("e", "edit", "Edit", id="case.edit"),
+        Binding("s", "submit", "Submit", id="case.submit"),
+        Binding("a", "addendum", "Addendum", id="case.addendum"),
+        Binding("u", "recall", "Recall", id="case.recall", show=False),
+        Binding("d", "discard", "Discard", id="case.discard", show=False),
+        Binding("h", "history", "History", id="case.history"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+    ]
+    DEFAULT_CSS = """
+    CaseScreen #left { width: 44; border-right: tall $panel; }
+    CaseScreen #family { text-style: bold; padding: 0 1; }
+    CaseScreen Tree { height: 1fr; }
+    CaseScreen #persons { height: auto; max-height: 12; padding: 0 1; border-top: solid $panel; }
+    CaseScreen #stage-title { padding: 0 1; text-style: bold; }
+    CaseScreen NoteList { height: 1fr; min-height: 6; }
+    CaseScreen #preview { height: 1fr; border-top: solid $panel; padding: 0 1; }
+    CaseScreen #actions { height: auto; padding: 0 1; border-top: solid $panel; }
+    """
+
+    def __init__(self, case_id: int, stage_id: int | None = None):
+        super().__init__()
+        self.case_id, self.stage_id = case_id, stage_id
+        self.case: CaseView | None = None
+        self.actions: dict[str, str | None] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            with Vertical(id="left"):
+                yield Static("", id="family")
+                yield Tree("Stages", id="stages")
+                yield Static("", id="persons")
+            with Vertical():
+                yield Static("", id="stage-title")
+                yield NoteList(zone=self.app.zone, id="notes")
+                with VerticalScroll(id="preview"):
+                    yield Static("", id="preview-text")
+                yield Static("", id="actions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Tree).show_root = False
+        self.load_case()
+
+    def on_screen_resume(self) -> None:
+        if self.stage_id is not None:
+            self.load_notes(self.stage_id)
+
+    @work(thread=True, exclusive=True, group="case")
+    def load_case(self) -> None:
+        try:
+            case = self.app.desk.case(self.case_id)
+        except StoreError as error:
+            self.app.call_from_thread(self._refused, error)
+            return
+        self.app.call_from_thread(self._show_case, case)
+
+    def _refused(self, error: StoreError) -> None:
+        self.notify(str(error), severity="error", timeout=8)
+        self.app.pop_screen()
+
+    def _show_case(self, case: CaseView) -> None:
+        self.case = case
+        zone = self.app.zone
+        self.query_one("#family", Static).update(f"{case.family_name} family · case {case.id}")
+        tree = self.query_one(Tree)
+        tree.clear()
+        nodes = {}
+        for stage in case.stages:
+            parent = nodes.get(stage.parent_id, tree.root)
+            state = (f"closed {format.day(stage.closed_at, zone)}" if stage.closed_at
+                     else f"open since {format.day(stage.opened_at, zone)}")
+            node = parent.add(f"[b]{stage.label}[/b] {state}", data=stage.id, expand=True)
+            for role in stage.roles:
+                node.add_leaf(f"[dim]{role.role}:[/dim] {role.worker_name}", data=stage.id)
+            nodes[stage.id] = node
+        chosen = self.stage_id if self.stage_id in nodes else (case.stages[0].id if case.stages else None)
+        if chosen is not None:
+            tree.move_cursor(nodes[chosen])
+            self._choose_stage(chosen)
+        self.query_one(NoteList).focus()
+
+    @on(Tree.NodeHighlighted)
+    def _stage_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        if event.node.data is not None and event.node.data != self.stage_id:
+            self._choose_stage(event.node.data)
+
+    def _stage(self) -> StageView | None:
+        return next((s for s in self.case.stages if s.id == self.stage_id), None) if self.case else None
+
+    def _choose_stage(self, stage_id: int) -> None:
+        self.stage_id = stage_id
+        stage = self._stage()
+        people = "\n".join(f"{escape(p.name)} [dim]{p.relationship}"
+                           f"{' · born ' + p.birth_date.strftime('%m/%d/%Y') if p.birth_date else ''}[/dim]"
+                           for p in stage.persons)
+        self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}")
+        closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
+        self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")
+        self.load_notes(stage_id)
+
+    @work(thread=True, exclusive=True, group="notes")
+    def load_notes(self, stage_id: int) -> None:
+        try:
+            notes = self.app.desk.stage_notes(stage_id)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show_notes, stage_id, notes)
+
+    def _show_notes(self, stage_id: int, notes: list[NoteView]) -> None:
+        if stage_id != self.stage_id:
+            return
+        stage = self._stage()
+        closed = f" · closed: {stage.close_reason}" if stage and stage.closed_at else ""
+        self.query_one("#stage-title", Static).update(f"{stage.label if stage else ''} · {len(notes)} notes{closed}")
+        self.query_one(NoteList).set_notes(notes)
+        if not notes:
+            self.query_one("#preview-text", Static).update("[dim]No notes yet. ctrl+n writes the first one.[/dim]")
+            self.query_one("#actions", Static).update("")
+
+    @on(NoteList.Highlighted)
+    def _note_highlighted(self, event: NoteList.Highlighted) -> None:
+        if event.note is None:
+            return
+        self.query_one("#preview-text", Static).update(note_text(event.note, self.app.zone))
+        self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
+        self.load_actions(event.note.id)
+
+    @on(NoteList.Selected)
+    def _note_selected(self, event: NoteList.Selected) -> None:
+        self.app.open_note(event.note.id)
+
+    @work(thread=True, exclusive=True, group="actions")
+    def load_actions(self, note_id: int) -> None:
+        try:
+            actions = self.app.desk.note_actions(note_id)
+        except StoreError:
+            return
+        self.app.call_from_thread(self._show_actions, note_id, actions)
+
+    def _show_actions(self, note_id: int, actions: dict[str, str | None]) -> None:
+        note = self.query_one(NoteList).cursor_note
+        if note is None or note.id != note_id:
+            return
+        self.actions = actions
+        # Refusals often share one reason ("only the author…"): say each reason once.
+        allowed = [f"[b]{key}[/b] {label}" for key, name, label in NOTE_ACTIONS if actions.get(name, "") is None]
+        refused: dict[str, list[str]] = {}
+        for key, name, label in NOTE_ACTIONS:
+            if actions.get(name):
+                refused.setdefault(actions[name], []).append(f"{key} {label.lower()}")
+        lines = ["  ".join(allowed) or "[dim]Nothing you can change here.[/dim]"]
+        lines += [f"[dim]{', '.join(what)}: {escape(reason)}[/dim]" for reason, what in refused.items()]
+        self.query_one("#actions", Static).update("\n".join(lines))
+
+    def _note(self) -> NoteView | None:
+        return self.query_one(NoteList).cursor_note
+
+    def _allowed(self, action: str) -> bool:
+        reason = self.actions.get(action, "Choose a note first.")
+        if reason:
+            self.notify(reason, severity="warning", timeout=6)
+        return reason is None
+
+    def action_new_note(self) -> None:
+        if self.stage_id is not None:
+            self.app.open_editor(self.stage_id)
+
+    def action_edit(self) -> None:
+        note = self._note()
+        if note is None:
+            return
+        if self.actions.get("edit") is None:
+            self.app.open_editor(note.stage_id, note_id=note.id)
+        elif self.actions.get("addendum") is None:
+            from tui.dialogs.confirm import ConfirmDialog
+
+            self.app.push_screen(
+                ConfirmDialog("This note can no longer be changed", f"{self.actions['edit']}\n\nWrite an addendum to it?",
+                              {"enter": "Write an addendum", "escape": "Cancel"}),
+                lambda answer: answer == "enter" and self.action_addendum())
+        else:
+            self._allowed("edit")
+
+    def action_addendum(self) -> None:
+        note = self._note()
+        if note and self._allowed("addendum"):
+            self.app.open_editor(note.stage_id, amends=note.id)
+
+    def action_history(self) -> None:
+        note = self._note()
+        if note:
+            from tui.screens.note_history import NoteHistoryScreen
+
+            self.app.push_screen(NoteHistoryScreen(note.id))
+
+    def action_submit(self) -> None:
+        self._move("submit", lambda desk, note: desk.submit(note.id, note.version), "Sent for review")
+
+    def action_recall(self) -> None:
+        self._move("recall", lambda desk, note: desk.recall(note.id, note.version), "Recalled to you")
+
+    def action_discard(self) -> None:
+        note = self._note()
+        if note is None or not self._allowed("discard"):
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        self.app.push_screen(
+            ConfirmDialog("Discard this draft?", "It was never sent for review. casenotes keeps a copy in the audit "
+                          "record, but it leaves the stage's notes.", {"y": "Discard it", "escape": "Keep it"}),
+            lambda answer: answer == "y" and self._move("discard", lambda desk, n: desk.discard_draft(n.id),
+                                                        "Draft discarded"))
+
+    def _move(self, action: str, call, done: str) -> None:
+        note = self._note()
+        if note is not None and self._allowed(action):
+            self._run(call, note, done)
+
+    @work(thread=True, group="moves")
+    def _run(self, call, note: NoteView, done: str) -> None:
+        try:
+            call(self.app.desk, note)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.notify, done)
+        self.load_notes(note.stage_id)

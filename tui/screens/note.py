@@ -1,0 +1,123 @@
+"""One note, read-only: its facts, narrative, review comments and addenda. From the review queue a
+supervisor approves or returns it here with one key."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from store import StoreError
+from store.views import NoteHistory
+from tui import format
+from tui.widgets.note_text import note_text
+
+
+class NoteScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="note.back"),
+        Binding("h", "history", "History", id="note.history"),
+        Binding("e", "edit", "Edit", id="note.edit"),
+        Binding("y", "approve", "Approve", id="note.approve"),
+        Binding("r", "return", "Return", id="note.return"),
+    ]
+    DEFAULT_CSS = """
+    NoteScreen #body { padding: 0 2; }
+    NoteScreen #review { padding: 1 2 0 2; }
+    """
+
+    def __init__(self, note_id: int):
+        super().__init__()
+        self.note_id = note_id
+        self.history: NoteHistory | None = None
+        self.actions: dict[str, str | None] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("Loading…", id="body")
+            yield Static("", id="review")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        try:
+            history = self.app.desk.note_history(self.note_id)
+            actions = self.app.desk.note_actions(self.note_id)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, history, actions)
+
+    def _show(self, history: NoteHistory, actions: dict[str, str | None]) -> None:
+        self.history, self.actions = history, actions
+        self.query_one("#body", Static).update(note_text(history.note, self.app.zone))
+        review = Text("Review history\n", style="bold")
+        for action in history.review:
+            review.append(f"{format.moment(action.at, self.app.zone)}  {action.by:<12} {action.action}")
+            if action.due_at:
+                review.append(f" · correct by {format.moment(action.due_at, self.app.zone)}")
+            review.append("\n")
+            if action.comment:
+                review.append(f"    “{action.comment}”\n", style="italic")
+        if not history.review:
+            review.append("Not sent for review yet.\n", style="dim")
+        for name, label in (("approve", "y approve"), ("return", "r return"), ("edit", "e edit")):
+            if actions.get(name):
+                review.append(f"\n{label}: {actions[name]}", style="dim")
+        self.query_one("#review", Static).update(review)
+
+    def action_history(self) -> None:
+        from tui.screens.note_history import NoteHistoryScreen
+
+        self.app.push_screen(NoteHistoryScreen(self.note_id))
+
+    def action_edit(self) -> None:
+        if self.history is None:
+            return
+        note = self.history.note
+        if self.actions.get("edit") is None:
+            self.app.open_editor(note.stage_id, note_id=note.id)
+        elif self.actions.get("addendum") is None:
+            self.app.open_editor(note.stage_id, amends=note.id)
+        else:
+            self.notify(self.actions["edit"], severity="warning")
+
+    def action_approve(self) -> None:
+        if self.history and not self._refused("approve"):
+            self._approve(self.history.note.id, self.history.note.version)
+
+    @work(thread=True, group="review")
+    def _approve(self, note_id: int, version: int) -> None:
+        try:
+            self.app.desk.approve(note_id, version)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.notify, "Approved")
+        self.app.call_from_thread(self.app.pop_screen)
+
+    def action_return(self) -> None:
+        if self.history is None or self._refused("return"):
+            return
+        from tui.dialogs.return_note import ReturnDialog
+
+        note = self.history.note
+        self.app.push_screen(ReturnDialog(note.id, note.version),
+                             lambda done: done and self.app.pop_screen())
+
+    def _refused(self, action: str) -> bool:
+        reason = self.actions.get(action, "Still loading.")
+        if reason:
+            self.notify(reason, severity="warning", timeout=6)
+        return bool(reason)

@@ -1,0 +1,302 @@
+"""Writing a progress note by keyboard: when, what, how, where, why, who, and the narrative.
+
+The form goes straight down in Tab order. What was typed is kept on this computer a few seconds
+after typing stops and on leaving the screen (so a crash loses at most those seconds), and saved
+to the record as a draft as soon as it has a time, a contact type and a narrative.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
+
+from store import StaleEdit, StoreError
+from store.views import NoteView
+from tui import format
+from tui.when import read_when
+from tui.widgets.picklist import MultiPicklist, Picklist
+
+AUTOSAVE_SECONDS = 3.0
+
+
+class NoteEditorScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="editor.save"),
+        Binding("ctrl+r", "submit", "Send for review", id="editor.submit"),
+        Binding("escape", "close", "Close", id="editor.close"),
+    ]
+    DEFAULT_CSS = """
+    NoteEditorScreen #form { padding: 0 2; }
+    NoteEditorScreen #context { color: $text-muted; margin-bottom: 1; }
+    NoteEditorScreen Label { text-style: bold; }
+    NoteEditorScreen Input, NoteEditorScreen Picklist Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    NoteEditorScreen Input:focus, NoteEditorScreen Picklist Input:focus { border: none; background: $accent 25%; }
+    NoteEditorScreen SelectionList { border: none; padding: 0; background: $boost; }
+    NoteEditorScreen SelectionList:focus { background: $accent 15%; }
+    NoteEditorScreen Picklist, NoteEditorScreen MultiPicklist { margin-bottom: 1; }
+    NoteEditorScreen #when-shown { color: $text-muted; }
+    NoteEditorScreen #when-shown.error, NoteEditorScreen #problem { color: $error; }
+    NoteEditorScreen SelectionList { height: auto; max-height: 8; }
+    NoteEditorScreen TextArea { height: 12; min-height: 6; }
+    NoteEditorScreen #saved { color: $text-muted; }
+    """
+
+    def __init__(self, stage_id: int, *, note_id: int | None = None, amends: int | None = None,
+                 recovered: str | None = None):
+        super().__init__()
+        self.stage_id, self.note_id, self.amends = stage_id, note_id, amends
+        self.version: int | None = None
+        self.key = recovered or (f"note-{note_id}" if note_id else f"stage-{stage_id}-" + (f"addendum-{amends}" if amends else "new"))
+        self.dirty = False
+        self.ready = False  # the form has been filled from the record; changes before that are not the user's
+        self.title_text = "a note"
+        self._timer = None
+        self._saving = threading.Lock()
+
+    def compose(self) -> ComposeResult:
+        policy = self.app.store.policy
+        yield Header()
+        with VerticalScroll(id="form"):
+            yield Static("Loading…", id="context")
+            yield Label("When did it happen?")
+            yield Input(placeholder="today 2pm · yesterday 14:30 · 11/21 9:15a · -2h", id="when")
+            yield Static("", id="when-shown")
+            yield Picklist("Contact type", [c for c in policy.contact_types if c != "Addendum"], id="contact_type")
+            yield Picklist("Method", policy.methods, id="method")
+            yield Picklist("Location", policy.locations, id="location")
+            yield MultiPicklist("Purposes", policy.purposes, id="purposes")
+            yield Label("Present (Space to tick)")
+            yield SelectionList[int](id="participants")
+            yield Input(placeholder="Others present, separated by commas (e.g. foster parent, school nurse)", id="others")
+            yield Label("Narrative")
+            yield TextArea(id="narrative", tab_behavior="focus", soft_wrap=True)
+            yield Static("", id="problem")
+            yield Static("Not saved yet.", id="saved")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def load(self) -> None:
+        desk = self.app.desk
+        try:
+            stage = desk.stage(self.stage_id)
+            note = desk.note(self.note_id) if self.note_id else desk.note(self.amends) if self.amends else None
+            recent = desk.recent_choices()
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            self.app.call_from_thread(self.app.pop_screen)
+            return
+        saved = self.app.recovery.load(self.key) if self.app.recovery else None
+        self.app.call_from_thread(self._fill, stage, note, recent, saved)
+
+    def _fill(self, stage, note: NoteView | None, recent: dict, saved: dict | None) -> None:
+        zone = self.app.zone
+        kind = "addendum" if self.amends else "note" if self.note_id is None else f"note {self.note_id}"
+        self.title_text = f"{stage.label} {kind}"
+        me = self.app.me
+        freeze = (f"freezes {format.moment(note.freezes_at, zone)}" if note and self.note_id
+                  else f"freezes {self.app.store.policy.freeze_days} days after it is entered")
+        self.query_one("#context", Static).update(
+            f"{'Addendum to note ' + str(self.amends) if self.amends else ('Editing note ' + str(self.note_id) if self.note_id else 'New note')}"
+            f" · {stage.family_name} family · {stage.label} · by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'} · {freeze}")
+        for name in ("contact_type", "method", "location"):
+            self.query_one(f"#{name}", Picklist).set_recent(recent.get(name, []))
+        self.query_one("#purposes", MultiPicklist).set_recent(recent.get("purposes", []))
+        people = self.query_one("#participants", SelectionList)
+        people.add_options([(f"{p.name} ({p.relationship})", p.id) for p in stage.persons])
+        people.highlighted = 0 if stage.persons else None
+        if note is not None:
+            self._set_form(_form_of(note, zone), addendum=bool(self.amends))
+            if self.note_id:
+                self.version = note.version
+                self.query_one("#saved", Static).update(f"Version {note.version}, {note.status}.")
+        if self.amends:
+            self.query_one("#contact_type", Picklist).disabled = True
+        if saved:
+            self._set_form(saved["form"])
+            self.note_id, self.version = saved.get("note_id") or self.note_id, saved.get("version") or self.version
+            self.notify("The draft as you last typed it is back.", timeout=4)
+        self.baseline = {} if saved else self._form()
+        self.ready = True
+        self.dirty = bool(saved)
+        # A correction is usually to the narrative; a new note starts with when it happened.
+        self.query_one("#narrative" if (self.note_id or self.amends) and not saved else "#when").focus()
+
+    def _set_form(self, form: dict, addendum: bool = False) -> None:
+        self.query_one("#when", Input).value = form.get("when", "")
+        for name in ("contact_type", "method", "location"):
+            self.query_one(f"#{name}", Picklist).value = form.get(name)
+        self.query_one("#purposes", MultiPicklist).values = tuple(form.get("purposes", ()))
+        people = self.query_one("#participants", SelectionList)
+        people.deselect_all()
+        for pid in form.get("participants", ()):
+            people.select(pid)
+        self.query_one("#others", Input).value = form.get("others", "")
+        self.query_one("#narrative", TextArea).text = "" if addendum else form.get("narrative", "")
+
+    def _form(self) -> dict:
+        return {
+            "when": self.query_one("#when", Input).value,
+            **{name: self.query_one(f"#{name}", Picklist).value for name in ("contact_type", "method", "location")},
+            "purposes": list(self.query_one("#purposes", MultiPicklist).values),
+            "participants": list(self.query_one("#participants", SelectionList).selected),
+            "others": self.query_one("#others", Input).value,
+            "narrative": self.query_one("#narrative", TextArea).text,
+        }
+
+    # -- changes and autosave -------------------------------------------------------------------
+
+    @on(Input.Changed, "#when")
+    def _when_changed(self, event: Input.Changed) -> None:
+        reading = read_when(event.value, self.app.store.clock.now(), self.app.zone)
+        shown = self.query_one("#when-shown", Static)
+        shown.update(reading.error or f"→ {reading.shown}")
+        shown.set_class(bool(reading.error) and bool(event.value.strip()), "error")
+        self._changed()
+
+    @on(Input.Changed, "#others")
+    @on(Picklist.Changed)
+    @on(MultiPicklist.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(TextArea.Changed)
+    def _changed(self, *_event) -> None:
+        # Filling the form from the record also posts these messages: only a difference is a change.
+        if not self.ready or self._form() == self.baseline:
+            return
+        self.dirty = True
+        self.query_one("#saved", Static).update("Unsaved changes…")
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave)
+
+    def autosave(self) -> None:
+        if self.dirty:
+            self.keep_on_this_computer()
+            if self._complete_enough():
+                self.save(then=None)
+
+    def on_screen_suspend(self) -> None:
+        if self.dirty:
+            self.keep_on_this_computer()
+
+    def keep_on_this_computer(self, form: dict | None = None) -> None:
+        if self.app.recovery:
+            self.app.recovery.save(self.key, {
+                "stage_id": self.stage_id, "note_id": self.note_id, "version": self.version, "amends": self.amends,
+                "title": self.title_text, "typed_at": format.moment(self.app.store.clock.now(), self.app.zone),
+                "form": form or self._form()})
+
+    def _complete_enough(self) -> bool:
+        form = self._form()
+        return bool(read_when(form["when"], self.app.store.clock.now(), self.app.zone).at
+                    and (form["contact_type"] or self.amends) and form["narrative"].strip())
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        self.save(then=None)
+
+    def action_submit(self) -> None:
+        self.save(then="submit")
+
+    def save(self, then: str | None) -> None:
+        """Read the form here, on the UI thread; the store is asked in a worker."""
+        self._save(self._form(), then)
+
+    def _fields(self, form: dict) -> dict:
+        reading = read_when(form["when"], self.app.store.clock.now(), self.app.zone)
+        if reading.at is None:
+            raise ValueError(reading.error or "Type when it happened.")
+        fields = {"event_at": reading.at, "method": form["method"], "location": form["location"],
+                  "purposes": form["purposes"], "participants": form["participants"],
+                  "others": [o.strip() for o in form["others"].split(",") if o.strip()],
+                  "narrative": form["narrative"]}
+        if not self.amends:
+            if not form["contact_type"]:
+                raise ValueError("Choose the contact type.")
+            fields["contact_type"] = form["contact_type"]
+        return fields
+
+    @work(thread=True, group="save")
+    def _save(self, form: dict, then: str | None) -> None:
+        # One save at a time: an autosave and ctrl+s racing must not both add the note.
+        with self._saving:
+            self._save_now(form, then)
+
+    def _save_now(self, form: dict, then: str | None) -> None:
+        desk = self.app.desk
+        try:
+            fields = self._fields(form)
+            if self.note_id is None:
+                note = (desk.add_addendum(self.amends, **fields) if self.amends
+                        else desk.add_note(self.stage_id, **fields))
+            else:
+                note = desk.edit_note(self.note_id, self.version, **fields)
+            self.note_id, self.version, self.dirty, self.baseline = note.id, note.version, False, form
+            if self.app.recovery:
+                self.app.recovery.discard(self.key)
+            if then == "submit":
+                note = desk.submit(note.id, note.version)
+        except ValueError as error:
+            self.app.call_from_thread(self._problem, str(error))
+            return
+        except StaleEdit as error:
+            self.keep_on_this_computer(form)
+            self.app.call_from_thread(self._problem, f"{error} What you typed is kept on this computer.")
+            return
+        except StoreError as error:
+            self.app.call_from_thread(self._problem, str(error))
+            return
+        self.app.call_from_thread(self._saved, note, then)
+
+    def _problem(self, message: str) -> None:
+        self.query_one("#problem", Static).update(message)
+        self.query_one("#saved", Static).update("Not saved: see above. What you typed is still here.")
+        self.notify(message, severity="error", timeout=6)
+
+    def _saved(self, note: NoteView, then: str | None) -> None:
+        self.query_one("#problem", Static).update("")
+        saved_at = format.moment(note.entered_at if note.version == 1 else self.app.store.clock.now(), self.app.zone)
+        self.query_one("#saved", Static).update(f"Saved {saved_at} · version {note.version}, {note.status}.")
+        if then == "submit":
+            self.notify(f"Sent to {self.app.me.supervisor_name or 'your supervisor'} for review.")
+            self.app.pop_screen()
+        elif then == "close":
+            self.notify("Saved.")
+            self.app.pop_screen()
+        else:
+            self.notify("Saved.", timeout=2)
+
+    def action_close(self) -> None:
+        if not self.dirty:
+            self.app.pop_screen()
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "s":
+                self.save(then="close")
+            elif answer == "d":
+                if self.app.recovery:
+                    self.app.recovery.discard(self.key)
+                self.dirty = False
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog("Unsaved changes", "This note has changes that are not saved yet.",
+                                           {"s": "Save and close", "d": "Close without saving",
+                                            "escape": "Keep editing"}), answered)
+
+
+def _form_of(note: NoteView, zone: str) -> dict:
+    return {"when": format.moment(note.event_at, zone), "contact_type": note.contact_type, "method": note.method,
+            "location": note.location, "purposes": list(note.purposes),
+            "participants": [p.id for p in note.participants], "others": ", ".join(note.others),
+            "narrative": note.narrative}

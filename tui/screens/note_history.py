@@ -1,0 +1,88 @@
+"""Every saved version of a note with who saved it and when, and what changed between two versions."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import StoreError
+from store.views import NoteHistory
+from tui import format
+from tui.revision_diff import revision_changes
+
+
+class NoteHistoryScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="history.back"),
+        Binding("m", "mark", "Compare with this", id="history.mark"),
+    ]
+    DEFAULT_CSS = """
+    NoteHistoryScreen #title { padding: 0 1; text-style: bold; }
+    NoteHistoryScreen OptionList { width: 52; height: 1fr; }
+    NoteHistoryScreen #diff { height: 1fr; padding: 0 1; border-left: tall $panel; }
+    """
+
+    def __init__(self, note_id: int):
+        super().__init__()
+        self.note_id = note_id
+        self.history: NoteHistory | None = None
+        self.base: int | None = None  # index of the version marked to compare against
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Note {self.note_id}: saved versions · m marks one to compare the highlighted one with", id="title")
+        with Horizontal():
+            yield OptionList(id="versions")
+            with VerticalScroll(id="diff"):
+                yield Static("Loading…", id="diff-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True)
+    def load(self) -> None:
+        try:
+            history = self.app.desk.note_history(self.note_id)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, history)
+
+    def _show(self, history: NoteHistory) -> None:
+        self.history = history
+        options = self.query_one(OptionList)
+        zone = self.app.zone
+        options.add_options(
+            Option(f"v{r.version:<3} {format.day(r.saved_at, zone)} {format.clock(r.saved_at, zone):>8}  "
+                   f"{r.saved_by:<10} {r.status}", id=str(i))
+            for i, r in enumerate(history.revisions))
+        if history.revisions:
+            options.highlighted = len(history.revisions) - 1
+        options.focus()
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._compare(int(event.option.id))
+
+    def action_mark(self) -> None:
+        highlighted = self.query_one(OptionList).highlighted
+        if highlighted is not None:
+            self.base = highlighted
+            self.notify(f"Comparing with version {self.history.revisions[highlighted].version}", timeout=2)
+
+    def _compare(self, index: int) -> None:
+        revisions = self.history.revisions
+        base = self.base if self.base is not None and self.base != index else index - 1
+        before = revisions[base].snapshot if base >= 0 else None
+        names = {p.id: p.name for p in self.history.note.participants}
+        text = Text(f"Version {revisions[index].version} against version {revisions[base].version}\n\n"
+                    if base >= 0 else "", style="bold")
+        text.append_text(revision_changes(before, revisions[index].snapshot, names))
+        self.query_one("#diff-text", Static).update(text)

@@ -1,0 +1,127 @@
+"""A supervisor's review queue: notes from their workers, soonest due first, overdue ones marked.
+Space selects several; y approves the selection (or the current note); r returns the current one."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import StoreError
+from store.views import ReviewItem
+from tui import format
+
+COLUMNS = ("", "Review by", "Worker", "Family", "Stage", "Event", "Contact type", "Round")
+
+
+class ReviewQueueScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="queue.back"),
+        Binding("space", "toggle", "Select", id="queue.select"),
+        Binding("y", "approve", "Approve", id="queue.approve"),
+        Binding("r", "return", "Return", id="queue.return"),
+        Binding("enter", "open", "Read", id="queue.open", show=False),
+    ]
+    DEFAULT_CSS = """
+    ReviewQueueScreen #summary { padding: 0 1; height: 1; }
+    ReviewQueueScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[ReviewItem] = []
+        self.selected: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the review queue…", id="summary")
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns(*COLUMNS)
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="queue")
+    def load(self) -> None:
+        try:
+            items = self.app.desk.review_queue()
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, items)
+
+    def _show(self, items: list[ReviewItem]) -> None:
+        self.items = items
+        self.selected &= {item.note.id for item in items}
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        zone = self.app.zone
+        for item in items:
+            due = format.moment(item.review_due_at, zone)
+            table.add_row("●" if item.note.id in self.selected else "",
+                          f"OVERDUE {due}" if item.overdue else due, item.note.author_name, item.family_name,
+                          item.stage_label, format.moment(item.note.event_at, zone), item.note.contact_type,
+                          "corrected" if item.resubmitted else "first", key=str(item.note.id))
+        table.move_cursor(row=min(keep, max(len(items) - 1, 0)))
+        self._summary()
+        table.focus()
+
+    def _summary(self) -> None:
+        overdue = sum(item.overdue for item in self.items)
+        self.query_one("#summary", Static).update(
+            f"{len(self.items)} notes waiting for you" + (f" · [b $error]{overdue} overdue[/]" if overdue else "")
+            + (f" · {len(self.selected)} selected (y approves them all)" if self.selected else "")
+            if self.items else "Nothing waiting for your review.")
+
+    def _current(self) -> ReviewItem | None:
+        row = self.query_one(DataTable).cursor_row
+        return self.items[row] if self.items and 0 <= row < len(self.items) else None
+
+    def action_toggle(self) -> None:
+        item = self._current()
+        if item:
+            self.selected ^= {item.note.id}
+            table = self.query_one(DataTable)
+            table.update_cell_at((table.cursor_row, 0), "●" if item.note.id in self.selected else "")
+            table.move_cursor(row=table.cursor_row + 1)
+            self._summary()
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        item = self._current()
+        if item:
+            self.app.open_note(item.note.id)
+
+    def action_approve(self) -> None:
+        chosen = [i for i in self.items if i.note.id in self.selected] or ([self._current()] if self._current() else [])
+        if chosen:
+            self._approve([(i.note.id, i.note.version) for i in chosen])
+
+    @work(thread=True, exclusive=True, group="approve")
+    def _approve(self, notes: list[tuple[int, int]]) -> None:
+        approved, refused = 0, []
+        for note_id, version in notes:
+            try:
+                self.app.desk.approve(note_id, version)
+                approved += 1
+            except StoreError as error:
+                refused.append(f"note {note_id}: {error}")
+        self.selected.clear()
+        self.app.call_from_thread(self.notify, f"Approved {approved} note{'s' if approved != 1 else ''}"
+                                  + (". Not approved: " + " ".join(refused) if refused else ""),
+                                  severity="warning" if refused else "information", timeout=8 if refused else 3)
+        self.load()
+
+    def action_return(self) -> None:
+        item = self._current()
+        if item:
+            from tui.dialogs.return_note import ReturnDialog
+
+            self.app.push_screen(ReturnDialog(item.note.id, item.note.version), lambda done: done and self.load())
