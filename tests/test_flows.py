@@ -6,9 +6,8 @@ import asyncio
 from datetime import timedelta
 
 from sqlalchemy import text
-from textual.widgets import DataTable, TextArea
+from textual.widgets import TextArea
 
-from store import FrozenClock, Store
 from tests.conftest import DEMO_AS_OF
 from tui.app import CasenotesApp
 from tui.keystrokes import NARRATIVE, VISIT, home_visit

@@ -3,7 +3,6 @@
 import pytest
 
 from store import InvalidNote, Policy, PolicyError, Store
-from tests.conftest import visit
 
 
 def test_defaults_follow_the_recording_policy():
