@@ -12,8 +12,8 @@ from .access import (ENTER_PROGRESS_NOTE, Reach, active_role_filter, case_access
                      team_ids)
 from .desk_base import DeskBase, addenda_of
 from .errors import NoAccess, NotFound
-from .models import (Case, Note, NoteParticipant, NoteRevision, Person, ReviewAction, RoleAssignment, Stage,
-                     UTCDateTime, Worker)
+from .models import (AdvocateAppointment, Case, Note, NoteParticipant, NoteRevision, Person, ReviewAction,
+                     RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from .rules import entry_due
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
                     StageView, WorkerView)
@@ -22,9 +22,24 @@ from .viewing import case_view, note_view, stage_view, worker_view
 
 class ReadingDesk(DeskBase):
     def caseload(self) -> list[CaseloadRow]:
-        """The stages I have a role in, most urgent first."""
+        """The stages I have a role in, most urgent first; for a court-appointed advocate, the
+        stages of the children they are appointed for."""
         with self.store.reading() as session:
-            return self._caseload(session, {self.worker_id}, self._now())
+            now = self._now()
+            return self._caseload(session, {self.worker_id}, now) + self._appointments(session, now)
+
+    def _appointments(self, session: Session, now: datetime) -> list[CaseloadRow]:
+        rows = session.execute(
+            select(Stage, Case.family_name, Person.first_name)
+            .join(StagePerson, StagePerson.stage_id == Stage.id).join(Person, Person.id == StagePerson.person_id)
+            .join(AdvocateAppointment, AdvocateAppointment.person_id == Person.id).join(Case, Case.id == Stage.case_id)
+            .where(AdvocateAppointment.worker_id == self.worker_id, AdvocateAppointment.active)
+            .order_by(Case.family_name, Stage.id))
+        return [CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
+                            worker="", role=f"Advocate for {child}", opened_at=stage.opened_at,
+                            closed_at=stage.closed_at, last_contact_at=None, drafts=0, returned=0,
+                            correction_due_at=None, entry_due_at=None)
+                for stage, family, child in rows]
 
     def unit_caseload(self) -> list[CaseloadRow]:
         """For a supervisor: the stages of everyone below me, one row per worker and stage."""

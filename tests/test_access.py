@@ -201,3 +201,12 @@ def test_unit_caseload_shows_the_workers_below_a_supervisor(store, agency):
             ("Cole Worker", agency.fss, "Case Worker")} <= pairs
     assert not any(r.stage_id == agency.other_fss for r in rows)
     assert store.as_user("cw").unit_caseload() == []
+
+
+def test_advocate_caseload_lists_the_appointed_childs_stages(store, agency):
+    store.staffing().appoint_advocate("casa", agency.jay)
+    rows = store.as_user("casa").caseload()
+    assert {(r.stage_id, r.role) for r in rows} == {
+        (stage, "Advocate for Jay") for stage in (agency.int_, agency.inv, agency.fss, agency.fsi)}
+    store.staffing().appoint_advocate("casa", agency.jay, active=False)
+    assert store.as_user("casa").caseload() == []

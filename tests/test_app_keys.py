@@ -104,3 +104,26 @@ def test_supervisor_approves_several_notes_at_once(demo_store, tmp_path):
     desk = demo_store.as_user(boss)
     assert [desk.note(note_id).status for note_id in chosen] == ["approved"] * 3
     assert len(desk.review_queue()) == len(queue) - 3
+
+
+def test_clerk_enters_a_note_for_a_named_author(demo_store, tmp_path):
+    demo_store.clock.set(AFTERNOON)
+    clerk = next(w for w in demo_store.staff() if "ENT PROG NOTE" in w.functions)
+    worker = next(w for w in demo_store.staff() if w.title == "Caseworker" and w.supervisor == clerk.supervisor)
+    row = demo_store.as_user(worker.login).caseload()[0]
+    stage = demo_store.as_user(worker.login).stage(row.stage_id)
+    author_row = [r.worker_login for r in stage.roles].index(worker.login) + 1
+
+    async def enter(app, pilot):
+        app.open_case(row.case_id, row.stage_id)
+        await settle(pilot)
+        await press(pilot, ["ctrl+n"])
+        app.screen.query_one("#author Input").focus()
+        await press(pilot, [str(author_row), "2", "p", "m", "tab", "1"])
+        app.screen.query_one("#narrative").focus()
+        await press(pilot, ["Dictated by the worker from the car.", "ctrl+s"])
+
+    run_app(demo_store, clerk.login, tmp_path, [enter])
+    note = demo_store.as_user(worker.login).stage_notes(row.stage_id)[0]
+    assert (note.author, note.entered_by, note.narrative) == (worker.login, clerk.login,
+                                                             "Dictated by the worker from the car.")

@@ -89,6 +89,11 @@ def test_return_dialog_snapshot(snap_compare, app_for):
                         run_before=keys_then_settle("ctrl+r", "r", "P", "l", "e", "a", "s", "e"))
 
 
+def test_unsaved_changes_dialog_snapshot(snap_compare, app_for):
+    assert snap_compare(app_for("Caseworker"), terminal_size=SIZE,
+                        run_before=keys_then_settle("ctrl+n", "y", "e", "s", "t", "escape"))
+
+
 def test_help_snapshot(snap_compare, app_for):
     assert snap_compare(app_for("Caseworker"), terminal_size=SIZE, run_before=keys_then_settle("f1"))
 

@@ -12,7 +12,7 @@ def day(at: datetime | None, zone: str) -> str:
 
 
 def short_day(at: datetime | None, zone: str) -> str:
-    return pendulum.instance(at).in_timezone(zone).format("ddd MM/DD") if at else "—"
+    return pendulum.instance(at).in_timezone(zone).format("MM/DD") if at else "—"
 
 
 def moment(at: datetime | None, zone: str) -> str:

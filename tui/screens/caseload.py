@@ -86,8 +86,9 @@ class CaseloadScreen(Screen):
             for row in rows:
                 cells = [row.family_name, row.stage_label + (" closed" if row.closed_at else "")]
                 cells += [row.worker, row.role] if tab == "unit" else [row.role]
-                cells += [format.day(row.last_contact_at, zone), row.drafts or "", row.returned or "",
-                          _deadline(row, now, zone)]
+                returned = (f"{row.returned} · due {format.short_day(row.correction_due_at, zone)}"
+                            if row.returned and row.correction_due_at else row.returned or "")
+                cells += [format.day(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, now, zone)]
                 table.add_row(*cells, key=f"{row.stage_id}:{row.worker}:{row.role}")
             table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
             shown[tab] = rows

@@ -56,6 +56,7 @@ class NoteEditorScreen(Screen):
         self.dirty = False
         self.ready = False  # the form has been filled from the record; changes before that are not the user's
         self.title_text = "a note"
+        self.authors: dict[str, str] = {}
         self._timer = None
         self._saving = threading.Lock()
 
@@ -64,7 +65,7 @@ class NoteEditorScreen(Screen):
         yield Header()
         with VerticalScroll(id="form"):
             yield Static("Loading…", id="context")
-            yield Label("When did it happen?")
+            yield Label("When did it happen?", id="when-label")
             yield Input(placeholder="today 2pm · yesterday 14:30 · 11/21 9:15a · -2h", id="when")
             yield Static("", id="when-shown")
             yield Picklist("Contact type", [c for c in policy.contact_types if c != "Addendum"], id="contact_type")
@@ -110,6 +111,10 @@ class NoteEditorScreen(Screen):
         for name in ("contact_type", "method", "location"):
             self.query_one(f"#{name}", Picklist).set_recent(recent.get(name, []))
         self.query_one("#purposes", MultiPicklist).set_recent(recent.get("purposes", []))
+        if "ENT PROG NOTE" in me.functions and not (self.note_id or self.amends):
+            # Entering for someone else (a clerk typing dictation): the store checks the author may write here.
+            self.authors = {f"{r.worker_name} ({r.role})": r.worker_login for r in stage.roles}
+            self.query_one("#form").mount(Picklist("Author", list(self.authors), id="author"), before="#when-label")
         people = self.query_one("#participants", SelectionList)
         people.add_options([(f"{p.name} ({p.relationship})", p.id) for p in stage.persons])
         people.highlighted = 0 if stage.persons else None
@@ -150,6 +155,7 @@ class NoteEditorScreen(Screen):
             "participants": list(self.query_one("#participants", SelectionList).selected),
             "others": self.query_one("#others", Input).value,
             "narrative": self.query_one("#narrative", TextArea).text,
+            "author": self.query_one("#author", Picklist).value if self.authors else None,
         }
 
     # -- changes and autosave -------------------------------------------------------------------
@@ -236,8 +242,9 @@ class NoteEditorScreen(Screen):
         try:
             fields = self._fields(form)
             if self.note_id is None:
+                author = self.authors.get(form["author"]) if form.get("author") else None
                 note = (desk.add_addendum(self.amends, **fields) if self.amends
-                        else desk.add_note(self.stage_id, **fields))
+                        else desk.add_note(self.stage_id, author=author, **fields))
             else:
                 note = desk.edit_note(self.note_id, self.version, **fields)
             self.note_id, self.version, self.dirty, self.baseline = note.id, note.version, False, form
