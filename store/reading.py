@@ -73,8 +73,9 @@ class ReadingDesk(DeskBase):
         self._audit_read(access, view.case_id, "stage", stage_id)
         return view
 
-    def stage_notes(self, stage_id: int) -> list[NoteView]:
-        """The stage's notes I may see, newest event first. Others' drafts stay private to them."""
+    def stage_notes(self, stage_id: int, limit: int | None = None) -> list[NoteView]:
+        """The stage's notes I may see, newest event first (the first ``limit`` of them, if given).
+        Others' drafts stay private to them."""
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
@@ -83,7 +84,7 @@ class ReadingDesk(DeskBase):
                      .order_by(Note.event_at.desc(), Note.id.desc())
                      .options(selectinload(Note.author), selectinload(Note.entered_by),
                               selectinload(Note.participants), selectinload(Note.stage)))
-            notes = list(session.scalars(query))
+            notes = list(session.scalars(query.limit(limit) if limit else query))
             addenda: dict[int, list[int]] = {}
             if notes:
                 rows = session.execute(select(Note.amends_note_id, Note.id)

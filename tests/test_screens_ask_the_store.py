@@ -104,3 +104,12 @@ def test_stage_view_names_the_family_and_checks_access(store, agency):
         "Rivera", "FSS-CWS", ["Jay Rivera", "Mia Rivera", "Ana Rivera"])
     with pytest.raises(NoAccess):
         store.as_user("cwb").stage(agency.fss)
+
+
+def test_stage_notes_can_give_the_newest_first_page(store, agency, clock):
+    cw = store.as_user("cw")
+    ids = []
+    for minutes in (50, 40, 30, 20):
+        ids.append(cw.add_note(agency.fss, **visit(agency, clock, event_at=clock.now() - timedelta(minutes=minutes))).id)
+    assert [n.id for n in cw.stage_notes(agency.fss, limit=2)] == ids[:-3:-1]
+    assert [n.id for n in cw.stage_notes(agency.fss)] == ids[::-1]

@@ -20,6 +20,7 @@ from tui import format
 from tui.widgets.note_list import NoteList
 from tui.widgets.note_text import note_text
 
+FIRST_PAGE = 60  # about two screens of notes
 NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
@@ -73,7 +74,9 @@ class CaseScreen(Screen):
         self.load_case()
 
     def on_screen_resume(self) -> None:
-        if self.stage_id is not None:
+        # Coming back from the editor or a note: the notes may have changed. (The first showing
+        # loads them through load_case.)
+        if self.case is not None and self.stage_id is not None:
             self.load_notes(self.stage_id)
 
     @work(thread=True, exclusive=True, group="case")
@@ -131,19 +134,22 @@ class CaseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="notes")
     def load_notes(self, stage_id: int) -> None:
+        """The newest notes first, so a stage with thousands opens as fast as one with fifty; then all."""
         try:
-            notes = self.app.desk.stage_notes(stage_id)
+            first = self.app.desk.stage_notes(stage_id, limit=FIRST_PAGE)
+            self.app.call_from_thread(self._show_notes, stage_id, first, len(first) == FIRST_PAGE)
+            if len(first) == FIRST_PAGE:
+                self.app.call_from_thread(self._show_notes, stage_id, self.app.desk.stage_notes(stage_id), False)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
-            return
-        self.app.call_from_thread(self._show_notes, stage_id, notes)
 
-    def _show_notes(self, stage_id: int, notes: list[NoteView]) -> None:
+    def _show_notes(self, stage_id: int, notes: list[NoteView], more: bool) -> None:
         if stage_id != self.stage_id:
             return
         stage = self._stage()
         closed = f" · closed: {stage.close_reason}" if stage and stage.closed_at else ""
-        self.query_one("#stage-title", Static).update(f"{stage.label if stage else ''} · {len(notes)} notes{closed}")
+        count = f"the newest {len(notes)} notes, loading the rest…" if more else f"{len(notes)} notes"
+        self.query_one("#stage-title", Static).update(f"{stage.label if stage else ''} · {count}{closed}")
         self.query_one(NoteList).set_notes(notes)
         if not notes:
             self.query_one("#preview-text", Static).update("[dim]No notes yet. ctrl+n writes the first one.[/dim]")
