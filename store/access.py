@@ -12,11 +12,11 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidStage, NoAccess, NotAuthor
-from .models import AdvocateAppointment, Note, Person, RoleAssignment, Stage, Worker, WorkerFunction
+from .models import AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, Worker, WorkerFunction
 
 ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
 
@@ -92,6 +92,26 @@ def readable_case_ids(session: Session, user: Worker, now: datetime) -> set[int]
     return set(session.scalars(query.distinct()))
 
 
+def visible_notes(user: Worker, access: CaseAccess):
+    """Which notes of an accessible case this reader sees."""
+    own = or_(Note.author_id == user.id, Note.entered_by_id == user.id)
+    not_private = or_(Note.status != "draft", own)
+    if access.reach is Reach.ENTRY_CLERK:
+        return Note.entered_by_id == user.id
+    if access.reach is Reach.ADVOCATE:
+        with_child = select(NoteParticipant.note_id).where(NoteParticipant.person_id.in_(access.child_ids))
+        return (Note.status != "draft") & Note.id.in_(with_child)
+    return not_private
+
+
+def check_visible(session: Session, note: Note, user: Worker, now: datetime) -> CaseAccess:
+    """``NoAccess`` unless the user may read this very note (not just its case)."""
+    access = case_access(session, user, note.stage.case_id, now)
+    if not session.scalar(select(func.count()).where(Note.id == note.id, visible_notes(user, access))):
+        raise NoAccess("This note is not one you may read.")
+    return access
+
+
 def may_change(note: Note, user: Worker) -> None:
     if user.id not in (note.author_id, note.entered_by_id):
         raise NotAuthor(f"Only the author ({note.author.name}) or the person who entered this note "
@@ -101,6 +121,14 @@ def may_change(note: Note, user: Worker) -> None:
 def may_review(session: Session, note: Note, user: Worker) -> None:
     if user not in chain_above(session, note.author):
         raise NoAccess(f"Only {note.author.name}'s supervisors review this note.")
+    if user.id == note.entered_by_id:
+        raise NoAccess("You entered this note, so someone else in the author's supervision reviews it.")
+
+
+def is_author(note: Note, user: Worker, doing: str) -> None:
+    """Recalling and discarding belong to the author alone (DOMAIN: 'the author may pull…')."""
+    if user.id != note.author_id:
+        raise NotAuthor(f"Only the author ({note.author.name}) may {doing} this note.")
 
 
 def may_add_note(session: Session, user: Worker, author: Worker, stage: Stage, now: datetime,

@@ -56,3 +56,8 @@ class DatabaseBusy(StoreError):
         "The database is busy with another save. Nothing was lost and nothing was saved yet; "
         "try again in a moment."
     )
+
+
+class DatabaseUnavailable(StoreError):
+    default = ("The database could not be reached or stopped the save. Nothing was saved; what you typed "
+               "is still on your screen. Try again, and tell your administrator if it keeps happening.")

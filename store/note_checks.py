@@ -7,8 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .access import may_add_note, may_change, may_review
-from .errors import InvalidTransition
+from .access import check_visible, is_author, may_add_note, may_change, may_review, stage_roles
+from .errors import InvalidTransition, NoAccess
 from .models import Note, Worker
 from .policy import Policy
 from .rules import check_changeable, check_complete, is_locked
@@ -27,12 +27,19 @@ ACTIONS = ("edit", "submit", "recall", "approve", "return", "addendum", "discard
 def check_edit(session: Session, note: Note, user: Worker, now: datetime, policy: Policy) -> None:
     may_change(note, user)
     check_changeable(note, now, policy)
+    check_still_assigned(session, note, user, now)
     if note.status in UNDER_REVIEW:
         raise InvalidTransition("This note is waiting for review; recall it to draft before changing it.")
 
 
+def check_still_assigned(session: Session, note: Note, user: Worker, now: datetime) -> None:
+    """An investigation is written only by its own workers, also when they change an earlier note."""
+    if note.stage.type == "INV" and not stage_roles(session, note.stage_id, now, {user.id}):
+        raise NoAccess("Only workers assigned to this investigation may write in it, and you no longer are.")
+
+
 def check_discard(session: Session, note: Note, user: Worker, now: datetime, policy: Policy) -> None:
-    may_change(note, user)
+    is_author(note, user, "discard")
     check_changeable(note, now, policy)
     if note.status != "draft" or note.first_submitted_at is not None:
         raise InvalidTransition("Only a draft that was never sent for review can be discarded; "
@@ -43,8 +50,11 @@ def check_move(session: Session, note: Note, user: Worker, now: datetime, policy
     allowed_from, by_reviewer = MOVES[action]
     if by_reviewer:
         may_review(session, note, user)
+    elif action == "recall":
+        is_author(note, user, "recall")
     else:
         may_change(note, user)
+        check_still_assigned(session, note, user, now)
     if note.status not in allowed_from:
         raise InvalidTransition(_wrong_state(action, note.status))
     check_changeable(note, now, policy)
@@ -55,6 +65,7 @@ def check_move(session: Session, note: Note, user: Worker, now: datetime, policy
 
 
 def check_addendum(session: Session, note: Note, user: Worker, now: datetime, policy: Policy) -> None:
+    check_visible(session, note, user, now)
     if not is_locked(note, now):
         raise InvalidTransition("This note can still be changed by its author; an addendum is only "
                                 "for a note that is frozen or final.")
@@ -63,9 +74,11 @@ def check_addendum(session: Session, note: Note, user: Worker, now: datetime, po
 
 
 def refusals(session: Session, note: Note, user: Worker, now: datetime, policy: Policy) -> dict[str, str | None]:
-    """For each action: None if this user may do it now, else the sentence saying why not."""
+    """For each action: None if this user may do it now, else the sentence saying why not.
+    ``NoAccess`` for a note the user may not read at all."""
     from .errors import StoreError
 
+    check_visible(session, note, user, now)
     checks = {
         "edit": lambda: check_edit(session, note, user, now, policy),
         "discard": lambda: check_discard(session, note, user, now, policy),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import difflib
 from datetime import datetime
 
-from sqlalchemy import case as when, func, or_, select
+from sqlalchemy import case as when, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .access import (ENTER_PROGRESS_NOTE, Reach, active_role_filter, case_access, has_function, readable_case_ids,
+from .access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access, has_function, readable_case_ids,
                      team_ids)
 from .desk_base import DeskBase, addenda_of
-from .errors import NoAccess, NotFound
-from .models import (AdvocateAppointment, Case, Note, NoteParticipant, NoteRevision, Person, ReviewAction,
+from .errors import NotFound
+from .models import (AdvocateAppointment, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from .rules import entry_due
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
@@ -59,7 +59,7 @@ class ReadingDesk(DeskBase):
                     selectinload(Case.stages).selectinload(Stage.persons),
                     selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.worker),
                     selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.children)))
-            view = case_view(found, now, access.reach.value)
+            view = case_view(found, now, access.reach.value, children_only=access.child_ids or None)
         self._audit_read(access, case_id, "case", case_id)
         return view
 
@@ -69,7 +69,7 @@ class ReadingDesk(DeskBase):
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
             access = case_access(session, user, stage.case_id, now)
-            view = stage_view(stage, now)
+            view = stage_view(stage, now, children_only=access.child_ids or None)
         self._audit_read(access, view.case_id, "stage", stage_id)
         return view
 
@@ -80,7 +80,7 @@ class ReadingDesk(DeskBase):
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
             access = case_access(session, user, stage.case_id, now)
-            query = (select(Note).where(Note.stage_id == stage_id, _visible_to(user, access))
+            query = (select(Note).where(Note.stage_id == stage_id, visible_notes(user, access))
                      .order_by(Note.event_at.desc(), Note.id.desc())
                      .options(selectinload(Note.author), selectinload(Note.entered_by),
                               selectinload(Note.participants), selectinload(Note.stage)))
@@ -103,9 +103,7 @@ class ReadingDesk(DeskBase):
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id)
-            access = case_access(session, user, note.stage.case_id, now)
-            if not session.scalar(select(func.count()).where(Note.id == note_id, _visible_to(user, access))):
-                raise NoAccess("This note is not one you may read.")
+            access = check_visible(session, note, user, now)
             revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
                                         .order_by(NoteRevision.version))
             logins = dict(session.execute(select(Worker.id, Worker.login)).all())
@@ -193,18 +191,6 @@ class ReadingDesk(DeskBase):
         return sorted(rows, key=lambda r: (r.closed_at is not None, r.next_deadline_at or far, -r.drafts,
                                            r.last_contact_at or datetime.min.replace(tzinfo=now.tzinfo),
                                            r.family_name))
-
-
-def _visible_to(user: Worker, access):
-    """Which notes of an accessible case this reader sees."""
-    own = or_(Note.author_id == user.id, Note.entered_by_id == user.id)
-    not_private = or_(Note.status != "draft", own)
-    if access.reach is Reach.ENTRY_CLERK:
-        return Note.entered_by_id == user.id
-    if access.reach is Reach.ADVOCATE:
-        with_child = select(NoteParticipant.note_id).where(NoteParticipant.person_id.in_(access.child_ids))
-        return (Note.status != "draft") & Note.id.in_(with_child)
-    return not_private
 
 
 def _utc(value: datetime | str | None) -> datetime | None:

@@ -59,12 +59,17 @@ def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy) -> b
 
 def review_due(submitted_at: datetime, resubmitted: bool, policy: Policy) -> datetime:
     """The supervisor reviews within 5 days of receiving a note, 3 days for a corrected one."""
-    return submitted_at + timedelta(days=policy.rereview_days if resubmitted else policy.review_days)
+    return days_later(submitted_at, policy.rereview_days if resubmitted else policy.review_days, policy)
 
 
 def correction_due(returned_at: datetime, policy: Policy) -> datetime:
     """The worker resubmits within 3 days of a return."""
-    return returned_at + timedelta(days=policy.correction_days)
+    return days_later(returned_at, policy.correction_days, policy)
+
+
+def days_later(at: datetime, days: int, policy: Policy) -> datetime:
+    """The same wall-clock time ``days`` calendar days later in the agency, across DST changes."""
+    return utc(pendulum.instance(at).in_timezone(policy.zone).add(days=days))
 
 
 def check_changeable(note: Any, now: datetime, policy: Policy) -> None:
@@ -99,8 +104,9 @@ def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: dat
         clean["narrative"] = _narrative(fields["narrative"], policy)
     if "contact_type" in fields:
         clean["contact_type"] = _pick(fields["contact_type"], policy.contact_types, "contact type")
-        if clean["contact_type"] == ADDENDUM and not addendum:
-            raise InvalidNote("An addendum is added from the note it corrects, not typed as a contact type.")
+        if (clean["contact_type"] == ADDENDUM) != addendum:
+            raise InvalidNote("An addendum is added from the note it corrects, not typed as a contact type."
+                              if not addendum else "An addendum stays an addendum; its contact type cannot change.")
     for name, choices, label in (("method", policy.methods, "method"),
                                  ("location", policy.locations, "location")):
         if name in fields:

@@ -91,6 +91,8 @@ class Store:
         """One transaction; database refusals come out as the matching ``StoreError``."""
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():
+                # Connect (BEGIN) now, so the triggers' clock is stamped before the desk reads its own.
+                session.connection()
                 yield session
         except StaleDataError:
             raise errors.StaleEdit() from None
@@ -106,4 +108,6 @@ def _refusal(exc: DBAPIError) -> Exception:
         return kind(f"The database refused this: {sentence[0].upper()}{sentence[1:]}.")
     if isinstance(exc, OperationalError) and ("locked" in str(exc.orig) or "busy" in str(exc.orig)):
         return errors.DatabaseBusy()
+    if isinstance(exc, OperationalError):
+        return errors.DatabaseUnavailable()
     return exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from .errors import NoAccess
 from .models import Case, Note, Person, RoleAssignment, Stage, Worker
 from .policy import Policy
 from .rules import is_late_entry, is_locked
@@ -31,7 +32,14 @@ def role_view(role: RoleAssignment) -> RoleView:
                     children=tuple(p.full_name for p in role.children))
 
 
-def stage_view(stage: Stage, now: datetime) -> StageView:
+def stage_view(stage: Stage, now: datetime, children_only: frozenset[int] | None = None) -> StageView:
+    """``children_only``: an advocate's view, which shows only the appointed children of the stage
+    (``NoAccess`` for a stage without any of them)."""
+    persons = stage.persons
+    if children_only is not None:
+        persons = [p for p in persons if p.id in children_only]
+        if not persons:
+            raise NoAccess("Your appointment covers other records of this family, not this stage.")
     active = [r for r in stage.roles if r.starts_at <= now and (r.ends_at is None or r.ends_at > now)]
     closer = stage.closing_started_by_id
     return StageView(
@@ -39,7 +47,7 @@ def stage_view(stage: Stage, now: datetime) -> StageView:
         parent_id=stage.parent_id, opened_at=stage.opened_at, closed_at=stage.closed_at,
         close_reason=stage.close_reason, closing_reason=stage.closing_reason,
         closing_started_by=next((r.worker.login for r in stage.roles if r.worker_id == closer), None),
-        persons=tuple(person_view(p) for p in stage.persons),
+        persons=tuple(person_view(p) for p in persons),
         roles=tuple(role_view(r) for r in sorted(active, key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id))),
     )
 
@@ -47,10 +55,14 @@ def stage_view(stage: Stage, now: datetime) -> StageView:
 ROLE_ORDER = {"Case Manager": 0, "Case Planner": 1, "Case Worker": 2, "CPS Worker/Monitor": 3}
 
 
-def case_view(case: Case, now: datetime, reach: str) -> CaseView:
+def case_view(case: Case, now: datetime, reach: str, children_only: frozenset[int] | None = None) -> CaseView:
+    """``children_only``: an advocate's view: the appointed children and the stages they are in."""
+    stages = [s for s in case.stages if children_only is None or any(p.id in children_only for p in s.persons)]
+    persons = [p for p in case.persons if children_only is None or p.id in children_only]
     by_parent: dict[int | None, list[Stage]] = {}
-    for stage in case.stages:
-        by_parent.setdefault(stage.parent_id, []).append(stage)
+    shown = {s.id for s in stages}
+    for stage in stages:
+        by_parent.setdefault(stage.parent_id if stage.parent_id in shown else None, []).append(stage)
     ordered: list[Stage] = []
 
     def walk(parent_id: int | None) -> None:
@@ -60,8 +72,8 @@ def case_view(case: Case, now: datetime, reach: str) -> CaseView:
 
     walk(None)
     return CaseView(id=case.id, family_name=case.family_name, opened_at=case.opened_at,
-                    persons=tuple(person_view(p) for p in case.persons),
-                    stages=tuple(stage_view(s, now) for s in ordered), reach=reach)
+                    persons=tuple(person_view(p) for p in persons),
+                    stages=tuple(stage_view(s, now, children_only) for s in ordered), reach=reach)
 
 
 def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...] = ()) -> NoteView:

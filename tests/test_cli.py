@@ -33,7 +33,7 @@ def test_user_flag_is_refused_on_a_real_database(real_agency, capsys):
 def test_unknown_login_is_told_to_ask_for_access(tmp_path, capsys, monkeypatch):
     url = f"sqlite:///{tmp_path / 'agency.db'}"
     Store.open(url)
-    monkeypatch.setattr("getpass.getuser", lambda: "nobody-here")
+    monkeypatch.setattr(cli, "_os_login", lambda: "nobody-here")
     assert cli.main(["--db", url]) == 2
     assert "no active casenotes user with the login 'nobody-here'" in capsys.readouterr().err
 
@@ -41,3 +41,11 @@ def test_unknown_login_is_told_to_ask_for_access(tmp_path, capsys, monkeypatch):
 def test_demo_refuses_a_real_agency_database(real_agency, capsys):
     assert cli.main(["--db", real_agency, "demo", "--no-open"]) == 2
     assert "real agency" in capsys.readouterr().err
+
+
+def test_sign_in_name_comes_from_the_user_id_not_the_environment(monkeypatch):
+    import pwd
+
+    monkeypatch.setenv("USER", "supa")
+    monkeypatch.setenv("LOGNAME", "supa")
+    assert cli._os_login() == pwd.getpwuid(__import__("os").getuid()).pw_name != "supa"

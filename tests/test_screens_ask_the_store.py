@@ -3,6 +3,9 @@ are refused and why, finding a family by a (misspelt) name, and the pick lists' 
 
 from datetime import timedelta
 
+import pytest
+
+from store import NoAccess
 from store.note_checks import ACTIONS
 from tests.conftest import visit
 
@@ -53,11 +56,15 @@ def test_note_actions_say_what_is_refused_and_why(store, agency, clock):
     assert mine["edit"] is None and mine["submit"] is None and mine["discard"] is None
     assert "only for a note that is frozen" in mine["addendum"]
     assert "Only" in mine["approve"]
+    with pytest.raises(NoAccess):  # someone else's draft is not theirs to know about
+        store.as_user("cw2").note_actions(note.id)
+    store.as_user("cw").submit(note.id)
     theirs = store.as_user("cw2").note_actions(note.id)
     assert theirs["edit"].startswith("Only the author")
     clock.advance(days=22)
     frozen = store.as_user("cw").note_actions(note.id)
-    assert "froze on" in frozen["edit"] and frozen["addendum"] is None
+    assert "froze on" in frozen["recall"] and frozen["addendum"] is None
+    assert "froze on" in store.as_user("supa").note_actions(note.id)["approve"]
 
 
 def test_find_cases_by_family_or_person_name_even_misspelt(store, agency, clock):

@@ -91,7 +91,8 @@ class CasenotesApp(App):
 
         def answered(answer: str | None) -> None:
             if answer == "enter":
-                self.open_editor(data["stage_id"], note_id=data.get("note_id"), recovered=key)
+                self.open_editor(data["stage_id"], note_id=data.get("note_id"), amends=data.get("amends"),
+                                 recovered=key)
             elif answer == "d":
                 self.recovery.discard(key)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -35,13 +36,23 @@ def _open(args) -> int:
         print("casenotes: --user works only on a demo database; you are signed in as your own login.",
               file=sys.stderr)
         return 2
-    login = args.user or getpass.getuser()
+    login = args.user or _os_login()
     try:
         store.as_user(login)
     except StoreError as error:
         print(f"casenotes: {error} Ask your administrator to add you.", file=sys.stderr)
         return 2
     return _run_app(store, login)
+
+
+def _os_login() -> str:
+    """The operating system's name for this user, from the user id, not from $USER (which anyone can set)."""
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # not POSIX, or a uid without a name
+        return getpass.getuser()
 
 
 def _demo(args) -> int:

@@ -59,6 +59,7 @@ class NoteEditorScreen(Screen):
         self.authors: dict[str, str] = {}
         self._timer = None
         self._saving = threading.Lock()
+        self._requested = self._landed = 0  # numbers of saves asked for and of the last one saved
 
     def compose(self) -> ComposeResult:
         policy = self.app.store.policy
@@ -127,8 +128,10 @@ class NoteEditorScreen(Screen):
             self.query_one("#contact_type", Picklist).disabled = True
         if saved:
             self._set_form(saved["form"])
-            self.note_id, self.version = saved.get("note_id") or self.note_id, saved.get("version") or self.version
-            self.notify("The draft as you last typed it is back.", timeout=4)
+            changed_since = bool(note and self.note_id and saved.get("version") not in (None, note.version))
+            self.notify("The draft as you last typed it is back." + (
+                " The note was saved again since then; saving now replaces that version with what you see."
+                if changed_since else ""), timeout=8 if changed_since else 4)
         self.baseline = {} if saved else self._form()
         self.ready = True
         self.dirty = bool(saved)
@@ -214,8 +217,11 @@ class NoteEditorScreen(Screen):
         self.save(then="submit")
 
     def save(self, then: str | None) -> None:
-        """Read the form here, on the UI thread; the store is asked in a worker."""
-        self._save(self._form(), then)
+        """Read the form here, on the UI thread, and keep it on disk first; the store is asked in a worker."""
+        form = self._form()
+        self.keep_on_this_computer(form)
+        self._requested += 1
+        self._save(form, then, self._requested)
 
     def _fields(self, form: dict) -> dict:
         reading = read_when(form["when"], self.app.store.clock.now(), self.app.zone)
@@ -232,12 +238,14 @@ class NoteEditorScreen(Screen):
         return fields
 
     @work(thread=True, group="save")
-    def _save(self, form: dict, then: str | None) -> None:
-        # One save at a time: an autosave and ctrl+s racing must not both add the note.
+    def _save(self, form: dict, then: str | None, number: int) -> None:
+        # One save at a time, so an autosave and ctrl+s cannot both add the note; and a save asked
+        # for earlier never lands after a later one (it would put back older text).
         with self._saving:
-            self._save_now(form, then)
+            if number > self._landed:
+                self._save_now(form, then, number)
 
-    def _save_now(self, form: dict, then: str | None) -> None:
+    def _save_now(self, form: dict, then: str | None, number: int) -> None:
         desk = self.app.desk
         try:
             fields = self._fields(form)
@@ -247,11 +255,14 @@ class NoteEditorScreen(Screen):
                         else desk.add_note(self.stage_id, author=author, **fields))
             else:
                 note = desk.edit_note(self.note_id, self.version, **fields)
-            self.note_id, self.version, self.dirty, self.baseline = note.id, note.version, False, form
-            if self.app.recovery:
-                self.app.recovery.discard(self.key)
+            self.note_id, self.version, self._landed = note.id, note.version, number
             if then == "submit":
-                note = desk.submit(note.id, note.version)
+                try:
+                    note = desk.submit(note.id, note.version)
+                except StoreError as error:
+                    self.app.call_from_thread(self._saved, note, None, form)
+                    self.app.call_from_thread(self._problem, f"Saved as a draft but not sent: {error}", False)
+                    return
         except ValueError as error:
             self.app.call_from_thread(self._problem, str(error))
             return
@@ -262,14 +273,19 @@ class NoteEditorScreen(Screen):
         except StoreError as error:
             self.app.call_from_thread(self._problem, str(error))
             return
-        self.app.call_from_thread(self._saved, note, then)
+        self.app.call_from_thread(self._saved, note, then, form)
 
-    def _problem(self, message: str) -> None:
+    def _problem(self, message: str, unsaved: bool = True) -> None:
         self.query_one("#problem", Static).update(message)
-        self.query_one("#saved", Static).update("Not saved: see above. What you typed is still here.")
+        if unsaved:
+            self.query_one("#saved", Static).update("Not saved: see above. What you typed is still here.")
         self.notify(message, severity="error", timeout=6)
 
-    def _saved(self, note: NoteView, then: str | None) -> None:
+    def _saved(self, note: NoteView, then: str | None, form: dict) -> None:
+        self.baseline = form
+        self.dirty = self._form() != form  # typing may have gone on while the save was under way
+        if not self.dirty and self.app.recovery:
+            self.app.recovery.discard(self.key)
         self.query_one("#problem", Static).update("")
         saved_at = format.moment(note.entered_at if note.version == 1 else self.app.store.clock.now(), self.app.zone)
         self.query_one("#saved", Static).update(f"Saved {saved_at} · version {note.version}, {note.status}.")
