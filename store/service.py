@@ -56,10 +56,11 @@ class Store:
                 raise errors.NoAccess(f"There is no active casenotes user with the login {login!r}.")
         return Desk(self, worker.id, login)
 
-    def staffing(self) -> "Staffing":
+    def staffing(self, by: str | None = None) -> "Staffing":
+        """Administration, audited as done by the login ``by`` (None: the system, e.g. the demo)."""
         from .staffing import Staffing
 
-        return Staffing(self)
+        return Staffing(self, by)
 
     def staff(self) -> list[WorkerView]:
         """Everyone who may sign in, by unit and name (for the demo's picker and sign-in)."""

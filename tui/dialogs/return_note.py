@@ -34,7 +34,7 @@ class ReturnDialog(ModalScreen[bool]):
     def __init__(self, note_id: int, version: int):
         super().__init__()
         self.note_id, self.version = note_id, version
-        self.due: date | None = None
+        self.due: date | ValueError | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -55,6 +55,7 @@ class ReturnDialog(ModalScreen[bool]):
         try:
             self.due = _read_due(event.value, self.app.store.clock.now(), self.app.zone)
         except ValueError as error:
+            self.due = error  # not sent until it reads as a date
             self.query_one("#due-shown", Static).update(f"[red]{error}[/red]")
             return
         self.plan(self.due)
@@ -81,8 +82,10 @@ class ReturnDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_send(self) -> None:
-        comment = self.query_one("#comment", TextArea).text
-        self._send(comment, self.due)
+        if isinstance(self.due, ValueError):
+            self.query_one("#problem", Static).update(str(self.due))
+            return
+        self._send(self.query_one("#comment", TextArea).text, self.due)
 
     @work(thread=True, exclusive=True, group="send")
     def _send(self, comment: str, due: date | None) -> None:

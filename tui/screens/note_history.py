@@ -84,5 +84,5 @@ class NoteHistoryScreen(Screen):
         names = {p.id: p.name for p in self.history.note.participants}
         text = Text(f"Version {revisions[index].version} against version {revisions[base].version}\n\n"
                     if base >= 0 else "", style="bold")
-        text.append_text(revision_changes(before, revisions[index].snapshot, names))
+        text.append_text(revision_changes(before, revisions[index].snapshot, names, self.app.zone))
         self.query_one("#diff-text", Static).update(text)

@@ -65,8 +65,8 @@ class ReviewQueueScreen(Screen):
         zone = self.app.zone
         for item in items:
             due = format.moment(item.review_due_at, zone)
-            table.add_row("●" if item.note.id in self.selected else "",
-                          f"OVERDUE {due}" if item.overdue else due, item.note.author_name, item.family_name,
+            when = "FROZEN unreviewed: addendum only" if item.note.frozen else f"OVERDUE {due}" if item.overdue else due
+            table.add_row("●" if item.note.id in self.selected else "", when, item.note.author_name, item.family_name,
                           item.stage_label, format.moment(item.note.event_at, zone), item.note.contact_type,
                           "corrected" if item.resubmitted else "first", key=str(item.note.id))
         table.move_cursor(row=min(keep, max(len(items) - 1, 0)))
