@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import case as when, func, select
@@ -38,7 +39,7 @@ class ReadingDesk(DeskBase):
         return [CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
                             worker="", role=f"Advocate for {child}", opened_at=stage.opened_at,
                             closed_at=stage.closed_at, last_contact_at=None, drafts=0, returned=0,
-                            correction_due_at=None, entry_due_at=None)
+                            correction_due_at=None, entry_due_at=None, overdue=False)
                 for stage, family, child in rows]
 
     def unit_caseload(self) -> list[CaseloadRow]:
@@ -184,9 +185,11 @@ class ReadingDesk(DeskBase):
                         worker=worker, role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at,
                         last_contact_at=_utc(last), drafts=int(drafts or 0), returned=int(returned or 0),
                         correction_due_at=_utc(due),
-                        entry_due_at=entry_due(_utc(oldest_draft), self.policy) if oldest_draft else None)
+                        entry_due_at=entry_due(_utc(oldest_draft), self.policy) if oldest_draft else None,
+                        overdue=False)
             for role, stage, family, worker, last, drafts, returned, due, oldest_draft in session.execute(query)
         ]
+        rows = [replace(r, overdue=r.next_deadline_at is not None and r.next_deadline_at < now) for r in rows]
         far = datetime.max.replace(tzinfo=now.tzinfo)
         return sorted(rows, key=lambda r: (r.closed_at is not None, r.next_deadline_at or far, -r.drafts,
                                            r.last_contact_at or datetime.min.replace(tzinfo=now.tzinfo),

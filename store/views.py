@@ -83,6 +83,7 @@ class CaseloadRow:
     returned: int
     correction_due_at: datetime | None  # earliest due date among returned notes
     entry_due_at: datetime | None  # earliest "record within 72 hours" deadline among drafts
+    overdue: bool  # the next deadline has passed
 
     @property
     def next_deadline_at(self) -> datetime | None:

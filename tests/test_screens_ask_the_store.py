@@ -120,3 +120,10 @@ def test_stage_notes_can_give_the_newest_first_page(store, agency, clock):
         ids.append(cw.add_note(agency.fss, **visit(agency, clock, event_at=clock.now() - timedelta(minutes=minutes))).id)
     assert [n.id for n in cw.stage_notes(agency.fss, limit=2)] == ids[:-3:-1]
     assert [n.id for n in cw.stage_notes(agency.fss)] == ids[::-1]
+
+
+def test_caseload_says_when_the_next_deadline_has_passed(store, agency, clock):
+    store.as_user("cw").add_note(agency.fss, **visit(agency, clock))
+    assert not next(r for r in store.as_user("cw").caseload() if r.stage_id == agency.fss).overdue
+    clock.advance(hours=72)
+    assert next(r for r in store.as_user("cw").caseload() if r.stage_id == agency.fss).overdue

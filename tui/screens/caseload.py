@@ -75,7 +75,7 @@ class CaseloadScreen(Screen):
 
     def _fill(self) -> None:
         wanted = self.query_one("#filter", Input).value.lower().split()
-        now, zone = self.app.store.clock.now(), self.app.zone
+        zone = self.app.zone
         shown = {}
         for tab, columns in (("mine", MINE), ("unit", UNIT)):
             table = self.query_one(f"#{tab}-table", DataTable)
@@ -88,11 +88,11 @@ class CaseloadScreen(Screen):
                 cells += [row.worker, row.role] if tab == "unit" else [row.role]
                 returned = (f"{row.returned} · due {format.short_day(row.correction_due_at, zone)}"
                             if row.returned and row.correction_due_at else row.returned or "")
-                cells += [format.day(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, now, zone)]
+                cells += [format.day(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
                 table.add_row(*cells, key=f"{row.stage_id}:{row.worker}:{row.role}")
             table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
             shown[tab] = rows
-        overdue = sum(1 for r in self.rows["mine"] if r.next_deadline_at and r.next_deadline_at < now)
+        overdue = sum(1 for r in self.rows["mine"] if r.overdue)
         self.query_one("#summary", Static).update(
             f"{len(self.rows['mine'])} stages assigned to you"
             + (f" · {overdue} with an overdue deadline" if overdue else "")
@@ -138,10 +138,10 @@ class CaseloadScreen(Screen):
             self.app.open_editor(row.stage_id)
 
 
-def _deadline(row: CaseloadRow, now, zone) -> str:
+def _deadline(row: CaseloadRow, zone) -> str:
     due = row.next_deadline_at
     if due is None:
         return ""
     what = "correction" if due == row.correction_due_at else "entry"
-    mark = "OVERDUE " if due < now else ""
+    mark = "OVERDUE " if row.overdue else ""
     return f"{mark}{format.short_day(due, zone)} {what}"
