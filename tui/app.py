@@ -55,6 +55,18 @@ class CasenotesApp(App):
 
             self.push_screen(StaffPickerScreen(self.store), self._picked)
 
+    def action_switch_user(self) -> None:
+        """Demo only: back to the staff picker to try another role."""
+        from tui.screens.staff_picker import StaffPickerScreen
+
+        if not self.store.is_demo:
+            self.notify("Switching users is for the demo agency only.", severity="warning")
+            return
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.desk = self.me = None
+        self.push_screen(StaffPickerScreen(self.store), self._picked)
+
     def _picked(self, login: str | None) -> None:
         if login is None:
             self.exit()

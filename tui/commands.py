@@ -25,6 +25,8 @@ class CasenotesCommands(Provider):
             commands.append(("New note in this stage", partial(app.open_editor, stage_id), "Write a progress note"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
+        if app.store.is_demo:
+            commands.append(("Switch demo user", app.action_switch_user, "Sign in as someone else in the demo agency"))
         return commands
 
     async def discover(self) -> Hits:

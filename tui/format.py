@@ -11,6 +11,10 @@ def day(at: datetime | None, zone: str) -> str:
     return pendulum.instance(at).in_timezone(zone).format("MM/DD/YYYY") if at else "—"
 
 
+def short_date(at: datetime | None, zone: str) -> str:
+    return pendulum.instance(at).in_timezone(zone).format("MM/DD/YY") if at else "—"
+
+
 def short_day(at: datetime | None, zone: str) -> str:
     return pendulum.instance(at).in_timezone(zone).format("MM/DD") if at else "—"
 

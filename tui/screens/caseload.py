@@ -67,6 +67,8 @@ class CaseloadScreen(Screen):
         self.rows = {"mine": mine, "unit": unit}
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("unit").display = bool(unit)
+        if unit and not mine:  # a director: the units are the caseload
+            tabs.active = "unit"
         self._fill()
         self._table().focus()
 
@@ -88,13 +90,14 @@ class CaseloadScreen(Screen):
                 cells += [row.worker, row.role] if tab == "unit" else [row.role]
                 returned = (f"{row.returned} · due {format.short_day(row.correction_due_at, zone)}"
                             if row.returned and row.correction_due_at else row.returned or "")
-                cells += [format.day(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
+                cells += [format.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
                 table.add_row(*cells, key=f"{row.stage_id}:{row.worker}:{row.role}")
             table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
             shown[tab] = rows
         overdue = sum(1 for r in self.rows["mine"] if r.overdue)
         self.query_one("#summary", Static).update(
-            f"{len(self.rows['mine'])} stages assigned to you"
+            ("No stages assigned to you; ctrl+p finds a family by family or person name"
+             if not self.rows["mine"] else f"{len(self.rows['mine'])} stages assigned to you")
             + (f" · {overdue} with an overdue deadline" if overdue else "")
             + (f" · {len(self.rows['unit'])} assignments in your unit" if self.rows["unit"] else ""))
         self.shown = shown

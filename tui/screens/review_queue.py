@@ -122,6 +122,21 @@ class ReviewQueueScreen(Screen):
     def action_return(self) -> None:
         item = self._current()
         if item:
-            from tui.dialogs.return_note import ReturnDialog
+            self._ask_return(item)
 
-            self.app.push_screen(ReturnDialog(item.note.id, item.note.version), lambda done: done and self.load())
+    @work(thread=True, exclusive=True, group="ask")
+    def _ask_return(self, item: ReviewItem) -> None:
+        """Ask the store first, so a note that can no longer be returned says why instead of opening a form."""
+        try:
+            refusal = self.app.desk.note_actions(item.note.id)["return"]
+        except StoreError as error:
+            refusal = str(error)
+        self.app.call_from_thread(self._open_return, item, refusal)
+
+    def _open_return(self, item: ReviewItem, refusal: str | None) -> None:
+        if refusal:
+            self.notify(refusal, severity="warning", timeout=8)
+            return
+        from tui.dialogs.return_note import ReturnDialog
+
+        self.app.push_screen(ReturnDialog(item.note.id, item.note.version), lambda done: done and self.load())
