@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from .access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access, has_function, readable_case_ids,
                      team_ids)
 from .desk_base import DeskBase, addenda_of
-from .errors import NotFound
+from .errors import NotFound, StoreError
 from .models import (AdvocateAppointment, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from .rules import entry_due
@@ -149,6 +149,28 @@ class ReadingDesk(DeskBase):
             if name.lower() in close and case_id not in found:
                 found[case_id] = CaseMatch(case_id, family, name)
         return sorted(found.values(), key=lambda m: (m.family_name, m.case_id))[:limit]
+
+    def readable_case_ids(self) -> set[int]:
+        """The families whose notes I may search across the agency (role or supervision)."""
+        with self.store.reading() as session:
+            return readable_case_ids(session, self._user(session), self._now())
+
+    def visible_note_ids(self, note_ids: list[int]) -> set[int]:
+        """Of these notes, the ones I may read (for search results): the same rules as stage_notes."""
+        if not note_ids:
+            return set()
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            pairs = session.execute(select(Note.id, Stage.case_id).join(Stage).where(Note.id.in_(note_ids))).all()
+            visible: set[int] = set()
+            for case_id in {case for _, case in pairs}:
+                try:
+                    access = case_access(session, user, case_id, now)
+                except StoreError:
+                    continue
+                ids = [note for note, case in pairs if case == case_id]
+                visible |= set(session.scalars(select(Note.id).where(Note.id.in_(ids), visible_notes(user, access))))
+            return visible
 
     def recent_choices(self, notes: int = 50) -> dict[str, list[str]]:
         """The contact types, methods, locations and purposes of my latest notes, most recent first,

@@ -22,6 +22,7 @@ from .viewing import worker_view
 
 if TYPE_CHECKING:
     from .desk import Desk
+    from .feed import Feed
     from .staffing import Staffing
 
 TRIGGER_MESSAGE = re.compile(r"casenotes\[(\w+)\]: ([^\n]+)")
@@ -61,6 +62,12 @@ class Store:
         from .staffing import Staffing
 
         return Staffing(self, by)
+
+    def feed(self) -> "Feed":
+        """The change log and note documents, for the search index."""
+        from .feed import Feed
+
+        return Feed(self)
 
     def staff(self) -> list[WorkerView]:
         """Everyone who may sign in, by unit and name (for the demo's picker and sign-in)."""
