@@ -46,6 +46,7 @@ class NoteDocument:
     author_name: str
     narrative: str
     amends_note_id: int | None
+    version: int  # the note's saved version, so that a check can tell a stale document
 
 
 class Feed:
@@ -96,4 +97,4 @@ class Feed:
                 purposes=tuple(n.purposes or ()), method=n.method, location=n.location,
                 participants=tuple(p.full_name for p in n.participants), others=tuple(n.others or ()),
                 author_login=n.author.login, author_name=n.author.name, narrative=n.narrative,
-                amends_note_id=n.amends_note_id) for n in notes]
+                amends_note_id=n.amends_note_id, version=n.version) for n in notes]

@@ -35,8 +35,8 @@ async def press(pilot, keys):
     await settle(pilot)
 
 
-def open_app(store, login, home):
-    return CasenotesApp(store, login, home=home)
+def open_app(store, login, home, indexing=False):
+    return CasenotesApp(store, login, home=home, indexing=indexing)
 
 
 def first_caseworker(store):

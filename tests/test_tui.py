@@ -34,7 +34,7 @@ def keys_then_settle(*keys):
 @pytest.fixture
 def app_for(demo_store, tmp_path):
     def make(title=None):
-        return CasenotesApp(demo_store, first(demo_store, title) if title else None, home=tmp_path)
+        return CasenotesApp(demo_store, first(demo_store, title) if title else None, home=tmp_path, indexing=False)
     return make
 
 
@@ -109,7 +109,7 @@ def test_picking_a_caseworker_opens_their_caseload(demo_store, tmp_path):
     expected = [r.family_name for r in demo_store.as_user(login).caseload()]
 
     async def run():
-        app = CasenotesApp(demo_store, home=tmp_path)
+        app = CasenotesApp(demo_store, home=tmp_path, indexing=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             assert app.screen.query_one(OptionList).option_count == len(staff)
@@ -128,7 +128,7 @@ def test_picking_a_caseworker_opens_their_caseload(demo_store, tmp_path):
 
 def test_escape_on_the_picker_leaves_the_app(demo_store, tmp_path):
     async def run():
-        app = CasenotesApp(demo_store, home=tmp_path)
+        app = CasenotesApp(demo_store, home=tmp_path, indexing=False)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             await pilot.press("escape")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -25,7 +26,9 @@ class CasenotesApp(App):
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
 
-    def __init__(self, store: Store, login: str | None = None, *, home: Path | None = None):
+    def __init__(self, store: Store, login: str | None = None, *, home: Path | None = None,
+                 indexing: bool = True):
+        """``indexing=False`` keeps the search index out of the way (screens tested on their own)."""
         super().__init__()
         from tui.commands import CasenotesCommands
 
@@ -37,6 +40,8 @@ class CasenotesApp(App):
         self.me = None
         self.prefs: Prefs | None = None
         self.recovery: RecoveryBox | None = None
+        self._search_index = None
+        self.indexing = indexing
 
     @property
     def zone(self) -> str:
@@ -88,6 +93,7 @@ class CasenotesApp(App):
             if part)
         self.push_screen(CaseloadScreen())
         self.call_after_refresh(self.offer_recovered_drafts)
+        self.index_soon()
 
     def offer_recovered_drafts(self) -> None:
         """After a crash or a closed terminal: offer the editor's last unsaved contents back."""
@@ -132,6 +138,29 @@ class CasenotesApp(App):
 
         while len(self.screen_stack) > 2 and not isinstance(self.screen, CaseloadScreen):
             self.pop_screen()
+
+    def search_index(self):
+        """The note index beside the database, opened on first use (from a worker thread)."""
+        if self._search_index is None:
+            from search import SearchIndex
+
+            self._search_index = SearchIndex.for_store(self.store)
+        return self._search_index
+
+    @work(thread=True, exclusive=True, group="index")
+    def index_soon(self) -> None:
+        """Bring the index up to the change log, off the UI thread (after a save, at sign-in)."""
+        if not self.indexing:
+            return
+        try:
+            self.search_index().catch_up()
+        except Exception as error:  # the index is a convenience; the record is already safe
+            self.call_from_thread(self.notify, f"Search index not updated: {error}", severity="warning")
+
+    def action_search(self, family: int | None = None, family_name: str | None = None) -> None:
+        from tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(family, family_name))
 
     def action_review_queue(self) -> None:
         from tui.screens.review_queue import ReviewQueueScreen

@@ -19,30 +19,49 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", type=float, default=1.0, help="size relative to the standard demo (default 1)")
     demo.add_argument("--fresh", action="store_true", help="throw away the existing demo database first")
     demo.add_argument("--no-open", action="store_true", help="only create the database")
+    index = commands.add_parser("index", help="the search index beside the database")
+    index.add_argument("action", choices=("rebuild", "check"), help="rebuild it from every note, or compare it")
+    index.add_argument("--repair", action="store_true", help="with check: fix every difference found")
+    find = commands.add_parser("search", help="search the notes you may read")
+    find.add_argument("query", help='e.g. \'grandmother "school nurse" after:2026-10-01\'')
+    find.add_argument("--family", type=int, help="only this case (family) number")
+    find.add_argument("--order", choices=("newest", "relevance"), default="newest")
+    find.add_argument("--limit", type=int, default=20)
+    find.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command in ("index", "search"):
+            from tui.search_cli import run_index, run_search
+
+            return run_index(args) if args.command == "index" else run_search(args)
         return _open(args)
     except KeyboardInterrupt:
         return 130
 
 
 def _open(args) -> int:
+    signed_in = sign_in(args)
+    return _run_app(*signed_in) if signed_in else 2
+
+
+def sign_in(args):
+    """(store, login) for the user running this command, or None after saying why not."""
     from store import Store, StoreError
 
     store = Store.open(args.db)
     if args.user and not store.is_demo:
         print("casenotes: --user works only on a demo database; you are signed in as your own login.",
               file=sys.stderr)
-        return 2
+        return None
     login = args.user or _os_login()
     try:
         store.as_user(login)
     except StoreError as error:
         print(f"casenotes: {error} Ask your administrator to add you.", file=sys.stderr)
-        return 2
-    return _run_app(store, login)
+        return None
+    return store, login
 
 
 def _os_login() -> str:

@@ -19,6 +19,7 @@ class CasenotesCommands(Provider):
             return commands
         commands.append(("Caseload", app.action_caseload, "Your stages, most urgent first"))
         commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
+        commands.append(("Search notes", app.action_search, "Every family you may read"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None:

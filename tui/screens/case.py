@@ -35,6 +35,7 @@ class CaseScreen(Screen):
         Binding("u", "recall", "Recall", id="case.recall", show=False),
         Binding("d", "discard", "Discard", id="case.discard", show=False),
         Binding("h", "history", "History", id="case.history"),
+        Binding("slash", "search", "Search family", id="case.search"),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
     DEFAULT_CSS = """
@@ -198,6 +199,10 @@ class CaseScreen(Screen):
         if reason:
             self.notify(reason, severity="warning", timeout=6)
         return reason is None
+
+    def action_search(self) -> None:
+        if self.case is not None:
+            self.app.action_search(self.case.id, self.case.family_name)
 
     def action_new_note(self) -> None:
         if self.stage_id is not None:

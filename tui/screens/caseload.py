@@ -21,6 +21,7 @@ class CaseloadScreen(Screen):
         Binding("enter", "open_case", "Open case", id="caseload.open", show=False),
         Binding("ctrl+n", "new_note", "New note", id="caseload.new_note"),
         Binding("ctrl+r", "app.review_queue", "Review queue", id="caseload.review"),
+        Binding("slash", "app.search", "Search", id="caseload.search"),
         Binding("escape", "clear_filter", "Clear filter", id="caseload.clear", show=False),
     ]
     DEFAULT_CSS = """
@@ -112,7 +113,7 @@ class CaseloadScreen(Screen):
 
     def on_key(self, event) -> None:
         """Type to filter: a printable key pressed on the table goes to the filter."""
-        if isinstance(self.focused, DataTable) and event.is_printable and event.character != "?":
+        if isinstance(self.focused, DataTable) and event.is_printable and event.character not in "?/":
             box = self.query_one("#filter", Input)
             box.value += event.character
             box.cursor_position = len(box.value)

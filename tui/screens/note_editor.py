@@ -282,6 +282,7 @@ class NoteEditorScreen(Screen):
         self.notify(message, severity="error", timeout=6)
 
     def _saved(self, note: NoteView, then: str | None, form: dict) -> None:
+        self.app.index_soon()  # searchable within a second, without the save waiting for it
         self.baseline = form
         self.dirty = self._form() != form  # typing may have gone on while the save was under way
         if not self.dirty and self.app.recovery:

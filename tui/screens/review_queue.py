@@ -42,9 +42,9 @@ class ReviewQueueScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns(*COLUMNS)
-        self.load()
 
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: loading here too on mount raced two loads.
         self.load()
 
     @work(thread=True, exclusive=True, group="queue")

@@ -1,0 +1,170 @@
+"""Answering a search: the query over the families the user may read, only the notes they may see
+(decided by the store's own rules), newest first or by relevance, each with a narrative snippet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from whoosh.highlight import ContextFragmenter, Formatter, get_text
+from whoosh.query import NullQuery, Or, Term
+from whoosh.reading import MultiReader
+from whoosh.searching import Searcher
+
+from store import StoreError
+
+if TYPE_CHECKING:
+    from store.desk import Desk
+
+    from .index import SearchIndex
+
+ORDERS = ("newest", "relevance")
+SNIPPET_CHARS = 160
+WIDENINGS = 3  # rounds of fetching more candidates when many of them are hidden from the user
+
+
+@dataclass(frozen=True)
+class Hit:
+    note_id: int
+    case_id: int
+    family_name: str
+    stage_label: str
+    event_at: datetime  # aware, UTC
+    contact_type: str
+    author_name: str
+    status: str
+    snippet: str  # plain text, matched words as «word»
+    score: float  # 0.0 when ordered by time
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    hits: tuple[Hit, ...]
+    shown: str
+    problem: str | None
+    estimated: int  # of the notes the user may see; exact when every match was looked at
+
+
+class Marks(Formatter):
+    """Plain text with each matched word as «word», for the TUI to style."""
+
+    between = " … "
+
+    def format_token(self, text, token, replace=False):
+        return f"«{get_text(text, token, replace)}»"
+
+
+def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
+           order: str = "newest") -> SearchResults:
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    from .query import parse_query
+
+    try:
+        index.catch_up()
+    except StoreError:
+        raise
+    except Exception:  # the index lags; searching what it holds beats refusing to search
+        index.forget_opened()
+    parsed = parse_query(text, now=desk.store.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
+    if family is not None:
+        desk.case(family)  # NoAccess or NotFound go to the caller, whatever was typed
+        cases = {family}
+    if parsed.query is None or parsed.query is NullQuery:  # nothing searchable was typed
+        return SearchResults((), parsed.shown, parsed.problem, 0)
+    if family is None:
+        cases = desk.readable_case_ids()
+    hits: list[Hit] = []
+    estimated = 0
+    for attempt in (1, 2):
+        try:
+            hits, estimated = _run(index, desk, parsed.query, cases, limit, order)
+            break
+        except StoreError:
+            raise
+        except Exception:
+            if attempt == 2:
+                raise
+            index.heal()  # missing or corrupt on disk: rebuilt from the record, then once more
+    return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated)
+
+
+def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int, order: str
+         ) -> tuple[list[Hit], int]:
+    if not cases or limit <= 0:
+        return [], 0
+    shards = index.open_shards()
+    leaves = []
+    for n in sorted({index.shard_of(c) for c in cases}):
+        leaves.extend(leaf for leaf, _ in shards[n].reader().leaf_readers() if leaf.doc_count_all())
+    if not leaves:
+        return [], 0
+    # One searcher over the segments of every shard concerned: one sort, one set of term statistics.
+    with Searcher(leaves[0] if len(leaves) == 1 else MultiReader(leaves)) as searcher:
+        scope = _scope(searcher.reader(), cases)
+        if scope is None:
+            return [], 0
+        options = dict(terms=True, **scope)
+        if order == "newest":
+            options.update(sortedby="event", reverse=True)
+        wanted, checked, shown = limit * 3, 0, []
+        for _ in range(WIDENINGS):
+            results = searcher.search(query, limit=wanted, **options)
+            fetched = results.scored_length()
+            # Ask the store about a slice at a time: its check costs about a query per family, and
+            # usually the first ``limit`` candidates are all visible.
+            while checked < fetched and len(shown) < limit:
+                ids = {i: int(results[i]["id"]) for i in range(checked, min(fetched, checked + max(limit - len(shown), 10)))}
+                visible = desk.visible_note_ids(list(ids.values()))
+                shown.extend(i for i, note_id in ids.items() if note_id in visible)
+                checked += len(ids)
+            if len(shown) >= limit or fetched < wanted:
+                break
+            wanted *= 4
+        # Matches (exact if all were fetched) scaled by the share of those checked the user may see.
+        matches = fetched if fetched < wanted else results.estimated_length()
+        estimated = max(len(shown), round(matches * len(shown) / max(checked, 1)))
+        results.formatter = Marks()
+        # Two fragments of about a line each (Whoosh counts only the words' characters).
+        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30)
+        return [_hit(results[i], order) for i in shown[:limit]], estimated
+
+
+def _scope(reader, cases: set[int]) -> dict | None:
+    """Restrict to the allowed families, by a filter or by masking the others, whichever is shorter;
+    None when none of them has a note here."""
+    present = set(reader.field_terms("case_id"))
+    keep = {str(c) for c in cases} & present
+    if not keep:
+        return None
+    drop = present - keep
+    if not drop:
+        return {}
+    if len(keep) <= len(drop):
+        return {"filter": _any_of(keep)}
+    return {"mask": _any_of(drop)}
+
+
+def _any_of(case_ids: set[str]):
+    terms = [Term("case_id", c) for c in sorted(case_ids)]
+    return terms[0] if len(terms) == 1 else Or(terms)
+
+
+def _hit(found, order: str) -> Hit:
+    stored = found.fields()
+    return Hit(note_id=int(stored["id"]), case_id=int(stored["case_id"]), family_name=stored.get("family", ""),
+               stage_label=stored.get("stage", ""), event_at=stored["event"].replace(tzinfo=timezone.utc),
+               contact_type=stored.get("type", ""), author_name=stored.get("author", "").rsplit(" ", 1)[0],
+               status=stored.get("status", ""), snippet=_snippet(found),
+               score=float(found.score or 0.0) if order == "relevance" else 0.0)
+
+
+def _snippet(found) -> str:
+    marked = found.highlights("narrative", top=2)
+    if marked:
+        return " ".join(marked.split())
+    narrative = " ".join(found.get("narrative", "").split())
+    if len(narrative) <= SNIPPET_CHARS:
+        return narrative
+    return narrative[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,157 @@
+"""Keeping the index in step with the record through the store's change log.
+
+Whoever holds ``writer.lock`` applies the log from ``applied_seq`` on; everyone else reads. The
+index is written from the notes as they are now (not from the log entries), so applying a stretch
+of the log twice is harmless: ``update_document`` on the unique id replaces, never duplicates.
+That is what makes a crash at any moment safe: ``applied_seq`` moves only after every shard
+written for a batch has committed, and the next catch-up redoes whatever came after it.
+"""
+
+from __future__ import annotations
+
+from datetime import timezone
+from typing import TYPE_CHECKING
+
+from store import StoreError
+
+from .index import DOC_CHUNK, WRITER_TIMEOUT, IndexUnusable
+
+if TYPE_CHECKING:
+    from store.feed import NoteDocument
+
+    from .index import Progress, SearchIndex
+
+BATCH = 2000  # change-log entries per batch; applied_seq moves after each
+
+
+def note_fields(doc: "NoteDocument") -> dict:
+    """The Whoosh document of a note."""
+    event = doc.event_at if doc.event_at.tzinfo else doc.event_at.replace(tzinfo=timezone.utc)
+    return dict(
+        id=str(doc.id), case_id=str(doc.case_id), family=doc.family_name,
+        # Kept as written for display; the KEYWORD field indexes it lowercased.
+        stage=doc.stage_label, status=doc.status,
+        event=event.astimezone(timezone.utc).replace(tzinfo=None), type=doc.contact_type,
+        purposes=",".join(doc.purposes), method=doc.method or "", location=doc.location or "",
+        person=" ".join(doc.participants), others=" ".join(doc.others),
+        author=f"{doc.author_name} {doc.author_login}", narrative=doc.narrative,
+        amends=doc.amends_note_id, version=doc.version)
+
+
+def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None) -> int:
+    """Apply the log; returns how many notes were written or removed (0 if another process writes)."""
+    written = 0
+    while True:
+        with index.writer_lock(wait) as mine:
+            if not mine:
+                return written
+            written += _apply_log(index, progress)
+        # A process that saved while we held the lock found it taken and left its change to us:
+        # its commit came before our release, so looking once more after the release finds it.
+        try:
+            if index.feed.last_seq() <= index.applied_seq():
+                return written
+        except IndexUnusable:
+            return written
+
+
+def _apply_log(index: "SearchIndex", progress: "Progress | None") -> int:
+    feed = index.feed
+    try:
+        index.open_shards()
+        start = index.applied_seq()
+    except IndexUnusable:
+        return index.rebuild_locked(progress)
+    last = feed.last_seq()
+    if start > last:  # the database was replaced (restored, recreated): this index is of another record
+        return index.rebuild_locked(progress)
+    seq, written = start, 0
+    while changes := feed.changes_since(seq, limit=BATCH):
+        touched: set[int] = set()
+        for change in changes:
+            touched.update(feed.note_ids_touching(change))
+        try:
+            written += write_notes(index, touched)
+        except StoreError:
+            raise
+        except Exception:
+            index.forget_opened()
+            try:
+                index.open_shards()
+            except IndexUnusable:  # broken under us (e.g. a garbled file): the record is the source
+                return written + index.rebuild_locked(progress)
+            raise
+        seq = changes[-1].seq
+        index.write_applied_seq(seq)
+        if progress:
+            progress(seq - start, max(last, seq) - start)
+    return written
+
+
+def write_notes(index: "SearchIndex", note_ids: set[int], *, everywhere: bool = False) -> int:
+    """Make the index hold these notes as the record has them now (the caller holds the lock).
+    ``everywhere`` first removes every copy in any shard (a repair: duplicates, strays)."""
+    if not note_ids:
+        return 0
+    ordered = sorted(note_ids)
+    docs: list["NoteDocument"] = []
+    for start in range(0, len(ordered), DOC_CHUNK):
+        docs.extend(index.feed.note_documents(ordered[start:start + DOC_CHUNK]))
+    gone = note_ids - {d.id for d in docs}
+    removals = shards_holding(index, note_ids if everywhere else gone) if (gone or everywhere) else {}
+    additions: dict[int, list["NoteDocument"]] = {}
+    for doc in docs:
+        additions.setdefault(index.shard_of(doc.case_id), []).append(doc)
+    shards = index.open_shards()
+    for n in sorted(set(additions) | set(removals)):
+        writer = shards[n].writer(timeout=WRITER_TIMEOUT)
+        try:
+            for note_id in sorted(removals.get(n, ())):
+                writer.delete_by_term("id", str(note_id))
+            for doc in additions.get(n, ()):
+                writer.update_document(**note_fields(doc))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+    return len(note_ids)
+
+
+def shards_holding(index: "SearchIndex", note_ids: set[int]) -> dict[int, set[int]]:
+    """Which shards hold documents of these notes (a deleted note's family is no longer known)."""
+    held: dict[int, set[int]] = {}
+    for n, ix in enumerate(index.open_shards()):
+        with ix.searcher() as searcher:
+            found = {i for i in note_ids if searcher.document_number(id=str(i)) is not None}
+        if found:
+            held[n] = found
+    return held
+
+
+def check(index: "SearchIndex", *, repair: bool = False) -> list[str]:
+    """Compare every note's id and version in the index with the record; sentences, in note order."""
+    with index.writer_lock(wait=True):
+        # Holding the lock, and caught up first, so that no lag or concurrent write reads as a difference.
+        _apply_log(index, None)
+        indexed: dict[int, list[int]] = {}
+        for ix in index.open_shards():
+            with ix.searcher() as searcher:
+                for stored in searcher.all_stored_fields():
+                    indexed.setdefault(int(stored["id"]), []).append(stored["version"])
+        ids = index.every_note_id()
+        recorded = {d.id: d.version for start in range(0, len(ids), DOC_CHUNK)
+                    for d in index.feed.note_documents(ids[start:start + DOC_CHUNK])}
+        problems: dict[int, str] = {}
+        for note_id in sorted(set(indexed) | set(recorded)):
+            versions, version = indexed.get(note_id, []), recorded.get(note_id)
+            if not versions:
+                problems[note_id] = f"note {note_id} is missing from the index"
+            elif version is None:
+                problems[note_id] = f"note {note_id} is in the index but not in the record"
+            elif len(versions) > 1:
+                problems[note_id] = f"note {note_id} is in the index {len(versions)} times"
+            elif versions[0] != version:
+                problems[note_id] = f"note {note_id} is indexed at version {versions[0]}, the record has {version}"
+        if repair and problems:
+            write_notes(index, set(problems), everywhere=True)
+        return list(problems.values())

@@ -1,0 +1,263 @@
+"""The note index on disk: where it lives, its shards and its writer lock, and building it afresh
+from the record. Following the change log and checking against the record are in ``follow.py``,
+querying in ``engine.py``.
+
+Layout: ``<path>`` is a symbolic link to a generation directory beside it that holds
+``shard-NN/`` (Whoosh indexes, a family's notes in shard ``case_id % shards``), ``applied_seq``
+(the last change-log sequence number every shard holds), ``shards`` and ``writer.lock``. A rebuild
+fills ``<path>.new``, renames it to a new generation and swaps the link, so readers and other
+processes always see a whole index: a directory cannot replace a non-empty one in one step.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import glob
+import hashlib
+import os
+import re
+import shutil
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from whoosh import index as whoosh_index
+
+from .schema import note_schema
+
+if TYPE_CHECKING:
+    from store import Store
+    from store.desk import Desk
+    from store.feed import Feed
+
+    from .engine import SearchResults
+
+LOCK, APPLIED, LAYOUT = "writer.lock", "applied_seq", "shards"
+WRITER_TIMEOUT = 5.0  # seconds; our flock already keeps other processes out
+ID_PAGE, DOC_CHUNK = 5000, 500
+Progress = Callable[[int, int], None]
+_GENERATION = re.compile(r"\.[0-9a-f]{12}")
+
+
+class IndexUnusable(Exception):
+    """The index on disk is missing, corrupt or built differently: it must be rebuilt."""
+
+
+def default_path(url: str) -> Path:
+    """``x.db.search`` beside a SQLite file; otherwise a folder of the user's data named by the URL."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return Path(f"{parsed.database}.search")
+    import platformdirs
+
+    digest = hashlib.sha1(url.encode()).hexdigest()[:12]
+    return Path(platformdirs.user_data_dir("casenotes")) / f"search-{digest}"
+
+
+def _shape(schema) -> list[tuple[str, str, bool]]:
+    # Whoosh fields do not compare equal across loads (DATETIME holds a struct.Struct), so compare
+    # what a change of schema.py would change: the names, kinds and storing of the fields.
+    return [(name, type(field).__name__, bool(field.stored)) for name, field in schema.items()]
+
+
+class SearchIndex:
+    def __init__(self, store: "Store", path: str | Path, shards: int = 16):
+        self.store = store
+        self.path = Path(path).absolute()
+        self.shards = shards
+        self.schema = note_schema()
+        self._opened: tuple[str, list] | None = None  # (generation directory, shard indexes)
+
+    @classmethod
+    def for_store(cls, store: "Store", path: str | Path | None = None, shards: int = 16) -> "SearchIndex":
+        return cls(store, path or default_path(store.url), shards)
+
+    @property
+    def feed(self) -> "Feed":
+        return self.store.feed()
+
+    def shard_of(self, case_id: int) -> int:
+        return case_id % self.shards
+
+    # -- the log and the record ------------------------------------------------------------
+    def catch_up(self, *, wait: bool = False, progress: Progress | None = None) -> int:
+        """Apply the change log since ``applied_seq``; 0 at once if another process is writing."""
+        from .follow import catch_up
+
+        return catch_up(self, wait=wait, progress=progress)
+
+    def search(self, desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
+               order: str = "newest") -> "SearchResults":
+        from .engine import search
+
+        return search(self, desk, text, family=family, limit=limit, order=order)
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Index every note afresh and swap the new index in; returns the number of notes."""
+        with self.writer_lock(wait=True):
+            return self.rebuild_locked(progress)
+
+    def heal(self) -> None:
+        """Rebuild if the index cannot be opened (after waiting for whoever is writing it)."""
+        with self.writer_lock(wait=True):
+            self.forget_opened()
+            try:
+                self.open_shards()
+            except IndexUnusable:
+                self.rebuild_locked()
+
+    # -- the disk --------------------------------------------------------------------------
+    @contextmanager
+    def writer_lock(self, wait: bool) -> Iterator[bool]:
+        """Hold ``writer.lock`` of the current generation: yields False if it is taken and not ``wait``."""
+        for _ in range(100):
+            self._ensure_home()
+            try:
+                fd = os.open(self.path / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            except FileNotFoundError:  # the link moved between looking and opening
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                os.close(fd)
+                yield False
+                return
+            if self._lock_is_current(fd):
+                break
+            os.close(fd)  # a rebuild swapped the index while we waited: lock the new one
+        else:
+            raise IndexUnusable(f"Could not lock the search index at {self.path}.")
+        try:
+            yield True
+        finally:
+            os.close(fd)
+
+    def _lock_is_current(self, fd: int) -> bool:
+        try:
+            on_disk, held = os.stat(self.path / LOCK), os.fstat(fd)
+        except FileNotFoundError:
+            return False
+        return (on_disk.st_dev, on_disk.st_ino) == (held.st_dev, held.st_ino)
+
+    def _ensure_home(self) -> None:
+        """Make ``path`` a link to an (empty) generation if it leads nowhere."""
+        if self.path.is_dir():
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        generation = self._new_generation_dir()
+        if self.path.is_symlink():  # dangling: its generation was removed by hand
+            self.path.unlink(missing_ok=True)
+        try:
+            os.symlink(generation.name, self.path)  # fails if someone else made it first
+        except FileExistsError:
+            shutil.rmtree(generation, ignore_errors=True)
+
+    def _new_generation_dir(self, source: Path | None = None) -> Path:
+        generation = self.path.with_name(f"{self.path.name}.{uuid.uuid4().hex[:12]}")
+        if source is None:
+            generation.mkdir()
+            (generation / LOCK).touch()
+        else:
+            os.rename(source, generation)
+        return generation
+
+    def applied_seq(self) -> int:
+        try:
+            return int((self.path / APPLIED).read_text().strip())
+        except (OSError, ValueError) as exc:
+            raise IndexUnusable(f"applied_seq unreadable: {exc}") from exc
+
+    def write_applied_seq(self, seq: int, directory: Path | None = None) -> None:
+        """Atomically: a crash leaves the old number or the new, never a torn one."""
+        target = (directory or self.path) / APPLIED
+        temporary = target.with_name(f"{APPLIED}.{os.getpid()}.tmp")
+        with open(temporary, "w") as out:
+            out.write(f"{seq}\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, target)
+
+    def open_shards(self) -> list:
+        """The shard indexes of the current generation, or ``IndexUnusable``."""
+        generation = os.path.realpath(self.path)
+        if self._opened and self._opened[0] == generation and all(
+                os.path.isdir(ix.storage.folder) for ix in self._opened[1]):
+            return self._opened[1]
+        try:
+            if (self.path / LAYOUT).read_text().strip() != str(self.shards):
+                raise IndexUnusable("built with another number of shards")
+            self.applied_seq()
+            opened = [whoosh_index.open_dir(str(self.path / f"shard-{n:02d}")) for n in range(self.shards)]
+        except IndexUnusable:
+            raise
+        except Exception as exc:  # missing, half-written or garbage: any of these means rebuild
+            raise IndexUnusable(f"{type(exc).__name__}: {exc}") from exc
+        if any(_shape(ix.schema) != _shape(self.schema) for ix in opened):
+            raise IndexUnusable("built with another schema")
+        self._opened = (generation, opened)
+        return opened
+
+    def forget_opened(self) -> None:
+        """Open the shards afresh next time (after an error reading them)."""
+        self._opened = None
+
+    def rebuild_locked(self, progress: Progress | None = None) -> int:
+        """``rebuild`` for a caller holding the writer lock."""
+        from .follow import note_fields
+
+        self._opened = None
+        build = self.path.with_name(f"{self.path.name}.new")
+        shutil.rmtree(build, ignore_errors=True)  # left by a rebuild that was killed
+        build.mkdir(parents=True)
+        (build / LOCK).touch()
+        (build / LAYOUT).write_text(f"{self.shards}\n")
+        shards = []
+        for n in range(self.shards):
+            (build / f"shard-{n:02d}").mkdir()
+            shards.append(whoosh_index.create_in(str(build / f"shard-{n:02d}"), self.schema))
+        # Taken before reading notes: whatever changes meanwhile is applied again by catch-up.
+        seq = self.feed.last_seq()
+        ids = self.every_note_id()
+        writers = [ix.writer(limitmb=32) for ix in shards]
+        try:
+            for start in range(0, len(ids), DOC_CHUNK):
+                for doc in self.feed.note_documents(ids[start:start + DOC_CHUNK]):
+                    writers[self.shard_of(doc.case_id)].add_document(**note_fields(doc))
+                if progress:
+                    progress(min(start + DOC_CHUNK, len(ids)), len(ids))
+            for writer in writers:
+                writer.commit()
+        except BaseException:
+            for writer in writers:
+                writer.cancel()
+            raise
+        self.write_applied_seq(seq, build)
+        self._swap_in(build)
+        return len(ids)
+
+    def _swap_in(self, build: Path) -> None:
+        generation = self._new_generation_dir(build)
+        link = self.path.with_name(f"{self.path.name}.link-{uuid.uuid4().hex[:8]}")
+        os.symlink(generation.name, link)
+        if self.path.is_dir() and not self.path.is_symlink():  # a plain folder, e.g. made by hand
+            os.rename(self.path, self.path.with_name(f"{self.path.name}.{uuid.uuid4().hex[:12]}"))
+        os.replace(link, self.path)
+        for stale in self.path.parent.glob(f"{glob.escape(self.path.name)}.*"):
+            # The generation replaced, and any left by a rebuild killed before its swap.
+            if stale != generation and _GENERATION.fullmatch(stale.name[len(self.path.name):]):
+                shutil.rmtree(stale, ignore_errors=True)
+
+    def every_note_id(self) -> list[int]:
+        ids: list[int] = []
+        while page := self.feed.note_ids(after_id=ids[-1] if ids else 0, limit=ID_PAGE):
+            ids.extend(page)
+        return ids
+
+    def check(self, repair: bool = False) -> list[str]:
+        """Differences between the index and the record, as sentences; ``repair`` rewrites them."""
+        from .follow import check
+
+        return check(self, repair=repair)

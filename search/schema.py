@@ -1,0 +1,39 @@
+"""The Whoosh schema of the note index: one document per note, keyed by note id."""
+
+from __future__ import annotations
+
+from whoosh.analysis import StemmingAnalyzer, StandardAnalyzer
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+# Words are stemmed in free text ("visits" finds "visited"); names are not, so that a misspelt
+# name can be matched by edit distance against the name as written.
+WORDS = StemmingAnalyzer()
+NAMES = StandardAnalyzer(stoplist=None)
+
+
+def note_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),          # note id as text
+        case_id=ID(stored=True),                  # family, for family-scoped search
+        family=TEXT(analyzer=NAMES, stored=True),
+        stage=KEYWORD(lowercase=True, stored=True),  # label, e.g. "fss-cws"
+        status=KEYWORD(lowercase=True, stored=True),
+        event=DATETIME(stored=True, sortable=True),
+        type=TEXT(analyzer=WORDS, stored=True),   # contact type
+        purposes=KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
+        method=TEXT(analyzer=WORDS),
+        location=TEXT(analyzer=WORDS),
+        person=TEXT(analyzer=NAMES, stored=True),  # persons present, "First Last" each
+        others=TEXT(analyzer=WORDS, stored=True),
+        author=TEXT(analyzer=NAMES, stored=True),  # name and login
+        narrative=TEXT(analyzer=WORDS, stored=True, chars=True),
+        amends=STORED(),
+        version=NUMERIC(stored=True),
+    )
+
+
+# Fields a bare word searches, most telling first.
+DEFAULT_FIELDS = ("narrative", "type", "others", "person", "family", "purposes", "location", "method")
+# `type:` `author:` `person:` `stage:` `status:` as typed → schema field.
+FIELD_FILTERS = {"type": "type", "author": "author", "person": "person", "stage": "stage", "status": "status",
+                 "family": "family", "purpose": "purposes", "method": "method", "location": "location"}

@@ -1,0 +1,101 @@
+"""Search from the app and from the command line, on the demo agency."""
+
+import asyncio
+import json
+from datetime import timedelta
+
+from tests.test_flows import AFTERNOON, SIZE, first_caseworker, open_app, press, settle
+from tui import cli
+from tui.screens.note import NoteScreen
+from tui.screens.search import SearchScreen
+
+
+def _note_with(store, login, word):
+    desk = store.as_user(login)
+    row = desk.caseload()[0]
+    note = desk.add_note(row.stage_id, event_at=AFTERNOON - timedelta(hours=1), contact_type="School Contact",
+                         narrative=f"The teacher described a {word} project in science class.")
+    return row, note
+
+
+def test_search_from_the_caseload_opens_the_note(demo_store, tmp_path):
+    demo_store.clock.set(AFTERNOON)
+    login = first_caseworker(demo_store)
+    _, note = _note_with(demo_store, login, "zebrafish")
+
+    async def run():
+        app = open_app(demo_store, login, tmp_path, indexing=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["slash"])
+            screen = app.screen
+            await press(pilot, list("zebrafish"))
+            await pilot.pause(0.4)
+            await settle(pilot)
+            hits = [h.note_id for h in screen.hits]
+            await press(pilot, ["enter", "enter"])
+            return type(screen), hits, type(app.screen), getattr(app.screen, "note_id", None)
+
+    screen, hits, opened, note_id = asyncio.run(run())
+    assert screen is SearchScreen and hits == [note.id]
+    assert opened is NoteScreen and note_id == note.id
+
+
+def test_search_from_a_case_is_scoped_to_the_family(demo_store, tmp_path):
+    demo_store.clock.set(AFTERNOON)
+    login = first_caseworker(demo_store)
+    row, note = _note_with(demo_store, login, "axolotl")
+    other = demo_store.as_user(login).caseload()[1]
+
+    async def search_in(case_id, stage_id):
+        app = open_app(demo_store, login, tmp_path, indexing=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_case(case_id, stage_id)
+            await settle(pilot)
+            await press(pilot, ["slash", *"axolotl"])
+            await pilot.pause(0.4)
+            await settle(pilot)
+            return [h.note_id for h in app.screen.hits]
+
+    assert asyncio.run(search_in(row.case_id, row.stage_id)) == [note.id]
+    assert asyncio.run(search_in(other.case_id, other.stage_id)) == []
+
+
+def test_cli_search_prints_what_the_user_may_see(demo_store, capsys):
+    login = first_caseworker(demo_store)
+    demo_store.clock.set(AFTERNOON)
+    _, note = _note_with(demo_store, login, "platypus")
+    url = demo_store.url
+    assert cli.main(["--db", url, "--user", login, "search", "platypus", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert [hit["note"] for hit in found["hits"]] == [note.id] and "«platypus»" in found["hits"][0]["snippet"]
+    outsider = next(w.login for w in demo_store.staff() if w.title == "Caseworker" and w.login != login
+                    and not ({r.case_id for r in demo_store.as_user(w.login).caseload()}
+                             & {note.case_id}))
+    assert cli.main(["--db", url, "--user", outsider, "search", "platypus", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["hits"] == []
+
+
+def test_cli_index_check_and_rebuild(demo_store, capsys):
+    url = demo_store.url
+    assert cli.main(["--db", url, "index", "rebuild"]) == 0
+    assert "notes/s" in capsys.readouterr().err
+    assert cli.main(["--db", url, "index", "check"]) == 0
+    assert "agree" in capsys.readouterr().out
+
+
+def test_search_screen_snapshot(snap_compare, demo_store, tmp_path):
+    """A family-scoped search from the case screen, results shown with their matched words."""
+    from tests.test_tui import keys_then_settle
+
+    login = first_caseworker(demo_store)
+    app = open_app(demo_store, login, tmp_path, indexing=True)
+
+    async def search(pilot):
+        await keys_then_settle("enter")(pilot)
+        await press(pilot, ["slash", *"visit"])
+        await pilot.pause(0.4)
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=search)

@@ -1,0 +1,217 @@
+"""The note index follows the change log, survives crashes and damage, and shows each user only
+what the store's reading rules let them see (issue 4)."""
+
+from __future__ import annotations
+
+import fcntl
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from whoosh.query import Term
+
+from search import SearchIndex
+from search.index import default_path
+from store import NoAccess
+from tests.conftest import visit
+
+
+@pytest.fixture
+def index(store, tmp_path):
+    return SearchIndex.for_store(store, path=tmp_path / "idx")
+
+
+def found(index, desk, text, **options) -> list[int]:
+    return [hit.note_id for hit in index.search(desk, text, **options).hits]
+
+
+def copies(index, note_id: int) -> int:
+    """Documents with this note id, over every shard."""
+    total = 0
+    for ix in index.open_shards():
+        with ix.searcher() as searcher:
+            total += searcher.search(Term("id", str(note_id)), limit=None).scored_length()
+    return total
+
+
+def test_index_lives_beside_a_sqlite_file_or_in_the_user_data_folder():
+    assert default_path("sqlite:////data/agency/x.db") == Path("/data/agency/x.db.search")
+    elsewhere = default_path("postgresql+psycopg://db.example/casenotes")
+    assert elsewhere.parent.name == "casenotes" and elsewhere.name.startswith("search-") and len(elsewhere.name) == 19
+
+
+def test_index_follows_add_edit_addendum_and_discard(store, agency, clock, index):
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Jay jumped on the trampoline."))
+    assert index.catch_up() >= 1
+    assert found(index, cw, "trampoline", family=agency.case) == [note.id]
+    cw.edit_note(note.id, note.version, narrative="Jay rode his bicycle.")
+    index.catch_up()
+    assert found(index, cw, "trampoline", family=agency.case) == []
+    assert found(index, cw, "bicycle", family=agency.case) == [note.id]
+    final = cw.add_note(agency.fsi, **visit(agency, clock, narrative="Family meeting held."))  # FSI: final at once
+    addendum = cw.add_addendum(final.id, narrative="Addendum: the xylophone was returned.")
+    index.catch_up()
+    assert found(index, cw, "xylophone", family=agency.case) == [addendum.id]
+    cw.discard_draft(note.id)
+    index.catch_up()
+    assert found(index, cw, "bicycle", family=agency.case) == [] and copies(index, note.id) == 0
+
+
+def test_hit_carries_what_the_result_list_shows(store, agency, clock, index):
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="We read a story about a walrus. " * 12))
+    [hit] = index.search(cw, "stage:fss-cws walrus", family=agency.case).hits
+    assert (hit.note_id, hit.case_id, hit.family_name, hit.stage_label, hit.contact_type, hit.author_name,
+            hit.status) == (note.id, agency.case, "Rivera", "FSS-CWS", "Caseworker/Child Contact", "Cara Worker", "draft")
+    assert hit.event_at == clock.now() - timedelta(hours=1) and hit.snippet.count("«walrus»") >= 1
+    assert len(hit.snippet) < 300
+    [plain] = index.search(cw, "person:jay", family=agency.case).hits
+    assert plain.snippet.startswith("We read a story") and plain.snippet.endswith("…") and "«" not in plain.snippet
+
+
+def test_note_saved_while_nothing_indexed_is_found_after_catch_up(store, agency, clock, index):
+    index.catch_up()
+    cw = store.as_user("cw")
+    # Committed, then the process died before indexing: nothing but the change log knows of it.
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Mia showed her harmonica."))
+    restarted = SearchIndex.for_store(store, path=index.path)
+    assert restarted.catch_up() == 1
+    assert restarted.applied_seq() == store.feed().last_seq()
+    assert found(restarted, cw, "harmonica", family=agency.case) == [note.id]
+
+
+def test_crash_after_some_shards_committed_leaves_no_duplicate(store, agency, clock, index, monkeypatch):
+    index.catch_up()
+    before = index.applied_seq()
+    ours = store.as_user("cw").add_note(agency.fss, **visit(agency, clock, narrative="Kite day."))
+    theirs = store.as_user("cwb").add_note(agency.other_fss, event_at=clock.now(), contact_type="School Contact",
+                                           narrative="Kite day at school.")
+    assert index.shard_of(agency.case) != index.shard_of(agency.other_case)
+
+    def killed(seq, directory=None):
+        raise KeyboardInterrupt("killed after the shard writers committed")
+
+    monkeypatch.setattr(index, "write_applied_seq", killed)
+    with pytest.raises(KeyboardInterrupt):
+        index.catch_up()
+    monkeypatch.undo()
+    assert index.applied_seq() == before and copies(index, ours.id) == 1  # written, not yet recorded
+    restarted = SearchIndex.for_store(store, path=index.path)
+    assert restarted.catch_up() == 2
+    assert copies(restarted, ours.id) == 1 and copies(restarted, theirs.id) == 1
+    assert restarted.check() == []
+
+
+def test_second_writer_steps_aside_while_the_lock_is_held_then_catches_up(store, agency, clock, index):
+    index.catch_up()
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Saw the piano recital."))
+    other = SearchIndex.for_store(store, path=index.path)
+    with open(index.path / "writer.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process applying the log
+        started = time.perf_counter()
+        assert other.catch_up() == 0 and time.perf_counter() - started < 1
+        assert found(other, cw, "piano", family=agency.case) == []  # reads what is there, no error
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert other.catch_up() == 1
+    assert found(index, cw, "piano", family=agency.case) == [note.id]
+
+
+def test_worker_without_a_role_finds_nothing_of_the_family(store, agency, clock, index):
+    cw = store.as_user("cw")
+    cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative="Talked about the canoe trip.")).id)
+    theirs = store.as_user("cwb").add_note(agency.other_fss, event_at=clock.now(), contact_type="School Contact",
+                                           narrative="The canoe club called.")
+    cwb = store.as_user("cwb")
+    with pytest.raises(NoAccess):
+        index.search(cwb, "canoe", family=agency.case)
+    assert found(index, cwb, "canoe") == [theirs.id]
+
+
+def test_supervisor_finds_their_workers_notes_but_no_ones_drafts(store, agency, clock, index):
+    cw = store.as_user("cw")
+    sent = cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative="Lantern walk.")).id)
+    draft = cw.add_note(agency.fss, **visit(agency, clock, narrative="Lantern repaired."))
+    assert set(found(index, store.as_user("supa"), "lantern")) == {sent.id}
+    assert set(found(index, store.as_user("supa"), "lantern", family=agency.case)) == {sent.id}
+    assert set(found(index, store.as_user("cw2"), "lantern")) == {sent.id}  # a colleague's draft is theirs
+    assert set(found(index, cw, "lantern")) == {sent.id, draft.id}
+
+
+def test_deleted_shard_is_rebuilt_by_the_next_search(store, agency, clock, index):
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Built a snowman."))
+    index.catch_up()
+    shutil.rmtree(index.path / f"shard-{index.shard_of(agency.case):02d}")
+    assert found(index, cw, "snowman", family=agency.case) == [note.id]
+    assert index.check() == []
+
+
+def test_garbled_index_file_is_rebuilt_by_the_next_search(store, agency, clock, index):
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Planted tulips."))
+    index.catch_up()
+    assert found(index, cw, "tulips") == [note.id]  # opened and cached before the damage
+    for toc in (index.path / f"shard-{index.shard_of(agency.case):02d}").glob("*.toc"):
+        toc.write_bytes(b"\x00garbage" * 20)
+    assert found(index, cw, "tulips") == [note.id]
+    assert found(SearchIndex.for_store(store, path=index.path), cw, "tulips") == [note.id]
+
+
+def test_check_reports_planted_differences_and_repair_fixes_them(store, agency, clock, index):
+    cw = store.as_user("cw")
+    kept = cw.add_note(agency.fss, **visit(agency, clock))
+    edited = cw.add_note(agency.fss, **visit(agency, clock))
+    index.catch_up()
+    assert index.check() == []
+    shard = index.open_shards()[index.shard_of(agency.case)]
+    stale = store.feed().note_documents([edited.id])[0]
+    cw.edit_note(edited.id, edited.version, narrative="Second thoughts.")
+    index.catch_up()
+    from search.follow import note_fields
+
+    writer = shard.writer()
+    writer.delete_by_term("id", str(kept.id))
+    writer.update_document(**note_fields(stale))
+    writer.add_document(**{**note_fields(stale), "id": "99999"})
+    writer.commit()
+    assert index.check() == [f"note {kept.id} is missing from the index",
+                             f"note {edited.id} is indexed at version 1, the record has 2",
+                             "note 99999 is in the index but not in the record"]
+    assert len(index.check(repair=True)) == 3
+    assert index.check() == [] and copies(index, edited.id) == 1
+
+
+def test_search_orders_newest_first_unless_asked_for_relevance(store, agency, clock, index):
+    cw = store.as_user("cw")
+    ago = {minutes: cw.add_note(agency.fss, **visit(agency, clock, event_at=clock.now() - timedelta(minutes=minutes),
+                                                     narrative="Homework " * (minutes // 30))).id
+           for minutes in (90, 30, 60)}
+    results = index.search(cw, "homework", family=agency.case)
+    assert [h.note_id for h in results.hits] == [ago[30], ago[60], ago[90]] and results.estimated == 3
+    assert [h.event_at for h in results.hits] == sorted((h.event_at for h in results.hits), reverse=True)
+    assert results.hits[0].event_at.utcoffset() == timedelta(0) and "«Homework»" in results.hits[0].snippet
+    by_score = index.search(cw, "homework", family=agency.case, order="relevance")
+    assert by_score.hits[0].score >= by_score.hits[-1].score > 0
+
+
+def test_rebuild_and_catch_up_timing_for_300_notes(store, agency, clock, index):
+    cw = store.as_user("cw")
+    index.catch_up()
+    for n in range(300):
+        cw.add_note(agency.fss if n % 2 else agency.fsi, **visit(agency, clock, narrative=f"Visit {n}: garden, school, dog."))
+    started = time.perf_counter()
+    assert index.catch_up() == 300
+    caught_up = time.perf_counter() - started
+    started = time.perf_counter()
+    results = index.search(cw, "garden", limit=50)
+    searched = time.perf_counter() - started
+    started = time.perf_counter()
+    assert index.rebuild() == 300
+    rebuilt = time.perf_counter() - started
+    print(f"\n[{store.write_engine.dialect.name}] catch_up 300 notes {caught_up:.2f}s, "
+          f"search {searched * 1000:.0f}ms ({len(results.hits)} hits, ~{results.estimated}), rebuild {rebuilt:.2f}s")
+    assert len(results.hits) == 50 and index.check() == []

@@ -1,0 +1,120 @@
+"""Search a family's notes (or every family you may read) as you type; Enter opens the note.
+
+The search runs in a worker a moment after typing stops, so typing never waits for it; what you
+may see is decided inside search/ with the store's rules.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from store import StoreError
+from tui import format
+
+TYPING_PAUSE = 0.25  # seconds after the last key before searching
+EXAMPLES = ('grandmother "school nurse" · person:Jhon · type:school · after:2026-10-01 · last:30d · '
+            'status:returned · visit* · NOT court')
+
+
+class SearchScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="search.back"),
+        Binding("ctrl+o", "toggle_order", "Newest/relevance", id="search.order"),
+        Binding("down", "to_results", "Results", show=False, id="search.results"),
+    ]
+    DEFAULT_CSS = """
+    SearchScreen #query { margin: 0 1; }
+    SearchScreen #reading { padding: 0 1; height: auto; color: $text-muted; }
+    SearchScreen #problem { padding: 0 1; height: auto; color: $warning; }
+    SearchScreen OptionList { height: 1fr; }
+    """
+
+    def __init__(self, family: int | None = None, family_name: str | None = None):
+        super().__init__()
+        self.family, self.family_name = family, family_name
+        self.order = "newest"
+        self.hits = ()
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        where = f"the {self.family_name} family's notes" if self.family else "the notes of every family you may read"
+        yield Input(placeholder=f"Search {where}", id="query")
+        yield Static(f"[dim]e.g. {EXAMPLES}[/dim]", id="reading")
+        yield Static("", id="problem")
+        yield OptionList(id="hits")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    @on(Input.Changed, "#query")
+    def _typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(TYPING_PAUSE, self._search_now)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self) -> None:
+        self.action_to_results()
+
+    def _search_now(self) -> None:
+        text = self.query_one("#query", Input).value
+        if text.strip():
+            self.run_search(text, self.order)
+
+    @work(thread=True, exclusive=True, group="search")
+    def run_search(self, text: str, order: str) -> None:
+        try:
+            results = self.app.search_index().search(self.app.desk, text, family=self.family, order=order)
+        except StoreError as error:
+            self.app.call_from_thread(self._refused, str(error))
+            return
+        self.app.call_from_thread(self._show, text, results)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#problem", Static).update(message)
+
+    def _show(self, text: str, results) -> None:
+        if text != self.query_one("#query", Input).value:
+            return  # typing went on; a newer search is coming
+        self.hits = results.hits
+        count = f"{len(results.hits)} shown of about {results.estimated}" if results.hits else "No notes match"
+        self.query_one("#reading", Static).update(f"{count} · {self.order} first · reading: {results.shown}")
+        self.query_one("#problem", Static).update(results.problem or "")
+        options = self.query_one("#hits", OptionList)
+        options.clear_options()
+        options.add_options(Option(_hit_text(hit, self.app.zone, self.family is None), id=str(hit.note_id))
+                            for hit in results.hits)
+
+    def action_to_results(self) -> None:
+        options = self.query_one("#hits", OptionList)
+        if options.option_count:
+            options.highlighted = options.highlighted or 0
+            options.focus()
+
+    def action_toggle_order(self) -> None:
+        self.order = "relevance" if self.order == "newest" else "newest"
+        self._search_now()
+
+    @on(OptionList.OptionSelected, "#hits")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.app.open_note(int(event.option.id))
+
+
+def _hit_text(hit, zone: str, show_family: bool) -> Text:
+    text = Text()
+    text.append(format.moment(hit.event_at, zone), style="bold")
+    text.append(f"  {hit.contact_type} · {hit.author_name} · {hit.status}")
+    if show_family:
+        text.append(f" · {hit.family_name} {hit.stage_label}", style="italic")
+    text.append("\n  ")
+    for n, part in enumerate(hit.snippet.replace("»", "«").split("«")):
+        text.append(part, style="bold reverse" if n % 2 else "dim")
+    return text

@@ -1,0 +1,75 @@
+"""``casenotes index rebuild|check`` and ``casenotes search``: the index from the command line,
+for scripts and for checking."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+
+def run_index(args) -> int:
+    from search import SearchIndex
+    from store import Store
+
+    store = Store.open(args.db)
+    index = SearchIndex.for_store(store)
+    if args.action == "rebuild":
+        started = time.perf_counter()
+
+        def progress(done: int, total: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            width = 30
+            filled = int(width * done / total) if total else width
+            print(f"\r  [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} notes  {rate:,.0f} notes/s",
+                  end="", file=sys.stderr, flush=True)
+
+        count = index.rebuild(progress=progress)
+        seconds = time.perf_counter() - started
+        print(f"\ncasenotes: indexed {count:,} notes in {seconds:.1f} s ({count / max(seconds, 1e-6):,.0f} notes/s).",
+              file=sys.stderr)
+        return 0
+    differences = index.check(repair=args.repair)
+    for line in differences:
+        print(line)
+    if not differences:
+        print("casenotes: the index and the database agree.")
+        return 0
+    if args.repair and not index.check():
+        print(f"casenotes: repaired {len(differences)} difference(s); they agree now.")
+        return 0
+    return 1
+
+
+def run_search(args) -> int:
+    from search import SearchIndex
+    from store import StoreError
+    from tui.cli import sign_in
+
+    signed_in = sign_in(args)
+    if not signed_in:
+        return 2
+    store, login = signed_in
+    try:
+        results = SearchIndex.for_store(store).search(store.as_user(login), args.query, family=args.family,
+                                                      limit=args.limit, order=args.order)
+    except StoreError as error:
+        print(f"casenotes: {error}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"reading": results.shown, "problem": results.problem, "estimated": results.estimated,
+                          "hits": [{"note": h.note_id, "case": h.case_id, "family": h.family_name,
+                                    "stage": h.stage_label, "event": h.event_at.isoformat(),
+                                    "type": h.contact_type, "author": h.author_name, "status": h.status,
+                                    "snippet": h.snippet, "score": round(h.score, 3)} for h in results.hits]},
+                         indent=2))
+        return 0
+    if results.problem:
+        print(f"note: {results.problem}", file=sys.stderr)
+    print(f"{len(results.hits)} of about {results.estimated} · {results.shown}")
+    zone = store.policy.zone
+    for hit in results.hits:
+        when = hit.event_at.astimezone(zone).strftime("%m/%d/%Y %I:%M %p")
+        print(f"{when}  {hit.contact_type} · {hit.author_name} · {hit.family_name} {hit.stage_label} "
+              f"(note {hit.note_id})\n    {hit.snippet}")
+    return 0
