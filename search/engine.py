@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from whoosh.highlight import ContextFragmenter, Formatter, get_text
-from whoosh.query import NullQuery, Or, Term
+from whoosh.highlight import Formatter, PinpointFragmenter, get_text
+from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Term
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 ORDERS = ("newest", "relevance")
 SNIPPET_CHARS = 160
+FEW_FAMILIES = 32  # fewer families than this are looked up one by one, not among all present
+SPARSE = 4  # intersect with the families while they hold under a quarter of the notes searched
 WIDENINGS = 3  # rounds of fetching more candidates when many of them are hidden from the user
 
 
@@ -69,7 +71,7 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
         index.forget_opened()
     parsed = parse_query(text, now=desk.store.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
     if family is not None:
-        desk.case(family)  # NoAccess or NotFound go to the caller, whatever was typed
+        desk.may_search_case(family)  # NoAccess or NotFound go to the caller, whatever was typed
         cases = {family}
     if parsed.query is None or parsed.query is NullQuery:  # nothing searchable was typed
         return SearchResults((), parsed.shown, parsed.problem, 0)
@@ -94,17 +96,19 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
          ) -> tuple[list[Hit], int]:
     if not cases or limit <= 0:
         return [], 0
-    shards = index.open_shards()
     leaves = []
     for n in sorted({index.shard_of(c) for c in cases}):
-        leaves.extend(leaf for leaf, _ in shards[n].reader().leaf_readers() if leaf.doc_count_all())
+        leaves.extend(leaf for leaf, _ in index.reader_of(n).leaf_readers() if leaf.doc_count_all())
     if not leaves:
         return [], 0
     # One searcher over the segments of every shard concerned: one sort, one set of term statistics.
-    with Searcher(leaves[0] if len(leaves) == 1 else MultiReader(leaves)) as searcher:
+    # The readers stay open for the next search (see SearchIndex.reader_of).
+    with Searcher(leaves[0] if len(leaves) == 1 else MultiReader(leaves), closereader=False) as searcher:
         scope = _scope(searcher.reader(), cases)
         if scope is None:
             return [], 0
+        if "within" in scope:  # intersect, skipping to the families' notes (see _scope)
+            query = And([query, ConstantScoreQuery(scope.pop("within"), 0.0)])
         options = dict(terms=True, **scope)
         if order == "newest":
             options.update(sortedby="event", reverse=True)
@@ -126,19 +130,28 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
         matches = fetched if fetched < wanted else results.estimated_length()
         estimated = max(len(shown), round(matches * len(shown) / max(checked, 1)))
         results.formatter = Marks()
-        # Two fragments of about a line each (Whoosh counts only the words' characters).
-        results.fragmenter = ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30)
+        # Two fragments of about a line each, cut around the matches' character positions stored in
+        # the index, so the narrative is not analysed again for every hit.
+        results.fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30, autotrim=True)
         return [_hit(results[i], order) for i in shown[:limit]], estimated
 
 
 def _scope(reader, cases: set[int]) -> dict | None:
-    """Restrict to the allowed families, by a filter or by masking the others, whichever is shorter;
-    None when none of them has a note here."""
-    present = set(reader.field_terms("case_id"))
-    keep = {str(c) for c in cases} & present
-    if not keep:
+    """Restrict to the allowed families. While their notes are a small part of what is searched,
+    by intersecting the query with them: a rebuild stores a family's notes side by side, so the
+    intersection skips straight to them instead of stepping through every match. Otherwise by a
+    filter or by masking the others, whichever is shorter. None when none of them has a note here."""
+    keep = {str(c) for c in cases}
+    present = set(reader.field_terms("case_id")) if len(keep) > FEW_FAMILIES else None
+    if present is not None:
+        keep &= present
+    notes = sum(reader.doc_frequency("case_id", c) for c in keep)
+    if not notes:
         return None
-    drop = present - keep
+    keep = {c for c in keep if present is not None or reader.doc_frequency("case_id", c)}
+    if notes * SPARSE <= reader.doc_count():
+        return {"within": _any_of(keep)}
+    drop = (present if present is not None else set(reader.field_terms("case_id"))) - keep
     if not drop:
         return {}
     if len(keep) <= len(drop):

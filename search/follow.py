@@ -41,6 +41,12 @@ def note_fields(doc: "NoteDocument") -> dict:
 def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None) -> int:
     """Apply the log; returns how many notes were written or removed (0 if another process writes)."""
     written = 0
+    try:
+        # The usual case: nothing new. (A log behind the index is a replaced database: rebuilt below.)
+        if index.feed.last_seq() == index.applied_seq():
+            return written
+    except IndexUnusable:
+        pass  # missing or unreadable: taking the lock below rebuilds it
     while True:
         with index.writer_lock(wait) as mine:
             if not mine:

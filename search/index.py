@@ -17,6 +17,7 @@ import hashlib
 import os
 import re
 import shutil
+import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 
 LOCK, APPLIED, LAYOUT = "writer.lock", "applied_seq", "shards"
 WRITER_TIMEOUT = 5.0  # seconds; our flock already keeps other processes out
-ID_PAGE, DOC_CHUNK = 5000, 500
+ID_PAGE, DOC_CHUNK = 5000, 500  # DOC_CHUNK: notes read at a time while following the log
 Progress = Callable[[int, int], None]
 _GENERATION = re.compile(r"\.[0-9a-f]{12}")
 
@@ -70,6 +71,7 @@ class SearchIndex:
         self.shards = shards
         self.schema = note_schema()
         self._opened: tuple[str, list] | None = None  # (generation directory, shard indexes)
+        self._readers = threading.local()  # per thread, Whoosh readers are not shared between threads
 
     @classmethod
     def for_store(cls, store: "Store", path: str | Path | None = None, shards: int = 16) -> "SearchIndex":
@@ -95,10 +97,11 @@ class SearchIndex:
 
         return search(self, desk, text, family=family, limit=limit, order=order)
 
-    def rebuild(self, progress: Progress | None = None) -> int:
-        """Index every note afresh and swap the new index in; returns the number of notes."""
+    def rebuild(self, progress: Progress | None = None, workers: int | None = None) -> int:
+        """Index every note afresh (on ``workers`` processes, one per core by default) and swap the
+        new index in; returns the number of notes."""
         with self.writer_lock(wait=True):
-            return self.rebuild_locked(progress)
+            return self.rebuild_locked(progress, workers)
 
     def heal(self) -> None:
         """Rebuild if the index cannot be opened (after waiting for whoever is writing it)."""
@@ -203,10 +206,25 @@ class SearchIndex:
     def forget_opened(self) -> None:
         """Open the shards afresh next time (after an error reading them)."""
         self._opened = None
+        self._readers = threading.local()
 
-    def rebuild_locked(self, progress: Progress | None = None) -> int:
+    def reader_of(self, shard: int):
+        """A reader of the shard as last committed, kept open between searches while it is current
+        (opening one costs more than a small search). Not to be closed by the caller."""
+        ix = self.open_shards()[shard]
+        cache = self._readers.__dict__.setdefault("by_shard", {})
+        kept = cache.get(shard)
+        if kept is not None and kept[0] is ix and kept[1].generation() == ix.latest_generation():
+            return kept[1]
+        if kept is not None:
+            kept[1].close()
+        reader = ix.reader()
+        cache[shard] = (ix, reader)
+        return reader
+
+    def rebuild_locked(self, progress: Progress | None = None, workers: int | None = None) -> int:
         """``rebuild`` for a caller holding the writer lock."""
-        from .follow import note_fields
+        from .build import build_shards, default_workers
 
         self._opened = None
         build = self.path.with_name(f"{self.path.name}.new")
@@ -214,29 +232,20 @@ class SearchIndex:
         build.mkdir(parents=True)
         (build / LOCK).touch()
         (build / LAYOUT).write_text(f"{self.shards}\n")
-        shards = []
         for n in range(self.shards):
             (build / f"shard-{n:02d}").mkdir()
-            shards.append(whoosh_index.create_in(str(build / f"shard-{n:02d}"), self.schema))
+            whoosh_index.create_in(str(build / f"shard-{n:02d}"), self.schema)
         # Taken before reading notes: whatever changes meanwhile is applied again by catch-up.
         seq = self.feed.last_seq()
-        ids = self.every_note_id()
-        writers = [ix.writer(limitmb=32) for ix in shards]
-        try:
-            for start in range(0, len(ids), DOC_CHUNK):
-                for doc in self.feed.note_documents(ids[start:start + DOC_CHUNK]):
-                    writers[self.shard_of(doc.case_id)].add_document(**note_fields(doc))
-                if progress:
-                    progress(min(start + DOC_CHUNK, len(ids)), len(ids))
-            for writer in writers:
-                writer.commit()
-        except BaseException:
-            for writer in writers:
-                writer.cancel()
-            raise
+        ids_by_shard: list[list[int]] = [[] for _ in range(self.shards)]
+        # A family's notes side by side in its shard: a family-scoped search skips to them.
+        for note_id, case_id in sorted(self.every_note_case(), key=lambda pair: (pair[1], pair[0])):
+            ids_by_shard[self.shard_of(case_id)].append(note_id)
+        count = build_shards(self.feed, self.store.url, build, ids_by_shard,
+                             workers=default_workers() if workers is None else workers, progress=progress)
         self.write_applied_seq(seq, build)
         self._swap_in(build)
-        return len(ids)
+        return count
 
     def _swap_in(self, build: Path) -> None:
         generation = self._new_generation_dir(build)
@@ -255,6 +264,12 @@ class SearchIndex:
         while page := self.feed.note_ids(after_id=ids[-1] if ids else 0, limit=ID_PAGE):
             ids.extend(page)
         return ids
+
+    def every_note_case(self) -> list[tuple[int, int]]:
+        pairs: list[tuple[int, int]] = []
+        while page := self.feed.note_cases(after_id=pairs[-1][0] if pairs else 0, limit=ID_PAGE * 10):
+            pairs.extend(page)
+        return pairs
 
     def check(self, repair: bool = False) -> list[str]:
         """Differences between the index and the record, as sentences; ``repair`` rewrites them."""

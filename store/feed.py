@@ -68,6 +68,13 @@ class Feed:
         with self.store.reading() as session:
             return list(session.scalars(select(Note.id).where(Note.id > after_id).order_by(Note.id).limit(limit)))
 
+    def note_cases(self, after_id: int = 0, limit: int = 50000) -> list[tuple[int, int]]:
+        """(note id, case id) of every note, in note order, a page at a time (a rebuild's shards)."""
+        with self.store.reading() as session:
+            rows = session.execute(select(Note.id, Stage.case_id).join(Stage).where(Note.id > after_id)
+                                   .order_by(Note.id).limit(limit))
+            return [(note_id, case_id) for note_id, case_id in rows]
+
     def note_ids_touching(self, change: ChangeView) -> list[int]:
         """Notes whose documents a change of a case, person or stage alters (names, labels)."""
         with self.store.reading() as session:

@@ -150,6 +150,15 @@ class ReadingDesk(DeskBase):
                 found[case_id] = CaseMatch(case_id, family, name)
         return sorted(found.values(), key=lambda m: (m.family_name, m.case_id))[:limit]
 
+    def may_search_case(self, case_id: int) -> None:
+        """``NotFound`` or ``NoAccess`` unless I may search this family's notes; a search from
+        outside the assignment is audited like any other read."""
+        with self.store.reading() as session:
+            if session.get(Case, case_id) is None:
+                raise NotFound(f"There is no case number {case_id}.")
+            access = case_access(session, self._user(session), case_id, self._now())
+        self._audit_read(access, case_id, "search", case_id)
+
     def readable_case_ids(self) -> set[int]:
         """The families whose notes I may search across the agency (role or supervision)."""
         with self.store.reading() as session:

@@ -215,3 +215,61 @@ def test_rebuild_and_catch_up_timing_for_300_notes(store, agency, clock, index):
     print(f"\n[{store.write_engine.dialect.name}] catch_up 300 notes {caught_up:.2f}s, "
           f"search {searched * 1000:.0f}ms ({len(results.hits)} hits, ~{results.estimated}), rebuild {rebuilt:.2f}s")
     assert len(results.hits) == 50 and index.check() == []
+
+
+def _audit_rows(store, action: str) -> int:
+    from sqlalchemy import text
+
+    with store.write_engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM audit_log WHERE action = :a"), {"a": action}).scalar_one()
+
+
+def test_family_search_from_outside_the_assignment_is_audited(store, agency, clock, index):
+    store.as_user("cw").add_note(agency.fss, **visit(agency, clock, narrative="Marbles on the floor."))
+    found(index, store.as_user("cw"), "marbles", family=agency.case)  # assigned: an ordinary read
+    assert _audit_rows(store, "read search") == 0
+    found(index, store.as_user("supa"), "marbles", family=agency.case)  # through supervision
+    assert _audit_rows(store, "read search") == 1
+
+
+def test_rebuild_on_two_processes_indexes_every_note_once(store, agency, clock, index):
+    cw = store.as_user("cw")
+    mine = [cw.add_note(agency.fss, **visit(agency, clock, narrative=f"Walrus drawing number {i}.")).id for i in range(12)]
+    theirs = store.as_user("cwb").add_note(agency.other_fss, event_at=clock.now(), contact_type="School Contact",
+                                           narrative="A walrus at the aquarium.").id
+    assert index.rebuild(workers=2) == len(index.every_note_id())
+    assert sorted(found(index, cw, "walrus", family=agency.case, limit=50)) == sorted(mine)
+    assert found(index, store.as_user("cwb"), "walrus") == [theirs]
+    assert index.check() == [] and {copies(index, n) for n in mine + [theirs]} == {1}
+
+
+def test_a_failing_build_process_says_why_and_leaves_the_index_in_place(store, agency, clock, index, monkeypatch):
+    from search import build
+
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Kite flying."))
+    index.catch_up()
+    monkeypatch.setattr(build, "URL_VARIABLE", "CASENOTES_NO_SUCH_VARIABLE")  # the workers find no database
+    with pytest.raises(RuntimeError, match="in a worker process"):
+        index.rebuild(workers=2)
+    assert found(index, cw, "kite", family=agency.case) == [note.id]
+
+
+@pytest.mark.parametrize("sparse", [1, 10**9], ids=["intersect", "filter"])
+def test_both_ways_of_keeping_to_a_family_find_the_same_notes(store, agency, clock, tmp_path, monkeypatch, sparse):
+    """One shard holding both families, searched by the director who may read both: only the
+    family asked for comes back, whether the scope intersects or filters."""
+    from search import engine
+
+    index = SearchIndex.for_store(store, path=tmp_path / "one-shard", shards=1)
+    cw, director = store.as_user("cw"), store.as_user("director")
+    ours = [cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative=f"Puzzle night {i}.")).id).id
+            for i in range(3)]
+    cwb = store.as_user("cwb")
+    theirs = cwb.submit(cwb.add_note(agency.other_fss, **visit(agency, clock, narrative="Puzzle club.",
+                                                                participants=[])).id).id
+    monkeypatch.setattr(engine, "SPARSE", sparse)
+    for order in ("newest", "relevance"):
+        assert sorted(found(index, director, "puzzle", family=agency.case, order=order)) == sorted(ours)
+        assert found(index, director, "puzzle", family=agency.other_case, order=order) == [theirs]
+    assert sorted(found(index, director, "puzzle")) == sorted(ours + [theirs])

@@ -1,0 +1,137 @@
+"""Building the shards of a new index generation, on every core.
+
+Whoosh analysis is pure Python, so one process uses one core. The shards are independent indexes,
+so a rebuild gives each worker process its own shards to fill: each opens the database itself,
+reads its notes a chunk at a time and commits its shards. An in-memory database (tests) cannot be
+opened from another process, and one core gains nothing from a second: both build in-process.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from whoosh import index as whoosh_index
+
+from .index import DOC_CHUNK
+
+if TYPE_CHECKING:
+    from store.feed import Feed
+
+    from .index import Progress
+
+POLL = 0.5  # seconds between progress reports from worker processes
+URL_VARIABLE = "CASENOTES_BUILD_URL"
+
+
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def build_shards(feed: "Feed", url: str, build: Path, ids_by_shard: list[list[int]], *, workers: int,
+                 progress: "Progress | None" = None) -> int:
+    """Fill ``build/shard-NN`` from the notes listed for each shard; returns the number of notes."""
+    total = sum(map(len, ids_by_shard))
+    if workers <= 1 or len(ids_by_shard) < 2 or _in_memory(url):
+        done = [0]
+
+        def count(n: int) -> None:
+            done[0] += n
+            if progress:
+                progress(done[0], total)
+
+        _fill(feed, build, list(enumerate(ids_by_shard)), count)
+        return total
+    # Shards dealt out largest first, so the workers finish together. Each worker is a fresh
+    # ``python -m search.build`` (not multiprocessing, which re-imports the caller's main module).
+    order = sorted(range(len(ids_by_shard)), key=lambda n: -len(ids_by_shard[n]))
+    groups = [[(n, ids_by_shard[n]) for n in order[w::workers]] for w in range(workers)]
+    # The URL goes by the environment, not the command line that `ps` shows (it may hold a password).
+    environment = {**os.environ, URL_VARIABLE: url}
+    errors = [tempfile.TemporaryFile("w+") for _ in groups]
+    children = [subprocess.Popen([sys.executable, "-m", "search.build", str(build)], stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=error, text=True, env=environment) for error in errors]
+    try:
+        for child, group in zip(children, groups):
+            child.stdin.write(json.dumps(group))
+            child.stdin.close()
+        written = [0] * len(children)
+        streams = {child.stdout.fileno(): (i, child) for i, child in enumerate(children)}
+        while streams:
+            ready, _, _ = select.select(list(streams), [], [], POLL)
+            for fd in ready:
+                i, child = streams[fd]
+                line = child.stdout.readline()
+                if not line:
+                    del streams[fd]
+                    continue
+                written[i] = int(line)
+            if progress:
+                progress(sum(written), total)
+        for child, error in zip(children, errors):
+            if child.wait():
+                error.seek(0)
+                last = (error.read().strip().splitlines() or ["no message"])[-1]
+                raise RuntimeError(f"building the search index failed in a worker process: {last}")
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        for error in errors:
+            error.close()
+    return total
+
+
+def _in_memory(url: str) -> bool:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
+
+
+def _worker(build: str) -> None:
+    """A worker process: fill the shards listed on stdin, printing the notes written so far."""
+    from store import Store
+
+    shards = [(number, ids) for number, ids in json.load(sys.stdin)]
+    done = [0]
+
+    def count(n: int) -> None:
+        done[0] += n
+        print(done[0], flush=True)
+
+    store = Store.open(os.environ[URL_VARIABLE])
+    try:
+        _fill(store.feed(), Path(build), shards, count)
+    finally:
+        store.close()
+
+
+def _fill(feed: "Feed", build: Path, shards: list[tuple[int, list[int]]], count: Callable[[int], None]) -> None:
+    from .follow import note_fields
+
+    for number, ids in shards:
+        writer = whoosh_index.open_dir(str(build / f"shard-{number:02d}")).writer(limitmb=128)
+        try:
+            for start in range(0, len(ids), DOC_CHUNK):
+                chunk = ids[start:start + DOC_CHUNK]
+                documents = {doc.id: doc for doc in feed.note_documents(chunk)}
+                for note_id in chunk:  # in the order given: a family's notes side by side
+                    if note_id in documents:
+                        writer.add_document(**note_fields(documents[note_id]))
+                count(len(chunk))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+
+
+if __name__ == "__main__":
+    _worker(sys.argv[1])
