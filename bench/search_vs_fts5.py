@@ -93,7 +93,7 @@ class Fts5:
         self.db.execute("DELETE FROM allowed")
         self.db.executemany("INSERT INTO allowed VALUES (?)", [(f"c{c}",) for c in case_ids or ()])
 
-    def search(self, match: str, extra: str | None, family: int | None, restricted: bool) -> list:
+    def search(self, match: str, extra: str | None, family: int | None, restricted: bool, limit: int = LIMIT) -> list:
         where = ["fts MATCH ?"]
         if family is not None:
             match = f"case_tag:c{family} AND ({match})"
@@ -102,7 +102,7 @@ class Fts5:
         if extra:
             where.append(extra)
         sql = (f"SELECT rowid, event, snippet(fts, 0, '«', '»', '…', 16) FROM fts WHERE {' AND '.join(where)} "
-               f"ORDER BY event DESC LIMIT {LIMIT}")
+               f"ORDER BY event DESC LIMIT {int(limit)}")
         return self.db.execute(sql, (match,)).fetchall()
 
 
@@ -173,13 +173,37 @@ def run(size: str, rebuild: bool = False, log=print) -> dict:
     return report
 
 
+def table(report: dict) -> str:
+    """The report as a Markdown table."""
+    lines = [f"Search, corpus `{report['corpus']}` ({report['size']}); times in ms over the fixed query set.", "",
+             "| figure | casenotes | SQLite FTS5 | ratio |", "| --- | --- | --- | --- |"]
+    if "fts5_build" in report:
+        ours, theirs = report["casenotes_build"], report["fts5_build"]
+        lines.append(f"| index build, notes/s | {ours['notes_per_s']:,} ({ours['seconds']} s) | "
+                     f"{theirs['notes_per_s']:,} ({theirs['seconds']} s) | {report['build_ratio']}× the rate |")
+    for scope in ("family", "agency (supervisor)", "agency (director)"):
+        if scope in report:
+            row, ours, theirs = report[scope], report[scope]["casenotes"], report[scope]["fts5"]
+            lines.append(f"| {scope}: median / p95 / max ({ours['queries']} queries) | {ours['median_ms']} / "
+                         f"{ours['p95_ms']} / {ours['max_ms']} | {theirs['median_ms']} / {theirs['p95_ms']} / "
+                         f"{theirs['max_ms']} | {row['ratio_median']}× / {row['ratio_p95']}× |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", default="small")
     parser.add_argument("--rebuild", action="store_true", help="build both indexes again, timing the builds")
+    parser.add_argument("--out", type=Path, help="also write search-<size>-<date>.json and .md in this folder")
     args = parser.parse_args(argv)
     report = run(args.size, args.rebuild, log=lambda line: print(line, file=sys.stderr))
     print(json.dumps(report, indent=2))
+    print(table(report), file=sys.stderr)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        stem = args.out / f"search-{args.size}-{time.strftime('%Y-%m-%d')}"
+        stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
+        stem.with_suffix(".md").write_text(table(report))
     return 0
 
 

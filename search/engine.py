@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from whoosh.highlight import Formatter, PinpointFragmenter, get_text
+from whoosh.highlight import ContextFragmenter, Formatter, PinpointFragmenter, get_text
 from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Term
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 
 ORDERS = ("newest", "relevance")
 SNIPPET_CHARS = 160
-FEW_FAMILIES = 32  # fewer families than this are looked up one by one, not among all present
-SPARSE = 4  # intersect with the families while they hold under a quarter of the notes searched
+SPARSE = 4  # intersect with the families while they are under a quarter of those searched
 WIDENINGS = 3  # rounds of fetching more candidates when many of them are hidden from the user
 
 
@@ -96,20 +95,26 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
          ) -> tuple[list[Hit], int]:
     if not cases or limit <= 0:
         return [], 0
-    leaves = []
-    for n in sorted({index.shard_of(c) for c in cases}):
-        leaves.extend(leaf for leaf, _ in index.reader_of(n).leaf_readers() if leaf.doc_count_all())
+    by_shard: dict[int, set[str]] = {}
+    for case in cases:
+        by_shard.setdefault(index.shard_of(case), set()).add(str(case))
+    readers = {n: index.reader_of(n) for n in sorted(by_shard)}
+    leaves = [leaf for reader in readers.values() for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()]
     if not leaves:
+        return [], 0
+    scope = _scope({n: index.families_in(n) for n in readers}, by_shard)
+    if scope is None:
         return [], 0
     # One searcher over the segments of every shard concerned: one sort, one set of term statistics.
     # The readers stay open for the next search (see SearchIndex.reader_of).
     with Searcher(leaves[0] if len(leaves) == 1 else MultiReader(leaves), closereader=False) as searcher:
-        scope = _scope(searcher.reader(), cases)
-        if scope is None:
-            return [], 0
-        if "within" in scope:  # intersect, skipping to the families' notes (see _scope)
+        # Recording which words matched each note lets highlights come from the positions stored
+        # in the index, but costs on every match: worth it over a few families' notes, not over
+        # the agency's, where the shown notes are analysed again instead.
+        few = "within" in scope
+        if few:  # intersect, skipping to the families' notes (see _scope)
             query = And([query, ConstantScoreQuery(scope.pop("within"), 0.0)])
-        options = dict(terms=True, **scope)
+        options = dict(terms=few, **scope)
         if order == "newest":
             options.update(sortedby="event", reverse=True)
         wanted, checked, shown = limit * 3, 0, []
@@ -130,28 +135,26 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
         matches = fetched if fetched < wanted else results.estimated_length()
         estimated = max(len(shown), round(matches * len(shown) / max(checked, 1)))
         results.formatter = Marks()
-        # Two fragments of about a line each, cut around the matches' character positions stored in
-        # the index, so the narrative is not analysed again for every hit.
-        results.fragmenter = PinpointFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30, autotrim=True)
+        # Two fragments of about a line each.
+        results.fragmenter = (PinpointFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30, autotrim=True) if few
+                              else ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30))
         return [_hit(results[i], order) for i in shown[:limit]], estimated
 
 
-def _scope(reader, cases: set[int]) -> dict | None:
-    """Restrict to the allowed families. While their notes are a small part of what is searched,
-    by intersecting the query with them: a rebuild stores a family's notes side by side, so the
+def _scope(present: dict[int, frozenset[str]], by_shard: dict[int, set[str]]) -> dict | None:
+    """Restrict to the allowed families (``by_shard``: the case ids allowed in each shard searched;
+    ``present``: those with notes there). While they are a small part of the families searched, by
+    intersecting the query with their notes: a rebuild stores a family's notes side by side, so the
     intersection skips straight to them instead of stepping through every match. Otherwise by a
-    filter or by masking the others, whichever is shorter. None when none of them has a note here."""
-    keep = {str(c) for c in cases}
-    present = set(reader.field_terms("case_id")) if len(keep) > FEW_FAMILIES else None
-    if present is not None:
-        keep &= present
-    notes = sum(reader.doc_frequency("case_id", c) for c in keep)
-    if not notes:
+    filter or by masking the others, whichever is shorter; not at all when every family present is
+    allowed. None when none has a note here."""
+    keep = {case for n, cases in by_shard.items() for case in cases & present[n]}
+    everyone = {case for cases in present.values() for case in cases}
+    if not keep:
         return None
-    keep = {c for c in keep if present is not None or reader.doc_frequency("case_id", c)}
-    if notes * SPARSE <= reader.doc_count():
+    if len(keep) * SPARSE <= len(everyone):
         return {"within": _any_of(keep)}
-    drop = (present if present is not None else set(reader.field_terms("case_id"))) - keep
+    drop = everyone - keep
     if not drop:
         return {}
     if len(keep) <= len(drop):

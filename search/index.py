@@ -211,16 +211,25 @@ class SearchIndex:
     def reader_of(self, shard: int):
         """A reader of the shard as last committed, kept open between searches while it is current
         (opening one costs more than a small search). Not to be closed by the caller."""
+        return self._kept(shard)[1]
+
+    def families_in(self, shard: int) -> frozenset[str]:
+        """The case ids (as indexed, text) with notes in the shard, remembered with its reader."""
+        kept = self._kept(shard)
+        if kept[2] is None:
+            kept[2] = frozenset(kept[1].field_terms("case_id"))
+        return kept[2]
+
+    def _kept(self, shard: int) -> list:
         ix = self.open_shards()[shard]
         cache = self._readers.__dict__.setdefault("by_shard", {})
         kept = cache.get(shard)
         if kept is not None and kept[0] is ix and kept[1].generation() == ix.latest_generation():
-            return kept[1]
+            return kept
         if kept is not None:
             kept[1].close()
-        reader = ix.reader()
-        cache[shard] = (ix, reader)
-        return reader
+        cache[shard] = kept = [ix, ix.reader(), None]  # index, reader, families_in
+        return kept
 
     def rebuild_locked(self, progress: Progress | None = None, workers: int | None = None) -> int:
         """``rebuild`` for a caller holding the writer lock."""

@@ -20,7 +20,7 @@ def note_schema() -> Schema:
         status=KEYWORD(lowercase=True, stored=True),
         event=DATETIME(stored=True, sortable=True),
         type=TEXT(analyzer=WORDS, stored=True),   # contact type
-        purposes=KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
+        purposes=TEXT(analyzer=WORDS, stored=True),  # words, so that "visit" finds "Visitation"
         method=TEXT(analyzer=WORDS),
         location=TEXT(analyzer=WORDS),
         person=TEXT(analyzer=NAMES, stored=True),  # persons present, "First Last" each

@@ -225,3 +225,21 @@ def test_any_text_parses_and_searches(index, text):
 @given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
 def test_query_like_text_parses_and_searches(index, text):
     _never_raises(index, text)
+
+
+def test_a_bare_word_finds_the_words_of_a_purpose(tmp_path):
+    from whoosh import index as whoosh_index
+
+    from search.query import parse_query
+    from search.schema import note_schema
+
+    ix = whoosh_index.create_in(str(tmp_path), note_schema())
+    with ix.writer() as writer:
+        writer.add_document(id="1", case_id="1", purposes="Visitation,Permanency planning", narrative="Met the family.")
+        writer.add_document(id="2", case_id="1", purposes="Safety", narrative="Met the family.")
+    with ix.searcher() as searcher:
+        def ids(text):
+            query = parse_query(text, now=datetime(2026, 11, 20), zone="America/New_York", schema=ix.schema).query
+            return {hit["id"] for hit in searcher.search(query)}
+        assert ids("visit") == {"1"} and ids("purpose:visitation") == {"1"}
+        assert ids('purpose:"permanency planning"') == {"1"} and ids("planning") == {"1"}
