@@ -30,8 +30,7 @@ def test_search_from_the_caseload_opens_the_note(demo_store, tmp_path):
             await press(pilot, ["slash"])
             screen = app.screen
             await press(pilot, list("zebrafish"))
-            await pilot.pause(0.4)
-            await settle(pilot)
+            await answered(pilot)
             hits = [h.note_id for h in screen.hits]
             await press(pilot, ["enter", "enter"])
             return type(screen), hits, type(app.screen), getattr(app.screen, "note_id", None)
@@ -54,8 +53,7 @@ def test_search_from_a_case_is_scoped_to_the_family(demo_store, tmp_path):
             app.open_case(case_id, stage_id)
             await settle(pilot)
             await press(pilot, ["slash", *"axolotl"])
-            await pilot.pause(0.4)
-            await settle(pilot)
+            await answered(pilot)
             return [h.note_id for h in app.screen.hits]
 
     assert asyncio.run(search_in(row.case_id, row.stage_id)) == [note.id]
@@ -85,6 +83,19 @@ def test_cli_index_check_and_rebuild(demo_store, capsys):
     assert "agree" in capsys.readouterr().out
 
 
+async def answered(pilot, seconds: float = 10.0) -> None:
+    """Until the search screen shows an answer: its search starts after a pause in typing, so
+    waiting for workers alone can come before it has even begun on a busy machine."""
+    from textual.widgets import Static
+
+    for _ in range(int(seconds / 0.1)):
+        await pilot.pause(0.1)
+        reading = str(pilot.app.screen.query_one("#reading", Static).render())
+        if "shown of about" in reading or "No notes match" in reading:
+            break
+    await settle(pilot)
+
+
 def test_search_screen_snapshot(snap_compare, demo_store, tmp_path):
     """A family-scoped search from the case screen, results shown with their matched words."""
     from tests.test_tui import keys_then_settle
@@ -95,7 +106,48 @@ def test_search_screen_snapshot(snap_compare, demo_store, tmp_path):
     async def search(pilot):
         await keys_then_settle("enter")(pilot)
         await press(pilot, ["slash", *"visit"])
-        await pilot.pause(0.4)
-        await settle(pilot)
+        await answered(pilot)
+        pilot.app.screen.query_one("#query").cursor_blink = False  # the same picture however long it took
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=search)
+
+
+def test_search_screen_says_it_is_searching_until_the_answer_comes(demo_store, tmp_path):
+    import threading
+
+    from textual.widgets import Static
+
+    demo_store.clock.set(AFTERNOON)
+    login = first_caseworker(demo_store)
+    gate = threading.Event()
+
+    async def run():
+        app = open_app(demo_store, login, tmp_path, indexing=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            index = app.search_index()
+            answer = index.search
+
+            def slow(*args, **kwargs):
+                gate.wait(10)
+                return answer(*args, **kwargs)
+
+            index.search = slow
+            await press(pilot, ["slash", *"visit"])
+            await pilot.pause(0.5)
+            reading = app.screen.query_one("#reading", Static)
+            during = str(reading.render())
+            await pilot.press(*" home")  # typing goes on while the search runs
+            typed = app.screen.query_one("#query").value
+            gate.set()
+            for _ in range(50):  # the first search was cancelled by the second (exclusive workers)
+                await pilot.pause(0.1)
+                if "shown of about" in str(reading.render()):
+                    break
+            return during, typed, str(reading.render()), len(app.screen.hits)
+
+    during, typed, after, hits = asyncio.run(run())
+    assert during.startswith("Searching for 'visit'")
+    assert typed == "visit home"
+    assert "shown of about" in after and "reading: visit AND home" in after and hits > 0

@@ -67,6 +67,8 @@ class SearchScreen(Screen):
     def _search_now(self) -> None:
         text = self.query_one("#query", Input).value
         if text.strip():
+            # An agency-wide search of a common word can take seconds: say so until it answers.
+            self.query_one("#reading", Static).update(f"Searching for {text!r}…")
             self.run_search(text, self.order)
 
     @work(thread=True, exclusive=True, group="search")
