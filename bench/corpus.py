@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import time
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from store.models import Case, Meta, Note, NoteParticipant, Person, RoleAssignme
 CACHE = Path(__file__).parent / "cache"
 AS_OF = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
 YEARS = 5
-VERSION = "1"  # raise when the corpus changes shape, so caches are regenerated
+VERSION = "2"  # raise when the corpus changes shape, so caches are regenerated (2: no inflated family)
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ def ensure(size: str, seed: int = 1, log=print) -> Path:
         with Store.open(f"sqlite:///{path}", clock=FrozenClock(AS_OF)).write_engine.connect() as conn:
             if conn.execute(text("SELECT value FROM meta WHERE key = 'bench_corpus'")).scalar() == "complete":
                 return path
-    for stale in CACHE.glob(f"{path.name}*"):
-        stale.unlink()
+    for stale in CACHE.glob(f"{path.stem}.*"):  # the database and what was built from it
+        shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
     CACHE.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     generate(path, SIZES[size], seed, log)
@@ -165,7 +166,12 @@ def _notes_per_family(rng: random.Random, size: Size) -> list[int]:
     weights = [rng.lognormvariate(0, 1.2) for _ in range(size.families)]
     scale = size.notes / sum(weights)
     counts = [max(1, int(w * scale)) for w in weights]
-    counts[counts.index(max(counts))] += size.notes - sum(counts)  # exact total
+    # Exact total: what rounding left goes one note each to the largest fractional parts.
+    by_fraction = sorted(range(size.families), key=lambda i: int(weights[i] * scale) - weights[i] * scale)
+    for i in by_fraction[:max(0, size.notes - sum(counts))]:
+        counts[i] += 1
+    while sum(counts) > size.notes:  # the one-note minimum overshot: trim the biggest
+        counts[counts.index(max(counts))] -= 1
     return counts
 
 

@@ -55,12 +55,16 @@ def build_shards(feed: "Feed", url: str, build: Path, ids_by_shard: list[list[in
     # The URL goes by the environment, not the command line that `ps` shows (it may hold a password).
     environment = {**os.environ, URL_VARIABLE: url}
     errors = [tempfile.TemporaryFile("w+") for _ in groups]
-    children = [subprocess.Popen([sys.executable, "-m", "search.build", str(build)], stdin=subprocess.PIPE,
+    # -P: not the current directory first on the path, where a folder named "search" could shadow ours.
+    children = [subprocess.Popen([sys.executable, "-P", "-m", "search.build", str(build)], stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, stderr=error, text=True, env=environment) for error in errors]
     try:
         for child, group in zip(children, groups):
-            child.stdin.write(json.dumps(group))
-            child.stdin.close()
+            try:
+                child.stdin.write(json.dumps(group))
+                child.stdin.close()
+            except BrokenPipeError:  # it died on start; its error output says why, below
+                pass
         written = [0] * len(children)
         streams = {child.stdout.fileno(): (i, child) for i, child in enumerate(children)}
         while streams:

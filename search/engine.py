@@ -14,6 +14,8 @@ from whoosh.searching import Searcher
 
 from store import StoreError
 
+from .index import IndexBusy
+
 if TYPE_CHECKING:
     from store.desk import Desk
 
@@ -87,7 +89,10 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
         except Exception:
             if attempt == 2:
                 raise
-            index.heal()  # missing or corrupt on disk: rebuilt from the record, then once more
+            try:  # missing or corrupt on disk: rebuilt from the record, then once more
+                index.heal(wait=False)
+            except IndexBusy as busy:  # a search does not wait out someone else's rebuild
+                return SearchResults((), parsed.shown, str(busy), 0)
     return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated)
 
 
@@ -98,15 +103,15 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
     by_shard: dict[int, set[str]] = {}
     for case in cases:
         by_shard.setdefault(index.shard_of(case), set()).add(str(case))
-    readers = {n: index.reader_of(n) for n in sorted(by_shard)}
-    leaves = [leaf for reader in readers.values() for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()]
+    opened = {n: index.shard_reader(n) for n in sorted(by_shard)}
+    leaves = [leaf for reader, _ in opened.values() for leaf, _ in reader.leaf_readers() if leaf.doc_count_all()]
     if not leaves:
         return [], 0
-    scope = _scope({n: index.families_in(n) for n in readers}, by_shard)
+    scope = _scope({n: families for n, (_, families) in opened.items()}, by_shard)
     if scope is None:
         return [], 0
     # One searcher over the segments of every shard concerned: one sort, one set of term statistics.
-    # The readers stay open for the next search (see SearchIndex.reader_of).
+    # The readers stay open for the next search (see SearchIndex.shard_reader).
     with Searcher(leaves[0] if len(leaves) == 1 else MultiReader(leaves), closereader=False) as searcher:
         # Recording which words matched each note lets highlights come from the positions stored
         # in the index, but costs on every match: worth it over a few families' notes, not over

@@ -45,6 +45,10 @@ class IndexUnusable(Exception):
     """The index on disk is missing, corrupt or built differently: it must be rebuilt."""
 
 
+class IndexBusy(Exception):
+    """The index cannot be used now because another process holds its lock to rebuild it."""
+
+
 def default_path(url: str) -> Path:
     """``x.db.search`` beside a SQLite file; otherwise a folder of the user's data named by the URL."""
     from sqlalchemy.engine import make_url
@@ -103,9 +107,13 @@ class SearchIndex:
         with self.writer_lock(wait=True):
             return self.rebuild_locked(progress, workers)
 
-    def heal(self) -> None:
-        """Rebuild if the index cannot be opened (after waiting for whoever is writing it)."""
-        with self.writer_lock(wait=True):
+    def heal(self, wait: bool = True) -> None:
+        """Rebuild if the index cannot be opened (after waiting for whoever is writing it, unless
+        not ``wait``: then ``IndexBusy`` while someone else holds the lock, e.g. rebuilding)."""
+        with self.writer_lock(wait=wait) as mine:
+            if not mine:
+                raise IndexBusy("The search index is being rebuilt by another window or process; "
+                                "try again in a few minutes.")
             self.forget_opened()
             try:
                 self.open_shards()
@@ -206,30 +214,33 @@ class SearchIndex:
     def forget_opened(self) -> None:
         """Open the shards afresh next time (after an error reading them)."""
         self._opened = None
-        self._readers = threading.local()
+        self._close_readers(keep=())
 
-    def reader_of(self, shard: int):
-        """A reader of the shard as last committed, kept open between searches while it is current
-        (opening one costs more than a small search). Not to be closed by the caller."""
-        return self._kept(shard)[1]
-
-    def families_in(self, shard: int) -> frozenset[str]:
-        """The case ids (as indexed, text) with notes in the shard, remembered with its reader."""
-        kept = self._kept(shard)
-        if kept[2] is None:
-            kept[2] = frozenset(kept[1].field_terms("case_id"))
-        return kept[2]
-
-    def _kept(self, shard: int) -> list:
-        ix = self.open_shards()[shard]
+    def shard_reader(self, shard: int) -> tuple:
+        """(reader, case ids with notes) of a shard as last committed. The reader is kept open
+        between searches while it is current (opening one costs more than a small search) and is
+        not to be closed by the caller; readers are kept per thread (Whoosh's are not shared)."""
+        shards = self.open_shards()
+        ix = shards[shard]
         cache = self._readers.__dict__.setdefault("by_shard", {})
+        if any(kept[0] not in shards for kept in cache.values()):  # a rebuild swapped the index
+            self._close_readers(keep=shards)
         kept = cache.get(shard)
-        if kept is not None and kept[0] is ix and kept[1].generation() == ix.latest_generation():
-            return kept
-        if kept is not None:
-            kept[1].close()
-        cache[shard] = kept = [ix, ix.reader(), None]  # index, reader, families_in
-        return kept
+        if kept is None or kept[1].generation() != ix.latest_generation():
+            if kept is not None:
+                kept[1].close()
+            reader = ix.reader()
+            cache[shard] = kept = (ix, reader, frozenset(reader.field_terms("case_id")))
+        return kept[1], kept[2]
+
+    def _close_readers(self, keep) -> None:
+        """Close this thread's readers of indexes not in ``keep``, so that a replaced generation's
+        files are let go (other threads close theirs on their next search)."""
+        cache = self._readers.__dict__.get("by_shard", {})
+        for shard, kept in list(cache.items()):
+            if kept[0] not in keep:
+                kept[1].close()
+                del cache[shard]
 
     def rebuild_locked(self, progress: Progress | None = None, workers: int | None = None) -> int:
         """``rebuild`` for a caller holding the writer lock."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import case as when, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -13,12 +13,14 @@ from .access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_r
                      team_ids)
 from .desk_base import DeskBase, addenda_of
 from .errors import NotFound, StoreError
-from .models import (AdvocateAppointment, Case, Note, NoteRevision, Person, ReviewAction,
+from .models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from .rules import entry_due
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
                     StageView, WorkerView)
 from .viewing import case_view, note_view, stage_view, worker_view
+
+SEARCH_AUDIT_EVERY = timedelta(hours=1)  # a family searched again within this is not audited again
 
 
 class ReadingDesk(DeskBase):
@@ -156,8 +158,14 @@ class ReadingDesk(DeskBase):
         with self.store.reading() as session:
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
-            access = case_access(session, self._user(session), case_id, self._now())
-        self._audit_read(access, case_id, "search", case_id)
+            now = self._now()
+            access = case_access(session, self._user(session), case_id, now)
+            # Results follow typing: one audit row per family and hour, not one per pause in typing.
+            already = session.scalar(select(AuditEntry.id).where(
+                AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read search",
+                AuditEntry.entity_id == case_id, AuditEntry.at > now - SEARCH_AUDIT_EVERY).limit(1))
+        if already is None:
+            self._audit_read(access, case_id, "search", case_id)
 
     def readable_case_ids(self) -> set[int]:
         """The families whose notes I may search across the agency (role or supervision)."""

@@ -230,6 +230,11 @@ def test_family_search_from_outside_the_assignment_is_audited(store, agency, clo
     assert _audit_rows(store, "read search") == 0
     found(index, store.as_user("supa"), "marbles", family=agency.case)  # through supervision
     assert _audit_rows(store, "read search") == 1
+    found(index, store.as_user("supa"), "marble", family=agency.case)  # typing went on: no new row
+    assert _audit_rows(store, "read search") == 1
+    clock.advance(hours=1, minutes=1)
+    found(index, store.as_user("supa"), "marbles", family=agency.case)
+    assert _audit_rows(store, "read search") == 2
 
 
 def test_rebuild_on_two_processes_indexes_every_note_once(store, agency, clock, index):
@@ -273,3 +278,34 @@ def test_both_ways_of_keeping_to_a_family_find_the_same_notes(store, agency, clo
         assert sorted(found(index, director, "puzzle", family=agency.case, order=order)) == sorted(ours)
         assert found(index, director, "puzzle", family=agency.other_case, order=order) == [theirs]
     assert sorted(found(index, director, "puzzle")) == sorted(ours + [theirs])
+
+
+def test_a_search_does_not_wait_out_someone_elses_rebuild(store, agency, clock, index):
+    cw = store.as_user("cw")
+    cw.add_note(agency.fss, **visit(agency, clock, narrative="Planted tulips."))
+    index.catch_up()
+    for toc in (index.path / f"shard-{index.shard_of(agency.case):02d}").glob("*.toc"):
+        toc.write_bytes(b"\x00garbage" * 20)
+    other = SearchIndex.for_store(store, path=index.path)
+    with open(index.path / "writer.lock", "a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process is rebuilding
+        started = time.perf_counter()
+        answer = other.search(cw, "tulips", family=agency.case)
+        assert time.perf_counter() - started < 2
+        assert answer.hits == () and "being rebuilt" in answer.problem
+        fcntl.flock(held, fcntl.LOCK_UN)
+    assert len(other.search(cw, "tulips", family=agency.case).hits) == 1
+
+
+def test_readers_follow_commits_and_rebuilds_of_other_processes(store, agency, clock, index):
+    cw = store.as_user("cw")
+    first = cw.add_note(agency.fss, **visit(agency, clock, narrative="Violin lesson."))
+    assert found(index, cw, "violin", family=agency.case) == [first.id]
+    other = SearchIndex.for_store(store, path=index.path)  # another process
+    second = cw.add_note(agency.fss, **visit(agency, clock, narrative="Violin concert."))
+    other.catch_up()
+    assert sorted(found(index, cw, "violin", family=agency.case)) == sorted([first.id, second.id])
+    old = index.shard_reader(index.shard_of(agency.case))[0]
+    other.rebuild(workers=1)
+    assert sorted(found(index, cw, "violin", family=agency.case)) == sorted([first.id, second.id])
+    assert old.is_closed  # the replaced generation's files are let go

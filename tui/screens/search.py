@@ -71,21 +71,26 @@ class SearchScreen(Screen):
             self.query_one("#reading", Static).update(f"Searching for {text!r}…")
             self.run_search(text, self.order)
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, order: str) -> None:
         try:
             results = self.app.search_index().search(self.app.desk, text, family=self.family, order=order)
         except StoreError as error:
             self.app.call_from_thread(self._refused, str(error))
             return
-        self.app.call_from_thread(self._show, text, results)
+        except Exception as error:  # the index failed twice (disk full, damaged): say so, keep the app
+            self.app.call_from_thread(self._refused, f"The search failed ({type(error).__name__}: {error}); "
+                                                     "your notes are safe. `casenotes index rebuild` repairs the index.")
+            return
+        self.app.call_from_thread(self._show, text, order, results)
 
     def _refused(self, message: str) -> None:
+        self.query_one("#reading", Static).update("")
         self.query_one("#problem", Static).update(message)
 
-    def _show(self, text: str, results) -> None:
-        if text != self.query_one("#query", Input).value:
-            return  # typing went on; a newer search is coming
+    def _show(self, text: str, order: str, results) -> None:
+        if text != self.query_one("#query", Input).value or order != self.order:
+            return  # typing or the order changed meanwhile; a newer search is coming
         self.hits = results.hits
         count = f"{len(results.hits)} shown of about {results.estimated}" if results.hits else "No notes match"
         self.query_one("#reading", Static).update(f"{count} · {self.order} first · reading: {results.shown}")
