@@ -123,7 +123,10 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
         if order == "newest":
             options.update(sortedby="event", reverse=True)
         wanted, checked, shown = limit * 3, 0, []
-        for _ in range(WIDENINGS):
+        # In one family, widen until every match has been looked at: a clerk or an advocate may
+        # read only a few of its notes, and theirs may lie under many newer ones. Over the agency
+        # (only others' drafts are hidden there), a few rounds suffice.
+        for _ in range(64 if len(cases) == 1 else WIDENINGS):
             results = searcher.search(query, limit=wanted, **options)
             fetched = results.scored_length()
             # Ask the store about a slice at a time: its check costs about a query per family, and

@@ -309,3 +309,14 @@ def test_readers_follow_commits_and_rebuilds_of_other_processes(store, agency, c
     other.rebuild(workers=1)
     assert sorted(found(index, cw, "violin", family=agency.case)) == sorted([first.id, second.id])
     assert old.is_closed  # the replaced generation's files are let go
+
+
+def test_a_clerk_finds_the_note_they_entered_under_many_newer_ones(store, agency, clock, index):
+    clerk, cw = store.as_user("clerk"), store.as_user("cw")
+    entered = clerk.add_note(agency.fss, author="cw", **visit(agency, clock, narrative="Zeppelin drawing, dictated."))
+    clock.advance(minutes=5)
+    for n in range(50):  # newer matches the clerk may not read: more than a few widenings look at
+        cw.add_note(agency.fss, **visit(agency, clock, event_at=clock.now() - timedelta(minutes=50 - n),
+                                        narrative=f"Zeppelin model {n}."))
+    assert found(index, clerk, "zeppelin", family=agency.case, limit=1) == [entered.id]
+    assert len(found(index, cw, "zeppelin", family=agency.case, limit=100)) == 51
