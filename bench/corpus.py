@@ -56,9 +56,13 @@ def ensure(size: str, seed: int = 1, log=print) -> Path:
     """The cached corpus of this size, generated first if it is not there (or was left half-made)."""
     path = corpus_path(size, seed)
     if path.exists():
-        with Store.open(f"sqlite:///{path}", clock=FrozenClock(AS_OF)).write_engine.connect() as conn:
-            if conn.execute(text("SELECT value FROM meta WHERE key = 'bench_corpus'")).scalar() == "complete":
-                return path
+        store = Store.open(f"sqlite:///{path}", clock=FrozenClock(AS_OF))
+        try:
+            with store.write_engine.connect() as conn:
+                if conn.execute(text("SELECT value FROM meta WHERE key = 'bench_corpus'")).scalar() == "complete":
+                    return path
+        finally:
+            store.close()
     for stale in CACHE.glob(f"{path.stem}.*"):  # the database and what was built from it
         shutil.rmtree(stale) if stale.is_dir() and not stale.is_symlink() else stale.unlink()
     CACHE.mkdir(parents=True, exist_ok=True)

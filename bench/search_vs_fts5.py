@@ -48,7 +48,7 @@ class Figures:
     median_ms: float
     p95_ms: float
     max_ms: float
-    queries: int
+    samples: int
 
     @classmethod
     def of(cls, seconds: list[float]) -> "Figures":
@@ -184,7 +184,7 @@ def table(report: dict) -> str:
     for scope in ("family", "agency (supervisor)", "agency (director)"):
         if scope in report:
             row, ours, theirs = report[scope], report[scope]["casenotes"], report[scope]["fts5"]
-            lines.append(f"| {scope}: median / p95 / max ({ours['queries']} queries) | {ours['median_ms']} / "
+            lines.append(f"| {scope}: median / p95 / max ({ours['samples']} queries) | {ours['median_ms']} / "
                          f"{ours['p95_ms']} / {ours['max_ms']} | {theirs['median_ms']} / {theirs['p95_ms']} / "
                          f"{theirs['max_ms']} | {row['ratio_median']}× / {row['ratio_p95']}× |")
     return "\n".join(lines) + "\n"

@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import time
+from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
 
@@ -25,13 +25,7 @@ from search import SearchIndex
 from store import FrozenClock, Store
 
 from .corpus import AS_OF, ensure
-
-
-def _figures(seconds: list[float]) -> dict:
-    ordered = sorted(seconds)
-    return {"median_ms": round(statistics.median(ordered) * 1000, 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] * 1000, 1),
-            "max_ms": round(ordered[-1] * 1000, 1)}
+from .search_vs_fts5 import Figures
 
 
 def run(size: str, saves: int, log=print) -> dict:
@@ -65,7 +59,8 @@ def run(size: str, saves: int, log=print) -> dict:
             found_times.append(time.perf_counter() - saved)
             save_times.append(saved - started)
         store.close()
-    return {"size": size, "saves": saves, "save": _figures(save_times), "save_to_found": _figures(found_times)}
+    return {"size": size, "saves": saves, "save": asdict(Figures.of(save_times)),
+            "save_to_found": asdict(Figures.of(found_times))}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import whoosh.query as Q
+from dateutil import parser as dateutil_parser
 from whoosh.fields import KEYWORD
 from whoosh.qparser import MultifieldParser, PhrasePlugin, WhitespacePlugin
 
@@ -82,18 +83,20 @@ def _naive_utc(moment: datetime) -> datetime:
 
 
 def _read_day(text: str, today: date) -> date | None:
+    """A day typed as 2026-10-01, 10/01/2026, 10/01/26 or 10/01 (read by dateutil, month first)."""
+    parts = re.split(r"[-/.]", text)
+    if not re.fullmatch(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})|(\d{1,2}[-/.]\d{1,2}([-/.](\d{2}|\d{4}))?)", text):
+        return None
     try:
-        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?", text):
-            if m[3]:
-                return date(int(m[3]) + (2000 if len(m[3]) == 2 else 0), int(m[1]), int(m[2]))
-            # Without a year the latest such day is meant: "10/01" typed in March is last October.
-            guess = date(today.year, int(m[1]), int(m[2]))
-            return guess if guess <= today else date(today.year - 1, int(m[1]), int(m[2]))
-    except ValueError:
-        pass
-    return None
+        day = dateutil_parser.parse(text, default=datetime.combine(today, time())).date()
+    except (ValueError, OverflowError):
+        return None
+    if len(parts) == 2 and day > today:  # without a year the latest such day: "10/01" in March is last October
+        try:
+            return day.replace(year=today.year - 1)
+        except ValueError:  # 02/29 of a leap year
+            return None
+    return day
 
 
 class _Reader:

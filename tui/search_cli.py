@@ -44,6 +44,7 @@ def run_index(args) -> int:
 def run_search(args) -> int:
     from search import SearchIndex
     from store import StoreError
+    from tui import format
     from tui.cli import sign_in
 
     signed_in = sign_in(args)
@@ -67,9 +68,8 @@ def run_search(args) -> int:
     if results.problem:
         print(f"note: {results.problem}", file=sys.stderr)
     print(f"{len(results.hits)} of about {results.estimated} · {results.shown}")
-    zone = store.policy.zone
     for hit in results.hits:
-        when = hit.event_at.astimezone(zone).strftime("%m/%d/%Y %I:%M %p")
+        when = format.moment(hit.event_at, store.policy.time_zone)
         print(f"{when}  {hit.contact_type} · {hit.author_name} · {hit.family_name} {hit.stage_label} "
               f"(note {hit.note_id})\n    {hit.snippet}")
     return 0
