@@ -7,12 +7,13 @@ understands; callers decide nothing themselves.
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Iterable
 
 import pendulum
 from dateutil import parser as dateparser
 
+from . import calendar
 from .clock import utc
 from .errors import InvalidNote, NoteFrozen
 from .policy import Policy
@@ -33,10 +34,8 @@ def local_text(at: datetime, policy: Policy, *, time: bool = True) -> str:
 
 
 def freeze_instant(entered_at: datetime, policy: Policy) -> datetime:
-    """Midnight (agency zone) starting the day ``freeze_days`` calendar days after the entry date."""
-    entry_day = pendulum.instance(entered_at).in_timezone(policy.zone).date()
-    day = entry_day.add(days=policy.freeze_days)
-    return utc(pendulum.datetime(day.year, day.month, day.day, tz=policy.zone))
+    """Midnight (agency zone) starting the day the freeze window (21 days) after the entry date."""
+    return calendar.freeze_instant(entered_at, policy.windows["freeze"], policy.calendar)
 
 
 def is_frozen(freezes_at: datetime, now: datetime) -> bool:
@@ -48,28 +47,23 @@ def is_locked(note: Any, now: datetime) -> bool:
     return note.status in ("approved", "final") or is_frozen(note.freezes_at, now)
 
 
-def entry_due(event_at: datetime, policy: Policy) -> datetime:
+def entry_due(event_at: datetime, policy: Policy, contact_type: str | None = None) -> datetime:
     """Every event is recorded within the entry window (72 hours) of the event."""
-    return event_at + timedelta(hours=policy.entry_window_hours)
+    return policy.entry_window(contact_type).due(event_at, policy.calendar)
 
 
-def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy) -> bool:
-    return entered_at > entry_due(event_at, policy)
+def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy, contact_type: str | None = None) -> bool:
+    return entered_at > entry_due(event_at, policy, contact_type)
 
 
 def review_due(submitted_at: datetime, resubmitted: bool, policy: Policy) -> datetime:
     """The supervisor reviews within 5 days of receiving a note, 3 days for a corrected one."""
-    return days_later(submitted_at, policy.rereview_days if resubmitted else policy.review_days, policy)
+    return policy.windows["rereview" if resubmitted else "review"].due(submitted_at, policy.calendar)
 
 
 def correction_due(returned_at: datetime, policy: Policy) -> datetime:
     """The worker resubmits within 3 days of a return."""
-    return days_later(returned_at, policy.correction_days, policy)
-
-
-def days_later(at: datetime, days: int, policy: Policy) -> datetime:
-    """The same wall-clock time ``days`` calendar days later in the agency, across DST changes."""
-    return utc(pendulum.instance(at).in_timezone(policy.zone).add(days=days))
+    return policy.windows["correction"].due(returned_at, policy.calendar)
 
 
 def check_changeable(note: Any, now: datetime, policy: Policy) -> None:
@@ -82,7 +76,7 @@ def check_changeable(note: Any, now: datetime, policy: Policy) -> None:
     if is_frozen(note.freezes_at, now):
         raise NoteFrozen(
             f"This note froze on {local_text(note.freezes_at, policy, time=False)}, "
-            f"{policy.freeze_days} days after it was entered on "
+            f"{policy.windows['freeze'].describe()} after it was entered on "
             f"{local_text(note.entered_at, policy, time=False)}. Add an addendum to correct it."
         )
 

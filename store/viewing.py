@@ -86,6 +86,6 @@ def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...
         others=tuple(note.others or ()), narrative=note.narrative, status=note.status, version=note.version,
         amends_note_id=note.amends_note_id, addenda=addenda, freezes_at=note.freezes_at,
         frozen=is_locked(note, now),
-        late_entry=is_late_entry(note.event_at, note.entered_at, policy),
+        late_entry=is_late_entry(note.event_at, note.entered_at, policy, note.contact_type),
         submitted_at=note.submitted_at, correction_due_at=note.correction_due_at,
     )

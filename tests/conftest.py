@@ -140,6 +140,15 @@ def visit(agency: Agency, clock: FrozenClock, **override):
     return fields
 
 
+def end_of_day(at: datetime, days: int = 0, zone: str = "America/New_York") -> datetime:
+    """11:59:59 PM, agency time, ``days`` calendar days after the local day of ``at``: where a day window
+    of the casework clock ends."""
+    import pendulum
+
+    day = pendulum.instance(at).in_timezone(zone).add(days=days)
+    return day.set(hour=23, minute=59, second=59, microsecond=0).in_timezone("UTC")
+
+
 def counts(store: Store) -> dict[str, int]:
     """Rows in every table the store writes, to prove a refused call wrote nothing."""
     tables = ("notes", "note_participants", "note_revisions", "review_actions", "audit_log", "change_log")

@@ -66,7 +66,7 @@ def test_note_freezes_across_autumn_dst(store, agency, clock):
 
 def test_freeze_days_is_policy(db_url, tmp_path):
     override = tmp_path / "policy.toml"
-    override.write_text("[notes]\nfreeze_days = 10\n")
+    override.write_text('[clock]\nfreeze = { amount = 10, unit = "calendar_days" }\n')
     clock = FrozenClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
     store = Store.open(db_url, clock=clock, policy=Policy.load(override))
     s = store.staffing()

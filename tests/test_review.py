@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from store import InvalidNote, InvalidTransition, NoAccess, NoteFrozen, NotAuthor, NotFound
-from tests.conftest import counts, visit
+from tests.conftest import counts, end_of_day, visit
 
 
 def draft(store, agency, clock, login="cw", **override):
@@ -46,8 +46,7 @@ def test_approved_note_is_final(store, agency, clock):
 def test_returned_note_is_due_back_after_the_policy_correction_days(store, agency, clock):
     note = submitted(store, agency, clock)
     returned = store.as_user("supa").return_note(note.id, "  Say who else was there.  ")
-    expected_due = clock.now() + timedelta(days=store.policy.correction_days)
-    assert store.policy.correction_days == 3
+    expected_due = end_of_day(clock.now(), days=3)  # "resubmits within 3 days of the return"
     assert (returned.note.status, returned.due_at, returned.warning) == ("returned", expected_due, None)
     assert returned.note.correction_due_at == expected_due
     last = store.as_user("cw").note_history(note.id).review[-1]

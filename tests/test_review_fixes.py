@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from store import InvalidNote, NoAccess, NotAuthor, Store
-from tests.conftest import T0, visit
+from tests.conftest import T0, end_of_day, visit
 
 
 class TickingClock:
@@ -77,12 +77,12 @@ def test_an_addendum_stays_an_addendum(store, agency, clock):
         cw.edit_note(addendum.id, addendum.version, contact_type="School Contact")
 
 
-def test_correction_due_keeps_the_wall_clock_time_across_dst(store, agency, clock):
+def test_correction_due_ends_the_third_day_in_agency_time_across_dst(store, agency, clock):
     clock.set(datetime(2026, 3, 6, 21, 0, tzinfo=timezone.utc))  # Friday 6 March, 4 PM EST
     cw = store.as_user("cw")
     note = cw.submit(cw.add_note(agency.fss, **visit(agency, clock)).id)
     returned = store.as_user("supa").return_note(note.id, "Add the school's name.")
-    assert returned.due_at == datetime(2026, 3, 9, 20, 0, tzinfo=timezone.utc)  # Monday 4 PM EDT
+    assert returned.due_at == datetime(2026, 3, 10, 3, 59, 59, tzinfo=timezone.utc)  # Monday 11:59:59 PM EDT
 
 
 def test_investigator_who_left_the_investigation_cannot_change_its_notes(store, agency, clock):

@@ -7,7 +7,7 @@ import pytest
 
 from store import NoAccess
 from store.note_checks import ACTIONS
-from tests.conftest import visit
+from tests.conftest import end_of_day, visit
 
 
 def _submitted(store, agency, clock, author="cw", **override):
@@ -22,7 +22,7 @@ def test_review_queue_holds_my_workers_notes_soonest_due_first(store, agency, cl
     second = _submitted(store, agency, clock, author="cw2")
     queue = store.as_user("supa").review_queue()
     assert [item.note.id for item in queue] == [first.id, second.id]
-    assert queue[0].review_due_at == first.submitted_at + timedelta(days=5)
+    assert queue[0].review_due_at == end_of_day(first.submitted_at, days=5)
     assert not queue[0].overdue and queue[0].family_name == "Rivera" and queue[0].stage_label == "FSS-CWS"
     assert store.as_user("supb").review_queue() == []
     assert store.as_user("director").review_queue() == []  # the director reviews the supervisors' own notes
@@ -34,8 +34,10 @@ def test_review_queue_marks_overdue_and_gives_corrected_notes_three_days(store, 
     cw = store.as_user("cw")
     cw.submit(cw.edit_note(note.id, note.version + 1, narrative="Seen at home; school is PS 12.").id)
     item = store.as_user("supa").review_queue()[0]
-    assert item.resubmitted and item.review_due_at == clock.now() + timedelta(days=3)
-    clock.advance(days=3, seconds=1)
+    assert item.resubmitted and item.review_due_at == end_of_day(clock.now(), days=3)
+    clock.set(item.review_due_at)
+    assert not store.as_user("supa").review_queue()[0].overdue
+    clock.advance(seconds=1)
     assert store.as_user("supa").review_queue()[0].overdue
 
 
@@ -43,7 +45,7 @@ def test_planned_return_shows_due_and_freeze_warning_without_saving(store, agenc
     note = _submitted(store, agency, clock)
     supa = store.as_user("supa")
     plan = supa.plan_return(note.id)
-    assert plan.due_at == clock.now() + timedelta(days=3) and plan.warning is None
+    assert plan.due_at == end_of_day(clock.now(), days=3) and plan.warning is None
     late = supa.plan_return(note.id, due=note.freezes_at + timedelta(hours=1))
     assert "addendum" in late.warning
     assert store.as_user("cw").note(note.id).status == "submitted"

@@ -105,7 +105,7 @@ class NoteEditorScreen(Screen):
         self.title_text = f"{stage.label} {kind}"
         me = self.app.me
         freeze = (f"freezes {format.moment(note.freezes_at, zone)}" if note and self.note_id
-                  else f"freezes {self.app.store.policy.freeze_days} days after it is entered")
+                  else f"freezes {self.app.store.policy.windows['freeze'].describe()} after it is entered")
         self.query_one("#context", Static).update(
             f"{'Addendum to note ' + str(self.amends) if self.amends else ('Editing note ' + str(self.note_id) if self.note_id else 'New note')}"
             f" · {stage.family_name} family · {stage.label} · by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'} · {freeze}")
