@@ -77,8 +77,23 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
         opened = start.add(days=rng.randint(0, history_days - 25), hours=rng.randint(0, 6))
         story = Family(store, rng, staff, timeline, surname, PATTERNS[index % len(PATTERNS)])
         timeline.at(opened, story.open)
+    _plan_vacation(store, staff, timeline, zone)
     timeline.run()
     return staff
+
+
+def _plan_vacation(store: Store, staff: DemoStaff, timeline: Timeline, zone) -> None:
+    """Three days before the story ends, the caseworker with the most notes still to submit books the
+    week after next Monday off, so the demo shows an absence cut-off and the notes due before it."""
+    end = pendulum.instance(timeline.as_of).in_timezone(zone)
+    starts = end.date().next(pendulum.MONDAY).add(days=7)
+
+    def book() -> None:
+        ldss = sorted(login for login in staff.workers[0] if login in staff.ldss)
+        busiest = max(ldss, key=lambda login: len(store.as_user(login).my_deadlines()))
+        store.as_user(busiest).plan_absence(starts, starts.add(days=4), "Vacation")
+
+    timeline.at(end.subtract(days=3).set(hour=11, minute=0), book)
 
 
 def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:

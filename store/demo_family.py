@@ -1,10 +1,10 @@
-"""One demo family's story: its people, its stages in progression, and every contact note with its
-review, told at the moment each thing happens (see ``store.demo``)."""
+"""One demo family's story: its people, its stages in progression, its children's placements in foster
+care, and every contact note with its review, told at the moment each thing happens (see ``store.demo``)."""
 
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pendulum
@@ -37,6 +37,8 @@ TYPE_PLACE = {"School Contact": "School", "Court Appearance": "Court", "Foster H
 TYPE_OTHERS = {"School Contact": ["school guidance counselor", "teacher"], "Court Appearance": ["law guardian", "ACS attorney"],
                "Collateral (attorney, law guardian, therapist, ACS …)": ["outpatient therapist", "pediatrician's nurse"]}
 STAGE_UNIT = {"INT": 2, "INV": 2, "FSI": 0, "FSS": 0, "CCR": 1, "FAD": 1}
+SETTINGS = ("Foster home", "Foster home", "Kinship home", "Therapeutic foster home")
+PLACED_SHARE = 0.5  # of the FSS-CWS families (that do not go on to a CCR) whose children are placed
 
 
 class Family:
@@ -46,6 +48,7 @@ class Family:
         self.surname, self.pattern = surname, pattern
         self.zone = store.policy.zone
         self.stage_persons: dict[int, set[int]] = {}
+        self.placements: dict[int, list[int]] = {}  # stage → its children's placements
 
     def now(self) -> datetime:
         return self.store.clock.now()
@@ -105,12 +108,37 @@ class Family:
         ends = opened + span if (closes or index + 1 < len(self.pattern)) else self.timeline.as_of
         if kind != "INT":
             self._schedule_contacts(stage_id, kind, writers, opened, ends)
+        if kind == "CCR" or ((kind, subtype) == ("FSS", "CWS") and "CCR" not in [p[0] for p in self.pattern]):
+            self._plan_placement(stage_id, kind, child_ids, opened, ends if closes else None)
         if index + 1 < len(self.pattern):
             self.timeline.at(ends + timedelta(minutes=5), lambda: self._open_stage(index + 1, stage_id))
         if closes:
             reason = ("Progressed to another stage" if index + 1 < len(self.pattern)
                       else "Investigation complete" if kind == "INV" else "Services no longer necessary")
             self.timeline.at(ends + timedelta(minutes=10), lambda: self.store.as_user(manager).close_stage(stage_id, reason))
+
+    def _plan_placement(self, stage_id: int, kind: str, child_ids: list[int], opened: datetime,
+                        closes: datetime | None) -> None:
+        """A CCR's child is in care from the day it opens; about half of the other FSS-CWS families
+        have their children placed in its first days. Placements draw on their own random numbers, so
+        the rest of the story (every note) stays as it was without them."""
+        chance = random.Random(f"placement {self.surname} {kind}")
+        if kind != "CCR" and chance.random() >= PLACED_SHARE:
+            return
+        when = opened if kind == "CCR" else opened + timedelta(days=chance.randint(1, 6), hours=chance.randint(0, 3))
+        setting = chance.choice(SETTINGS)
+        self.timeline.at(when, lambda: self._place(stage_id, child_ids, setting))
+        if closes:
+            self.timeline.at(closes + timedelta(minutes=8), lambda: self._end_placements(stage_id))
+
+    def _place(self, stage_id: int, child_ids: list[int], setting: str) -> None:
+        staffing, today = self.store.staffing(), self._today()
+        self.placements[stage_id] = [staffing.place_child(stage_id, child, today, setting) for child in child_ids]
+
+    def _end_placements(self, stage_id: int) -> None:
+        staffing, today = self.store.staffing(), self._today()
+        for placement in self.placements.get(stage_id, []):
+            staffing.end_placement(placement, today)
 
     def _schedule_contacts(self, stage_id: int, kind: str, writers: list[str], opened: datetime, ends: datetime) -> None:
         rng = self.rng
@@ -197,6 +225,10 @@ class Family:
             note_id, narrative=text.addendum_narrative(self.rng, original_event=self._day(note.event_at)))
         later = timedelta(hours=self.rng.uniform(1, 30))
         self.timeline.at(self.now() + later, lambda: self._submit(addendum.id, author, first=True))
+
+    def _today(self) -> date:
+        day = pendulum.instance(self.now()).in_timezone(self.zone)
+        return date(day.year, day.month, day.day)
 
     def _day(self, at: datetime) -> str:
         return pendulum.instance(at).in_timezone(self.zone).format("MM/DD/YYYY")

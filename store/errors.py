@@ -47,6 +47,10 @@ class InvalidStage(StoreError):
     default = "That change to the stage is not allowed."
 
 
+class InvalidAbsence(StoreError):
+    """A planned absence that cannot be recorded as given."""
+
+
 class NotFound(StoreError):
     default = "That record does not exist."
 

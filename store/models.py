@@ -292,3 +292,21 @@ class Change(Base):
     op: Mapped[str] = mapped_column(String(10))  # insert, update, delete
 
     __table_args__ = {"sqlite_autoincrement": True}  # never reuse a sequence number
+
+
+class Placement(Base):
+    """A child's time in foster care, recorded in the stage that holds it (FSS or CCR).
+
+    ``starts_on`` and ``ends_on`` are days in the agency's zone, both counted in care; an open
+    placement has no ``ends_on``."""
+
+    __tablename__ = "placements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    setting: Mapped[str] = mapped_column(String(120))
+
+    person: Mapped[Person] = relationship()
+    stage: Mapped[Stage] = relationship()

@@ -15,7 +15,7 @@ from .desk_base import DeskBase, addenda_of
 from .errors import NotFound, StoreError
 from .models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
-from .rules import entry_due
+from .obligations import open_obligations
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
                     StageView, WorkerView)
 from .viewing import case_view, note_view, stage_view, worker_view
@@ -205,28 +205,29 @@ class ReadingDesk(DeskBase):
 
     def _caseload(self, session: Session, worker_ids: set[int], now: datetime) -> list[CaseloadRow]:
         query = (
-            select(RoleAssignment, Stage, Case.family_name, Worker.name,
+            select(RoleAssignment, Stage, Case.family_name, Worker.name, Worker.login,
                    func.max(when((Note.status != "draft", Note.event_at), else_=None)),
                    func.sum(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
                    func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
-                   func.min(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id),
-                                  Note.correction_due_at), else_=None)),
-                   func.min(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id)
-                                  & (Note.freezes_at > now), Note.event_at), else_=None)))
+                   )
             .join(Stage, RoleAssignment.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
             .join(Worker, RoleAssignment.worker_id == Worker.id)
             .outerjoin(Note, Note.stage_id == Stage.id)
             .where(RoleAssignment.worker_id.in_(worker_ids), active_role_filter(now))
-            .group_by(RoleAssignment.id, Stage.id, Case.family_name, Worker.name)
+            .group_by(RoleAssignment.id, Stage.id, Case.family_name, Worker.name, Worker.login)
         )
+        dues: dict[tuple[int, str, str], datetime] = {}  # (stage, author login, action) → soonest
+        for item in open_obligations(session, self.policy, now, authors=worker_ids):
+            if item.action in ("submit", "resubmit"):
+                key = (item.stage_id, item.author, "correction" if item.action == "resubmit" else "entry")
+                dues[key] = min(dues.get(key, item.next_due_at), item.next_due_at)
         rows = [
             CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
-                        worker=worker, role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at,
+                        worker=name, role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at,
                         last_contact_at=_utc(last), drafts=int(drafts or 0), returned=int(returned or 0),
-                        correction_due_at=_utc(due),
-                        entry_due_at=entry_due(_utc(oldest_draft), self.policy) if oldest_draft else None,
-                        overdue=False)
-            for role, stage, family, worker, last, drafts, returned, due, oldest_draft in session.execute(query)
+                        correction_due_at=dues.get((stage.id, login, "correction")),
+                        entry_due_at=dues.get((stage.id, login, "entry")), overdue=False)
+            for role, stage, family, name, login, last, drafts, returned in session.execute(query)
         ]
         rows = [replace(r, overdue=r.next_deadline_at is not None and r.next_deadline_at < now) for r in rows]
         far = datetime.max.replace(tzinfo=now.tzinfo)

@@ -2,7 +2,8 @@
 
 The agency's set-up work (and the demo generator's). Role and stage rules are enforced here:
 one Case Manager (LDSS staff), at most one Case Planner, CPS Worker/Monitor LDSS only, one worker
-at a time in an FSI, an FSI with a child in its person list, progression only along the stage tree.
+at a time in an FSI, an FSI with a child in its person list, progression only along the stage tree;
+a child's placements in foster care, one at a time, recorded in an open FSS or CCR.
 """
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Iterable
 
-from sqlalchemy import select
+import pendulum
+from sqlalchemy import or_, select
 
 from .access import stage_roles
 from .errors import InvalidStage, NotFound
 from .journal import audit, change
-from .models import (Absence, AdvocateAppointment, Case, Meta, Person, RoleAssignment, Stage, Unit, Worker,
-                     WorkerFunction)
+from .models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, RoleAssignment, Stage, Unit,
+                     Worker, WorkerFunction)
 
 if TYPE_CHECKING:
     from .service import Store
@@ -26,6 +28,7 @@ FSS_TYPES = ("CWS", "OTI", "COI", "ICPC", "ADVPO")
 PARENT_TYPES = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"), "CCR": ("FSS",), "FAD": ()}
 ROLES = ("Case Manager", "Case Planner", "Case Worker", "CPS Worker/Monitor")
 EMPLOYERS = ("LDSS", "VA", "CASA")
+PLACING_STAGES = ("FSS", "CCR")  # the stages that hold a child's placement in foster care
 
 
 class Staffing:
@@ -154,6 +157,65 @@ class Staffing:
             self._audit(session, "advocate access", "person", child_id, {"advocate": login, "active": active})
             return appointment.id
 
+    def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home") -> int:
+        """Record that a child of the stage went into foster care on ``starts_on`` (a day in the agency's
+        zone, counted in care)."""
+        setting = " ".join(setting.split())
+        if not setting or len(setting) > 120:
+            raise InvalidStage("A placement names its setting, such as Foster home, in at most 120 characters.")
+        with self.store.writing() as session:
+            stage = session.get(Stage, stage_id)
+            if stage is None:
+                raise NotFound(f"There is no stage number {stage_id}.")
+            if stage.type not in PLACING_STAGES:
+                raise InvalidStage(f"A placement is recorded in the child's Family Services Stage or Child Case "
+                                   f"Record, not in a {stage.label} stage.")
+            if stage.closed_at is not None:
+                raise InvalidStage(f"This {stage.label} stage is closed ({stage.close_reason}); a placement is "
+                                   "recorded in an open stage.")
+            child = next((p for p in stage.persons if p.id == person_id), None)
+            if child is None or not child.is_child:
+                raise InvalidStage("A placement is for a child in the stage's person list.")
+            today = pendulum.instance(self.store.clock.now()).in_timezone(self.store.policy.zone).date()
+            if starts_on > today:
+                raise InvalidStage(f"A placement is recorded once the child is placed; {_day(starts_on)} is still "
+                                   "to come.")
+            self._check_no_overlap(session, child, starts_on)
+            placement = Placement(person_id=child.id, stage_id=stage.id, starts_on=starts_on, setting=setting)
+            session.add(placement)
+            session.flush()
+            self._audit(session, "place child", "placement", placement.id,
+                        {"child": child.id, "stage": stage.id, "from": starts_on, "setting": setting})
+            return placement.id
+
+    def end_placement(self, placement_id: int, ends_on: date) -> None:
+        """Record the last day a child spent in this placement."""
+        with self.store.writing() as session:
+            placement = session.get(Placement, placement_id)
+            if placement is None:
+                raise NotFound(f"There is no placement number {placement_id}.")
+            if placement.ends_on is not None:
+                raise InvalidStage(f"This placement already ended on {_day(placement.ends_on)}.")
+            if ends_on < placement.starts_on:
+                raise InvalidStage(f"A placement ends on or after the day it started ({_day(placement.starts_on)}).")
+            placement.ends_on = ends_on
+            self._audit(session, "end placement", "placement", placement.id,
+                        {"child": placement.person_id, "to": ends_on})
+
+    def _check_no_overlap(self, session, child: Person, starts_on: date) -> None:
+        """A child is in one placement at a time; the new one is open, so any placement that has not
+        ended before ``starts_on`` would overlap it."""
+        earlier = session.scalar(select(Placement).where(
+            Placement.person_id == child.id, or_(Placement.ends_on.is_(None), Placement.ends_on >= starts_on))
+            .order_by(Placement.starts_on).limit(1))
+        if earlier is None:
+            return
+        if earlier.ends_on is None:
+            raise InvalidStage(f"{child.full_name} is still in the placement that started {_day(earlier.starts_on)}; "
+                               "end it before recording a new one.")
+        raise InvalidStage(f"{child.full_name} was placed from {_day(earlier.starts_on)} to {_day(earlier.ends_on)}; "
+                           "a child's placements may not overlap.")
+
     def _assign(self, session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
         now = self.store.clock.now()
         if role not in ROLES:
@@ -204,3 +266,7 @@ class Staffing:
     def _audit(self, session, action: str, entity: str, entity_id: int, detail: dict) -> None:
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
         audit(session, by, action, entity, entity_id, self.store.clock.now(), detail)
+
+
+def _day(day: date) -> str:
+    return day.strftime("%m/%d/%Y")

@@ -178,3 +178,91 @@ class ReturnPlan:
     due_at: datetime
     freezes_at: datetime
     warning: str | None
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What a note waits for now: who must act, by when, and whether that time has passed."""
+
+    note_id: int
+    case_id: int
+    family_name: str
+    stage_id: int
+    stage_label: str
+    contact_type: str
+    event_at: datetime
+    author: str  # login
+    author_name: str
+    status: str  # the note's status: draft, submitted, resubmitted, returned
+    who: str  # login of the worker who must act: the author, or the author's supervisor for a review
+    who_name: str
+    action: str  # "submit", "resubmit", "review", "re-review"
+    due_at: datetime
+    overdue: bool
+    freezes_at: datetime
+    after_freeze: bool  # due after the note freezes: editing will not do, it needs an addendum
+    cutoff_at: datetime | None  # an absence cut-off of the author's that comes before due_at
+
+    @property
+    def next_due_at(self) -> datetime:
+        """The earlier of the policy deadline and an absence cut-off."""
+        return min(self.due_at, self.cutoff_at) if self.cutoff_at else self.due_at
+
+    @property
+    def what(self) -> str:
+        return {"submit": "Record and submit", "resubmit": "Correct and resubmit", "review": "Review",
+                "re-review": "Review the correction"}[self.action]
+
+
+@dataclass(frozen=True)
+class AbsenceView:
+    id: int
+    worker: str  # login
+    worker_name: str
+    starts_on: date
+    ends_on: date
+    reason: str
+    cutoff_at: datetime  # pending notes are submitted by this instant (5:00 PM, two weekdays before)
+    pending: tuple[int, ...]  # the worker's drafts and returned notes that must be submitted by the cut-off
+
+
+@dataclass(frozen=True)
+class WorkerTimeliness:
+    """One worker's record over a period (the row of the Timeliness screen; a unit total has no login)."""
+
+    login: str
+    name: str
+    unit: str
+    notes_entered: int
+    late_entries: int
+    median_entry_lag_hours: float | None
+    reviews: int  # approvals and returns of this worker's notes in the period
+    median_review_hours: float | None
+    overdue_reviews: int  # this worker's notes now waiting on the supervisor past the review deadline
+    overdue_corrections: int  # returned notes of this worker's now past the correction deadline
+    frozen_unapproved: int  # this worker's notes that froze in the period without being approved
+    visits_required: int  # child-months in foster care in the period (completed months)
+    visits_made: int
+
+    @property
+    def late_entry_percent(self) -> float | None:
+        return 100 * self.late_entries / self.notes_entered if self.notes_entered else None
+
+    @property
+    def visit_percent(self) -> float | None:
+        return 100 * self.visits_made / self.visits_required if self.visits_required else None
+
+
+@dataclass(frozen=True)
+class UnitTimeliness:
+    unit: str
+    supervisor: str  # name
+    workers: tuple[WorkerTimeliness, ...]
+    total: WorkerTimeliness
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    since: datetime
+    until: datetime
+    units: tuple[UnitTimeliness, ...]

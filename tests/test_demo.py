@@ -87,3 +87,15 @@ def test_demo_generates_on_postgresql(pg_database):
     assert _scalar(store, "SELECT count(*) FROM notes") > 30
     assert _column(store, "SELECT status FROM notes") >= {"approved", "final"}
     store.close()
+
+
+def test_demo_children_in_foster_care_show_every_visit_standing(demo_store):
+    director = next(w.login for w in demo_store.staff() if "Director" in w.title)
+    children = demo_store.as_user(director).team_visit_standards()
+    assert {c.stage_label for c in children} == {"FSS-CWS", "CCR"}
+    assert any(c.at_risk for c in children) and any(c.visited_this_month for c in children)
+    assert {c.new_placement for c in children} >= {"met", "due", "missed"}
+    assert any(c.months_in_residence for c in children) and any(c.residence_majority is False for c in children)
+    assert _scalar(demo_store, "SELECT count(*) FROM placements WHERE ends_on IS NOT NULL") >= 1
+    mine = demo_store.as_user(children[0].worker).visit_standards()
+    assert children[0] in mine and all(c.worker == children[0].worker for c in mine)

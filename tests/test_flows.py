@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import text
 from textual.widgets import TextArea
 
-from tests.conftest import DEMO_AS_OF
+from tests.conftest import DEMO_AS_OF, end_of_day
 from tui.app import CasenotesApp
 from tui.keystrokes import NARRATIVE, VISIT, home_visit
 from tui.screens.case import CaseScreen
@@ -113,7 +113,7 @@ def test_review_cycle_by_keyboard(demo_store, tmp_path):
     assert note_row(demo_store, note_id).status == "returned"
     history = demo_store.as_user(worker).note_history(note_id)
     assert history.review[-1].action == "return" and history.review[-1].comment == comment
-    assert history.review[-1].due_at == AFTERNOON + timedelta(days=3)
+    assert history.review[-1].due_at == end_of_day(AFTERNOON, 3)  # the end of the third day
 
     # The caseworker: the returned note's stage is now first in the caseload, the note first in it.
     asyncio.run(as_user(worker, ["enter"], ["e"], ["end", " He sleeps in his own room."], ["ctrl+r"]))

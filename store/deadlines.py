@@ -1,0 +1,107 @@
+"""What is due, for whom, and planned absences: the casework clock as a worker and a supervisor see it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from .access import check_visible, team_ids
+from .desk_base import DeskBase
+from .errors import InvalidAbsence, NotFound
+from .journal import audit
+from .models import Absence, Case
+from .obligations import absence_view, next_absences, next_cutoffs, obligation, open_obligations
+from .rules import refuse_control_characters
+from .views import AbsenceView, Obligation
+
+REASON_MAX_CHARS = 200
+
+
+class DeadlineDesk(DeskBase):
+    def my_deadlines(self) -> list[Obligation]:
+        """Everything waiting on me, soonest first: my notes to submit or correct, notes to review."""
+        with self.store.reading() as session:
+            found = open_obligations(session, self.policy, self._now(), authors={self.worker_id},
+                                     reviewers={self.worker_id})
+        return [o for o in found if o.who == self.login]
+
+    def team_deadlines(self) -> list[Obligation]:
+        """For a supervisor or director: every open obligation of the people below me."""
+        with self.store.reading() as session:
+            below = team_ids(session, self.worker_id) - {self.worker_id}
+            if not below:
+                return []
+            return open_obligations(session, self.policy, self._now(), authors=below, reviewers=below)
+
+    def stage_deadlines(self, stage_id: int) -> dict[int, Obligation]:
+        """Open obligations of a stage's notes by note id (the note list shows them), for the notes
+        I may read: others' drafts stay out."""
+        with self.store.reading() as session:
+            found = open_obligations(session, self.policy, self._now(), stage_id=stage_id)
+        visible = self.visible_note_ids([o.note_id for o in found])
+        return {o.note_id: o for o in found if o.note_id in visible}
+
+    def note_deadline(self, note_id: int) -> Obligation | None:
+        """The note's current obligation (the editor and the note screen show it)."""
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id)
+            check_visible(session, note, user, now)
+            author = note.author
+            cutoff = next_cutoffs(session, self.policy, now, {author.id}).get(author.id)
+            return obligation(note, session.get(Case, note.stage.case_id).family_name, author, author.supervisor,
+                              now, self.policy, cutoff)
+
+    def plan_absence(self, starts_on: date, ends_on: date, reason: str = "") -> AbsenceView:
+        """Record my planned absence; from now on my pending notes are due by its cut-off."""
+        if not isinstance(starts_on, date) or not isinstance(ends_on, date):
+            raise InvalidAbsence("An absence needs the first and the last day, as dates.")
+        if ends_on < starts_on:
+            raise InvalidAbsence(f"The absence ends on {ends_on:%m/%d/%Y}, before it starts on {starts_on:%m/%d/%Y}.")
+        reason = " ".join(str(reason or "").split())
+        if len(reason) > REASON_MAX_CHARS:
+            raise InvalidAbsence(f"Say why in at most {REASON_MAX_CHARS} characters.")
+        refuse_control_characters(reason, "reason")
+        with self.store.writing() as session:
+            now, user = self._now(), self._user(session)
+            today = self.policy.calendar.local_day(now)
+            if starts_on <= today:
+                raise InvalidAbsence(f"An absence is planned ahead: it must start after today ({today:%m/%d/%Y}).")
+            clash = session.scalar(select(Absence).where(Absence.worker_id == user.id, Absence.starts_on <= ends_on,
+                                                         Absence.ends_on >= starts_on))
+            if clash is not None:
+                raise InvalidAbsence(f"You already have an absence from {clash.starts_on:%m/%d/%Y} to "
+                                     f"{clash.ends_on:%m/%d/%Y}; change that one instead.")
+            absence = Absence(worker_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason)
+            session.add(absence)
+            session.flush()
+            audit(session, user, "plan absence", "worker", user.id, now,
+                  {"absence": absence.id, "from": starts_on, "to": ends_on})
+            return absence_view(session, absence, self.policy, now)
+
+    def cancel_absence(self, absence_id: int) -> None:
+        with self.store.writing() as session:
+            now, user = self._now(), self._user(session)
+            absence = session.get(Absence, absence_id)
+            if absence is None or absence.worker_id != user.id:
+                raise NotFound(f"You have no planned absence number {absence_id}.")
+            audit(session, user, "cancel absence", "worker", user.id, now,
+                  {"absence": absence.id, "from": absence.starts_on, "to": absence.ends_on})
+            session.delete(absence)
+
+    def my_absences(self) -> list[AbsenceView]:
+        """My absences that have not ended yet, first one first."""
+        with self.store.reading() as session:
+            now = self._now()
+            today = self.policy.calendar.local_day(now)
+            absences = session.scalars(select(Absence).where(Absence.worker_id == self.worker_id,
+                                                             Absence.ends_on >= today).order_by(Absence.starts_on))
+            return [absence_view(session, a, self.policy, now) for a in absences]
+
+    def next_absence(self) -> AbsenceView | None:
+        """My next absence that has not started: the caseload shows its cut-off and pending notes."""
+        with self.store.reading() as session:
+            now = self._now()
+            found = next_absences(session, now, self.policy, {self.worker_id}).get(self.worker_id)
+            return absence_view(session, found, self.policy, now) if found else None
