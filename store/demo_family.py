@@ -189,7 +189,10 @@ class Family:
         desk = self.store.as_user(author)
         desk.submit(note_id)
         boss = self.staff.supervisor_of[author]
-        wait = timedelta(hours=self.rng.uniform(4, 24 * (6 if first else 3)))
+        # The Foster Care unit's supervisor falls behind: the director should see which unit and why.
+        behind = boss == self.staff.supervisors[1 % len(self.staff.supervisors)]
+        days = (10 if first else 6) if behind else (6 if first else 3)
+        wait = timedelta(hours=self.rng.uniform(4, 24 * days))
         self.timeline.at(self.now() + wait, lambda: self._review(note_id, author, boss))
 
     def _review(self, note_id: int, author: str, boss: str) -> None:
