@@ -78,8 +78,28 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
         story = Family(store, rng, staff, timeline, surname, PATTERNS[index % len(PATTERNS)])
         timeline.at(opened, story.open)
     _plan_vacation(store, staff, timeline, zone)
+    _place_in_an_emergency(store, staff, timeline, zone)
     timeline.run()
     return staff
+
+
+def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, zone) -> None:
+    """Two days before the story ends a child of a family served at home is placed in an emergency,
+    so the demo has a new placement whose two first-month contacts are still due."""
+    end = pendulum.instance(timeline.as_of).in_timezone(zone)
+
+    def place() -> None:
+        director = store.as_user(staff.director)
+        placed = {c.person_id for c in director.team_visit_standards()}
+        for row in director.unit_caseload():
+            if row.stage_label == "FSS-CWS" and row.closed_at is None:
+                children = [p for p in director.stage(row.stage_id).persons if p.is_child and p.id not in placed]
+                if children:
+                    store.staffing().place_child(row.stage_id, children[0].id, end.subtract(days=2).date(),
+                                                 "Kinship home")
+                    return
+
+    timeline.at(end.subtract(days=2).set(hour=18, minute=0), place)
 
 
 def _plan_vacation(store: Store, staff: DemoStaff, timeline: Timeline, zone) -> None:
