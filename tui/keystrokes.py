@@ -4,7 +4,7 @@ with a one-line narrative. Shared by the Pilot flow test and ``bench/keystrokes.
 
 from __future__ import annotations
 
-from tui.widgets.picklist import recent_first
+from tui.widgets.picklist import _words, match_rank, recent_first
 
 NARRATIVE = "Child seen at home with the foster mother; he showed his new school bag."
 VISIT = {"contact_type": "Caseworker/Child Contact", "method": "Face to face",
@@ -12,12 +12,20 @@ VISIT = {"contact_type": "Caseworker/Child Contact", "method": "Face to face",
 
 
 def pick(value: str, choices, recent) -> list[str]:
-    """A number key when the value is among the first nine rows, else a few letters and Enter."""
+    """A number key when the value is among the first nine rows, else the first letters of as few of
+    its words as put it at the top of the narrowed list, and Enter."""
     ordered = recent_first(choices, recent)
     row = ordered.index(value) + 1
     if row <= 9:
         return [str(row)]
-    return [*value.split()[0][:4].lower(), "enter"]
+    words = _words(value)
+    for count in range(1, len(words) + 1):
+        typed = " ".join(word[:4] for word in words[:count])
+        ranked = sorted((rank, n) for n, option in enumerate(ordered)
+                        if (rank := match_rank(typed, option)) is not None)
+        if ordered[ranked[0][1]] == value:
+            return [*("space" if char == " " else char for char in typed), "enter"]
+    raise ValueError(f"No typed prefix picks {value!r} first")
 
 
 def home_visit(policy, recent: dict[str, list[str]]) -> list[tuple[str, list[str]]]:

@@ -110,13 +110,16 @@ class CaseScreen(Screen):
             nodes[stage.id] = node
         chosen = self.stage_id if self.stage_id in nodes else (case.stages[0].id if case.stages else None)
         if chosen is not None:
-            tree.move_cursor(nodes[chosen])
+            # The tree numbers its lines at the next refresh; moving the cursor before that lands on
+            # the first stage instead.
+            self.call_after_refresh(tree.move_cursor, nodes[chosen])
             self._choose_stage(chosen)
         self.query_one(NoteList).focus()
 
     @on(Tree.NodeHighlighted)
     def _stage_highlighted(self, event: Tree.NodeHighlighted) -> None:
-        if event.node.data is not None and event.node.data != self.stage_id:
+        # Only the user's own moves in the tree choose a stage, not the cursor placed on opening.
+        if event.node.data is not None and event.node.data != self.stage_id and event.control.has_focus:
             self._choose_stage(event.node.data)
 
     def _stage(self) -> StageView | None:
@@ -141,8 +144,14 @@ class CaseScreen(Screen):
             self.app.call_from_thread(self._show_notes, stage_id, first, len(first) == FIRST_PAGE)
             if len(first) == FIRST_PAGE:
                 self.app.call_from_thread(self._show_notes, stage_id, self.app.desk.stage_notes(stage_id), False)
+            deadlines = self.app.desk.stage_deadlines(stage_id)
+            self.app.call_from_thread(self._show_deadlines, stage_id, deadlines)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
+
+    def _show_deadlines(self, stage_id: int, deadlines: dict) -> None:
+        if stage_id == self.stage_id:
+            self.query_one(NoteList).set_deadlines(deadlines)
 
     def _show_notes(self, stage_id: int, notes: list[NoteView], more: bool) -> None:
         if stage_id != self.stage_id:

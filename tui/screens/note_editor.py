@@ -52,6 +52,7 @@ class NoteEditorScreen(Screen):
         super().__init__()
         self.stage_id, self.note_id, self.amends = stage_id, note_id, amends
         self.version: int | None = None
+        self.deadline = None  # the note's current obligation, from the store's deadline engine
         self.key = recovered or (f"note-{note_id}" if note_id else f"stage-{stage_id}-" + (f"addendum-{amends}" if amends else "new"))
         self.dirty = False
         self.ready = False  # the form has been filled from the record; changes before that are not the user's
@@ -92,12 +93,21 @@ class NoteEditorScreen(Screen):
             stage = desk.stage(self.stage_id)
             note = desk.note(self.note_id) if self.note_id else desk.note(self.amends) if self.amends else None
             recent = desk.recent_choices()
+            self.deadline = desk.note_deadline(self.note_id) if self.note_id else None
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
             self.app.call_from_thread(self.app.pop_screen)
             return
         saved = self.app.recovery.load(self.key) if self.app.recovery else None
         self.app.call_from_thread(self._fill, stage, note, recent, saved)
+
+    def _due_text(self, zone: str) -> str:
+        """What the casework clock asks of this note: the store's deadline, or the entry window."""
+        due = self.deadline
+        if due is None:
+            return f"record within {self.app.store.policy.windows['entry'].describe()} of the event"
+        text = f"{due.what.lower()} by {format.moment(due.next_due_at, zone)}"
+        return f"[b $error]OVERDUE: {text}[/]" if due.overdue else text
 
     def _fill(self, stage, note: NoteView | None, recent: dict, saved: dict | None) -> None:
         zone = self.app.zone
@@ -106,6 +116,7 @@ class NoteEditorScreen(Screen):
         me = self.app.me
         freeze = (f"freezes {format.moment(note.freezes_at, zone)}" if note and self.note_id
                   else f"freezes {self.app.store.policy.windows['freeze'].describe()} after it is entered")
+        freeze = f"{self._due_text(zone)} · {freeze}"
         self.query_one("#context", Static).update(
             f"{'Addendum to note ' + str(self.amends) if self.amends else ('Editing note ' + str(self.note_id) if self.note_id else 'New note')}"
             f" · {stage.family_name} family · {stage.label} · by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'} · {freeze}")

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.views import NoteView
+from store.views import NoteView, Obligation
 
 EMPTY = "No notes in this stage yet."
 _TIME, _STATUS, _GAP = 17, 11, 2  # "03/02/26 10:00 AM"; "resubmitted" is the longest status
@@ -60,7 +60,7 @@ class NoteList(ScrollView, can_focus=True):
 
     COMPONENT_CLASSES = {
         "note-list--cursor", "note-list--time", "note-list--draft", "note-list--returned",
-        "note-list--marks", "note-list--empty",
+        "note-list--marks", "note-list--overdue", "note-list--empty",
     }
     DEFAULT_CSS = """
     NoteList {
@@ -77,6 +77,7 @@ class NoteList(ScrollView, can_focus=True):
         & > .note-list--draft { color: $text-muted; text-style: italic; }
         & > .note-list--returned { color: $text-warning; text-style: bold; }
         & > .note-list--marks { color: $text-secondary; }
+        & > .note-list--overdue { color: $text-error; text-style: bold; }
         & > .note-list--empty { color: $text-muted; text-style: italic; }
     }
     """
@@ -103,6 +104,7 @@ class NoteList(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.zone = zone
         self._notes: list[NoteView] = []
+        self._deadlines: dict[int, Obligation] = {}
         self._cells_cache: LRUCache[tuple, Cells] = LRUCache(2048)
 
     @property
@@ -120,6 +122,11 @@ class NoteList(ScrollView, can_focus=True):
         # The scrollbar gutter is only known after the next layout.
         self.call_after_refresh(self._scroll_to_cursor)
         self.post_message(self.Highlighted(self, self.cursor_note))
+
+    def set_deadlines(self, deadlines: dict[int, Obligation]) -> None:
+        """What each open note waits for (from the store's deadline engine), shown as "due" marks."""
+        self._deadlines = dict(deadlines)
+        self.refresh()
 
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self._notes) - 1))
@@ -202,20 +209,24 @@ class NoteList(ScrollView, can_focus=True):
 
     def _cells(self, note: NoteView, width: int) -> Cells:
         # Status, freezing and addenda change without a new version of the note itself.
-        key = (note.id, note.version, note.status, note.frozen, len(note.addenda), width)
+        due = self._deadlines.get(note.id)
+        key = (note.id, note.version, note.status, note.frozen, len(note.addenda), width,
+               due and (due.next_due_at, due.overdue))
         cells = self._cells_cache.get(key)
         if cells is None:
-            cells = self._cells_cache[key] = self._format(note, width)
+            cells = self._cells_cache[key] = self._format(note, width, due)
         return cells
 
-    def _format(self, note: NoteView, width: int) -> Cells:
+    def _format(self, note: NoteView, width: int, due: Obligation | None) -> Cells:
         contact, author = _columns(width)
         when = pendulum.instance(note.event_at).in_timezone(self.zone).format("MM/DD/YY h:mm A")
-        marks = [mark for mark, shown in (("addendum", note.amends_note_id is not None), ("late", note.late_entry),
+        marks = [_due_mark(due, self.zone)] if due else []
+        marks += [mark for mark, shown in (("addendum", note.amends_note_id is not None), ("late", note.late_entry),
                                           (f"+{len(note.addenda)} add.", bool(note.addenda)), ("frozen", note.frozen))
                  if shown]
         gap = " " * _GAP
         status_role = {"draft": "note-list--draft", "returned": "note-list--returned"}.get(note.status)
+        marks_role = "note-list--overdue" if due and due.overdue else "note-list--marks"
         start = " " + when.rjust(_TIME) + gap
         middle = _fit(note.contact_type, contact) + gap + _fit(note.author_name, author) + gap
         rest = width - cell_len(start) - cell_len(middle) - _STATUS - _GAP
@@ -223,5 +234,11 @@ class NoteList(ScrollView, can_focus=True):
             (start, "note-list--time"),
             (middle, None),
             (_fit(note.status, _STATUS), status_role),
-            ((gap + _fit(" ".join(marks), rest)) if rest > 0 else "", "note-list--marks"),
+            ((gap + _fit(" ".join(marks), rest)) if rest > 0 else "", marks_role),
         )
+
+
+def _due_mark(due: Obligation, zone: str) -> str:
+    """"OVERDUE 11/23" or "due 11/23": the next deadline of whoever must act on the note."""
+    day = pendulum.instance(due.next_due_at).in_timezone(zone).format("MM/DD")
+    return f"OVERDUE {day}" if due.overdue else f"due {day}"
