@@ -45,8 +45,9 @@ def main() -> int:
         login = next(w.login for w in store.staff() if w.title == "Caseworker")
         desk = store.as_user(login)
         steps = home_visit(store.policy, desk.recent_choices())
+        first_stage = desk.caseload()[0].stage_id  # the row the cursor starts on
         asyncio.run(drive(store, login, steps, Path(folder)))
-        note = desk.stage_notes(desk.caseload()[0].stage_id)[0]
+        note = desk.stage_notes(first_stage)[0]
         assert (note.contact_type, note.method, note.location, note.narrative) == (
             VISIT["contact_type"], VISIT["method"], VISIT["location"], NARRATIVE), note
         assert note.event_at == AS_OF - timedelta(hours=2) and note.status == "submitted", note

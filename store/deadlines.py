@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from .desk_base import DeskBase
 from .errors import InvalidAbsence, NotFound
 from .journal import audit
 from .models import Absence, Case
-from .obligations import absence_view, next_absences, next_cutoffs, obligation, open_obligations
+from .obligations import absence_view, cutoff_of, next_absences, next_cutoffs, obligation, open_obligations
 from .rules import refuse_control_characters
 from .views import AbsenceView, Obligation
 
@@ -52,6 +52,15 @@ class DeadlineDesk(DeskBase):
             cutoff = next_cutoffs(session, self.policy, now, {author.id}).get(author.id)
             return obligation(note, session.get(Case, note.stage.case_id).family_name, author, author.supervisor,
                               now, self.policy, cutoff)
+
+    def supervises(self) -> bool:
+        """Whether anyone reports to me (the team tabs and the Timeliness report are for them)."""
+        with self.store.reading() as session:
+            return bool(team_ids(session, self.worker_id) - {self.worker_id})
+
+    def absence_cutoff(self, starts_on: date) -> datetime:
+        """When pending notes are due before an absence starting on ``starts_on`` (a preview)."""
+        return cutoff_of(starts_on, self.policy)
 
     def plan_absence(self, starts_on: date, ends_on: date, reason: str = "") -> AbsenceView:
         """Record my planned absence; from now on my pending notes are due by its cut-off."""

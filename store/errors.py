@@ -51,6 +51,10 @@ class InvalidAbsence(StoreError):
     """A planned absence that cannot be recorded as given."""
 
 
+class InvalidReport(StoreError):
+    """A report asked for with settings it cannot take (e.g. a period of no days)."""
+
+
 class NotFound(StoreError):
     default = "That record does not exist."
 

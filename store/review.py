@@ -41,7 +41,7 @@ class ReviewDesk(DeskBase):
             return ReturnPlan(due_at, note.freezes_at, self._after_freeze(due_at, note))
 
     def review_queue(self) -> list[ReviewItem]:
-        """Notes my workers sent me, the one due soonest first."""
+        """Notes my workers sent me, the one due soonest first; those that froze unreviewed last."""
         with self.store.reading() as session:
             now = self._now()
             notes = session.scalars(
@@ -55,7 +55,8 @@ class ReviewDesk(DeskBase):
                 items.append(ReviewItem(note=note_view(note, now, self.policy), family_name=note.stage.case.family_name,
                                         stage_label=note.stage.label, review_due_at=due, overdue=due < now,
                                         resubmitted=note.status == "resubmitted"))
-            return sorted(items, key=lambda item: (item.review_due_at, item.note.id))
+            # Notes that froze unreviewed can only be corrected by an addendum now: they go last.
+            return sorted(items, key=lambda item: (item.note.frozen, item.review_due_at, item.note.id))
 
     def return_note(self, note_id: int, comment: str, due: datetime | date | None = None,
                     version: int | None = None) -> ReturnedNote:

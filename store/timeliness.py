@@ -11,21 +11,25 @@ from sqlalchemy import select
 
 from .access import team_ids
 from .desk_base import DeskBase
-from .errors import NoAccess
-from .models import Note, ReviewAction, Unit, Worker
+from .errors import InvalidReport, NoAccess
+from .models import Note, ReviewAction, RoleAssignment, Unit, Worker
 from .obligations import open_obligations
 from .rules import ADDENDUM, is_late_entry
 from .views import Timeliness, UnitTimeliness, WorkerTimeliness
 from .visits import visit_standings
 
 REPORT_DAYS = 90  # the default period: the last quarter
+MAX_DAYS = 3660
 SUBMISSIONS = ("submit", "resubmit")
 DECISIONS = ("approve", "return")
 
 
 class TimelinessDesk(DeskBase):
     def timeliness(self, days: int = REPORT_DAYS) -> Timeliness:
-        """For a supervisor their unit, for a director every unit below them, over the last ``days``."""
+        """For a supervisor their unit, for a director every unit below them, over the last ``days``.
+        A row per worker who held a role in a stage or wrote a note in the period."""
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise InvalidReport(f"The report covers 1 to {MAX_DAYS:,} days, not {days!r}.")
         with self.store.reading() as session:
             now = self._now()
             below = team_ids(session, self.worker_id) - {self.worker_id}
@@ -36,6 +40,8 @@ class TimelinessDesk(DeskBase):
             bosses = {w.supervisor_id for w in workers}
             staff = [w for w in workers if w.id not in bosses]  # supervisors head their unit's row instead
             stats = _note_stats(session, self.policy, {w.id for w in staff}, since, now)
+            casework = _held_roles(session, {w.id for w in staff}, since, now)
+            staff = [w for w in staff if w.id in casework or stats[w.id]["lags"]]
             overdue = defaultdict(lambda: [0, 0])
             ids = {w.id for w in staff}
             logins = {w.login: w.id for w in staff}
@@ -64,6 +70,13 @@ class TimelinessDesk(DeskBase):
             return Timeliness(since=since, until=now, units=tuple(
                 UnitTimeliness(unit, heads[unit], tuple(rows[unit]), _total(unit, rows[unit], stats, staff))
                 for unit in sorted(rows)))
+
+
+def _held_roles(session, worker_ids: set[int], since: datetime, now: datetime) -> set[int]:
+    """Workers with a role in some stage during the period (an entry clerk has none)."""
+    return set(session.scalars(select(RoleAssignment.worker_id).where(
+        RoleAssignment.worker_id.in_(worker_ids), RoleAssignment.starts_at <= now,
+        (RoleAssignment.ends_at.is_(None)) | (RoleAssignment.ends_at >= since))))
 
 
 def _note_stats(session, policy, worker_ids: set[int], since: datetime, now: datetime) -> dict[int, dict]:

@@ -49,3 +49,13 @@ def test_sign_in_name_comes_from_the_user_id_not_the_environment(monkeypatch):
     monkeypatch.setenv("USER", "supa")
     monkeypatch.setenv("LOGNAME", "supa")
     assert cli._os_login() == pwd.getpwuid(__import__("os").getuid()).pw_name != "supa"
+
+
+def test_a_bad_policy_file_stops_the_command_with_its_reason(tmp_path, capsys, monkeypatch):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[clock]\nreview = { amount = 5, unit = "weeks" }\n')
+    monkeypatch.setenv("CASENOTES_POLICY", str(policy))
+    db = tmp_path / "agency.db"
+    assert cli.main(["--db", f"sqlite:///{db}"]) == 2
+    assert "clock.review has the unit 'weeks'" in capsys.readouterr().err
+    assert not db.exists()  # nothing was opened or created on a policy it could not read

@@ -105,6 +105,7 @@ def test_an_absence_pulls_pending_notes_forward_to_its_cutoff(store, agency, clo
     absence = cw.plan_absence(date(2026, 12, 4), date(2026, 12, 11), "Vacation")  # from Friday
     cutoff = datetime(2026, 12, 2, 22, 0, tzinfo=timezone.utc)  # Wednesday 5:00 PM EST
     assert (absence.cutoff_at, absence.pending) == (cutoff, (draft.id,))
+    assert cw.absence_cutoff(date(2026, 12, 4)) == cutoff  # the same cut-off, shown before planning
     [due] = cw.my_deadlines()
     assert due.cutoff_at == cutoff and due.next_due_at == cutoff < due.due_at
     assert cw.next_absence().id == absence.id

@@ -129,3 +129,12 @@ def test_caseload_says_when_the_next_deadline_has_passed(store, agency, clock):
     assert not next(r for r in store.as_user("cw").caseload() if r.stage_id == agency.fss).overdue
     clock.advance(hours=72)
     assert next(r for r in store.as_user("cw").caseload() if r.stage_id == agency.fss).overdue
+
+
+def test_review_queue_puts_notes_that_froze_unreviewed_last(store, agency, clock):
+    old = _submitted(store, agency, clock)
+    clock.set(old.freezes_at - timedelta(hours=1))
+    fresh = _submitted(store, agency, clock)
+    clock.set(old.freezes_at)
+    queue = store.as_user("supa").review_queue()
+    assert [(item.note.id, item.note.frozen) for item in queue] == [(fresh.id, False), (old.id, True)]

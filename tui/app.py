@@ -167,6 +167,21 @@ class CasenotesApp(App):
 
         self.push_screen(ReviewQueueScreen())
 
+    def action_deadlines(self, plan_absence: bool = False) -> None:
+        from tui.screens.deadlines import DeadlinesScreen
+
+        if isinstance(self.screen, DeadlinesScreen):
+            if plan_absence:
+                self.screen.action_plan_absence()
+        else:
+            self.push_screen(DeadlinesScreen(plan_absence=plan_absence))
+
+    def action_timeliness(self) -> None:
+        from tui.screens.timeliness import TimelinessScreen
+
+        if not isinstance(self.screen, TimelinessScreen):
+            self.push_screen(TimelinessScreen())
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

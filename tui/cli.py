@@ -28,7 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     find.add_argument("--order", choices=("newest", "relevance"), default="newest")
     find.add_argument("--limit", type=int, default=20)
     find.add_argument("--json", action="store_true", help="print the results as JSON")
+    report = commands.add_parser("timeliness", help="the Timeliness report of your unit (supervisors, directors)")
+    report.add_argument("--days", type=_days, help="the period, ending now (default: the last 90 days)")
+    report.add_argument("--csv", metavar="FILE", help="write the report as CSV to FILE ('-' for standard output)")
     args = parser.parse_args(argv)
+    from store import PolicyError
+
     try:
         if args.command == "demo":
             return _demo(args)
@@ -36,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
             from tui.search_cli import run_index, run_search
 
             return run_index(args) if args.command == "index" else run_search(args)
+        if args.command == "timeliness":
+            return _timeliness(args)
         return _open(args)
+    except PolicyError as error:  # checked before anything opens: a bad setting is never guessed around
+        print(f"casenotes: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
@@ -62,6 +72,39 @@ def sign_in(args):
         print(f"casenotes: {error} Ask your administrator to add you.", file=sys.stderr)
         return None
     return store, login
+
+
+def _days(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 3660:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 1 to 3660")
+    return int(text)
+
+
+def _timeliness(args) -> int:
+    from store import StoreError
+    from tui.timeliness_csv import save_csv, text_table, write_csv
+
+    signed_in = sign_in(args)
+    if not signed_in:
+        return 2
+    store, login = signed_in
+    try:
+        desk = store.as_user(login)
+        report = desk.timeliness(days=args.days) if args.days else desk.timeliness()
+    except StoreError as error:
+        print(f"casenotes: {error}", file=sys.stderr)
+        return 2
+    if args.csv == "-":
+        write_csv(report, sys.stdout)
+    elif args.csv:
+        try:
+            print(f"casenotes: wrote the report to {save_csv(report, Path(args.csv))}", file=sys.stderr)
+        except OSError as error:
+            print(f"casenotes: the report was not written: {error}", file=sys.stderr)
+            return 1
+    else:
+        print(text_table(report, store.policy.time_zone))
+    return 0
 
 
 def _os_login() -> str:

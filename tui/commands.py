@@ -20,6 +20,10 @@ class CasenotesCommands(Provider):
         commands.append(("Caseload", app.action_caseload, "Your stages, most urgent first"))
         commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
         commands.append(("Search notes", app.action_search, "Every family you may read"))
+        commands.append(("My deadlines", app.action_deadlines, "What is due from you, soonest first"))
+        commands.append(("Plan an absence", partial(app.action_deadlines, plan_absence=True),
+                         "Your pending notes fall due before it starts"))
+        commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None:

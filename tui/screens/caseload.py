@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
 
 from store import StoreError
-from store.views import CaseloadRow
+from store.views import AbsenceView, CaseloadRow
 from tui import format
 
 MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
@@ -22,6 +22,8 @@ class CaseloadScreen(Screen):
         Binding("ctrl+n", "new_note", "New note", id="caseload.new_note"),
         Binding("ctrl+r", "app.review_queue", "Review queue", id="caseload.review"),
         Binding("slash", "app.search", "Search", id="caseload.search"),
+        Binding("ctrl+l", "app.deadlines", "Deadlines", id="caseload.deadlines"),
+        Binding("ctrl+g", "app.timeliness", "Timeliness", id="caseload.timeliness"),
         Binding("escape", "clear_filter", "Clear filter", id="caseload.clear", show=False),
     ]
     DEFAULT_CSS = """
@@ -35,10 +37,13 @@ class CaseloadScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: dict[str, list[CaseloadRow]] = {"mine": [], "unit": []}
+        self.away: AbsenceView | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Type to filter by family, stage or worker", id="filter")
+        # Not select_on_focus: the key that moved focus here is already in the box, and the next key
+        # would replace it.
+        yield Input(placeholder="Type to filter by family, stage or worker", id="filter", select_on_focus=False)
         yield Static("Loading your caseload…", id="summary")
         with TabbedContent(id="tabs"):
             with TabPane("My caseload", id="mine"):
@@ -59,13 +64,15 @@ class CaseloadScreen(Screen):
     def load(self) -> None:
         try:
             mine, unit = self.app.desk.caseload(), self.app.desk.unit_caseload()
+            away = self.app.desk.next_absence()
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._loaded, mine, unit)
+        self.app.call_from_thread(self._loaded, mine, unit, away)
 
-    def _loaded(self, mine: list[CaseloadRow], unit: list[CaseloadRow]) -> None:
+    def _loaded(self, mine: list[CaseloadRow], unit: list[CaseloadRow], away: AbsenceView | None = None) -> None:
         self.rows = {"mine": mine, "unit": unit}
+        self.away = away
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("unit").display = bool(unit)
         if unit and not mine:  # a director: the units are the caseload
@@ -100,7 +107,8 @@ class CaseloadScreen(Screen):
             ("No stages assigned to you; ctrl+p finds a family by family or person name"
              if not self.rows["mine"] else f"{len(self.rows['mine'])} stages assigned to you")
             + (f" · {overdue} with an overdue deadline" if overdue else "")
-            + (f" · {len(self.rows['unit'])} assignments in your unit" if self.rows["unit"] else ""))
+            + (f" · {len(self.rows['unit'])} assignments in your unit" if self.rows["unit"] else "")
+            + _away(self.away, self.app.zone, self.app.store.clock.now()))
         self.shown = shown
 
     @on(Input.Changed, "#filter")
@@ -149,3 +157,13 @@ def _deadline(row: CaseloadRow, zone) -> str:
     what = "correction" if due == row.correction_due_at else "entry"
     mark = "OVERDUE " if row.overdue else ""
     return f"{mark}{format.short_day(due, zone)} {what}"
+
+
+def _away(away: AbsenceView | None, zone, now) -> str:
+    """The next planned absence: its cut-off and the notes still to submit before it."""
+    if away is None:
+        return ""
+    notes = f"{len(away.pending)} note{'s' if len(away.pending) != 1 else ''}"
+    late = "[b $error]past the cut-off:[/] " if away.pending and now > away.cutoff_at else ""
+    todo = f"{late}submit {notes} by {format.moment(away.cutoff_at, zone)}" if away.pending else "nothing pending"
+    return f" · Away from {away.starts_on:%a %m/%d}: {todo}"

@@ -9,7 +9,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-DESCRIBED = {"command_palette": "Command palette: open a case by family or person name, new note, review queue, theme…",
+DESCRIBED = {"command_palette": "Command palette: open a case by family or person name, new note, review queue, "
+                                "my deadlines, plan an absence, timeliness, theme…",
              "next_theme": "Next theme (light, dark, high contrast), remembered for you"}
 KEY_NAMES = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab"}
 

@@ -13,7 +13,10 @@ from store import StoreError
 from store.views import ReviewItem
 from tui import format
 
-COLUMNS = ("", "Review by", "Worker", "Family", "Stage", "Event", "Contact type", "Round")
+# Fixed widths: auto-sized columns are measured when the app is idle, and a dialog opened at once
+# (r on the first row) could paint the table before that, squeezed to its headers.
+COLUMNS = (("", 1), ("Review by", 23), ("Worker", 18), ("Family", 11), ("Stage", 9), ("Event", 23),
+           ("Contact type", 26), ("Round", 9))
 
 
 class ReviewQueueScreen(Screen):
@@ -41,7 +44,9 @@ class ReviewQueueScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        table = self.query_one(DataTable)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: loading here too on mount raced two loads.
@@ -65,7 +70,7 @@ class ReviewQueueScreen(Screen):
         zone = self.app.zone
         for item in items:
             due = format.moment(item.review_due_at, zone)
-            when = "FROZEN unreviewed: addendum only" if item.note.frozen else f"OVERDUE {due}" if item.overdue else due
+            when = "FROZEN unreviewed" if item.note.frozen else f"OVERDUE {due}" if item.overdue else due
             table.add_row("●" if item.note.id in self.selected else "", when, item.note.author_name, item.family_name,
                           item.stage_label, format.moment(item.note.event_at, zone), item.note.contact_type,
                           "corrected" if item.resubmitted else "first", key=str(item.note.id))
@@ -74,9 +79,11 @@ class ReviewQueueScreen(Screen):
         table.focus()
 
     def _summary(self) -> None:
-        overdue = sum(item.overdue for item in self.items)
+        overdue = sum(item.overdue and not item.note.frozen for item in self.items)
+        frozen = sum(item.note.frozen for item in self.items)
         self.query_one("#summary", Static).update(
             f"{len(self.items)} notes waiting for you" + (f" · [b $error]{overdue} overdue[/]" if overdue else "")
+            + (f" · {frozen} froze unreviewed (an addendum corrects them)" if frozen else "")
             + (f" · {len(self.selected)} selected (y approves them all)" if self.selected else "")
             if self.items else "Nothing waiting for your review.")
 

@@ -239,6 +239,7 @@ class NoteList(ScrollView, can_focus=True):
 
 
 def _due_mark(due: Obligation, zone: str) -> str:
-    """"OVERDUE 11/23" or "due 11/23": the next deadline of whoever must act on the note."""
+    """"OVERDUE", or "due 11/23": the next deadline of whoever must act on the note (the column is
+    narrow; the preview and the editor give the overdue date and time)."""
     day = pendulum.instance(due.next_due_at).in_timezone(zone).format("MM/DD")
-    return f"OVERDUE {day}" if due.overdue else f"due {day}"
+    return "OVERDUE" if due.overdue else f"due {day}"

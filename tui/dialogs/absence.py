@@ -1,0 +1,142 @@
+"""Plan an absence: first day, last day and why. Days are typed however they come to mind ("12/21",
+"dec 21", "next mon", "+10d"); each is read back as a date as it is typed. The store decides whether
+the absence may be recorded and says why not; the dialog stays open with everything typed.
+Dismissed with the recorded ``AbsenceView``, or None."""
+
+from __future__ import annotations
+
+import calendar
+import re
+import warnings
+from datetime import date, datetime, timedelta
+
+import pendulum
+from dateutil import parser as dateparser
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from store import StoreError
+from store.views import AbsenceView
+from tui import format
+
+EXAMPLES = "try 12/21, dec 21, next mon, +7d"
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_AHEAD = re.compile(r"\+\s*(\d+)\s*(d|days?|w|wks?|weeks?)?|(\d+)\s*(d|days?|w|wks?|weeks?)")
+
+
+def read_day(text: str, today: date) -> date:
+    """The calendar day ``text`` names, reading ahead of ``today``: a month and day without a year is
+    the next one to come, a weekday the next one after today. ValueError with a sentence if it is none."""
+    s = " ".join(text.lower().split()).removeprefix("next ").strip()
+    if not s:
+        raise ValueError(f"Type a day — {EXAMPLES}")
+    if s in ("today", "tomorrow", "tmrw"):
+        return today + timedelta(days=0 if s == "today" else 1)
+    if match := _AHEAD.fullmatch(s):
+        count, unit = (match[1], match[2]) if match[1] else (match[3], match[4])
+        n = int(count) * (7 if (unit or "d").startswith("w") else 1)
+        if n > 3660:
+            raise ValueError(f"“{text.strip()}” is too far ahead — {EXAMPLES}")
+        return today + timedelta(days=n)
+    for n, name in enumerate(_WEEKDAYS):
+        if s.startswith(name) and calendar.day_name[n].lower().startswith(s):
+            return today + timedelta(days=(n - today.weekday() - 1) % 7 + 1)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = dateparser.parse(s, default=datetime(today.year, 1, 1))
+            b = dateparser.parse(s, default=datetime(2000, 2, 2))
+    except (ValueError, OverflowError):
+        raise ValueError(f"“{text.strip()}” is not a date — {EXAMPLES}") from None
+    if (a.month, a.day) != (b.month, b.day):
+        raise ValueError(f"“{text.strip()}” is not a date with a month and a day — {EXAMPLES}")
+    day = a.date()
+    if a.year != b.year and day < today:  # "1/4" typed in December means the coming January
+        day = day.replace(year=day.year + 1)
+    if day.year < 1900:
+        raise ValueError(f"The year {day.year} does not look right — {EXAMPLES}")
+    return day
+
+
+class AbsenceDialog(ModalScreen[AbsenceView | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "plan", "Plan the absence", id="absence.plan"),
+        Binding("escape", "cancel", "Cancel", id="absence.cancel"),
+    ]
+    DEFAULT_CSS = """
+    AbsenceDialog { align: center middle; }
+    AbsenceDialog > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    AbsenceDialog .read { color: $text-muted; height: auto; margin-bottom: 1; }
+    AbsenceDialog .read.-bad { color: $error; }
+    AbsenceDialog #problem { color: $error; height: auto; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("[b]Plan an absence[/b] — your pending notes fall due before it starts")
+            yield Label("First day away")
+            yield Input(id="starts", placeholder="e.g. 12/21, next mon, +14d")
+            yield Static("", id="starts-read", classes="read")
+            yield Label("Last day away")
+            yield Input(id="ends", placeholder="e.g. 12/31")
+            yield Static("", id="ends-read", classes="read")
+            yield Label("Reason (optional)")
+            yield Input(id="reason", placeholder="e.g. vacation, training")
+            yield Static("", id="problem")
+            yield Static("[b]ctrl+s[/b] plan it   [b]Esc[/b] cancel", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#starts", Input).focus()
+
+    def _today(self) -> date:
+        return pendulum.instance(self.app.store.clock.now()).in_timezone(self.app.zone).date()
+
+    def _read(self, field: str) -> date | str:
+        """The day typed in ``field``, or the sentence saying why it is not one."""
+        try:
+            return read_day(self.query_one(f"#{field}", Input).value, self._today())
+        except ValueError as error:
+            return str(error)
+
+    @on(Input.Changed, "#starts, #ends")
+    def _day_changed(self, event: Input.Changed) -> None:
+        field = event.input.id
+        read = self._read(field) if event.value.strip() else ""
+        shown = self.query_one(f"#{field}-read", Static)
+        shown.set_class(isinstance(read, str) and bool(read), "-bad")
+        text = format.weekday_date(read) if isinstance(read, date) else read
+        if field == "starts" and isinstance(read, date):  # the store's cut-off, shown before planning
+            text += f" · pending notes due by {format.moment(self.app.desk.absence_cutoff(read), self.app.zone)}"
+        shown.update(text)
+        self.query_one("#problem", Static).update("")
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "reason":
+            self.action_plan()
+        else:
+            self.focus_next()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_plan(self) -> None:
+        starts, ends = self._read("starts"), self._read("ends")
+        for label, read in (("First day", starts), ("Last day", ends)):
+            if isinstance(read, str):
+                self.query_one("#problem", Static).update(f"{label}: {read}")
+                return
+        self._plan(starts, ends, self.query_one("#reason", Input).value)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def _plan(self, starts: date, ends: date, reason: str) -> None:
+        try:
+            absence = self.app.desk.plan_absence(starts, ends, reason)
+        except StoreError as error:
+            self.app.call_from_thread(self.query_one("#problem", Static).update, str(error))
+            return
+        self.app.call_from_thread(self.dismiss, absence)

@@ -1,0 +1,249 @@
+"""My deadlines: everything open on the signed-in worker's notes and reviews, soonest first, with
+the next planned absence and its cut-off; for a supervisor or director a tab with their team's.
+``t`` goes to the next tab, ``a`` plans an absence, ``c`` cancels one (the highlighted one on the
+absences tab, else the next)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pendulum
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from store import StoreError
+from store.views import AbsenceView, Obligation
+from tui import format
+
+MINE = ("Due", "What", "Family", "Stage", "Contact", "Event", "Note status")
+REVIEWS = ("Due", "What", "Author", "Family", "Stage", "Contact", "Event")  # mine, with others' notes to review
+TEAM = ("Due", "Who", "What", "Family", "Stage", "Contact", "Event")  # What says the status
+AWAY = ("First day", "Last day", "Reason", "Submit pending notes by", "Pending notes")
+FREEZES_FIRST = "freezes before it is due: correct it with an addendum"
+
+
+class DeadlinesScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="deadlines.back"),
+        Binding("enter", "open", "Open note", id="deadlines.open", show=False),
+        Binding("t", "next_tab", "Next tab", id="deadlines.next_tab"),
+        Binding("a", "plan_absence", "Plan absence", id="deadlines.plan_absence"),
+        Binding("c", "cancel_absence", "Cancel absence", id="deadlines.cancel_absence"),
+    ]
+    DEFAULT_CSS = """
+    DeadlinesScreen #summary, DeadlinesScreen #absence { padding: 0 1; height: auto; }
+    DeadlinesScreen #detail { padding: 0 1; height: 2; color: $text-muted; }
+    DeadlinesScreen #tabs { height: 1fr; }
+    DeadlinesScreen TabPane { height: 1fr; padding: 0; }
+    DeadlinesScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, plan_absence: bool = False) -> None:
+        """``plan_absence``: open the absence dialog at once (the palette's "Plan an absence")."""
+        super().__init__()
+        self.plan_first = plan_absence
+        self.rows: dict[str, list] = {"mine": [], "team": [], "away": []}
+        self.next_away: AbsenceView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading your deadlines…", id="summary")
+        yield Static("", id="absence")
+        with TabbedContent(id="tabs"):
+            with TabPane("My deadlines", id="mine"):
+                yield DataTable(id="mine-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Team deadlines", id="team"):
+                yield DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("My absences", id="away"):
+                yield DataTable(id="away-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for tab, columns in (("mine", MINE), ("team", TEAM), ("away", AWAY)):
+            self.query_one(f"#{tab}-table", DataTable).add_columns(*columns)
+        self.query_one(TabbedContent).get_tab("team").display = False
+        if self.plan_first:
+            self.call_after_refresh(self.action_plan_absence)
+
+    def on_screen_resume(self) -> None:
+        self.load()  # also sent when the screen is first shown
+
+    @work(thread=True, exclusive=True, group="deadlines")
+    def load(self) -> None:
+        desk = self.app.desk
+        try:
+            mine, team = desk.my_deadlines(), desk.team_deadlines()
+            away, next_away, boss = desk.my_absences(), desk.next_absence(), desk.supervises()
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self._show, mine, team, away, next_away, boss)
+
+    def _show(self, mine: list[Obligation], team: list[Obligation], away: list[AbsenceView],
+              next_away: AbsenceView | None, boss: bool = False) -> None:
+        self.rows, self.next_away = {"mine": mine, "team": team, "away": away}, next_away
+        zone = self.app.zone
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("team").display = boss
+        if team and not mine and tabs.active == "mine":  # a director: the team is what is due
+            tabs.active = "team"
+        reviewer = any(o.author != self.app.login for o in mine)
+        self._columns("mine", REVIEWS if reviewer else MINE)
+        self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
+        self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
+        self._fill("away", [[format.weekday_date(a.starts_on), format.weekday_date(a.ends_on), Text(a.reason or "—"),
+                             format.moment(a.cutoff_at, zone), str(len(a.pending))] for a in away],
+                   [str(a.id) for a in away])
+        self.query_one("#summary", Static).update(self._summary(mine) + _team_summary(team))
+        self.query_one("#absence", Static).update(self._absence_line(next_away))
+        self._table().focus()
+        self._describe()
+
+    def _columns(self, tab: str, columns: tuple[str, ...]) -> None:
+        table = self.query_one(f"#{tab}-table", DataTable)
+        if tuple(str(c.label) for c in table.ordered_columns) != columns:
+            table.clear(columns=True)
+            table.add_columns(*columns)
+
+    def _fill(self, tab: str, rows: list[list[str]], keys: list[str]) -> None:
+        table = self.query_one(f"#{tab}-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for cells, key in zip(rows, keys):
+            table.add_row(*cells, key=key)
+        table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
+
+    def _cells(self, o: Obligation, *, team: bool, author: bool = False) -> list[str]:
+        """A row of MINE, REVIEWS (``author``) or TEAM, narrow enough for 120 columns (the line under
+        the table has it all); What says the note's status where there is no room for it."""
+        zone = self.app.zone
+        due = ("OVERDUE " if o.overdue else "") + format.when_due(o.next_due_at, zone)
+        if o.cutoff_at:
+            due += " absence cut-off"
+        event = format.short_day(o.event_at, zone)
+        if team:
+            return [due, o.who_name, o.what, o.family_name, o.stage_label, _clip(o.contact_type, 18), event]
+        if author:
+            return [due, o.what, o.author_name, o.family_name, o.stage_label, _clip(o.contact_type, 20), event]
+        status = o.status.capitalize() + (", freezes first" if o.after_freeze else "")
+        return [due, o.what, o.family_name, o.stage_label, _clip(o.contact_type, 24), event, status]
+
+    def _summary(self, mine: list[Obligation]) -> str:
+        if not mine:
+            return "Nothing is waiting on you."
+        local_now = pendulum.instance(self.app.store.clock.now()).in_timezone(self.app.zone)
+        today, week_ends = local_now.date(), local_now.end_of("week").date()
+        days = [_local_day(o.next_due_at, self.app.zone) for o in mine if not o.overdue]
+        overdue = sum(o.overdue for o in mine)
+        return " · ".join([f"[b $error]{overdue} overdue[/]" if overdue else "nothing overdue",
+                           f"{sum(d == today for d in days)} due today",
+                           f"{sum(today < d <= week_ends for d in days)} more due this week",
+                           f"{len(mine)} waiting on you"])
+
+    def _absence_line(self, away: AbsenceView | None) -> str:
+        if away is None:
+            return "[$text-muted]No absence planned · a plans one[/]"
+        reason = f" ({escape(away.reason)})" if away.reason else ""
+        pending, cutoff = len(away.pending), format.when_due(away.cutoff_at, self.app.zone)
+        late = "[b $error]past the cut-off:[/] " if pending and self.app.store.clock.now() > away.cutoff_at else ""
+        todo = (f"{late}[b]submit your {pending} pending note{'s' if pending != 1 else ''} by {cutoff}[/b]" if pending
+                else f"nothing pending; the cut-off is {cutoff}")
+        return (f"Away {format.weekday_date(away.starts_on, year=False)} – {format.weekday_date(away.ends_on, year=False)}"
+                f"{reason}: {todo} · c cancels")
+
+    def _tab(self) -> str:
+        return self.query_one(TabbedContent).active or "mine"
+
+    def _table(self) -> DataTable:
+        return self.query_one(f"#{self._tab()}-table", DataTable)
+
+    def _current(self):
+        rows, row = self.rows.get(self._tab(), []), self._table().cursor_row
+        return rows[row] if rows and 0 <= row < len(rows) else None
+
+    @on(DataTable.RowHighlighted)
+    @on(TabbedContent.TabActivated)
+    def _describe(self) -> None:
+        """The highlighted note's freeze date under the table, and the warning when it freezes first."""
+        o = self._current()
+        text = ""
+        if isinstance(o, Obligation):
+            zone = self.app.zone
+            text = (f"Note {o.note_id}, {o.contact_type} by {o.author_name} on {format.moment(o.event_at, zone)} · "
+                    f"{o.what.lower()} by {format.moment(o.due_at, zone)}"
+                    + (f", before your absence by {format.moment(o.cutoff_at, zone)}" if o.cutoff_at else "")
+                    + f" · freezes {format.moment(o.freezes_at, zone)}")
+            if o.after_freeze:
+                text += f"\n[b $warning]This note {FREEZES_FIRST}.[/]"
+        self.query_one("#detail", Static).update(text)
+
+    def action_next_tab(self) -> None:
+        tabs = self.query_one(TabbedContent)
+        shown = [pane.id for pane in tabs.query(TabPane) if tabs.get_tab(pane.id).display]
+        tabs.active = shown[(shown.index(self._tab()) + 1) % len(shown)]
+        self._table().focus()
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        o = self._current()
+        if isinstance(o, Obligation):
+            self.app.open_note(o.note_id)
+
+    def action_plan_absence(self) -> None:
+        from tui.dialogs.absence import AbsenceDialog
+
+        self.app.push_screen(AbsenceDialog(), self._planned)
+
+    def _planned(self, absence: AbsenceView | None) -> None:
+        if absence is None:
+            return
+        pending = len(absence.pending)
+        self.notify(f"Absence planned. Submit {pending} pending note{'s' if pending != 1 else ''} by "
+                    f"{format.moment(absence.cutoff_at, self.app.zone)}." if pending else
+                    "Absence planned; nothing pending before it.", timeout=8)
+        # the screen reloads when the dialog closes (ScreenResume)
+
+    def action_cancel_absence(self) -> None:
+        current = self._current()
+        away = current if isinstance(current, AbsenceView) else self.next_away
+        if away is None:
+            self.notify("You have no planned absence to cancel.", severity="warning")
+            return
+        from tui.dialogs.confirm import ConfirmDialog
+
+        question = (f"Cancel your absence {format.weekday_date(away.starts_on)} – {format.weekday_date(away.ends_on)}"
+                    + (f" ({escape(away.reason)})" if away.reason else "") + "?")
+        self.app.push_screen(ConfirmDialog("Cancel a planned absence", question,
+                                           {"y": "Cancel the absence", "escape": "Keep it"}),
+                             lambda answer: answer == "y" and self._cancel(away.id))
+
+    @work(thread=True, exclusive=True, group="cancel-absence")
+    def _cancel(self, absence_id: int) -> None:
+        try:
+            self.app.desk.cancel_absence(absence_id)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self.app.call_from_thread(self.notify, "Absence cancelled.", timeout=4)
+        self.app.call_from_thread(self.load)
+
+
+def _team_summary(team: list[Obligation]) -> str:
+    if not team:
+        return ""
+    overdue = sum(o.overdue for o in team)
+    return f" · your team: {len(team)} open" + (f", [b $error]{overdue} overdue[/]" if overdue else ", none overdue")
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _local_day(at: datetime, zone: str) -> date:
+    return pendulum.instance(at).in_timezone(zone).date()

@@ -1,0 +1,163 @@
+"""Timeliness: for a supervisor their unit, for a director every unit — late entries, how long entry
+and review take, what is overdue now, what froze unapproved, and the monthly visits made — with a
+bar chart of one measure (``m`` picks the next), a period (``d``) and a CSV export (``e``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.markup import escape
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import StoreError
+from store.views import Timeliness, WorkerTimeliness
+from tui import format
+from tui.timeliness_csv import COLUMNS, cells, default_path, save_csv
+from tui.widgets.bar_chart import BarChart
+
+
+class Measure(NamedTuple):
+    name: str
+    value: Callable[[WorkerTimeliness], float | None]
+    ceiling: float | None  # a percentage is drawn against 100, a count or a time against the largest
+    shown: Callable[[float], str]
+
+
+def _whole(value: float) -> str:
+    return f"{value:.0f}"
+
+
+MEASURES = (
+    Measure("Late entries (% of notes entered)", lambda r: r.late_entry_percent, 100.0, format.percent),
+    Measure("Median entry lag", lambda r: r.median_entry_lag_hours, None, format.hours),
+    Measure("Median review turnaround", lambda r: r.median_review_hours, None, format.days),
+    Measure("Open overdue reviews", lambda r: r.overdue_reviews, None, _whole),
+    Measure("Open overdue corrections", lambda r: r.overdue_corrections, None, _whole),
+    Measure("Notes frozen without approval", lambda r: r.frozen_unapproved, None, _whole),
+    Measure("Visit standard met (% of required visits)", lambda r: r.visit_percent, 100.0, format.percent),
+)
+PERIODS = (90, 30, 180, 365)  # days; the first is the store's default, the last quarter
+HEADERS = ("Notes", "Late\nentries", "Median\nentry lag", "Median\nreview", "Overdue\nreviews",
+           "Overdue\ncorrections", "Frozen\nunapproved", "Visits\nmade")  # COLUMNS after the first, folded
+NAME_WIDTH = 30
+
+
+def _row(shown: list[str], style: str = "") -> list[Text]:
+    """A worker's or a total's cells: the name indented under its unit, the numbers to the right."""
+    name, *numbers = shown
+    return [Text("  " + name, style=style), *(Text(n, style=style, justify="right") for n in numbers)]
+
+
+class TimelinessScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="timeliness.back"),
+        Binding("m", "next_measure", "Chart measure", id="timeliness.measure"),
+        Binding("d", "next_period", "Period", id="timeliness.period"),
+        Binding("e", "export", "Export CSV", id="timeliness.export"),
+    ]
+    DEFAULT_CSS = """
+    TimelinessScreen #summary { padding: 0 1; height: auto; }
+    TimelinessScreen DataTable { height: 1fr; }
+    TimelinessScreen BarChart { border-top: solid $primary; max-height: 50%; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.report: Timeliness | None = None
+        self.measure = 0
+        self.period = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the Timeliness report…", id="summary")
+        yield DataTable(cursor_type="row", zebra_stripes=True, header_height=2)
+        yield BarChart("")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.load()  # also sent when the screen is first shown
+
+    @work(thread=True, exclusive=True, group="timeliness")
+    def load(self) -> None:
+        days = PERIODS[self.period]
+        try:
+            report = self.app.desk.timeliness(days=days)
+        except StoreError as error:
+            self.app.call_from_thread(self._refused, str(error))
+            return
+        self.app.call_from_thread(self._show, report)
+
+    def _refused(self, sentence: str) -> None:
+        self.query_one("#summary", Static).update(f"[$error]{escape(sentence)}[/]")
+        self.notify(sentence, severity="error", timeout=8)
+
+    def _show(self, report: Timeliness) -> None:
+        self.report = report
+        zone = self.app.zone
+        rows = []
+        for unit in report.units:
+            rows.append((f"unit:{unit.unit}", [Text(unit.unit, style="bold")]))
+            rows += [(f"worker:{w.login}", _row(cells(w))) for w in unit.workers]
+            rows.append((f"total:{unit.unit}", _row(cells(unit.total), style="bold")))
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear(columns=True)
+        # Widths given, not measured: a table measured after rows arrive kept some cells at the
+        # header's width in snapshots (Textual measures on idle; a render in between was cached).
+        table.add_column(COLUMNS[0], width=NAME_WIDTH)
+        for n, label in enumerate(HEADERS, start=1):
+            width = max([len(line) for line in label.splitlines()] + [len(r[n]) for _, r in rows if len(r) > n])
+            table.add_column(Text(label, justify="right"), width=width)
+        for key, row in rows:
+            table.add_row(*row, key=key)
+        table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
+        scope = escape(report.units[0].unit) if len(report.units) == 1 else f"{len(report.units)} units"
+        self.query_one("#summary", Static).update(
+            f"[b]{scope}[/b] · {format.day(report.since, zone)} – {format.day(report.until, zone)} "
+            f"({(report.until - report.since).days} days) · overdue counts are as of now"
+            if report.units else "Nobody in your units has notes to report on.")
+        self._chart()
+        table.focus()
+
+    def _chart(self) -> None:
+        report, measure = self.report, MEASURES[self.measure]
+        if report is None:
+            return
+        if len(report.units) > 1:
+            rows, by = [(u.unit, u.total) for u in report.units], "by unit"
+        else:
+            rows, by = [(w.name, w) for u in report.units for w in u.workers], "by worker"
+        self.query_one(BarChart).show(f"{measure.name}, {by}  (m: next measure)",
+                                      [(label, measure.value(row)) for label, row in rows],
+                                      ceiling=measure.ceiling, shown=measure.shown)
+
+    def action_next_measure(self) -> None:
+        self.measure = (self.measure + 1) % len(MEASURES)
+        self._chart()
+
+    def action_next_period(self) -> None:
+        self.period = (self.period + 1) % len(PERIODS)
+        self.query_one("#summary", Static).update(f"Loading the last {PERIODS[self.period]} days…")
+        self.load()
+
+    def action_export(self) -> None:
+        if self.report is None:
+            self.notify("Nothing to export yet.", severity="warning")
+            return
+        self._export(self.report)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, report: Timeliness) -> None:
+        path = default_path(self.app.home, report, self.app.zone)
+        try:
+            save_csv(report, path)
+        except OSError as error:
+            self.app.call_from_thread(self.notify, f"The report was not saved: {error}", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Saved the report to {path}", timeout=10)
