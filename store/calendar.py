@@ -27,6 +27,7 @@ class WorkCalendar:
     country: str = "US"
     subdivision: str | None = None
     closed_days: frozenset[date] = frozenset()
+    working_holidays: frozenset[str] = frozenset()  # names in the holiday table the agency works anyway
     _holidays: holiday_tables.HolidayBase = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -37,7 +38,8 @@ class WorkCalendar:
         """The holiday's name, or "Agency closed" for one of the agency's own closed days."""
         if day in self.closed_days:
             return "Agency closed"
-        return self._holidays.get(day)
+        names = [n for n in (self._holidays.get(day) or "").split("; ") if n and n not in self.working_holidays]
+        return "; ".join(names) or None
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and self.holiday(day) is None
@@ -80,8 +82,10 @@ class Window:
         """The day a day window ends on, counted from the day it starts."""
         if self.unit == "calendar_days":
             return first + timedelta(days=self.amount)
-        day = first if calendar.is_working_day(first) else calendar.next_working_day(first)
-        for _ in range(self.amount):
+        if self.amount == 0:  # "the same business day": today, or the next one if today is not
+            return first if calendar.is_working_day(first) else calendar.next_working_day(first)
+        day = first
+        for _ in range(self.amount):  # the next working day is day 1, whatever day it started
             day = calendar.next_working_day(day)
         return day
 

@@ -1,8 +1,9 @@
 """The deadline engine: for every open note, who must act on it next and by when.
 
-One place computes every deadline of the casework clock (``rules`` holds the window arithmetic,
-``policy`` the numbers); the caseload, the note list, the editor, the review queue, "My deadlines"
-and the Timeliness report all read from here.
+One place decides who must act on a note and by when; the dates come from ``rules`` (which rule
+applies) and ``calendar`` (the window arithmetic), the numbers from ``policy``. The caseload, the
+note list, the editor, "My deadlines" and the Timeliness report read from here; the review queue
+uses the same ``rules.review_due``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker 
         resubmitted = note.status == "resubmitted"
         action, who = ("re-review" if resubmitted else "review"), supervisor or author
         due = review_due(note.submitted_at, resubmitted, policy)
-    cutoff = cutoff_at if cutoff_at is not None and who is author and cutoff_at < due else None
+    # The cut-off pulls forward what happened before it; a contact made after it keeps its own deadline.
+    cutoff = (cutoff_at if cutoff_at is not None and who is author and note.event_at < cutoff_at < due
+              else None)
     view = Obligation(
         note_id=note.id, case_id=note.stage.case_id, family_name=family_name, stage_id=note.stage_id,
         stage_label=note.stage.label, contact_type=note.contact_type, event_at=note.event_at,

@@ -193,8 +193,11 @@ def _calendar(agency: dict[str, Any], zone: pendulum.Timezone) -> WorkCalendar:
         except ValueError:
             raise PolicyError(f"The policy's closed day {value!r} is not a date such as 2026-12-24.") from None
     country, subdivision = str(agency["holiday_country"]), agency.get("holiday_subdivision") or None
+    working = agency.get("working_holidays", [])
+    if not isinstance(working, list) or not all(isinstance(name, str) for name in working):
+        raise PolicyError("The policy setting agency.working_holidays must be a list of holiday names.")
     try:
-        return WorkCalendar(zone, country, subdivision, frozenset(closed))
+        return WorkCalendar(zone, country, subdivision, frozenset(closed), frozenset(working))
     except NotImplementedError:
         raise PolicyError(f"The holidays package knows no holidays for country {country!r}"
                           + (f" and state {subdivision!r}." if subdivision else ".")) from None

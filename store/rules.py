@@ -34,7 +34,8 @@ def local_text(at: datetime, policy: Policy, *, time: bool = True) -> str:
 
 
 def freeze_instant(entered_at: datetime, policy: Policy) -> datetime:
-    """Midnight (agency zone) starting the day the freeze window (21 days) after the entry date."""
+    """Midnight (agency zone) at the start of the day that lies the freeze window (21 days) after
+    the entry date."""
     return calendar.freeze_instant(entered_at, policy.windows["freeze"], policy.calendar)
 
 

@@ -42,12 +42,12 @@ class TimelinessDesk(DeskBase):
             stats = _note_stats(session, self.policy, {w.id for w in staff}, since, now)
             casework = _held_roles(session, {w.id for w in staff}, since, now)
             staff = [w for w in staff if w.id in casework or stats[w.id]["lags"]]
-            overdue = defaultdict(lambda: [0, 0])
+            overdue = defaultdict(lambda: {"review": 0, "resubmit": 0, "submit": 0})
             ids = {w.id for w in staff}
             logins = {w.login: w.id for w in staff}
             for item in open_obligations(session, self.policy, now, authors=ids):
                 if item.overdue:
-                    overdue[logins[item.author]][0 if item.action in ("review", "re-review") else 1] += 1
+                    overdue[logins[item.author]]["review" if item.action == "re-review" else item.action] += 1
             visits = defaultdict(lambda: [0, 0])
             for child in visit_standings(session, self.policy, now, ids, since=self.policy.calendar.local_day(since)):
                 worker = logins.get(child.worker)
@@ -64,8 +64,9 @@ class TimelinessDesk(DeskBase):
                 rows[unit].append(WorkerTimeliness(
                     login=worker.login, name=worker.name, unit=unit, notes_entered=len(s["lags"]),
                     late_entries=s["late"], median_entry_lag_hours=_median(s["lags"]), reviews=len(s["turns"]),
-                    median_review_hours=_median(s["turns"]), overdue_reviews=overdue[worker.id][0],
-                    overdue_corrections=overdue[worker.id][1], frozen_unapproved=s["frozen"],
+                    median_review_hours=_median(s["turns"]), overdue_reviews=overdue[worker.id]["review"],
+                    overdue_corrections=overdue[worker.id]["resubmit"], overdue_entries=overdue[worker.id]["submit"],
+                    frozen_unapproved=s["frozen"],
                     visits_required=visits[worker.id][0], visits_made=visits[worker.id][1]))
             return Timeliness(since=since, until=now, units=tuple(
                 UnitTimeliness(unit, heads[unit], tuple(rows[unit]), _total(unit, rows[unit], stats, staff))
@@ -120,6 +121,7 @@ def _total(unit: str, rows: list[WorkerTimeliness], stats, staff) -> WorkerTimel
         late_entries=sum(r.late_entries for r in rows), median_entry_lag_hours=_median(lags),
         reviews=sum(r.reviews for r in rows), median_review_hours=_median(turns),
         overdue_reviews=sum(r.overdue_reviews for r in rows), overdue_corrections=sum(r.overdue_corrections for r in rows),
+        overdue_entries=sum(r.overdue_entries for r in rows),
         frozen_unapproved=sum(r.frozen_unapproved for r in rows), visits_required=sum(r.visits_required for r in rows),
         visits_made=sum(r.visits_made for r in rows))
 

@@ -222,7 +222,7 @@ class AbsenceView:
     starts_on: date
     ends_on: date
     reason: str
-    cutoff_at: datetime  # pending notes are submitted by this instant (5:00 PM, two weekdays before)
+    cutoff_at: datetime  # pending notes are submitted by this instant (5:00 PM, two working days before)
     pending: tuple[int, ...]  # the worker's drafts and returned notes that must be submitted by the cut-off
 
 
@@ -240,6 +240,7 @@ class WorkerTimeliness:
     median_review_hours: float | None
     overdue_reviews: int  # this worker's notes now waiting on the supervisor past the review deadline
     overdue_corrections: int  # returned notes of this worker's now past the correction deadline
+    overdue_entries: int  # drafts of this worker's now past the entry deadline (or an absence cut-off)
     frozen_unapproved: int  # this worker's notes that froze in the period without being approved
     visits_required: int  # child-months in foster care in the period (completed months)
     visits_made: int

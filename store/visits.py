@@ -122,9 +122,9 @@ def required_months(starts_on: date, last_day: date | None, today: date, since: 
 
 def new_placement_standing(starts_on: date, visits: list[Visit], policy: Policy,
                            today: date) -> tuple[str | None, int, int | None]:
-    """(state, contacts, days left) of the new-placement contacts. The window ends like every day window
-    of the policy: "within 30 days" is by the end of the 30th day after the first."""
-    last = starts_on + timedelta(days=policy.visits.new_placement_days)
+    """(state, contacts, days left) of the new-placement contacts. "The first 30 days" are the day
+    of the placement and the 29 after it."""
+    last = starts_on + timedelta(days=policy.visits.new_placement_days - 1)
     contacts = sum(starts_on <= v.day <= last for v in visits)
     window_open = today <= last
     days_left = (last - today).days + 1 if window_open else None

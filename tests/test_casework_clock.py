@@ -88,8 +88,12 @@ def test_washington_monthly_visit_in_3_days_other_contacts_in_10_review_in_2_bus
     assert entry_due(event, wa, "School Contact") == local("2026-11-12 23:59:59", zone)
     # Wednesday before Thanksgiving: Thursday and Friday are Washington holidays, then the weekend.
     assert review_due(local("2026-11-25 10:00", zone), False, wa) == local("2026-12-01 23:59:59", zone)
-    # Received on a Saturday: the count starts on Monday; Wednesday 11th is Veterans Day.
-    assert review_due(local("2026-11-07 10:00", zone), False, wa) == local("2026-11-12 23:59:59", zone)
+    # Received on a Saturday: Monday is the first business day, Tuesday the second.
+    assert review_due(local("2026-11-07 10:00", zone), False, wa) == local("2026-11-10 23:59:59", zone)
+    # Received late on Friday: the same deadline.
+    assert review_due(local("2026-11-06 23:00", zone), False, wa) == local("2026-11-10 23:59:59", zone)
+    # Received on Tuesday 11/10: Wednesday 11th is Veterans Day, so Thursday and Friday.
+    assert review_due(local("2026-11-10 09:00", zone), False, wa) == local("2026-11-13 23:59:59", zone)
 
 
 def test_an_agency_closed_day_counts_as_a_holiday(tmp_path):
@@ -167,3 +171,10 @@ def test_an_absence_cutoff_is_5_pm_on_a_working_day_before_the_absence(calendars
                        if wall.date() <= d < starts_on and calendar.is_working_day(d)]
     assert len(working_between) == before
     assert before == 0 or calendar.is_working_day(wall.date())
+
+
+def test_a_commemoration_in_the_holiday_table_is_a_working_day(ny):
+    # Susan B. Anthony Day (15 February) is in New York's table but state offices work; Lincoln's
+    # Birthday (12 February) closes them.
+    assert ny.calendar.is_working_day(date(2029, 2, 15))
+    assert ny.calendar.holiday(date(2029, 2, 12)) == "Lincoln's Birthday"

@@ -146,3 +146,13 @@ def test_overlapping_absences_are_refused_and_one_can_be_cancelled(store, agency
     with store.write_engine.connect() as conn:
         actions = conn.execute(text("SELECT action FROM audit_log WHERE action LIKE '%absence' ORDER BY id")).scalars()
         assert list(actions) == ["plan absence", "cancel absence"]
+
+
+def test_a_contact_made_after_the_cutoff_keeps_its_own_deadline(store, agency, clock):
+    clock.set(datetime(2026, 3, 6, 15, 0, tzinfo=timezone.utc))  # Friday 10 AM, after Thursday's cut-off
+    cw = store.as_user("cw")
+    cw.plan_absence(date(2026, 3, 9), date(2026, 3, 13))  # from Monday: cut-off Thursday 3/5 5:00 PM
+    note = cw.add_note(agency.fss, **visit(agency, clock))
+    [due] = cw.my_deadlines()
+    assert due.note_id == note.id and due.cutoff_at is None and not due.overdue
+    assert due.due_at == note.event_at + timedelta(hours=72)

@@ -139,6 +139,25 @@ def test_planning_an_absence_by_keys_records_it_and_shows_the_cut_off(demo_store
     assert (f"submit your {len(absence.pending)} pending note" in line) == bool(absence.pending)
 
 
+def test_keys_typed_ahead_of_the_screen_land_in_their_own_fields(demo_store, tmp_path):
+    """A fast typist (or a paste) presses Enter and goes on before the app has caught up."""
+    login = busy_caseworker(demo_store)
+    cancel_all(demo_store, login)
+
+    async def go():
+        app = CasenotesApp(demo_store, login, home=tmp_path, indexing=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+l", "a")
+            await settle(pilot)
+            await pilot.press(*"12/7", "enter", *"12/11", "enter", *"Training", "enter")  # no pauses
+            await settle(pilot)
+
+    asyncio.run(go())
+    [absence] = demo_store.as_user(login).my_absences()
+    assert (absence.starts_on, absence.ends_on, absence.reason) == (date(2026, 12, 7), date(2026, 12, 11), "Training")
+
+
 def test_a_malformed_day_says_so_keeps_the_typing_and_records_nothing(demo_store, tmp_path):
     login = busy_caseworker(demo_store)
     before = demo_store.as_user(login).my_absences()

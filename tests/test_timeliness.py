@@ -23,6 +23,7 @@ def test_late_entries_lag_turnaround_and_overdue_items_per_worker(store, agency,
     cw.submit(late.id)
     fix = cw2.submit(cw2.add_note(agency.fss, **visit(agency, clock)).id)
     supa.return_note(fix.id, "Say who drove.")
+    cw2.add_note(agency.fss, **visit(agency, clock))  # a draft left past its 72 hours
     clock.advance(days=7)  # past the review and correction deadlines, before the freeze
 
     report = supa.timeliness()
@@ -33,11 +34,11 @@ def test_late_entries_lag_turnaround_and_overdue_items_per_worker(store, agency,
     assert (cara.notes_entered, cara.late_entries, cara.late_entry_percent) == (2, 1, 50.0)
     assert cara.median_entry_lag_hours == pytest.approx((1 + 100) / 2)
     assert (cara.reviews, cara.median_review_hours) == (1, pytest.approx(30))
-    assert (cara.overdue_reviews, cara.overdue_corrections) == (1, 0)
-    assert (cole.reviews, cole.median_review_hours, cole.overdue_corrections) == (1, 0, 1)
+    assert (cara.overdue_reviews, cara.overdue_corrections, cara.overdue_entries) == (1, 0, 0)
+    assert (cole.reviews, cole.median_review_hours, cole.overdue_corrections, cole.overdue_entries) == (1, 0, 1, 1)
     total = report.units[0].total
     assert (total.notes_entered, total.late_entries, total.reviews, total.overdue_reviews,
-            total.overdue_corrections) == (3, 1, 2, 1, 1)
+            total.overdue_corrections, total.overdue_entries) == (4, 1, 2, 1, 1, 1)
     assert total.median_review_hours == pytest.approx(15)
 
 

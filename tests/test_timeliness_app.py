@@ -134,6 +134,7 @@ def assert_matches(records: list[dict], report: Timeliness) -> None:
         assert got["name"] == row.name and got["supervisor"] == unit.supervisor
         assert int(got["notes_entered"]) == row.notes_entered and int(got["late_entries"]) == row.late_entries
         assert int(got["overdue_corrections"]) == row.overdue_corrections
+        assert int(got["overdue_entries"]) == row.overdue_entries
         assert int(got["frozen_unapproved"]) == row.frozen_unapproved
         assert (int(got["visits_made"]), int(got["visits_required"])) == (row.visits_made, row.visits_required)
         for field in ("median_entry_lag_hours", "median_review_hours", "late_entry_percent", "visit_percent"):
@@ -169,7 +170,7 @@ def small_report() -> Timeliness:
 
     def row(login, name, **n):
         fields = dict(notes_entered=4, late_entries=1, median_entry_lag_hours=5.5, reviews=2,
-                      median_review_hours=None, overdue_reviews=0, overdue_corrections=1, frozen_unapproved=0,
+                      median_review_hours=None, overdue_reviews=0, overdue_corrections=1, overdue_entries=0, frozen_unapproved=0,
                       visits_required=3, visits_made=2)
         fields.update(n)
         return WorkerTimeliness(login=login, name=name, unit="Unit A", **fields)
@@ -195,7 +196,7 @@ def test_text_table_shows_the_unit_heading_and_formatted_cells():
     lines = table.splitlines()
     assert lines[0] == "Timeliness 08/22/2026 – 11/20/2026"
     assert lines[2] == "Unit A · Sam Supervisor"
-    assert lines[3].split() == ["Cara", "Worker", "4", "25%", "(1/4)", "5.5", "h", "—", "0", "1", "0", "67%", "(2/3)"]
+    assert lines[3].split() == ["Cara", "Worker", "4", "25%", "(1/4)", "5.5", "h", "—", "0", "1", "0", "0", "67%", "(2/3)"]
 
 
 @pytest.fixture

@@ -223,13 +223,13 @@ def test_month_with_an_office_and_a_home_visit_counts_in_the_residence(store, ag
 # --- two contacts in the first 30 days ------------------------------------------------------------
 
 @pytest.mark.parametrize("visits, now, state, contacts, days_left", [
-    ([(11, 3), (11, 20)], (2026, 11, 21, 9), "met", 2, 11),
-    ([(11, 3)], (2026, 11, 21, 9), "due", 1, 11),
-    ([], (2026, 12, 1, 23), "due", 0, 1),            # the 30th day after the placement is the last
-    ([(11, 3)], (2026, 12, 2, 9), "missed", 1, None),
-    ([(11, 3), (12, 1)], (2026, 12, 2, 9), None, 2, None),  # met on the last day; nothing left to show
-    ([(11, 3), (12, 2)], (2026, 12, 3, 9), "missed", 1, None),  # a day late
-    ([(10, 30), (11, 3)], (2026, 11, 21, 9), "due", 1, 11),   # a visit before the placement is not one of its
+    ([(11, 3), (11, 20)], (2026, 11, 21, 9), "met", 2, 10),
+    ([(11, 3)], (2026, 11, 21, 9), "due", 1, 10),
+    ([], (2026, 11, 30, 23), "due", 0, 1),           # placed 11/1: 11/30 is the 30th day, the last
+    ([(11, 3)], (2026, 12, 1, 9), "missed", 1, None),
+    ([(11, 3), (11, 30)], (2026, 12, 1, 9), None, 2, None),  # met on the last day; nothing left to show
+    ([(11, 3), (12, 1)], (2026, 12, 2, 9), "missed", 1, None),  # a day late
+    ([(10, 30), (11, 3)], (2026, 11, 21, 9), "due", 1, 10),   # a visit before the placement is not one of its
 ])
 def test_new_placement_gets_two_contacts_within_thirty_days(store, agency, clock, visits, now, state, contacts,
                                                             days_left):

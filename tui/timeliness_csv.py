@@ -15,9 +15,9 @@ from tui import format
 
 FIELDS = ("unit", "supervisor", "row", "login", "name", "notes_entered", "late_entries", "late_entry_percent",
           "median_entry_lag_hours", "reviews", "median_review_hours", "overdue_reviews", "overdue_corrections",
-          "frozen_unapproved", "visits_required", "visits_made", "visit_percent", "since", "until")
+          "overdue_entries", "frozen_unapproved", "visits_required", "visits_made", "visit_percent", "since", "until")
 COLUMNS = ("Worker", "Notes", "Late entries", "Median lag", "Median review", "Overdue reviews",
-           "Overdue corrections", "Frozen unapproved", "Visits made")
+           "Overdue corrections", "Overdue entries", "Frozen unapproved", "Visits made")
 
 
 def records(report: Timeliness) -> Iterator[dict]:
@@ -29,7 +29,7 @@ def records(report: Timeliness) -> Iterator[dict]:
                    "late_entry_percent": row.late_entry_percent, "median_entry_lag_hours": row.median_entry_lag_hours,
                    "reviews": row.reviews, "median_review_hours": row.median_review_hours,
                    "overdue_reviews": row.overdue_reviews, "overdue_corrections": row.overdue_corrections,
-                   "frozen_unapproved": row.frozen_unapproved, "visits_required": row.visits_required,
+                   "overdue_entries": row.overdue_entries, "frozen_unapproved": row.frozen_unapproved, "visits_required": row.visits_required,
                    "visits_made": row.visits_made, "visit_percent": row.visit_percent,
                    "since": report.since.isoformat(), "until": report.until.isoformat()}
 
@@ -61,7 +61,8 @@ def cells(row: WorkerTimeliness) -> list[str]:
     """One row of the report as the screen and the command line show it (COLUMNS)."""
     return [row.name, str(row.notes_entered), _share(row.late_entry_percent, row.late_entries, row.notes_entered),
             format.hours(row.median_entry_lag_hours), format.days(row.median_review_hours),
-            str(row.overdue_reviews), str(row.overdue_corrections), str(row.frozen_unapproved),
+            str(row.overdue_reviews), str(row.overdue_corrections), str(row.overdue_entries),
+            str(row.frozen_unapproved),
             _share(row.visit_percent, row.visits_made, row.visits_required)]
 
 

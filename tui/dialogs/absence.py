@@ -66,6 +66,7 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
     BINDINGS = [
         Binding("ctrl+s", "plan", "Plan the absence", id="absence.plan"),
         Binding("escape", "cancel", "Cancel", id="absence.cancel"),
+        Binding("enter", "next_field", "Next field", id="absence.next", show=False, priority=True),
     ]
     DEFAULT_CSS = """
     AbsenceDialog { align: center middle; }
@@ -74,6 +75,7 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
     AbsenceDialog .read.-bad { color: $error; }
     AbsenceDialog #problem { color: $error; height: auto; }
     """
+    planning = False  # a plan is on its way to the store
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -114,9 +116,10 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
         shown.update(text)
         self.query_one("#problem", Static).update("")
 
-    @on(Input.Submitted)
-    def _next_field(self, event: Input.Submitted) -> None:
-        if event.input.id == "reason":
+    def action_next_field(self) -> None:
+        """Enter: the next field, or plan it from the last. A binding, not Input.Submitted, so that
+        keys typed ahead of the screen (a fast typist, a paste) land in the field they were meant for."""
+        if self.focused is not None and self.focused.id == "reason":
             self.action_plan()
         else:
             self.focus_next()
@@ -125,18 +128,25 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
         self.dismiss(None)
 
     def action_plan(self) -> None:
+        if self.planning:  # ctrl+s pressed twice: the first is already on its way to the store
+            return
         starts, ends = self._read("starts"), self._read("ends")
         for label, read in (("First day", starts), ("Last day", ends)):
             if isinstance(read, str):
                 self.query_one("#problem", Static).update(f"{label}: {read}")
                 return
+        self.planning = True
         self._plan(starts, ends, self.query_one("#reason", Input).value)
+
+    def _refused(self, sentence: str) -> None:
+        self.planning = False
+        self.query_one("#problem", Static).update(sentence)
 
     @work(thread=True, exclusive=True, group="plan")
     def _plan(self, starts: date, ends: date, reason: str) -> None:
         try:
             absence = self.app.desk.plan_absence(starts, ends, reason)
         except StoreError as error:
-            self.app.call_from_thread(self.query_one("#problem", Static).update, str(error))
+            self.app.call_from_thread(self._refused, str(error))
             return
         self.app.call_from_thread(self.dismiss, absence)

@@ -39,13 +39,14 @@ MEASURES = (
     Measure("Median review turnaround", lambda r: r.median_review_hours, None, format.days),
     Measure("Open overdue reviews", lambda r: r.overdue_reviews, None, _whole),
     Measure("Open overdue corrections", lambda r: r.overdue_corrections, None, _whole),
+    Measure("Open overdue entries (drafts past their deadline)", lambda r: r.overdue_entries, None, _whole),
     Measure("Notes frozen without approval", lambda r: r.frozen_unapproved, None, _whole),
     Measure("Visit standard met (% of required visits)", lambda r: r.visit_percent, 100.0, format.percent),
 )
 PERIODS = (90, 30, 180, 365)  # days; the first is the store's default, the last quarter
 HEADERS = ("Notes", "Late\nentries", "Median\nentry lag", "Median\nreview", "Overdue\nreviews",
-           "Overdue\ncorrections", "Frozen\nunapproved", "Visits\nmade")  # COLUMNS after the first, folded
-NAME_WIDTH = 30
+           "Overdue\ncorrections", "Overdue\nentries", "Frozen\nunapproved", "Visits\nmade")  # COLUMNS after the first, folded
+NAME_WIDTH = 30  # "Unit 1 – Preventive Services" and its workers
 
 
 def _row(shown: list[str], style: str = "") -> list[Text]:
@@ -102,7 +103,7 @@ class TimelinessScreen(Screen):
         zone = self.app.zone
         rows = []
         for unit in report.units:
-            rows.append((f"unit:{unit.unit}", [Text(unit.unit, style="bold")]))
+            rows.append((f"unit:{unit.unit}", [Text(" " + unit.unit, style="bold")]))
             rows += [(f"worker:{w.login}", _row(cells(w))) for w in unit.workers]
             rows.append((f"total:{unit.unit}", _row(cells(unit.total), style="bold")))
         table = self.query_one(DataTable)
@@ -110,10 +111,13 @@ class TimelinessScreen(Screen):
         table.clear(columns=True)
         # Widths given, not measured: a table measured after rows arrive kept some cells at the
         # header's width in snapshots (Textual measures on idle; a render in between was cached).
+        # No cell padding (ten columns must fit 120 cells): each figure column is one wider instead,
+        # its right-justified text keeping a space from its neighbour.
+        table.cell_padding = 0
         table.add_column(COLUMNS[0], width=NAME_WIDTH)
         for n, label in enumerate(HEADERS, start=1):
             width = max([len(line) for line in label.splitlines()] + [len(r[n]) for _, r in rows if len(r) > n])
-            table.add_column(Text(label, justify="right"), width=width)
+            table.add_column(Text(label, justify="right"), width=width + 1)
         for key, row in rows:
             table.add_row(*row, key=key)
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
