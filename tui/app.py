@@ -176,6 +176,12 @@ class CasenotesApp(App):
         else:
             self.push_screen(DeadlinesScreen(plan_absence=plan_absence))
 
+    def action_visits(self) -> None:
+        from tui.screens.visits import VisitsScreen
+
+        if not isinstance(self.screen, VisitsScreen):
+            self.push_screen(VisitsScreen())
+
     def action_timeliness(self) -> None:
         from tui.screens.timeliness import TimelinessScreen
 

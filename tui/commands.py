@@ -24,6 +24,8 @@ class CasenotesCommands(Provider):
         commands.append(("Plan an absence", partial(app.action_deadlines, plan_absence=True),
                          "Your pending notes fall due before it starts"))
         commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
+        commands.append(("Visits: children in foster care", app.action_visits,
+                         "This month's visits, visits at home, a new placement's first contacts"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None:

@@ -34,6 +34,7 @@ class DeadlinesScreen(Screen):
         Binding("t", "next_tab", "Next tab", id="deadlines.next_tab"),
         Binding("a", "plan_absence", "Plan absence", id="deadlines.plan_absence"),
         Binding("c", "cancel_absence", "Cancel absence", id="deadlines.cancel_absence"),
+        Binding("v", "app.visits", "Visits", id="deadlines.visits"),
     ]
     DEFAULT_CSS = """
     DeadlinesScreen #summary, DeadlinesScreen #absence { padding: 0 1; height: auto; }

@@ -1,0 +1,107 @@
+"""Visits: each child in foster care I am responsible for visiting (and, for a supervisor or
+director, every child of their team) against the contact standards: this month's visit, visits in
+the residence, and a new placement's first-month contacts. Children not yet seen this month first."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import StoreError
+from store.visits import ChildVisits
+from tui import format
+
+COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
+           ("Last visit", 10), ("At home", 10), ("New placement", 18))
+
+
+class VisitsScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="visits.back"),
+        Binding("enter", "open", "Open case", id="visits.open", show=False),
+    ]
+    DEFAULT_CSS = """
+    VisitsScreen #summary { padding: 0 1; height: auto; }
+    VisitsScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.standings: list[ChildVisits] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the children in foster care…", id="summary")
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.cell_padding = 0  # eight columns in 120 cells: one space of each width separates them
+        for label, width in COLUMNS:  # fixed: auto widths are measured on idle, after a first paint
+            table.add_column(" " + label, width=width + 1)
+
+    def on_screen_resume(self) -> None:
+        self.load()  # also sent when the screen is first shown
+
+    @work(thread=True, exclusive=True, group="visits")
+    def load(self) -> None:
+        desk = self.app.desk
+        try:
+            mine = desk.visit_standards()
+            team = desk.team_visit_standards() if desk.supervises() else []
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        seen = {c.placement_id for c in mine}
+        children = mine + [c for c in team if c.placement_id not in seen]
+        self.app.call_from_thread(self._show, sorted(children, key=_urgency))
+
+    def _show(self, children: list[ChildVisits]) -> None:
+        self.standings = children
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for child in children:
+            table.add_row(*self._cells(child), key=str(child.placement_id))
+        table.move_cursor(row=min(keep, max(len(children) - 1, 0)))
+        at_risk = sum(c.at_risk for c in children)
+        due = sum(c.new_placement in ("due", "missed") for c in children)
+        self.query_one("#summary", Static).update(
+            (f"{len(children)} children in foster care · " + (f"[b $error]{at_risk} not yet visited this month[/]"
+                                                              if at_risk else "all visited this month")
+             + (f" · {due} new placements short of their first-month contacts" if due else ""))
+            if children else "No child in foster care is yours to visit.")
+        table.focus()
+
+    def _cells(self, child: ChildVisits) -> list:
+        zone = self.app.zone
+        if child.at_risk:
+            month = Text(f" NOT YET, {child.days_left_in_month} d left", style="bold red")
+        else:
+            month = Text(" visited")
+        residence = ("—" if child.residence_majority is None else
+                     f"{child.months_in_residence}/{child.months_visited} months")
+        placement = {"met": f"met ({child.new_placement_contacts})",
+                     "due": f"{child.new_placement_contacts} of {self.app.store.policy.visits.new_placement_contacts},"
+                            f" {child.new_placement_days_left} d left",
+                     "missed": f"MISSED ({child.new_placement_contacts})"}.get(child.new_placement or "", "—")
+        return [month, *(" " + cell for cell in (child.child_name, child.family_name, child.stage_label,
+                                                 child.worker_name, format.short_date(child.last_visit_at, zone),
+                                                 residence, placement))]
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        row = self.query_one(DataTable).cursor_row
+        if self.standings and 0 <= row < len(self.standings):
+            child = self.standings[row]
+            self.app.open_case(child.case_id, child.stage_id)
+
+
+def _urgency(child: ChildVisits) -> tuple:
+    """Not yet visited first (fewest days left first), then new placements short of contacts."""
+    return (not child.at_risk, child.new_placement not in ("due", "missed"), child.family_name, child.child_name)
