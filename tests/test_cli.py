@@ -59,3 +59,25 @@ def test_a_bad_policy_file_stops_the_command_with_its_reason(tmp_path, capsys, m
     assert cli.main(["--db", f"sqlite:///{db}"]) == 2
     assert "clock.review has the unit 'weeks'" in capsys.readouterr().err
     assert not db.exists()  # nothing was opened or created on a policy it could not read
+
+
+def test_policy_command_reads_the_clock_back_in_words(capsys, monkeypatch, tmp_path):
+    from datetime import datetime, timezone
+
+    from store import FrozenClock
+    from tui.policy_cli import run_policy
+
+    class Args:
+        preset = "washington"
+
+    assert run_policy(Args(), FrozenClock(datetime(2026, 11, 23, 15, tzinfo=timezone.utc))) == 0
+    out = capsys.readouterr().out
+    assert "Record each contact within 10 days of the event." in out
+    assert "  Caseworker/Child Contact: within 3 days." in out
+    assert "reviews within 2 business days" in out
+    assert "  Fri 11/27/2026  Native American Heritage Day" in out  # Washington's, not New York's
+    monkeypatch.setenv("CASENOTES_POLICY", str(tmp_path / "missing.toml"))
+    assert cli.main(["policy"]) == 0  # no agency file: the shipped defaults
+    assert "Record each contact within 72 hours of the event." in capsys.readouterr().out
+    assert cli.main(["policy", "--preset", "ohio"]) == 2
+    assert "no policy preset called 'ohio'" in capsys.readouterr().err

@@ -31,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("timeliness", help="the Timeliness report of your unit (supervisors, directors)")
     report.add_argument("--days", type=_days, help="the period, ending now (default: the last 90 days)")
     report.add_argument("--csv", metavar="FILE", help="write the report as CSV to FILE ('-' for standard output)")
+    clock = commands.add_parser("policy", help="show the casework clock as read from the policy files, and check them")
+    clock.add_argument("--preset", help="show a shipped preset instead (texas, washington)")
     args = parser.parse_args(argv)
     from store import PolicyError
 
@@ -43,6 +45,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_index(args) if args.command == "index" else run_search(args)
         if args.command == "timeliness":
             return _timeliness(args)
+        if args.command == "policy":
+            from tui.policy_cli import run_policy
+
+            return run_policy(args)
         return _open(args)
     except PolicyError as error:  # checked before anything opens: a bad setting is never guessed around
         print(f"casenotes: {error}", file=sys.stderr)
