@@ -148,6 +148,8 @@ def may_add_note(session: Session, user: Worker, author: Worker, stage: Stage, n
                 raise NoAccess(f"Only workers assigned to this investigation may write in it, and "
                                f"{'you are' if person is user else person.name + ' is'} not.")
         return
-    if not stage_roles(session, stage.id, now, team_ids(session, author.id)):
+    # The author's own role is the common case; the supervision chain (a recursive query) only if not.
+    if not (stage_roles(session, stage.id, now, {author.id})
+            or stage_roles(session, stage.id, now, team_ids(session, author.id))):
         who = "You have" if author.id == user.id else f"{author.name} has"
         raise NoAccess(f"{who} no role in this stage and supervises nobody who has one.")
