@@ -4,7 +4,9 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint-imports clean
+SIZE   ?= large
+
+.PHONY: demo test bench lint-imports clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -18,6 +20,12 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
+	$(BIN)/python -m bench.run --size tiny --quick > /dev/null  # smoke: the suite runs (about a minute)
+
+# Figures with their references in the same run, into bench/results/<date>-<size>.md and .json.
+# The corpus is generated once and cached in bench/cache/ (large: 1,000,000 notes, about 3 GB).
+bench: $(STAMP)
+	$(BIN)/python -m bench.run --size $(SIZE) --out bench/results
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

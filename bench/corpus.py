@@ -42,7 +42,7 @@ class Size:
     workers: int
 
 
-SIZES = {"small": Size(400, 20_000, 40), "medium": Size(2_000, 100_000, 120),
+SIZES = {"tiny": Size(60, 2_000, 12), "small": Size(400, 20_000, 40), "medium": Size(2_000, 100_000, 120),
          "large": Size(20_000, 1_000_000, 600)}
 STAGE_KINDS = [("FSS", "CWS"), ("INV", None), ("FSS", "COI"), ("CCR", None), ("FSS", "OTI"), ("FAD", None)]
 STATUSES = (["approved"] * 92) + (["submitted"] * 3) + (["returned"] * 2) + (["draft"] * 3)

@@ -1,0 +1,129 @@
+"""A stage with 5,000 notes and a review queue of 2,000 against the same screens with 50, driven
+headless in the same run (first rows painted, and everything loaded). Figures, never pass/fail.
+
+    python -m bench.screens_at_scale [--runs 5]
+
+Builds its own agency through the store's API (about a minute, most of it writing 7,100 notes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from textual.widgets import DataTable
+
+from store import FrozenClock, Store
+from tui.app import CasenotesApp
+from tui.widgets.note_list import NoteList
+
+from .search_vs_fts5 import Figures
+
+SIZE = (120, 40)
+SMALL, STAGE, QUEUE = 50, 5000, 2000
+NARRATIVE = "Seen at home; the foster mother reports a calm week and school attendance every day. " * 6
+
+
+def build(folder: str, stage: int, queue: int) -> tuple[Store, dict]:
+    clock = FrozenClock(datetime(2026, 1, 5, 15, tzinfo=timezone.utc))
+    store = Store.open(f"sqlite:///{folder}/scale.db", clock=clock)
+    s = store.staffing()
+    s.add_worker("director", "Dana", "Director")
+    ids: dict = {}
+    for n in (SMALL, stage):  # one caseworker per stage size, and one supervisor per queue size
+        s.add_worker(f"sup{n}", f"Sup {n}", "Supervisor", supervisor="director")
+        s.add_worker(f"cw{n}", f"Worker {n}", "Caseworker", supervisor=f"sup{n}")
+        case = s.open_case(f"Family{n}")
+        kid = s.add_person(case, "Kim", f"Family{n}", "child", is_child=True)
+        ids[n] = (case, s.open_stage(case, "FSS", subtype="CWS", case_manager=f"cw{n}", person_ids=[kid]))
+    clock.advance(hours=1)
+    for n, (case, stage) in ids.items():
+        desk = store.as_user(f"cw{n}")
+        queued = SMALL if n == SMALL else queue
+        for i in range(n):
+            clock.advance(seconds=20)
+            note = desk.add_note(stage, event_at=clock.now() - timedelta(minutes=5), narrative=NARRATIVE,
+                                 contact_type="Caseworker/Child Contact", method="Face to face",
+                                 location="Child's residence (foster/kinship home)", purposes=["Safety"])
+            if i >= n - queued:  # the newest ones wait for the supervisor (and are not yet frozen)
+                desk.submit(note.id)
+    return store, ids
+
+
+async def open_stage(store: Store, n: int, case_stage: tuple[int, int], home: Path) -> tuple[float, float]:
+    """Seconds from opening the case to its first notes painted, and to all ``n`` loaded."""
+    app = CasenotesApp(store, f"cw{n}", home=home, indexing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        started = time.perf_counter()
+        app.open_case(*case_stage)
+        while not (app.screen.query(NoteList) and app.screen.query_one(NoteList).cursor_note is not None):
+            await pilot.pause(0.001)
+        painted = time.perf_counter() - started
+        while len(app.screen.query_one(NoteList)._notes) < n:
+            await pilot.pause(0.001)
+        return painted, time.perf_counter() - started
+
+
+async def open_queue(store: Store, n: int, expected: int, home: Path) -> float:
+    app = CasenotesApp(store, f"sup{n}", home=home, indexing=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        started = time.perf_counter()
+        app.action_review_queue()
+        while not (app.screen.query(DataTable) and app.screen.query_one(DataTable).row_count == expected):
+            await pilot.pause(0.001)
+        await pilot.pause()
+        return time.perf_counter() - started
+
+
+def run(runs: int = 5, log=print, scale: float = 1.0) -> dict:
+    """``scale`` < 1 shrinks the large stage and queue (the CI smoke run); the report says so."""
+    stage, queue = round(STAGE * scale), round(QUEUE * scale)
+    with tempfile.TemporaryDirectory() as folder:
+        log(f"writing {SMALL + stage:,} notes through the store…")
+        store, ids = build(folder, stage, queue)
+        times: dict = {key: [] for key in ("stage_first", "stage_all", "queue")}
+        try:
+            for n in range(runs + 1):  # the first round warms up
+                for size in ((SMALL, stage) if n % 2 else (stage, SMALL)):  # neither always goes first
+                    first, everything = asyncio.run(open_stage(store, size, ids[size], Path(folder)))
+                    filled = asyncio.run(open_queue(store, size, SMALL if size == SMALL else queue, Path(folder)))
+                    if n:
+                        times["stage_first"].append((size, first))
+                        times["stage_all"].append((size, everything))
+                        times["queue"].append((size, filled))
+        finally:
+            store.close()
+    report = {}
+    for key, label in (("stage_first", f"stage {stage:,} vs {SMALL}: first notes painted"),
+                       ("stage_all", f"stage {stage:,} vs {SMALL}: all notes loaded"),
+                       ("queue", f"review queue {queue:,} vs {SMALL}: table filled")):
+        big = Figures.of([t for size, t in times[key] if size == stage])
+        small = Figures.of([t for size, t in times[key] if size == SMALL])
+        report[key] = {"label": label, "large": asdict(big), "small": asdict(small),
+                       "ratio_median": round(big.median_ms / small.median_ms, 2),
+                       "ratio_p95": round(big.p95_ms / small.p95_ms, 2)}
+        log(f"{label}: {json.dumps(report[key])}")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    print(json.dumps(run(args.runs, log=lambda line: print(line, file=sys.stderr)), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
