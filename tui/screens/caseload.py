@@ -55,9 +55,9 @@ class CaseloadScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#mine-table", DataTable).add_columns(*MINE)
         self.query_one("#unit-table", DataTable).add_columns(*UNIT)
-        self.load()
 
     def on_screen_resume(self) -> None:
+        # Also sent when the screen is first shown: loading on mount too loaded (and painted) twice.
         self.load()
 
     @work(thread=True, exclusive=True, group="caseload")
