@@ -6,6 +6,8 @@ screen with the store's reason instead of disappearing.
 
 from __future__ import annotations
 
+import threading
+
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -85,9 +87,17 @@ class CaseScreen(Screen):
         try:
             case = self.app.desk.case(self.case_id)
         except StoreError as error:
-            self.app.call_from_thread(self._refused, error)
+            self._ui(self._refused, error)
             return
-        self.app.call_from_thread(self._show_case, case)
+        self._ui(self._show_case, case)
+
+    def _ui(self, method, *args) -> None:
+        """Run ``method`` on the UI thread from a worker, unless the screen has been left meanwhile
+        (Esc while a big stage loads): its widgets are gone and the answer is no longer wanted."""
+        def if_shown() -> None:
+            if self.is_attached:
+                method(*args)
+        self.app.call_from_thread(if_shown)
 
     def _refused(self, error: StoreError) -> None:
         self.notify(str(error), severity="error", timeout=8)
@@ -141,11 +151,16 @@ class CaseScreen(Screen):
         """The newest notes first, so a stage with thousands opens as fast as one with fifty; then all."""
         try:
             first = self.app.desk.stage_notes(stage_id, limit=FIRST_PAGE)
-            self.app.call_from_thread(self._show_notes, stage_id, first, len(first) == FIRST_PAGE)
+            self._ui(self._show_notes, stage_id, first, len(first) == FIRST_PAGE)
             if len(first) == FIRST_PAGE:
-                self.app.call_from_thread(self._show_notes, stage_id, self.app.desk.stage_notes(stage_id), False)
+                # Let the first page reach the screen before building thousands of views competes
+                # with the UI thread for the interpreter.
+                painted = threading.Event()
+                self.app.call_from_thread(self.call_after_refresh, painted.set)
+                painted.wait(timeout=1.0)
+                self._ui(self._show_notes, stage_id, self.app.desk.stage_notes(stage_id), False)
             deadlines = self.app.desk.stage_deadlines(stage_id)
-            self.app.call_from_thread(self._show_deadlines, stage_id, deadlines)
+            self._ui(self._show_deadlines, stage_id, deadlines)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
 
@@ -183,7 +198,7 @@ class CaseScreen(Screen):
             actions = self.app.desk.note_actions(note_id)
         except StoreError:
             return
-        self.app.call_from_thread(self._show_actions, note_id, actions)
+        self._ui(self._show_actions, note_id, actions)
 
     def _show_actions(self, note_id: int, actions: dict[str, str | None]) -> None:
         note = self.query_one(NoteList).cursor_note
