@@ -10,6 +10,7 @@ import threading
 
 from rich.markup import escape
 from textual import on, work
+from textual.css.query import NoMatches
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -95,8 +96,12 @@ class CaseScreen(Screen):
         """Run ``method`` on the UI thread from a worker, unless the screen has been left meanwhile
         (Esc while a big stage loads): its widgets are gone and the answer is no longer wanted."""
         def if_shown() -> None:
-            if self.is_attached:
+            if not self.is_attached:
+                return
+            try:
                 method(*args)
+            except NoMatches:  # the screen is being taken down (leaving it, or the app closing)
+                pass
         self.app.call_from_thread(if_shown)
 
     def _refused(self, error: StoreError) -> None:
