@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, contains_eager
 
 from . import calendar
 from .models import Absence, Case, Note, Stage, Worker
@@ -63,7 +63,7 @@ def open_obligations(session: Session, policy: Policy, now: datetime, *, authors
     query = (select(Note, Case.family_name, author, boss)
              .join(Stage, Note.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
              .join(author, Note.author_id == author.id).outerjoin(boss, author.supervisor_id == boss.id)
-             .where(Note.status.in_(OPEN), Note.freezes_at > now))
+             .where(Note.status.in_(OPEN), Note.freezes_at > now).options(contains_eager(Note.stage)))
     wanted = []
     if authors is not None:
         wanted.append(Note.author_id.in_(authors))
@@ -106,6 +106,7 @@ def absence_view(session: Session, absence: Absence, policy: Policy, now: dateti
     worker = session.get(Worker, absence.worker_id)
     pending = tuple(session.scalars(select(Note.id).where(
         Note.author_id == worker.id, Note.status.in_(AUTHOR_ACTS), Note.freezes_at > now).order_by(Note.id)))
+    cutoff = cutoff_of(absence.starts_on, policy)
     return AbsenceView(id=absence.id, worker=worker.login, worker_name=worker.name, starts_on=absence.starts_on,
-                       ends_on=absence.ends_on, reason=absence.reason, cutoff_at=cutoff_of(absence.starts_on, policy),
-                       pending=pending)
+                       ends_on=absence.ends_on, reason=absence.reason, cutoff_at=cutoff, pending=pending,
+                       past_cutoff=bool(pending) and now > cutoff)

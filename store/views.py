@@ -224,6 +224,7 @@ class AbsenceView:
     reason: str
     cutoff_at: datetime  # pending notes are submitted by this instant (5:00 PM, two working days before)
     pending: tuple[int, ...]  # the worker's drafts and returned notes that must be submitted by the cut-off
+    past_cutoff: bool  # the cut-off has passed with notes still pending
 
 
 @dataclass(frozen=True)

@@ -109,8 +109,9 @@ def test_an_absence_pulls_pending_notes_forward_to_its_cutoff(store, agency, clo
     [due] = cw.my_deadlines()
     assert due.cutoff_at == cutoff and due.next_due_at == cutoff < due.due_at
     assert cw.next_absence().id == absence.id
+    assert not absence.past_cutoff
     clock.set(cutoff + timedelta(minutes=1))
-    assert cw.my_deadlines()[0].overdue
+    assert cw.my_deadlines()[0].overdue and cw.next_absence().past_cutoff
     row = next(r for r in cw.caseload() if r.stage_id == agency.fss)
     assert row.entry_due_at == cutoff and row.overdue
 

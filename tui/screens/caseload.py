@@ -108,7 +108,7 @@ class CaseloadScreen(Screen):
              if not self.rows["mine"] else f"{len(self.rows['mine'])} stages assigned to you")
             + (f" · {overdue} with an overdue deadline" if overdue else "")
             + (f" · {len(self.rows['unit'])} assignments in your unit" if self.rows["unit"] else "")
-            + _away(self.away, self.app.zone, self.app.store.clock.now()))
+            + _away(self.away, self.app.zone))
         self.shown = shown
 
     @on(Input.Changed, "#filter")
@@ -159,11 +159,11 @@ def _deadline(row: CaseloadRow, zone) -> str:
     return f"{mark}{format.short_day(due, zone)} {what}"
 
 
-def _away(away: AbsenceView | None, zone, now) -> str:
+def _away(away: AbsenceView | None, zone) -> str:
     """The next planned absence: its cut-off and the notes still to submit before it."""
     if away is None:
         return ""
     notes = f"{len(away.pending)} note{'s' if len(away.pending) != 1 else ''}"
-    late = "[b $error]past the cut-off:[/] " if away.pending and now > away.cutoff_at else ""
+    late = "[b $error]past the cut-off:[/] " if away.past_cutoff else ""
     todo = f"{late}submit {notes} by {format.moment(away.cutoff_at, zone)}" if away.pending else "nothing pending"
     return f" · Away from {away.starts_on:%a %m/%d}: {todo}"

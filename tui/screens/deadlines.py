@@ -152,7 +152,7 @@ class DeadlinesScreen(Screen):
             return "[$text-muted]No absence planned · a plans one[/]"
         reason = f" ({escape(away.reason)})" if away.reason else ""
         pending, cutoff = len(away.pending), format.when_due(away.cutoff_at, self.app.zone)
-        late = "[b $error]past the cut-off:[/] " if pending and self.app.store.clock.now() > away.cutoff_at else ""
+        late = "[b $error]past the cut-off:[/] " if away.past_cutoff else ""
         todo = (f"{late}[b]submit your {pending} pending note{'s' if pending != 1 else ''} by {cutoff}[/b]" if pending
                 else f"nothing pending; the cut-off is {cutoff}")
         return (f"Away {format.weekday_date(away.starts_on, year=False)} – {format.weekday_date(away.ends_on, year=False)}"
