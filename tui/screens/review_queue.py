@@ -17,6 +17,7 @@ from tui import format
 # (r on the first row) could paint the table before that, squeezed to its headers.
 COLUMNS = (("", 1), ("Review by", 23), ("Worker", 18), ("Family", 11), ("Stage", 9), ("Event", 23),
            ("Contact type", 26), ("Round", 9))
+FIRST_ROWS, MORE_ROWS = 60, 300  # rows added at once, then per refresh (about 0.1 s each)
 
 
 class ReviewQueueScreen(Screen):
@@ -36,6 +37,7 @@ class ReviewQueueScreen(Screen):
         super().__init__()
         self.items: list[ReviewItem] = []
         self.selected: set[int] = set()
+        self._filling = 0  # which load the rows being added belong to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,21 +64,34 @@ class ReviewQueueScreen(Screen):
         self.app.call_from_thread(self._show, items)
 
     def _show(self, items: list[ReviewItem]) -> None:
+        """Rows for the items: the first screenful at once, the rest a chunk per refresh, so that a
+        queue of thousands is on screen and answers keys while it fills (DataTable measures every
+        cell it is given: 2,000 rows in one go held the screen blank for about a second)."""
         self.items = items
         self.selected &= {item.note.id for item in items}
+        self._filling += 1
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear()
-        zone = self.app.zone
-        for item in items:
+        self._add_rows(self._filling, 0, keep)
+        self._summary()
+        table.focus()
+
+    def _add_rows(self, filling: int, start: int, cursor: int) -> None:
+        if filling != self._filling or not self.is_attached:  # a newer load replaced these items
+            return
+        table, zone = self.query_one(DataTable), self.app.zone
+        end = min(len(self.items), start + (FIRST_ROWS if start == 0 else MORE_ROWS))
+        for item in self.items[start:end]:
             due = format.moment(item.review_due_at, zone)
             when = "FROZEN unreviewed" if item.note.frozen else f"OVERDUE {due}" if item.overdue else due
             table.add_row("●" if item.note.id in self.selected else "", when, item.note.author_name, item.family_name,
                           item.stage_label, format.moment(item.note.event_at, zone), item.note.contact_type,
                           "corrected" if item.resubmitted else "first", key=str(item.note.id))
-        table.move_cursor(row=min(keep, max(len(items) - 1, 0)))
-        self._summary()
-        table.focus()
+        if start <= cursor < end or (end == len(self.items) and cursor >= end):
+            table.move_cursor(row=min(cursor, max(len(self.items) - 1, 0)))
+        if end < len(self.items):
+            self.call_after_refresh(self._add_rows, filling, end, cursor)
 
     def _summary(self) -> None:
         overdue = sum(item.overdue and not item.note.frozen for item in self.items)
