@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, Change, Note, NoteRevision, Worker
@@ -41,22 +41,28 @@ def record_note(session: Session, note: Note, by: Worker, action: str, now: date
                 detail: dict[str, Any] | None = None, op: str = "update") -> None:
     """A saved version of the note, its audit row and its change-log entry."""
     session.flush()
-    session.add(NoteRevision(note_id=note.id, version=note.version, saved_at=now, saved_by_id=by.id,
-                             status=note.status, snapshot=note_snapshot(note)))
+    _insert(session, NoteRevision, note_id=note.id, version=note.version, saved_at=now, saved_by_id=by.id,
+            status=note.status, snapshot=note_snapshot(note))
     audit(session, by, action, "note", note.id, now, {"version": note.version, **(detail or {})})
     change(session, "note", note.id, op, now)
 
 
 def audit(session: Session, by: Worker | None, action: str, entity: str, entity_id: int | None,
           now: datetime, detail: dict[str, Any] | None = None) -> None:
-    session.add(AuditEntry(at=now, worker_id=by.id if by else None, action=action, entity=entity,
-                           entity_id=entity_id, detail={k: _plain(v) for k, v in (detail or {}).items()}))
+    _insert(session, AuditEntry, at=now, worker_id=by.id if by else None, action=action, entity=entity,
+            entity_id=entity_id, detail={k: _plain(v) for k, v in (detail or {}).items()})
 
 
 def change(session: Session, entity: str, entity_id: int, op: str, now: datetime) -> None:
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
-    session.add(Change(at=now, entity=entity, entity_id=entity_id, op=op))
+    _insert(session, Change, at=now, entity=entity, entity_id=entity_id, op=op)
+
+
+def _insert(session: Session, model, **row: Any) -> None:
+    """One row written at once by a Core INSERT: these records are never read back in the
+    transaction that writes them, so the ORM's unit of work (a third of a note save) is not needed."""
+    session.execute(insert(model.__table__).values(**row))
 
 
 def _plain(value: Any) -> Any:

@@ -161,6 +161,11 @@ def _narrative(value: Any, policy: Policy) -> str:
 
 
 def refuse_control_characters(text: str, what: str, allowed: str = "") -> None:
+    plain = text
+    for char in allowed:
+        plain = plain.replace(char, "")
+    if plain.isprintable():  # in C: none of Cc, Cs, Co, Cn (nor Z* but the space), the usual case
+        return
     for index, char in enumerate(text):
         if char not in allowed and unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
             line = text.count("\n", 0, index) + 1

@@ -1,10 +1,14 @@
 """Bad input gets InvalidNote with a sentence that says what to fix, and writes nothing."""
 
+import unicodedata
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from store import InvalidNote
+from store.rules import refuse_control_characters
 from tests.conftest import counts, visit
 
 BAD_FIELDS = {
@@ -73,3 +77,21 @@ def test_wall_clock_event_time_is_read_in_agency_zone(store, agency, clock):
     assert note.event_at.isoformat() == "2026-03-02T16:15:00+00:00"
     iso = store.as_user("cw").add_note(agency.fss, **visit(agency, clock, event_at="2026-03-02T11:20:00-05:00"))
     assert iso.event_at.isoformat() == "2026-03-02T16:20:00+00:00"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+def test_control_character_check_refuses_exactly_the_control_categories(text):
+    """The check's fast path (str.isprintable in C) must refuse what the rule names and nothing
+    else: a no-break space or a line separator is not a control character."""
+    expected = any(c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") for c in text)
+    try:
+        refuse_control_characters(text, "narrative", allowed="\n\t")
+        refused = False
+    except InvalidNote:
+        refused = True
+    assert refused == expected
+
+
+def test_no_break_space_and_line_separator_are_kept():
+    refuse_control_characters("Jay\u00a0Rivera\u2028next line\u3000wide space", "narrative", allowed="\n\t")
