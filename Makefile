@@ -20,7 +20,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
-	$(BIN)/python -m bench.run --size tiny --quick > /dev/null  # smoke: the suite runs (about a minute)
+	$(BIN)/python -m bench.run --size small --quick > /dev/null  # smoke: the suite runs (about a minute)
 
 # Figures with their references in the same run, into bench/results/<date>-<size>.md and .json.
 # The corpus is generated once and cached in bench/cache/ (large: 1,000,000 notes, about 3 GB).
