@@ -10,7 +10,7 @@ agency's own closed days.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import holidays as holiday_tables
 import pendulum
@@ -29,10 +29,12 @@ class WorkCalendar:
     closed_days: frozenset[date] = frozenset()
     working_holidays: frozenset[str] = frozenset()  # names in the holiday table the agency works anyway
     _holidays: holiday_tables.HolidayBase = field(init=False, repr=False)
+    _instants: dict = field(init=False, repr=False)  # (day, clock time) -> UTC: a queue asks for a few days many times
 
     def __post_init__(self) -> None:
         table = holiday_tables.country_holidays(self.country, subdiv=self.subdivision)
         object.__setattr__(self, "_holidays", table)
+        object.__setattr__(self, "_instants", {})
 
     def holiday(self, day: date) -> str | None:
         """The holiday's name, or "Agency closed" for one of the agency's own closed days."""
@@ -59,12 +61,17 @@ class WorkCalendar:
         return day
 
     def local_day(self, at: datetime) -> date:
-        return pendulum.instance(at).in_timezone(self.zone).date()
+        # The zone is a pendulum Timezone, a zoneinfo tzinfo: the stdlib conversion is exact and cheap.
+        return (at if at.tzinfo else at.replace(tzinfo=timezone.utc)).astimezone(self.zone).date()
 
     def at(self, day: date, clock_time: time) -> datetime:
         """``day`` at ``clock_time`` on the agency's wall clock, as UTC."""
-        return utc(pendulum.datetime(day.year, day.month, day.day, clock_time.hour, clock_time.minute,
-                                     clock_time.second, tz=self.zone))
+        key = (day, clock_time)
+        found = self._instants.get(key)
+        if found is None:
+            found = self._instants[key] = utc(pendulum.datetime(day.year, day.month, day.day, clock_time.hour,
+                                                                clock_time.minute, clock_time.second, tz=self.zone))
+        return found
 
 
 @dataclass(frozen=True)
