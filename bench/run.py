@@ -76,7 +76,7 @@ def table(report: dict) -> str:
     lines.append(f"| TUI start to caseload painted ({start['rows']} rows) | {_ms(start['casenotes'])} | bare Textual "
                  f"{_ms(start['bare_textual'])} | {start['ratio_median']}× / {start['ratio_p95']}× | "
                  f"≤ {TARGETS['tui']}× |")
-    for key in ("stage_first", "stage_all", "queue_first", "queue"):
+    for key in ("stage_first", "stage_oldest", "queue_first", "queue_last"):
         row = report["screens"][key]
         lines.append(f"| {row['label']} | {_ms(row['large'])} | {_ms(row['small'])} | {row['ratio_median']}× / "
                      f"{row['ratio_p95']}× | ≤ {TARGETS['scale']}× |")

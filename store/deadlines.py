@@ -34,11 +34,11 @@ class DeadlineDesk(DeskBase):
                 return []
             return open_obligations(session, self.policy, self._now(), authors=below, reviewers=below)
 
-    def stage_deadlines(self, stage_id: int) -> dict[int, Obligation]:
+    def stage_deadlines(self, stage_id: int, ids: list[int] | None = None) -> dict[int, Obligation]:
         """Open obligations of a stage's notes by note id (the note list shows them), for the notes
-        I may read: others' drafts stay out."""
+        I may read: others' drafts stay out. ``ids``: only those notes (the rows on screen)."""
         with self.store.reading() as session:
-            found = open_obligations(session, self.policy, self._now(), stage_id=stage_id)
+            found = open_obligations(session, self.policy, self._now(), stage_id=stage_id, note_ids=ids)
         visible = self.visible_note_ids([o.note_id for o in found])
         return {o.note_id: o for o in found if o.note_id in visible}
 

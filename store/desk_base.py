@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -11,8 +11,11 @@ from sqlalchemy.orm import Session
 from .access import CaseAccess, Reach, case_access
 from .errors import NotFound
 from .journal import audit
-from .models import Note, Stage, Worker
+from .models import AuditEntry, Note, Stage, Worker
 from .policy import Policy
+
+READ_AUDIT_EVERY = timedelta(hours=1)  # the same read again within this (a search as it is typed, a
+# long list paged in) is not audited again
 
 if TYPE_CHECKING:
     from .service import Store
@@ -61,12 +64,19 @@ class DeskBase:
             audit(session, user, "read case", "case", case_id, now, {"reach": access.reach.value})
         return access
 
-    def _audit_read(self, access: CaseAccess, case_id: int, what: str, entity_id: int) -> None:
-        """Record a read made from outside the assignment, in its own short write."""
+    def _audit_read(self, access: CaseAccess, case_id: int, what: str, entity_id: int,
+                    every: timedelta | None = None) -> None:
+        """Record a read made from outside the assignment, in its own short write; with ``every``,
+        not again if this read of the same thing was recorded within that time."""
         if access.reach is Reach.ASSIGNED:
             return
         with self.store.writing() as session:
-            audit(session, self._user(session), f"read {what}", what, entity_id, self._now(),
+            now = self._now()
+            if every is not None and session.scalar(select(AuditEntry.id).where(
+                    AuditEntry.worker_id == self.worker_id, AuditEntry.action == f"read {what}",
+                    AuditEntry.entity_id == entity_id, AuditEntry.at > now - every).limit(1)) is not None:
+                return
+            audit(session, self._user(session), f"read {what}", what, entity_id, now,
                   {"reach": access.reach.value, "case": case_id})
 
 

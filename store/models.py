@@ -157,7 +157,12 @@ class Stage(Base):
 
     @property
     def label(self) -> str:
-        return f"{self.type}-{self.subtype}" if self.subtype else self.type
+        return stage_label(self.type, self.subtype)
+
+
+def stage_label(type_: str, subtype: str | None) -> str:
+    """"FSS-CWS", or "INV" for a stage kind without subtypes."""
+    return f"{type_}-{subtype}" if subtype else type_
 
 
 class StagePerson(Base):

@@ -56,7 +56,8 @@ def _with_overdue(view: Obligation, now: datetime) -> Obligation:
 
 
 def open_obligations(session: Session, policy: Policy, now: datetime, *, authors: set[int] | None = None,
-                     reviewers: set[int] | None = None, stage_id: int | None = None) -> list[Obligation]:
+                     reviewers: set[int] | None = None, stage_id: int | None = None,
+                     note_ids: list[int] | None = None) -> list[Obligation]:
     """Open obligations on notes written by ``authors`` or waiting for review by ``reviewers``
     (None and None: every note), soonest first."""
     author, boss = aliased(Worker), aliased(Worker)
@@ -73,6 +74,8 @@ def open_obligations(session: Session, policy: Policy, now: datetime, *, authors
         query = query.where(or_(*wanted))
     if stage_id is not None:
         query = query.where(Note.stage_id == stage_id)
+    if note_ids is not None:
+        query = query.where(Note.id.in_(note_ids))
     rows = session.execute(query).all()
     cutoffs = next_cutoffs(session, policy, now, {a.id for _, _, a, _ in rows})
     found = [obligation(note, family, a, b, now, policy, cutoffs.get(a.id)) for note, family, a, b in rows]

@@ -11,16 +11,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from .access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access, has_function, readable_case_ids,
                      team_ids)
-from .desk_base import DeskBase, addenda_of
+from .desk_base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from .errors import NotFound, StoreError
-from .models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
+from .models import (AdvocateAppointment, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from .obligations import open_obligations
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
                     StageView, WorkerView)
 from .viewing import case_view, note_view, stage_view, worker_view
 
-SEARCH_AUDIT_EVERY = timedelta(hours=1)  # a family searched again within this is not audited again
 
 
 class ReadingDesk(DeskBase):
@@ -76,8 +75,21 @@ class ReadingDesk(DeskBase):
         self._audit_read(access, view.case_id, "stage", stage_id)
         return view
 
-    def stage_notes(self, stage_id: int, limit: int | None = None) -> list[NoteView]:
-        """The stage's notes I may see, newest event first (the first ``limit`` of them, if given).
+    def stage_note_ids(self, stage_id: int) -> list[int]:
+        """The ids of the stage's notes I may see, newest event first: a list of thousands opens from
+        these, and ``stage_notes(stage_id, ids=…)`` reads the notes of the rows on screen."""
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            stage = self._stage(session, stage_id)
+            access = case_access(session, user, stage.case_id, now)
+            ids = list(session.scalars(select(Note.id).where(Note.stage_id == stage_id, visible_notes(user, access))
+                                       .order_by(Note.event_at.desc(), Note.id.desc())))
+        self._audit_read(access, stage.case_id, "stage", stage_id)
+        return ids
+
+    def stage_notes(self, stage_id: int, limit: int | None = None, ids: list[int] | None = None) -> list[NoteView]:
+        """The stage's notes I may see, newest event first (the first ``limit`` of them, if given;
+        only those of ``ids``, if given, which are pages of a list opened with ``stage_note_ids``).
         Others' drafts stay private to them."""
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
@@ -87,6 +99,8 @@ class ReadingDesk(DeskBase):
                      .order_by(Note.event_at.desc(), Note.id.desc())
                      .options(selectinload(Note.author), selectinload(Note.entered_by),
                               selectinload(Note.participants), selectinload(Note.stage)))
+            if ids is not None:
+                query = query.where(Note.id.in_(ids))
             notes = list(session.scalars(query.limit(limit) if limit else query))
             addenda: dict[int, list[int]] = {}
             if notes:
@@ -95,7 +109,8 @@ class ReadingDesk(DeskBase):
                 for original, addendum in rows:
                     addenda.setdefault(original, []).append(addendum)
             views = [note_view(n, now, self.policy, tuple(addenda.get(n.id, ()))) for n in notes]
-        self._audit_read(access, stage.case_id, "stage", stage_id)
+        # The pages of a list already opened are the same read: audited once an hour, not per page.
+        self._audit_read(access, stage.case_id, "stage", stage_id, every=READ_AUDIT_EVERY if ids is not None else None)
         return views
 
     def note(self, note_id: int) -> NoteView:
@@ -160,12 +175,8 @@ class ReadingDesk(DeskBase):
                 raise NotFound(f"There is no case number {case_id}.")
             now = self._now()
             access = case_access(session, self._user(session), case_id, now)
-            # Results follow typing: one audit row per family and hour, not one per pause in typing.
-            already = session.scalar(select(AuditEntry.id).where(
-                AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read search",
-                AuditEntry.entity_id == case_id, AuditEntry.at > now - SEARCH_AUDIT_EVERY).limit(1))
-        if already is None:
-            self._audit_read(access, case_id, "search", case_id)
+        # Results follow typing: one audit row per family and hour, not one per pause in typing.
+        self._audit_read(access, case_id, "search", case_id, every=READ_AUDIT_EVERY)
 
     def readable_case_ids(self) -> set[int]:
         """The families whose notes I may search across the agency (role or supervision)."""

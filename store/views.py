@@ -153,10 +153,29 @@ class ReturnedNote:
 
 
 @dataclass(frozen=True)
+class QueuedNote:
+    """What the review queue shows of a waiting note: enough to list and act on it, not its text
+    (a queue of thousands is read in one light query; the note itself is opened by id)."""
+
+    id: int
+    stage_id: int
+    case_id: int
+    version: int
+    status: str
+    author: str  # login
+    author_name: str
+    contact_type: str
+    event_at: datetime
+    submitted_at: datetime
+    freezes_at: datetime
+    frozen: bool
+
+
+@dataclass(frozen=True)
 class ReviewItem:
     """A note waiting for this supervisor, with its review deadline."""
 
-    note: NoteView
+    note: QueuedNote
     family_name: str
     stage_label: str
     review_due_at: datetime

@@ -51,7 +51,7 @@ def test_an_overdue_draft_is_marked_in_the_note_list_and_in_the_editor(demo_stor
         app.open_case(late.case_id, late.stage_id)
         await settle(pilot)
         notes = app.screen.query_one(NoteList)
-        row = next(i for i, n in enumerate(notes._notes) if n.id == late.note_id)
+        row = notes.note_ids.index(late.note_id)
         notes.cursor = row
         await settle(pilot)
         line = "".join(segment.text for segment in notes.render_line(row - notes.scroll_offset.y))

@@ -1,25 +1,23 @@
-"""A long review queue is filled a chunk per refresh: every note ends up in one row, in the store's
-order, and keys pressed while it fills act on the note under the cursor (SQLite only: the screen
-is the subject, not the backend)."""
+"""A long review queue: every note in one row, in the store's order, only the rows on screen
+formatted, and keys pressed as soon as it shows act on the note under the cursor (SQLite only: the
+screen is the subject, not the backend)."""
 
 import asyncio
 from datetime import timedelta
 
 import pytest
-from textual.widgets import DataTable
 
 from store import FrozenClock, Store
 from tests.conftest import T0
 from tests.test_flows import open_app
-from tui.screens import review_queue
 from tui.screens.review_queue import ReviewQueueScreen
+from tui.widgets.queue_list import QueueList
 
-COUNT = 150  # more than the first screenful and one more chunk
+COUNT = 150  # several screens
 
 
 @pytest.fixture
-def long_queue(tmp_path, monkeypatch):
-    monkeypatch.setattr(review_queue, "MORE_ROWS", 40)  # several chunks from a small queue
+def long_queue(tmp_path):
     clock = FrozenClock(T0)
     store = Store.open(f"sqlite:///{tmp_path / 'queue.db'}", clock=clock)
     s = store.staffing()
@@ -39,30 +37,39 @@ def long_queue(tmp_path, monkeypatch):
     store.close()
 
 
-def test_keys_pressed_while_the_queue_fills_act_on_the_right_note(long_queue, tmp_path):
+class CountingQueueList(QueueList):
+    formatted: list[int] = []
+
+    def _format(self, item, width):
+        CountingQueueList.formatted.append(item.note.id)
+        return super()._format(item, width)
+
+
+def test_keys_pressed_as_the_queue_shows_act_on_the_right_note(long_queue, tmp_path, monkeypatch):
     expected = [item.note.id for item in long_queue.as_user("boss").review_queue()]
+    monkeypatch.setattr("tui.screens.review_queue.QueueList", CountingQueueList)
+    CountingQueueList.formatted = []
 
     async def run():
         app = open_app(long_queue, "boss", tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
             app.action_review_queue()
-            while not (isinstance(app.screen, ReviewQueueScreen) and app.screen.query(DataTable)
-                       and app.screen.query_one(DataTable).row_count):
+            while not (isinstance(app.screen, ReviewQueueScreen) and app.screen.query(QueueList)
+                       and app.screen.query_one(QueueList).row_count):
                 await asyncio.sleep(0.001)
-            rows_when_pressed = app.screen.query_one(DataTable).row_count
             await pilot.press("space", "space")  # mark the first two notes
             await pilot.pause()
-            table = app.screen.query_one(DataTable)
-            keys = [table.coordinate_to_cell_key((row, 0)).row_key.value for row in range(table.row_count)]
+            listed = [item.note.id for item in app.screen.query_one(QueueList).items]
+            formatted = len(set(CountingQueueList.formatted))
             await pilot.press("y")
             await app.workers.wait_for_complete()
             await pilot.pause()
-            return rows_when_pressed, keys, app.screen.query_one(DataTable).row_count
+            return listed, formatted, app.screen.query_one(QueueList).row_count
 
-    rows_when_pressed, keys, rows_after = asyncio.run(run())
-    assert rows_when_pressed < COUNT  # the keys came before the table was full
-    assert keys == [str(note_id) for note_id in expected]  # each note once, in the store's order
+    listed, formatted, rows_after = asyncio.run(run())
+    assert listed == expected  # each note once, in the store's order
+    assert formatted <= 40  # the rows on screen, not the whole queue
     desk = long_queue.as_user("boss")
     assert [desk.note(note_id).status for note_id in expected[:3]] == ["approved", "approved", "submitted"]
     assert rows_after == COUNT - 2  # the reload replaced the rows rather than adding to them

@@ -23,6 +23,11 @@ def moment(at: datetime | None, zone: str) -> str:
     return pendulum.instance(at).in_timezone(zone).format("ddd MM/DD/YYYY h:mm A") if at else "—"
 
 
+def short_moment(at: datetime | None, zone: str) -> str:
+    """A time in a narrow column: "11/20/26 2:05 PM"."""
+    return pendulum.instance(at).in_timezone(zone).format("MM/DD/YY h:mm A") if at else "—"
+
+
 def clock(at: datetime | None, zone: str) -> str:
     return pendulum.instance(at).in_timezone(zone).format("h:mm A") if at else "—"
 

@@ -6,8 +6,6 @@ screen with the store's reason instead of disappearing.
 
 from __future__ import annotations
 
-import threading
-
 from rich.markup import escape
 from textual import on, work
 from textual.css.query import NoMatches
@@ -15,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Header, Static, Tree
 
 from store import StoreError
 from store.views import CaseView, NoteView, StageView
 from tui import format
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
 from tui.widgets.note_text import note_text
 
@@ -71,7 +70,7 @@ class CaseScreen(Screen):
                 with VerticalScroll(id="preview"):
                     yield Static("", id="preview-text")
                 yield Static("", id="actions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Tree).show_root = False
@@ -153,41 +152,56 @@ class CaseScreen(Screen):
 
     @work(thread=True, exclusive=True, group="notes")
     def load_notes(self, stage_id: int) -> None:
-        """The newest notes first, so a stage with thousands opens as fast as one with fifty; then all."""
+        """The stage's note ids and the newest notes: a stage with thousands opens as fast as one
+        with fifty, and the list asks for the rest as they come on screen (``load_page``)."""
         try:
-            first = self.app.desk.stage_notes(stage_id, limit=FIRST_PAGE)
-            self._ui(self._show_notes, stage_id, first, len(first) == FIRST_PAGE)
-            if len(first) == FIRST_PAGE:
-                # Let the first page reach the screen before building thousands of views competes
-                # with the UI thread for the interpreter.
-                painted = threading.Event()
-                self.app.call_from_thread(self.call_after_refresh, painted.set)
-                painted.wait(timeout=1.0)
-                self._ui(self._show_notes, stage_id, self.app.desk.stage_notes(stage_id), False)
-            deadlines = self.app.desk.stage_deadlines(stage_id)
-            self._ui(self._show_deadlines, stage_id, deadlines)
+            ids = self.app.desk.stage_note_ids(stage_id)
+            first = ids[:FIRST_PAGE]
+            notes = self.app.desk.stage_notes(stage_id, ids=first) if first else []
+            deadlines = self.app.desk.stage_deadlines(stage_id, ids=first) if first else {}
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self._ui(self._show_notes, stage_id, ids, notes, deadlines)
 
-    def _show_deadlines(self, stage_id: int, deadlines: dict) -> None:
+    @on(NoteList.Wanted)
+    def _notes_wanted(self, event: NoteList.Wanted) -> None:
+        if self.stage_id is not None:
+            self.load_page(self.stage_id, event.ids)
+
+    @work(thread=True, group="pages")
+    def load_page(self, stage_id: int, ids: list[int]) -> None:
+        try:
+            notes = self.app.desk.stage_notes(stage_id, ids=ids)
+            deadlines = self.app.desk.stage_deadlines(stage_id, ids=ids)
+        except StoreError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error")
+            return
+        self._ui(self._add_page, stage_id, ids, notes, deadlines)
+
+    def _add_page(self, stage_id: int, ids: list[int], notes: list[NoteView], deadlines: dict) -> None:
         if stage_id == self.stage_id:
-            self.query_one(NoteList).set_deadlines(deadlines)
+            self.query_one(NoteList).add_notes(ids, notes, deadlines)
 
-    def _show_notes(self, stage_id: int, notes: list[NoteView], more: bool) -> None:
+    def _show_notes(self, stage_id: int, ids: list[int], notes: list[NoteView], deadlines: dict) -> None:
         if stage_id != self.stage_id:
             return
         stage = self._stage()
         closed = f" · closed: {stage.close_reason}" if stage and stage.closed_at else ""
-        count = f"the newest {len(notes)} notes, loading the rest…" if more else f"{len(notes)} notes"
+        count = f"{len(ids):,} note{'s' if len(ids) != 1 else ''}"
         self.query_one("#stage-title", Static).update(f"{stage.label if stage else ''} · {count}{closed}")
-        self.query_one(NoteList).set_notes(notes)
-        if not notes:
+        self.query_one(NoteList).show_ids(ids, notes, deadlines)
+        if not ids:
             self.query_one("#preview-text", Static).update("[dim]No notes yet. ctrl+n writes the first one.[/dim]")
             self.query_one("#actions", Static).update("")
 
     @on(NoteList.Highlighted)
     def _note_highlighted(self, event: NoteList.Highlighted) -> None:
         if event.note is None:
+            if event.note_list.row_count:  # its note is on its way
+                self.query_one("#preview-text", Static).update("[dim]Reading the note…[/dim]")
+                self.query_one("#actions", Static).update("")
+                self.actions = {}
             return
         self.query_one("#preview-text", Static).update(note_text(event.note, self.app.zone))
         self.query_one("#preview", VerticalScroll).scroll_home(animate=False)

@@ -6,11 +6,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from store import StoreError
 from store.views import AbsenceView, CaseloadRow
 from tui import format
+from tui.widgets.key_footer import KeyFooter
 
 MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
 UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")
@@ -50,7 +51,7 @@ class CaseloadScreen(Screen):
                 yield DataTable(id="mine-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Unit caseload", id="unit"):
                 yield DataTable(id="unit-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#mine-table", DataTable).add_columns(*MINE)

@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from store import StoreError
 from store.views import AbsenceView, Obligation
 from tui import format
+from tui.widgets.key_footer import KeyFooter
 
 MINE = ("Due", "What", "Family", "Stage", "Contact", "Event", "Note status")
 REVIEWS = ("Due", "What", "Author", "Family", "Stage", "Contact", "Event")  # mine, with others' notes to review
@@ -63,7 +64,7 @@ class DeadlinesScreen(Screen):
             with TabPane("My absences", id="away"):
                 yield DataTable(id="away-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         for tab, columns in (("mine", MINE), ("team", TEAM), ("away", AWAY)):

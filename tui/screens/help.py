@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
+
+from tui.widgets.key_footer import KeyFooter
 
 DESCRIBED = {"command_palette": "Command palette: open a case by family or person name, new note, review queue, "
                                 "my deadlines, plan an absence, timeliness, theme…",
@@ -27,7 +29,7 @@ class HelpScreen(Screen):
         yield Header()
         with VerticalScroll():
             yield Static(self._keys(), id="keys")
-        yield Footer()
+        yield KeyFooter()
 
     def _keys(self) -> Table:
         table = Table(title="Keys", show_header=True, header_style="bold", expand=False, box=None, padding=(0, 2))

@@ -9,11 +9,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from store import StoreError
 from store.views import NoteHistory
 from tui import format
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_text import note_text
 
 
@@ -41,7 +42,7 @@ class NoteScreen(Screen):
         with VerticalScroll():
             yield Static("Loading…", id="body")
             yield Static("", id="review")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

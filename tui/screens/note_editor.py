@@ -14,12 +14,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
 from store import StaleEdit, StoreError
 from store.views import NoteView
 from tui import format
 from tui.when import read_when
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.picklist import MultiPicklist, Picklist
 
 AUTOSAVE_SECONDS = 3.0
@@ -81,7 +82,7 @@ class NoteEditorScreen(Screen):
             yield TextArea(id="narrative", tab_behavior="focus", soft_wrap=True)
             yield Static("", id="problem")
             yield Static("Not saved yet.", id="saved")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

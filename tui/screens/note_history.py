@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
 from store.views import NoteHistory
 from tui import format
 from tui.revision_diff import revision_changes
+from tui.widgets.key_footer import KeyFooter
 
 
 class NoteHistoryScreen(Screen):
@@ -41,7 +42,7 @@ class NoteHistoryScreen(Screen):
             yield OptionList(id="versions")
             with VerticalScroll(id="diff"):
                 yield Static("Loading…", id="diff-text")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -7,17 +7,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
 
 from store import StoreError
 from store.views import ReviewItem
-from tui import format
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.queue_list import QueueList, heading
 
-# Fixed widths: auto-sized columns are measured when the app is idle, and a dialog opened at once
-# (r on the first row) could paint the table before that, squeezed to its headers.
-COLUMNS = (("", 1), ("Review by", 23), ("Worker", 18), ("Family", 11), ("Stage", 9), ("Event", 23),
-           ("Contact type", 26), ("Round", 9))
-FIRST_ROWS, MORE_ROWS = 60, 300  # rows added at once, then per refresh (about 0.1 s each)
+
+FIRST_ROWS = 60  # read first: about two screens
 
 
 class ReviewQueueScreen(Screen):
@@ -26,74 +24,73 @@ class ReviewQueueScreen(Screen):
         Binding("space", "toggle", "Select", id="queue.select"),
         Binding("y", "approve", "Approve", id="queue.approve"),
         Binding("r", "return", "Return", id="queue.return"),
-        Binding("enter", "open", "Read", id="queue.open", show=False),
     ]
     DEFAULT_CSS = """
     ReviewQueueScreen #summary { padding: 0 1; height: 1; }
-    ReviewQueueScreen DataTable { height: 1fr; }
+    ReviewQueueScreen #headings { height: 1; text-style: bold; background: $panel; }
+    ReviewQueueScreen QueueList { height: 1fr; }
     """
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[ReviewItem] = []
-        self.selected: set[int] = set()
-        self._filling = 0  # which load the rows being added belong to
+        self.whole = False  # whether the rows are the whole queue or its first screenful
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading the review queue…", id="summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Static("", id="headings")
+        yield QueueList(zone=self.app.zone, id="queue")
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        self.query_one(QueueList).focus()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._headings)
+
+    def _headings(self) -> None:
+        if self.is_attached:
+            self.query_one("#headings", Static).update(heading(self.query_one(QueueList).scrollable_content_region.width))
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: loading here too on mount raced two loads.
         self.load()
 
+    @property
+    def items(self) -> list[ReviewItem]:
+        return self.query_one(QueueList).items
+
+    @property
+    def selected(self) -> set[int]:
+        return self.query_one(QueueList).selected
+
     @work(thread=True, exclusive=True, group="queue")
     def load(self) -> None:
+        """The first screenful of the queue, then all of it (a queue of thousands shows at once)."""
         try:
-            items = self.app.desk.review_queue()
+            first = self.app.desk.review_queue(limit=FIRST_ROWS)
+            if len(first) == FIRST_ROWS:
+                self.app.call_from_thread(self._show, first, False)
+                items = self.app.desk.review_queue()
+            else:
+                items = first
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._show, items)
+        self.app.call_from_thread(self._show, items, True)
 
-    def _show(self, items: list[ReviewItem]) -> None:
-        """Rows for the items: the first screenful at once, the rest a chunk per refresh, so that a
-        queue of thousands is on screen and answers keys while it fills (DataTable measures every
-        cell it is given: 2,000 rows in one go held the screen blank for about a second)."""
-        self.items = items
-        self.selected &= {item.note.id for item in items}
-        self._filling += 1
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        self._add_rows(self._filling, 0, keep)
-        self._summary()
-        table.focus()
-
-    def _add_rows(self, filling: int, start: int, cursor: int) -> None:
-        if filling != self._filling or not self.is_attached:  # a newer load replaced these items
+    def _show(self, items: list[ReviewItem], whole: bool) -> None:
+        if not self.is_attached:
             return
-        table, zone = self.query_one(DataTable), self.app.zone
-        end = min(len(self.items), start + (FIRST_ROWS if start == 0 else MORE_ROWS))
-        for item in self.items[start:end]:
-            due = format.moment(item.review_due_at, zone)
-            when = "FROZEN unreviewed" if item.note.frozen else f"OVERDUE {due}" if item.overdue else due
-            table.add_row("●" if item.note.id in self.selected else "", when, item.note.author_name, item.family_name,
-                          item.stage_label, format.moment(item.note.event_at, zone), item.note.contact_type,
-                          "corrected" if item.resubmitted else "first", key=str(item.note.id))
-        if start <= cursor < end or (end == len(self.items) and cursor >= end):
-            table.move_cursor(row=min(cursor, max(len(self.items) - 1, 0)))
-        if end < len(self.items):
-            self.call_after_refresh(self._add_rows, filling, end, cursor)
+        self.whole = whole
+        self.query_one(QueueList).set_items(items)
+        self._summary()
 
     def _summary(self) -> None:
+        if not self.whole:
+            self.query_one("#summary", Static).update(f"The first {len(self.items)} notes waiting for you; "
+                                                      "counting the rest…")
+            return
         overdue = sum(item.overdue and not item.note.frozen for item in self.items)
         frozen = sum(item.note.frozen for item in self.items)
         self.query_one("#summary", Static).update(
@@ -103,23 +100,16 @@ class ReviewQueueScreen(Screen):
             if self.items else "Nothing waiting for your review.")
 
     def _current(self) -> ReviewItem | None:
-        row = self.query_one(DataTable).cursor_row
-        return self.items[row] if self.items and 0 <= row < len(self.items) else None
+        return self.query_one(QueueList).cursor_item
 
     def action_toggle(self) -> None:
-        item = self._current()
-        if item:
-            self.selected ^= {item.note.id}
-            table = self.query_one(DataTable)
-            table.update_cell_at((table.cursor_row, 0), "●" if item.note.id in self.selected else "")
-            table.move_cursor(row=table.cursor_row + 1)
-            self._summary()
+        self.query_one(QueueList).toggle()
+        self._summary()
 
-    @on(DataTable.RowSelected)
-    def action_open(self) -> None:
-        item = self._current()
-        if item:
-            self.app.open_note(item.note.id)
+    @on(QueueList.Selected)
+    def _open(self, event: QueueList.Selected) -> None:
+        if event.item is not None:
+            self.app.open_note(event.item.note.id)
 
     def action_approve(self) -> None:
         chosen = [i for i in self.items if i.note.id in self.selected] or ([self._current()] if self._current() else [])
@@ -135,10 +125,12 @@ class ReviewQueueScreen(Screen):
                 approved += 1
             except StoreError as error:
                 refused.append(f"note {note_id}: {error}")
+        self.app.call_from_thread(self._approved, f"Approved {approved} note{'s' if approved != 1 else ''}"
+                                  + (". Not approved: " + " ".join(refused) if refused else ""), bool(refused))
+
+    def _approved(self, message: str, refused: bool) -> None:
         self.selected.clear()
-        self.app.call_from_thread(self.notify, f"Approved {approved} note{'s' if approved != 1 else ''}"
-                                  + (". Not approved: " + " ".join(refused) if refused else ""),
-                                  severity="warning" if refused else "information", timeout=8 if refused else 3)
+        self.notify(message, severity="warning" if refused else "information", timeout=8 if refused else 3)
         self.load()
 
     def action_return(self) -> None:

@@ -11,11 +11,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
 from tui import format
+from tui.widgets.key_footer import KeyFooter
 
 TYPING_PAUSE = 0.25  # seconds after the last key before searching
 EXAMPLES = ('grandmother "school nurse" · person:Jhon · type:school · after:2026-10-01 · last:30d · '
@@ -49,7 +50,7 @@ class SearchScreen(Screen):
         yield Static(f"[dim]e.g. {EXAMPLES}[/dim]", id="reading")
         yield Static("", id="problem")
         yield OptionList(id="hits")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#query", Input).focus()

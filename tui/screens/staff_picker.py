@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import Store
 from store.views import WorkerView
+from tui.widgets.key_footer import KeyFooter
 
 
 class StaffPickerScreen(Screen[str | None]):
@@ -29,7 +30,7 @@ class StaffPickerScreen(Screen[str | None]):
         yield Static("This is a demo agency with invented families. Choose whom to sign in as "
                      "(↑/↓ and Enter): each role sees and may do different things.", id="intro")
         yield OptionList(id="staff")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.load_staff()

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
 from store.views import Timeliness, WorkerTimeliness
 from tui import format
 from tui.timeliness_csv import COLUMNS, cells, default_path, save_csv
 from tui.widgets.bar_chart import BarChart
+from tui.widgets.key_footer import KeyFooter
 
 
 class Measure(NamedTuple):
@@ -79,7 +80,7 @@ class TimelinessScreen(Screen):
         yield Static("Loading the Timeliness report…", id="summary")
         yield DataTable(cursor_type="row", zebra_stripes=True, header_height=2)
         yield BarChart("")
-        yield Footer()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown

@@ -9,11 +9,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
 from store.visits import ChildVisits
 from tui import format
+from tui.widgets.key_footer import KeyFooter
 
 COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
            ("Last visit", 10), ("At home", 10), ("New placement", 18))
@@ -37,7 +38,7 @@ class VisitsScreen(Screen):
         yield Header()
         yield Static("Loading the children in foster care…", id="summary")
         yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

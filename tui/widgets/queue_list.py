@@ -1,0 +1,116 @@
+"""A supervisor's review queue as a list that formats only the rows on screen: a queue of 2,000
+notes is on screen as soon as it is read, the same as one of 50."""
+
+from __future__ import annotations
+
+from textual.cache import LRUCache
+from textual.message import Message
+
+from store.views import ReviewItem
+from tui import format
+from tui.widgets.row_list import Cells, RowList, fit
+
+# (heading, width) of each column; the contact type takes what is left.
+COLUMNS = (("", 1), ("Review by", 26), ("Worker", 18), ("Family", 11), ("Stage", 9), ("Event", 17),
+           ("Contact type", 0), ("Round", 9))
+_GAP = 1
+
+
+def heading(width: int) -> str:
+    """The column headings, aligned with the rows."""
+    return " " + "".join(text for text, _ in _line([label for label, _ in COLUMNS], width - 1, [None] * len(COLUMNS)))
+
+
+def _line(texts: list[str], width: int, roles: list[str | None]) -> Cells:
+    fixed = sum(w for _, w in COLUMNS) + _GAP * len(COLUMNS)
+    cells = []
+    for (_, column), text, role in zip(COLUMNS, texts, roles):
+        cells.append((fit(text, column or max(8, width - fixed)) + " " * _GAP, role))
+    return tuple(cells)
+
+
+class QueueList(RowList):
+    """Review items, one line each: selection mark, due date (OVERDUE / FROZEN marked), worker, family,
+    stage, event, contact type, first review or corrected."""
+
+    COMPONENT_CLASSES = {"queue-list--overdue", "queue-list--frozen", "queue-list--mark"}
+    DEFAULT_CSS = """
+    QueueList {
+        scrollbar-gutter: stable;  /* the same content width, so the headings above stay aligned */
+        & > .queue-list--overdue { color: $text-error; text-style: bold; }
+        & > .queue-list--frozen { color: $text-muted; text-style: italic; }
+        & > .queue-list--mark { color: $text-accent; text-style: bold; }
+    }
+    """
+    EMPTY = "Nothing waiting for your review."
+
+    class Highlighted(Message):
+        """The cursor moved to another item, or the items were replaced (None: the queue is empty)."""
+
+        def __init__(self, queue_list: QueueList, item: ReviewItem | None) -> None:
+            super().__init__()
+            self.queue_list = queue_list
+            self.item = item
+
+        @property
+        def control(self) -> QueueList:
+            return self.queue_list
+
+    class Selected(Highlighted):
+        """The user chose the item under the cursor (Enter, or a click on the cursor line)."""
+
+    def __init__(self, *, zone: str, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.zone = zone
+        self.items: list[ReviewItem] = []
+        self.selected: set[int] = set()  # note ids
+        self._cells_cache: LRUCache[tuple, Cells] = LRUCache(1024)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.items)
+
+    @property
+    def cursor_item(self) -> ReviewItem | None:
+        return self.items[self.cursor] if self.items else None
+
+    def set_items(self, items: list[ReviewItem]) -> None:
+        """Replace the rows, keeping the cursor on the same note when it is still listed, else on the
+        same row; notes no longer listed are no longer selected."""
+        current = self.cursor_item
+        keep = current.note.id if current else None
+        self.items = list(items)
+        self.selected &= {item.note.id for item in self.items}
+        self.rows_changed(next((i for i, item in enumerate(self.items) if item.note.id == keep), self.cursor))
+
+    def toggle(self) -> None:
+        """Select the note under the cursor, or unselect it, and move to the next."""
+        if (item := self.cursor_item) is not None:
+            self.selected ^= {item.note.id}
+            self.refresh_line(self.cursor)
+            self.cursor += 1
+
+    def row_highlighted(self) -> None:
+        self.post_message(self.Highlighted(self, self.cursor_item))
+
+    def row_selected(self) -> None:
+        self.post_message(self.Selected(self, self.cursor_item))
+
+    def row_cells(self, row: int, width: int) -> Cells:
+        item = self.items[row]
+        key = (item.note.id, item.note.version, item.overdue, item.note.frozen, item.note.id in self.selected, width)
+        cells = self._cells_cache.get(key)
+        if cells is None:
+            cells = self._cells_cache[key] = self._format(item, width)
+        return cells
+
+    def _format(self, item: ReviewItem, width: int) -> Cells:
+        note, zone = item.note, self.zone
+        due = format.when_due(item.review_due_at, zone)
+        when = "FROZEN unreviewed" if note.frozen else f"OVERDUE {due}" if item.overdue else due
+        when_role = "queue-list--frozen" if note.frozen else "queue-list--overdue" if item.overdue else None
+        texts = ["●" if note.id in self.selected else "", when, note.author_name, item.family_name, item.stage_label,
+                 format.short_moment(note.event_at, zone), note.contact_type, "corrected" if item.resubmitted else "first"]
+        roles = ["queue-list--mark", when_role] + [None] * (len(texts) - 2)
+        return ((" ", None),) + _line(texts, width - 1, roles)
