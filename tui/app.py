@@ -12,9 +12,12 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from store import Store
+from store import Store, StoreError
 from tui import format
 from tui.prefs import Prefs, RecoveryBox, default_home
+
+
+HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
 
 
 class CasenotesApp(App):
@@ -79,8 +82,6 @@ class CasenotesApp(App):
             self.sign_in(login)
 
     def sign_in(self, login: str) -> None:
-        from tui.screens.caseload import CaseloadScreen
-
         self.login = login
         self.desk = self.store.as_user(login)
         self.me = self.desk.me()
@@ -91,9 +92,34 @@ class CasenotesApp(App):
         self.sub_title = " · ".join(
             part for part in (self.me.name, self.me.unit or self.me.agency, format.today(self.store.clock.now(), self.zone))
             if part)
-        self.push_screen(CaseloadScreen())
-        self.call_after_refresh(self.offer_recovered_drafts)
+        # The caseload is read before its screen is made, so that the first frame has the rows (read
+        # while the screen was being built, the query waited on the interpreter and the screen was
+        # laid out twice); one slower than HOME_WAIT gets its screen saying it is loading.
+        self._home = None
+        self._read_home(self.desk)
+        self.set_timer(HOME_WAIT, self._show_home)
         self.index_soon()
+
+    @work(thread=True, exclusive=True, group="home")
+    def _read_home(self, desk) -> None:
+        from tui.screens.caseload import read_caseload
+
+        try:
+            self.call_from_thread(self._show_home, read_caseload(desk), desk)
+        except StoreError:  # the screen reads it again and says why it can't
+            self.call_from_thread(self._show_home, None, desk, False)
+
+    def _show_home(self, caseload=None, desk=None, coming: bool = True) -> None:
+        from tui.screens.caseload import CaseloadScreen
+
+        if desk is not None and desk is not self.desk:  # read for a worker signed out since
+            return
+        if self._home is None:
+            self._home = CaseloadScreen(caseload, coming=coming and caseload is None)
+            self.push_screen(self._home)
+            self.call_after_refresh(self.offer_recovered_drafts)
+        elif caseload is not None and self._home.waiting:
+            self._home.show(caseload)
 
     def offer_recovered_drafts(self) -> None:
         """After a crash or a closed terminal: offer the editor's last unsaved contents back."""

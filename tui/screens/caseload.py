@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,13 +14,29 @@ from textual.widgets import DataTable, Header, Input, Static, TabbedContent, Tab
 from store import StoreError
 from store.views import AbsenceView, CaseloadRow
 from tui import format
+
+if TYPE_CHECKING:
+    from store.desk import Desk
 from tui.widgets.key_footer import KeyFooter
 
 MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
 UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")
 
 
+@dataclass(frozen=True)
+class Caseload:
+    mine: list[CaseloadRow]
+    unit: list[CaseloadRow]
+    away: AbsenceView | None
+
+
+def read_caseload(desk: "Desk") -> Caseload:
+    """What the home screen shows (a worker thread's call: the store is asked three things)."""
+    return Caseload(desk.caseload(), desk.unit_caseload(), desk.next_absence())
+
+
 class CaseloadScreen(Screen):
+    AUTO_FOCUS = "#mine-table"  # where the rows are (the filter takes the first typed letter itself)
     BINDINGS = [
         Binding("enter", "open_case", "Open case", id="caseload.open", show=False),
         Binding("ctrl+n", "new_note", "New note", id="caseload.new_note"),
@@ -35,10 +54,16 @@ class CaseloadScreen(Screen):
     CaseloadScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, first: Caseload | None = None, *, coming: bool = False) -> None:
+        """``first``: the caseload read before the screen was made (painted with its first frame);
+        ``coming``: it is being read for this screen, which gets it through ``show``."""
         super().__init__()
         self.rows: dict[str, list[CaseloadRow]] = {"mine": [], "unit": []}
         self.away: AbsenceView | None = None
+        self.first = first
+        self.waiting = coming and first is None  # for the caseload the app is reading
+        self.shown_once = False
+        self.ready = False  # mounted: its tables have their columns
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,24 +81,33 @@ class CaseloadScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#mine-table", DataTable).add_columns(*MINE)
         self.query_one("#unit-table", DataTable).add_columns(*UNIT)
+        self.ready = True
+        if self.first is not None:
+            self.show(self.first)
 
     def on_screen_resume(self) -> None:
-        # Also sent when the screen is first shown: loading on mount too loaded (and painted) twice.
-        self.load()
+        # Also sent when the screen is first shown, which has (or is about to get) its caseload.
+        if self.shown_once or not (self.first or self.waiting):
+            self.load()
+        self.shown_once = True
 
     @work(thread=True, exclusive=True, group="caseload")
     def load(self) -> None:
         try:
-            mine, unit = self.app.desk.caseload(), self.app.desk.unit_caseload()
-            away = self.app.desk.next_absence()
+            caseload = read_caseload(self.app.desk)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._loaded, mine, unit, away)
+        self.app.call_from_thread(self.show, caseload)
 
-    def _loaded(self, mine: list[CaseloadRow], unit: list[CaseloadRow], away: AbsenceView | None = None) -> None:
+    def show(self, caseload: Caseload) -> None:
+        if not self.ready:  # came while the screen was still being built: shown once it is
+            self.first = caseload
+            return
+        self.waiting = False
+        mine, unit = caseload.mine, caseload.unit
         self.rows = {"mine": mine, "unit": unit}
-        self.away = away
+        self.away = caseload.away
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("unit").display = bool(unit)
         if unit and not mine:  # a director: the units are the caseload
