@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from .errors import InvalidStage, NoAccess, NotAuthor
@@ -64,6 +64,20 @@ def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[
     if worker_ids is not None:
         query = query.where(RoleAssignment.worker_id.in_(worker_ids))
     return list(session.scalars(query))
+
+
+# Asked at every note save: built once (building the statement cost more than running it).
+_HAS_STAGE_ROLE = select(RoleAssignment.id).where(
+    RoleAssignment.stage_id == bindparam("stage_id"), RoleAssignment.starts_at <= bindparam("now"),
+    or_(RoleAssignment.ends_at.is_(None), RoleAssignment.ends_at > bindparam("now")),
+    RoleAssignment.worker_id.in_(bindparam("worker_ids", expanding=True))).limit(1)
+
+
+def has_stage_role(session: Session, stage_id: int, now: datetime, worker_ids: set[int]) -> bool:
+    """Whether any of these workers has a role in the stage now (asked without loading the roles)."""
+    found = session.connection().execute(_HAS_STAGE_ROLE, {"stage_id": stage_id, "now": now,
+                                                           "worker_ids": list(worker_ids)}).first()
+    return found is not None
 
 
 def case_access(session: Session, user: Worker, case_id: int, now: datetime) -> CaseAccess:
@@ -144,12 +158,12 @@ def may_add_note(session: Session, user: Worker, author: Worker, stage: Stage, n
         raise NoAccess("Only staff with the ENT PROG NOTE function may enter a note for someone else.")
     if stage.type == "INV":
         for person in {user.id: user, author.id: author}.values():
-            if not stage_roles(session, stage.id, now, {person.id}):
+            if not has_stage_role(session, stage.id, now, {person.id}):
                 raise NoAccess(f"Only workers assigned to this investigation may write in it, and "
                                f"{'you are' if person is user else person.name + ' is'} not.")
         return
     # The author's own role is the common case; the supervision chain (a recursive query) only if not.
-    if not (stage_roles(session, stage.id, now, {author.id})
-            or stage_roles(session, stage.id, now, team_ids(session, author.id))):
+    if not (has_stage_role(session, stage.id, now, {author.id})
+            or has_stage_role(session, stage.id, now, team_ids(session, author.id))):
         who = "You have" if author.id == user.id else f"{author.name} has"
         raise NoAccess(f"{who} no role in this stage and supervises nobody who has one.")

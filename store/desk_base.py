@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .access import CaseAccess, Reach, case_access
 from .errors import NotFound
 from .journal import audit
-from .models import AuditEntry, Note, Stage, Worker
+from .models import AuditEntry, Note, Stage, Worker, stage_label
 from .policy import Policy
 
 READ_AUDIT_EVERY = timedelta(hours=1)  # the same read again within this (a search as it is typed, a
@@ -19,6 +20,38 @@ READ_AUDIT_EVERY = timedelta(hours=1)  # the same read again within this (a sear
 
 if TYPE_CHECKING:
     from .service import Store
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The acting worker as a note save needs them, read as plain columns (the ORM's look-up of a
+    worker and a stage was a quarter of a save)."""
+
+    id: int
+    login: str
+    name: str
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """A stage as a note save needs it, read as plain columns."""
+
+    id: int
+    case_id: int
+    type: str
+    subtype: str | None
+    opened_at: datetime
+    closed_at: datetime | None
+    close_reason: str | None
+
+    @property
+    def label(self) -> str:
+        return stage_label(self.type, self.subtype)
+
+
+_ACTOR = select(Worker.id, Worker.login, Worker.name).where(Worker.id == bindparam("id"))
+_STAGE_FACTS = select(Stage.id, Stage.case_id, Stage.type, Stage.subtype, Stage.opened_at, Stage.closed_at,
+                      Stage.close_reason).where(Stage.id == bindparam("id"))
 
 
 class DeskBase:
@@ -37,6 +70,15 @@ class DeskBase:
 
     def _user(self, session: Session) -> Worker:
         return session.get(Worker, self.worker_id)
+
+    def _actor(self, session: Session) -> Actor:
+        return Actor(*session.connection().execute(_ACTOR, {"id": self.worker_id}).one())
+
+    def _stage_facts(self, session: Session, stage_id: int) -> StageFacts:
+        row = session.connection().execute(_STAGE_FACTS, {"id": stage_id}).first()
+        if row is None:
+            raise NotFound(f"There is no stage number {stage_id}.")
+        return StageFacts(*row)
 
     def _worker(self, session: Session, login: str) -> Worker:
         worker = session.scalar(select(Worker).where(Worker.login == login, Worker.active))

@@ -4,9 +4,10 @@ same transaction as the change itself."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import Insert, text
 from sqlalchemy.orm import Session
 
 from .models import AuditEntry, Change, Note, NoteRevision, Worker
@@ -62,7 +63,12 @@ def change(session: Session, entity: str, entity_id: int, op: str, now: datetime
 def _insert(session: Session, model, **row: Any) -> None:
     """One row written at once by a Core INSERT: these records are never read back in the
     transaction that writes them, so the ORM's unit of work (a third of a note save) is not needed."""
-    session.execute(insert(model.__table__).values(**row))
+    session.connection().execute(_insert_into(model.__table__), row)
+
+
+@cache
+def _insert_into(table) -> Insert:
+    return table.insert()
 
 
 def _plain(value: Any) -> Any:

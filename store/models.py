@@ -133,7 +133,11 @@ class Person(Base):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
+        return Person.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        return f"{first_name} {last_name}"
 
 
 class Stage(Base):

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from .access import check_visible, is_author, may_add_note, may_change, may_review, stage_roles
+from .access import check_visible, has_stage_role, is_author, may_add_note, may_change, may_review
 from .errors import InvalidTransition, NoAccess
 from .models import Note, Worker
 from .policy import Policy
@@ -34,7 +34,7 @@ def check_edit(session: Session, note: Note, user: Worker, now: datetime, policy
 
 def check_still_assigned(session: Session, note: Note, user: Worker, now: datetime) -> None:
     """An investigation is written only by its own workers, also when they change an earlier note."""
-    if note.stage.type == "INV" and not stage_roles(session, note.stage_id, now, {user.id}):
+    if note.stage.type == "INV" and not has_stage_role(session, note.stage_id, now, {user.id}):
         raise NoAccess("Only workers assigned to this investigation may write in it, and you no longer are.")
 
 

@@ -2,36 +2,41 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm.attributes import flag_modified
 
 from .access import may_add_note
 from .desk_base import DeskBase, addenda_of
 from .errors import InvalidNote, StaleEdit
 from .journal import audit, change, note_snapshot, record_note
-from .models import Note, Person
+from .models import Note, NoteParticipant, Person
 from .note_checks import check_addendum, check_discard, check_edit, refusals
 from .rules import ADDENDUM, check_complete, clean_fields, freeze_instant
-from .views import NoteView
-from .viewing import note_view
+from .views import NoteView, PersonView
+from .viewing import note_view, stage_persons
+
+NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
+
 
 class NoteDesk(DeskBase):
     def add_note(self, stage_id: int, *, author: str | None = None, **fields: Any) -> NoteView:
         """A new draft in the stage (an FSI entry is final at once). ``author`` is for ENT PROG NOTE."""
         with self.store.writing() as session:
-            now, user = self._now(), self._user(session)
-            stage = self._stage(session, stage_id)
+            now, user = self._now(), self._actor(session)
+            stage = self._stage_facts(session, stage_id)
             writer = user if author in (None, user.login) else self._worker(session, author)
             may_add_note(session, user, writer, stage, now,
                          closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
-            clean = clean_fields(fields, self.policy, stage_opened_at=stage.opened_at,
-                                 stage_person_ids=[p.id for p in stage.persons], now=now)
+            persons = stage_persons(session, stage.id)
+            clean = clean_fields(fields, self.policy, stage_opened_at=stage.opened_at, stage_person_ids=persons,
+                                 now=now)
             missing = [f for f in ("event_at", "contact_type", "narrative") if f not in clean]
             if missing:
                 raise InvalidNote(f"A new note needs its {', '.join(m.replace('_at', ' time').replace('_', ' ') for m in missing)}.")
-            note = self._new_note(session, stage, writer, user, now, clean)
+            note = self._new_note(session, stage, writer, user, now, clean, persons)
             record_note(session, note, user, "add", now, op="insert",
                         detail={"author": writer.login} if writer is not user else None)
             return note_view(note, now, self.policy)
@@ -72,15 +77,16 @@ class NoteDesk(DeskBase):
             original = self._note(session, note_id)
             self._readable(session, original.stage.case_id, user, now)
             check_addendum(session, original, user, now, self.policy)
+            persons = stage_persons(session, original.stage_id)
             given = clean_fields(fields, self.policy, stage_opened_at=original.stage.opened_at,
-                                 stage_person_ids=[p.id for p in original.stage.persons], now=now, addendum=True)
+                                 stage_person_ids=persons, now=now, addendum=True)
             if "narrative" not in given:
                 raise InvalidNote("An addendum needs a narrative saying what it corrects or adds.")
             inherited = {"event_at": original.event_at, "purposes": list(original.purposes or []),
                          "method": original.method, "location": original.location,
                          "participants": [p.id for p in original.participants], "others": list(original.others or [])}
             clean = {**inherited, **given, "contact_type": ADDENDUM}
-            note = self._new_note(session, original.stage, user, user, now, clean, amends=original)
+            note = self._new_note(session, original.stage, user, user, now, clean, persons, amends=original)
             record_note(session, note, user, "add addendum", now, op="insert", detail={"amends": original.id})
             return note_view(note, now, self.policy)
 
@@ -90,15 +96,27 @@ class NoteDesk(DeskBase):
             note = self._note(session, note_id)
             return refusals(session, note, self._user(session), self._now(), self.policy)
 
-    def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], amends: Note | None = None) -> Note:
+    def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], persons: dict[int, PersonView],
+                  amends: Note | None = None):
+        """Write a new note and its participants with Core INSERTs (nothing reads it back in this
+        unit of work, so the ORM's flush is not needed); returns the note as the ORM would read it,
+        its participants as ``PersonView``s."""
         final_on_save = stage.type == "FSI"
-        note = Note(stage=stage, author=author, entered_by=user, entered_at=now, amends=amends,
-                    status="final" if final_on_save else "draft",
-                    freezes_at=now if final_on_save else freeze_instant(now, self.policy))
-        self._apply(session, note, clean)
+        row = {"stage_id": stage.id, "author_id": author.id, "entered_by_id": user.id, "entered_at": now,
+               "amends_note_id": amends.id if amends else None, "status": "final" if final_on_save else "draft",
+               "version": 1, "freezes_at": now if final_on_save else freeze_instant(now, self.policy),
+               "purposes": [], "method": None, "location": None, "others": [], "first_submitted_at": None,
+               "submitted_at": None, "reviewed_at": None, "correction_due_at": None,
+               **{name: value for name, value in clean.items() if name != "participants"}}
+        note = SimpleNamespace(**row, stage=stage, author=author, entered_by=user,
+                               participants=[persons[pid] for pid in clean.get("participants", [])])
         if final_on_save:
             check_complete(note)
-        session.add(note)
+        connection = session.connection()
+        note.id = connection.execute(NEW_NOTE, row).scalar_one()
+        if note.participants:
+            connection.execute(insert(NoteParticipant.__table__),
+                            [{"note_id": note.id, "person_id": p.id} for p in note.participants])
         return note
 
     @staticmethod

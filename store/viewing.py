@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
 from .errors import NoAccess
-from .models import Case, Note, Person, RoleAssignment, Stage, Worker
+from .models import Case, Note, Person, RoleAssignment, Stage, StagePerson, Worker
 from .policy import Policy
 from .rules import is_late_entry, is_locked
 from .views import CaseView, NoteView, PersonView, RoleView, StageView, WorkerView
@@ -21,9 +24,25 @@ def worker_view(worker: Worker) -> WorkerView:
     )
 
 
-def person_view(person: Person) -> PersonView:
+def person_view(person: Person | PersonView) -> PersonView:
+    if isinstance(person, PersonView):  # a new note's participants, read as views (stage_persons)
+        return person
     return PersonView(id=person.id, name=person.full_name, relationship=person.relationship_,
                       birth_date=person.birth_date, is_child=person.is_child)
+
+
+# Asked at every note save: built once.
+_STAGE_PERSONS = (select(Person.id, Person.first_name, Person.last_name, Person.relationship_, Person.birth_date,
+                         Person.is_child)
+                  .join(StagePerson, StagePerson.person_id == Person.id)
+                  .where(StagePerson.stage_id == bindparam("stage_id")).order_by(Person.id))
+
+
+def stage_persons(session: Session, stage_id: int) -> dict[int, PersonView]:
+    """The persons of a stage by id, read as plain columns."""
+    rows = session.connection().execute(_STAGE_PERSONS, {"stage_id": stage_id})
+    return {pid: PersonView(id=pid, name=Person.name_of(first, last), relationship=relationship, birth_date=born,
+                            is_child=child) for pid, first, last, relationship, born, child in rows}
 
 
 def role_view(role: RoleAssignment) -> RoleView:
