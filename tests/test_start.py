@@ -20,7 +20,8 @@ def _summary(app) -> str:
     return str(app.screen.query_one("#summary", Static).render())
 
 
-def test_the_first_frame_of_the_caseload_has_its_rows(demo_store, tmp_path):
+def test_the_first_frame_of_the_caseload_has_its_rows(demo_store, tmp_path, monkeypatch):
+    monkeypatch.setattr(app_module, "HOME_WAIT", 30)  # the screen waits for the rows, however slow the machine
     login = first_caseworker(demo_store)
     expected = [row.stage_id for row in demo_store.as_user(login).caseload()]
     seen: list[tuple[int, str]] = []
@@ -43,7 +44,8 @@ def test_the_first_frame_of_the_caseload_has_its_rows(demo_store, tmp_path):
         shown = asyncio.run(run())
     finally:
         CaseloadScreen.on_mount = original
-    assert seen == [(len(expected), seen[0][1])] and "stages assigned to you" in seen[0][1]
+    assert len(seen) == 1, "the caseload screen was mounted more than once"
+    assert seen[0][0] == len(expected) and "stages assigned to you" in seen[0][1]
     assert shown == expected
 
 
@@ -118,3 +120,38 @@ def test_a_refused_first_read_is_asked_again_by_the_screen(demo_store, tmp_path,
 
     rows = asyncio.run(run())
     assert calls == [login, login] and rows == len(demo_store.as_user(login).caseload())
+
+
+def test_a_read_refused_after_the_screen_is_shown_is_asked_again_by_the_screen(demo_store, tmp_path, monkeypatch):
+    login = first_caseworker(demo_store)
+    release, calls = threading.Event(), []
+    read = caseload.read_caseload
+
+    def slow_then_busy(desk):
+        calls.append(desk.login)
+        if len(calls) == 1:
+            release.wait(5)
+            raise DatabaseBusy()
+        return read(desk)
+
+    monkeypatch.setattr(caseload, "read_caseload", slow_then_busy)
+    monkeypatch.setattr(app_module, "HOME_WAIT", 0.05)
+
+    async def run():
+        app = open_app(demo_store, login, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            while not (isinstance(app.screen, CaseloadScreen) and app.screen.ready):
+                await pilot.pause(0.02)
+            before = _summary(app)
+            release.set()
+            for _ in range(100):
+                await pilot.pause(0.02)
+                await app.workers.wait_for_complete()
+                if not app.screen.waiting and app.screen.query_one("#mine-table", DataTable).row_count:
+                    break
+            return before, app.screen.query_one("#mine-table", DataTable).row_count, _summary(app)
+
+    before, rows, after = asyncio.run(run())
+    assert before == "Loading your caseload…"
+    assert calls == [login, login]
+    assert rows == len(demo_store.as_user(login).caseload()) and "stages assigned to you" in after

@@ -6,6 +6,7 @@ in worker threads and show the store's reasons when it refuses.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -97,7 +98,7 @@ class CasenotesApp(App):
         # laid out twice); one slower than HOME_WAIT gets its screen saying it is loading.
         self._home = None
         self._read_home(self.desk)
-        self.set_timer(HOME_WAIT, self._show_home)
+        self.set_timer(HOME_WAIT, partial(self._show_home, desk=self.desk))
         self.index_soon()
 
     @work(thread=True, exclusive=True, group="home")
@@ -107,7 +108,7 @@ class CasenotesApp(App):
         try:
             self.call_from_thread(self._show_home, read_caseload(desk), desk)
         except StoreError:  # the screen reads it again and says why it can't
-            self.call_from_thread(self._show_home, None, desk, False)
+            self.call_from_thread(self._show_home, None, desk, coming=False)
 
     def _show_home(self, caseload=None, desk=None, coming: bool = True) -> None:
         from tui.screens.caseload import CaseloadScreen
@@ -120,6 +121,9 @@ class CasenotesApp(App):
             self.call_after_refresh(self.offer_recovered_drafts)
         elif caseload is not None and self._home.waiting:
             self._home.show(caseload)
+        elif not coming and self._home.waiting:  # refused after the screen was shown saying it is loading
+            self._home.waiting = False
+            self._home.load()
 
     def offer_recovered_drafts(self) -> None:
         """After a crash or a closed terminal: offer the editor's last unsaved contents back."""
