@@ -112,12 +112,14 @@ class DeskBase:
         not again if this read of the same thing was recorded within that time."""
         if access.reach is Reach.ASSIGNED:
             return
+        now = self._now()
+        if every is not None:  # asked in a read: a search as it is typed must not queue for the writer
+            with self.store.reading() as session:
+                if session.scalar(select(AuditEntry.id).where(
+                        AuditEntry.worker_id == self.worker_id, AuditEntry.action == f"read {what}",
+                        AuditEntry.entity_id == entity_id, AuditEntry.at > now - every).limit(1)) is not None:
+                    return
         with self.store.writing() as session:
-            now = self._now()
-            if every is not None and session.scalar(select(AuditEntry.id).where(
-                    AuditEntry.worker_id == self.worker_id, AuditEntry.action == f"read {what}",
-                    AuditEntry.entity_id == entity_id, AuditEntry.at > now - every).limit(1)) is not None:
-                return
             audit(session, self._user(session), f"read {what}", what, entity_id, now,
                   {"reach": access.reach.value, "case": case_id})
 

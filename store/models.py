@@ -281,6 +281,8 @@ class ReviewAction(Base):
 
 class AuditEntry(Base):
     __tablename__ = "audit_log"
+    # "Was this read recorded in the last hour?" is asked at every search from outside the assignment.
+    __table_args__ = (Index("ix_audit_log_reader", "worker_id", "action", "entity_id", "at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))

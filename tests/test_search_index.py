@@ -14,7 +14,7 @@ from whoosh.query import Term
 
 from search import SearchIndex
 from search.index import default_path
-from store import NoAccess
+from store import NoAccess, Store
 from tests.conftest import visit
 
 
@@ -230,6 +230,30 @@ def test_family_search_from_outside_the_assignment_is_audited(store, agency, clo
     found(index, store.as_user("supa"), "marbles", family=agency.case)
     assert _audit_rows(store, "read search") == 2
 
+
+
+def test_a_search_already_audited_this_hour_does_not_wait_for_the_writer(store, agency, clock, index):
+    """The "recorded within the hour?" check is a read: typing on while another window saves (and
+    holds SQLite's one write lock) still searches."""
+    if "sqlite" not in store.url:
+        pytest.skip("SQLite's database-level write lock only")
+    import sqlite3
+
+    from sqlalchemy import make_url
+
+    cw = store.as_user("cw")
+    note = cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative="Marbles on the floor.")).id)
+    supa = Store.open(store.url, clock=clock, busy_seconds=0.2).as_user("supa")
+    assert found(index, supa, "marbles", family=agency.case) == [note.id]  # audited: one row written
+    holder = sqlite3.connect(make_url(store.url).database, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        assert found(index, supa, "marble", family=agency.case) == [note.id]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        supa.store.close()
+    assert _audit_rows(store, "read search") == 1
 
 def test_rebuild_on_two_processes_indexes_every_note_once(store, agency, clock, index):
     cw = store.as_user("cw")
