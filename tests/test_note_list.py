@@ -6,6 +6,7 @@ import asyncio
 from datetime import datetime, timedelta, timezone
 
 from textual.app import App, ComposeResult
+from textual.screen import Screen
 
 from store.views import NoteView
 from tui.widgets.note_list import NoteList
@@ -194,3 +195,110 @@ def test_note_list_snapshot(snap_compare):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(100, 20), run_before=settle)
+
+
+class PagingScreen(Screen):
+    """A list shown from ids alone, as the case screen does; the pages it asks for are collected
+    (by the screen, as on the case screen: the list asks from a callback the screen runs)."""
+
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.ids = ids
+        self.wanted: list[NoteList.Wanted] = []
+
+    def compose(self) -> ComposeResult:
+        yield NoteList(zone=ZONE, id="notes")
+
+    def on_mount(self) -> None:
+        self.query_one(NoteList).show_ids(self.ids, source="stage A")
+
+    def on_note_list_wanted(self, message: NoteList.Wanted) -> None:
+        self.wanted.append(message)
+
+
+class PagingApp(App):
+    def __init__(self, ids: list[int]) -> None:
+        super().__init__()
+        self.paging = PagingScreen(ids)
+
+    @property
+    def wanted(self) -> list[NoteList.Wanted]:
+        return self.paging.wanted
+
+    def on_mount(self) -> None:
+        self.push_screen(self.paging)
+
+
+def _notes_for(ids: list[int], version: int = 1) -> list[NoteView]:
+    return [make_note(i - 1, version=version) for i in ids]
+
+
+def test_pages_are_asked_for_with_the_stage_and_showing_they_belong_to():
+    app = PagingApp(list(range(1, 501)))
+
+    async def run():
+        async with app.run_test(size=(100, 20)) as pilot:
+            await pilot.pause()
+            note_list = app.screen.query_one(NoteList)
+            first = app.wanted[0]
+            assert (first.source, first.generation) == ("stage A", note_list.generation)
+            assert first.ids[:3] == [1, 2, 3] and 500 not in first.ids
+            # The rows are replaced (another stage) before the page comes: the late page is dropped,
+            # not taken for the new rows, which it would mark as gone (it has none of them).
+            note_list.show_ids(list(range(1, 101)), source="stage B")
+            note_list.add_notes(first.ids, [], {}, first.generation)
+            await pilot.pause()
+            assert note_list.row_count == 100 and note_list.cursor_note is None
+            second = app.wanted[-1]
+            assert (second.source, second.generation) == ("stage B", first.generation + 1)
+            assert second.ids[:3] == [1, 2, 3]
+            note_list.add_notes(second.ids, _notes_for(second.ids[1:]), {}, second.generation)
+            await pilot.pause()
+            assert note_list.row_count == 99 and note_list.note_ids[0] == 2  # note 1 has gone from stage B
+
+    asyncio.run(run())
+
+
+def test_a_page_from_before_a_reload_does_not_make_stale_rows_look_fresh():
+    ids = list(range(1, 41))
+    app = PagingApp(ids)
+
+    async def run():
+        async with app.run_test(size=(100, 20)) as pilot:
+            await pilot.pause()
+            note_list = app.screen.query_one(NoteList)
+            old = app.wanted[-1]
+            note_list.add_notes(old.ids, _notes_for(old.ids), {}, old.generation)
+            await pilot.pause()
+            asked_before = len(app.wanted)
+            note_list.show_ids(ids, source="stage A")  # reloaded: the notes shown are now stale
+            late = _notes_for(old.ids, version=1)  # a page read before the reload comes late
+            note_list.add_notes(old.ids, late, {}, old.generation)
+            await pilot.pause()
+            assert len(app.wanted) == asked_before + 1  # the stale rows are asked for again
+            assert note_list._stale  # and still stale: the late page did not count
+            fresh = app.wanted[-1]
+            note_list.add_notes(fresh.ids, _notes_for(fresh.ids, version=2), {}, fresh.generation)
+            await pilot.pause()
+            assert note_list.cursor_note.version == 2 and not (note_list._stale & set(fresh.ids))
+
+    asyncio.run(run())
+
+
+def test_a_page_that_failed_is_asked_for_again_when_its_rows_are_next_painted():
+    app = PagingApp(list(range(1, 201)))
+
+    async def run():
+        async with app.run_test(size=(100, 20)) as pilot:
+            await pilot.pause()
+            note_list = app.screen.query_one(NoteList)
+            failed = app.wanted[-1]
+            note_list.refresh()
+            await pilot.pause()
+            assert app.wanted[-1] is failed  # still asked for: not asked twice
+            note_list.page_failed(failed.ids, failed.generation)
+            note_list.refresh()
+            await pilot.pause()
+            assert app.wanted[-1] is not failed and app.wanted[-1].ids == failed.ids
+
+    asyncio.run(run())

@@ -166,22 +166,26 @@ class CaseScreen(Screen):
 
     @on(NoteList.Wanted)
     def _notes_wanted(self, event: NoteList.Wanted) -> None:
-        if self.stage_id is not None:
-            self.load_page(self.stage_id, event.ids)
+        # Of the stage the list shows, which for a moment after a move in the tree is not self.stage_id.
+        if event.source is not None:
+            self.load_page(event.source, event.ids, event.generation)
 
     @work(thread=True, group="pages")
-    def load_page(self, stage_id: int, ids: list[int]) -> None:
+    def load_page(self, stage_id: int, ids: list[int], generation: int) -> None:
         try:
             notes = self.app.desk.stage_notes(stage_id, ids=ids)
             deadlines = self.app.desk.stage_deadlines(stage_id, ids=ids)
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
+            self._ui(self._page_failed, ids, generation)
             return
-        self._ui(self._add_page, stage_id, ids, notes, deadlines)
+        self._ui(self._add_page, ids, notes, deadlines, generation)
 
-    def _add_page(self, stage_id: int, ids: list[int], notes: list[NoteView], deadlines: dict) -> None:
-        if stage_id == self.stage_id:
-            self.query_one(NoteList).add_notes(ids, notes, deadlines)
+    def _add_page(self, ids: list[int], notes: list[NoteView], deadlines: dict, generation: int) -> None:
+        self.query_one(NoteList).add_notes(ids, notes, deadlines, generation)
+
+    def _page_failed(self, ids: list[int], generation: int) -> None:
+        self.query_one(NoteList).page_failed(ids, generation)
 
     def _show_notes(self, stage_id: int, ids: list[int], notes: list[NoteView], deadlines: dict) -> None:
         if stage_id != self.stage_id:
@@ -190,7 +194,7 @@ class CaseScreen(Screen):
         closed = f" · closed: {stage.close_reason}" if stage and stage.closed_at else ""
         count = f"{len(ids):,} note{'s' if len(ids) != 1 else ''}"
         self.query_one("#stage-title", Static).update(f"{stage.label if stage else ''} · {count}{closed}")
-        self.query_one(NoteList).show_ids(ids, notes, deadlines)
+        self.query_one(NoteList).show_ids(ids, notes, deadlines, source=stage_id)
         if not ids:
             self.query_one("#preview-text", Static).update("[dim]No notes yet. ctrl+n writes the first one.[/dim]")
             self.query_one("#actions", Static).update("")

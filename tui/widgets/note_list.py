@@ -65,12 +65,16 @@ class NoteList(RowList):
         """The user chose the note under the cursor (Enter, or a click on the cursor line)."""
 
     class Wanted(Message):
-        """Rows about to be painted whose notes the list does not have (or has from before a reload)."""
+        """Rows about to be painted whose notes the list does not have (or has from before a reload):
+        ``source`` is what the list was showing when they were asked for (a stage id), ``generation``
+        which showing of it; the answer goes back to ``add_notes`` or ``page_failed`` with it."""
 
-        def __init__(self, note_list: NoteList, ids: list[int]) -> None:
+        def __init__(self, note_list: NoteList, ids: list[int], source: object, generation: int) -> None:
             super().__init__()
             self.note_list = note_list
             self.ids = ids
+            self.source = source
+            self.generation = generation
 
         @property
         def control(self) -> NoteList:
@@ -87,6 +91,8 @@ class NoteList(RowList):
         self._deadlines: dict[int, Obligation] = {}
         self._cells_cache: LRUCache[tuple, Cells] = LRUCache(2048)
         self._asking = False
+        self.source: object = None  # what the rows are of (the case screen: the stage id)
+        self.generation = 0  # one more at each show_ids: a page asked for before it is dropped
 
     @property
     def row_count(self) -> int:
@@ -104,9 +110,13 @@ class NoteList(RowList):
         """Replace the rows with these notes, every one of them known."""
         self.show_ids([n.id for n in notes], notes)
 
-    def show_ids(self, ids: list[int], notes: list[NoteView] = (), deadlines: dict[int, Obligation] | None = None) -> None:
-        """Replace the rows with these notes, ``notes`` being those already read (the rest are asked
-        for as they come on screen), keeping the cursor on the same note when it is still listed."""
+    def show_ids(self, ids: list[int], notes: list[NoteView] = (), deadlines: dict[int, Obligation] | None = None,
+                 *, source: object = None) -> None:
+        """Replace the rows with these notes of ``source``, ``notes`` being those already read (the
+        rest are asked for as they come on screen), keeping the cursor on the same note when it is
+        still listed."""
+        self.source = source
+        self.generation += 1
         keep = self._ids[self.cursor] if self._ids else None
         listed = set(ids)
         self._stale = {i for i in self._notes if i in listed}
@@ -117,9 +127,14 @@ class NoteList(RowList):
         self._take(notes, deadlines, [n.id for n in notes] if deadlines is not None else None)
         self.rows_changed(next((i for i, n in enumerate(self._ids) if n == keep), 0))
 
-    def add_notes(self, asked: list[int], notes: list[NoteView], deadlines: dict[int, Obligation]) -> None:
+    def add_notes(self, asked: list[int], notes: list[NoteView], deadlines: dict[int, Obligation],
+                  generation: int | None = None) -> None:
         """The notes read for ``asked`` with their deadlines; one not among them has gone from the
-        stage since the list was opened (a discarded draft), and its row goes too."""
+        stage since the list was opened (a discarded draft), and its row goes too. A page asked for
+        before the rows were last replaced (``generation``) is dropped: it may be of another stage,
+        or older than the rows it would refresh."""
+        if generation is not None and generation != self.generation:
+            return
         current = self.cursor_note
         self._asked -= set(asked)
         self._take(notes, deadlines, asked)
@@ -135,10 +150,11 @@ class NoteList(RowList):
         if self.cursor_note is not current:
             self.row_highlighted()  # the note under the cursor has come, or come anew
 
-    def set_deadlines(self, deadlines: dict[int, Obligation]) -> None:
-        """What each open note waits for (from the store's deadline engine), shown as "due" marks."""
-        self._deadlines = dict(deadlines)
-        self.refresh()
+    def page_failed(self, asked: list[int], generation: int) -> None:
+        """The notes asked for could not be read (the screen said why): asked for again when their
+        rows are next painted, rather than left loading for good."""
+        if generation == self.generation:
+            self._asked -= set(asked)
 
     def _take(self, notes, deadlines: dict[int, Obligation] | None, asked: list[int] | None) -> None:
         """Keep these notes; ``asked``: the notes whose deadlines ``deadlines`` gives in full."""
@@ -172,7 +188,7 @@ class NoteList(RowList):
                   and self._ids[row] not in self._asked]
         if wanted:
             self._asked.update(wanted)
-            self.post_message(self.Wanted(self, wanted))
+            self.post_message(self.Wanted(self, wanted, self.source, self.generation))
 
     def _cells(self, note: NoteView, width: int) -> Cells:
         # Status, freezing and addenda change without a new version of the note itself.
