@@ -73,3 +73,45 @@ def test_keys_pressed_as_the_queue_shows_act_on_the_right_note(long_queue, tmp_p
     desk = long_queue.as_user("boss")
     assert [desk.note(note_id).status for note_id in expected[:3]] == ["approved", "approved", "submitted"]
     assert rows_after == COUNT - 2  # the reload replaced the rows rather than adding to them
+
+
+
+def test_an_older_load_that_comes_late_does_not_replace_a_newer_queue(long_queue, tmp_path, monkeypatch):
+    """A reload (after an approval) overtakes a load still reading: the older answer, however late,
+    is not shown over the newer one."""
+    import threading
+
+    from store.review import ReviewDesk
+
+    release, calls = threading.Event(), []
+    read = ReviewDesk.review_queue
+
+    def held_first(desk, limit=None):
+        calls.append(limit)
+        items = read(desk, limit=limit)
+        if len(calls) == 2:  # the first load reads the whole queue as it was, then waits
+            release.wait(5)
+        return items
+
+    monkeypatch.setattr(ReviewDesk, "review_queue", held_first)
+
+    async def run():
+        app = open_app(long_queue, "boss", tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            app.action_review_queue()
+            while not (isinstance(app.screen, ReviewQueueScreen) and len(calls) == 2):
+                await pilot.pause(0.01)
+            screen = app.screen
+            boss = long_queue.as_user("boss")
+            oldest = boss.review_queue(limit=1)[0].note
+            boss.approve(oldest.id, oldest.version)
+            screen.load()  # the reload an approval makes
+            while not (screen.whole and screen.query_one(QueueList).row_count == COUNT - 1):
+                await pilot.pause(0.01)
+            release.set()  # the first load's answer comes now, after the newer one
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return screen.query_one(QueueList).row_count, [i.note.id for i in screen.items].count(oldest.id)
+
+    assert asyncio.run(run()) == (COUNT - 1, 0)

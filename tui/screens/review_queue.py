@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Static
+from textual.worker import Worker, get_current_worker
 
 from store import StoreError
 from store.views import ReviewItem
@@ -67,20 +68,23 @@ class ReviewQueueScreen(Screen):
     @work(thread=True, exclusive=True, group="queue")
     def load(self) -> None:
         """The first screenful of the queue, then all of it (a queue of thousands shows at once)."""
+        worker = get_current_worker()
         try:
             first = self.app.desk.review_queue(limit=FIRST_ROWS)
             if len(first) == FIRST_ROWS:
-                self.app.call_from_thread(self._show, first, False)
+                self.app.call_from_thread(self._show, first, False, worker)
                 items = self.app.desk.review_queue()
             else:
                 items = first
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error")
             return
-        self.app.call_from_thread(self._show, items, True)
+        self.app.call_from_thread(self._show, items, True, worker)
 
-    def _show(self, items: list[ReviewItem], whole: bool) -> None:
-        if not self.is_attached:
+    def _show(self, items: list[ReviewItem], whole: bool, worker: Worker | None = None) -> None:
+        # A load overtaken by a newer one (after an approval) is cancelled; checked here, on the UI
+        # thread that cancels it, so its older queue never replaces the newer one.
+        if not self.is_attached or (worker is not None and worker.is_cancelled):
             return
         self.whole = whole
         self.query_one(QueueList).set_items(items)
