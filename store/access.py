@@ -68,13 +68,13 @@ def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[
 
 # Asked at every note save: built once (building the statement cost more than running it).
 _HAS_STAGE_ROLE = select(RoleAssignment.id).where(
-    RoleAssignment.stage_id == bindparam("stage_id"), RoleAssignment.starts_at <= bindparam("now"),
-    or_(RoleAssignment.ends_at.is_(None), RoleAssignment.ends_at > bindparam("now")),
+    RoleAssignment.stage_id == bindparam("stage_id"), active_role_filter(bindparam("now")),
     RoleAssignment.worker_id.in_(bindparam("worker_ids", expanding=True))).limit(1)
 
 
 def has_stage_role(session: Session, stage_id: int, now: datetime, worker_ids: set[int]) -> bool:
-    """Whether any of these workers has a role in the stage now (asked without loading the roles)."""
+    """Whether any of these workers has a role in the stage now (asked without loading the roles,
+    and without the ORM's autoflush: role changes are never pending in a session that asks this)."""
     found = session.connection().execute(_HAS_STAGE_ROLE, {"stage_id": stage_id, "now": now,
                                                            "worker_ids": list(worker_ids)}).first()
     return found is not None

@@ -16,9 +16,10 @@ from .models import Note, NoteParticipant, Person
 from .note_checks import check_addendum, check_discard, check_edit, refusals
 from .rules import ADDENDUM, check_complete, clean_fields, freeze_instant
 from .views import NoteView, PersonView
-from .viewing import note_view, stage_persons
+from .viewing import note_view, person_view, stage_persons
 
-NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
+_NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
+_NEW_PARTICIPANT = insert(NoteParticipant.__table__)
 
 
 class NoteDesk(DeskBase):
@@ -86,6 +87,9 @@ class NoteDesk(DeskBase):
                          "method": original.method, "location": original.location,
                          "participants": [p.id for p in original.participants], "others": list(original.others or [])}
             clean = {**inherited, **given, "contact_type": ADDENDUM}
+            # Inherited participants were checked when the original was written: kept even if one
+            # is no longer a person of the stage.
+            persons = {**{p.id: person_view(p) for p in original.participants}, **persons}
             note = self._new_note(session, original.stage, user, user, now, clean, persons, amends=original)
             record_note(session, note, user, "add addendum", now, op="insert", detail={"amends": original.id})
             return note_view(note, now, self.policy)
@@ -99,8 +103,8 @@ class NoteDesk(DeskBase):
     def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], persons: dict[int, PersonView],
                   amends: Note | None = None):
         """Write a new note and its participants with Core INSERTs (nothing reads it back in this
-        unit of work, so the ORM's flush is not needed); returns the note as the ORM would read it,
-        its participants as ``PersonView``s."""
+        unit of work, so the ORM's flush is not needed); returns a stand-in with what ``record_note``
+        and ``note_view`` read of a note, its participants as ``PersonView``s."""
         final_on_save = stage.type == "FSI"
         row = {"stage_id": stage.id, "author_id": author.id, "entered_by_id": user.id, "entered_at": now,
                "amends_note_id": amends.id if amends else None, "status": "final" if final_on_save else "draft",
@@ -113,10 +117,9 @@ class NoteDesk(DeskBase):
         if final_on_save:
             check_complete(note)
         connection = session.connection()
-        note.id = connection.execute(NEW_NOTE, row).scalar_one()
+        note.id = connection.execute(_NEW_NOTE, row).scalar_one()
         if note.participants:
-            connection.execute(insert(NoteParticipant.__table__),
-                            [{"note_id": note.id, "person_id": p.id} for p in note.participants])
+            connection.execute(_NEW_PARTICIPANT, [{"note_id": note.id, "person_id": p.id} for p in note.participants])
         return note
 
     @staticmethod

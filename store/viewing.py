@@ -39,7 +39,8 @@ _STAGE_PERSONS = (select(Person.id, Person.first_name, Person.last_name, Person.
 
 
 def stage_persons(session: Session, stage_id: int) -> dict[int, PersonView]:
-    """The persons of a stage by id, read as plain columns."""
+    """The persons of a stage by id, read as plain columns (no autoflush: a stage's persons are
+    never pending in a session that asks this)."""
     rows = session.connection().execute(_STAGE_PERSONS, {"stage_id": stage_id})
     return {pid: PersonView(id=pid, name=Person.name_of(first, last), relationship=relationship, birth_date=born,
                             is_child=child) for pid, first, last, relationship, born, child in rows}

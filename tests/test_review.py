@@ -212,6 +212,19 @@ def test_addendum_to_an_approved_note_links_back_and_is_reviewed(store, agency, 
     assert cw.note(original.id).status == "approved"
 
 
+
+def test_addendum_keeps_a_participant_who_is_no_longer_a_person_of_the_stage(store, agency, clock):
+    from sqlalchemy import text
+
+    original = approved(store, agency, clock)
+    assert [p.id for p in original.participants] == [agency.jay, agency.ana]
+    with store.write_engine.begin() as conn:  # Jay left the stage (no API does this yet)
+        conn.execute(text("DELETE FROM stage_persons WHERE stage_id = :s AND person_id = :p"),
+                     {"s": agency.fss, "p": agency.jay})
+    addendum = store.as_user("cw").add_addendum(original.id, narrative="Jay was there for the whole visit.")
+    assert [p.id for p in addendum.participants] == [agency.jay, agency.ana]
+    assert [p.id for p in store.as_user("cw").note(addendum.id).participants] == [agency.jay, agency.ana]
+
 @pytest.mark.parametrize("stage_of_note", ["draft", "submitted"])
 def test_addendum_is_only_for_a_note_that_can_no_longer_be_changed(store, agency, clock, stage_of_note):
     note = draft(store, agency, clock) if stage_of_note == "draft" else submitted(store, agency, clock)

@@ -15,9 +15,10 @@ from store import StoreError
 from store.views import AbsenceView, CaseloadRow
 from tui import format
 
+from tui.widgets.key_footer import KeyFooter
+
 if TYPE_CHECKING:
     from store.desk import Desk
-from tui.widgets.key_footer import KeyFooter
 
 MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
 UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")
