@@ -20,6 +20,12 @@ def _summary(app) -> str:
     return str(app.screen.query_one("#summary", Static).render())
 
 
+async def _until_built(app, pilot) -> None:
+    """Until the caseload screen is up (with its columns), however far its rows are."""
+    while not (isinstance(app.screen, CaseloadScreen) and app.screen.ready):
+        await pilot.pause(0.02)
+
+
 def test_the_first_frame_of_the_caseload_has_its_rows(demo_store, tmp_path, monkeypatch):
     monkeypatch.setattr(app_module, "HOME_WAIT", 30)  # the screen waits for the rows, however slow the machine
     login = first_caseworker(demo_store)
@@ -65,8 +71,7 @@ def test_a_slow_caseload_gets_its_screen_at_once_and_its_rows_when_they_come(dem
     async def run():
         app = open_app(demo_store, login, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
-            while not (isinstance(app.screen, CaseloadScreen) and app.screen.ready):
-                await pilot.pause(0.02)
+            await _until_built(app, pilot)
             before = (_summary(app), app.screen.query_one("#mine-table", DataTable).row_count)
             release.set()
             await app.workers.wait_for_complete()
@@ -140,8 +145,7 @@ def test_a_read_refused_after_the_screen_is_shown_is_asked_again_by_the_screen(d
     async def run():
         app = open_app(demo_store, login, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
-            while not (isinstance(app.screen, CaseloadScreen) and app.screen.ready):
-                await pilot.pause(0.02)
+            await _until_built(app, pilot)
             before = _summary(app)
             release.set()
             for _ in range(100):
