@@ -133,7 +133,7 @@ def test_future_is_refused_but_shown(text, shown):
     ("13pm", "is not a time of day"),
     ("yesterday 9:75", "is not a time of day"),
     ("???", "no date or time in that"),
-    ("x" * 200, "no date or time in that"),
+    ("x" * 200, "too long to be a time"),
     ("today", "Add the time"),
     ("yesterday", "Add the time"),
     ("11/21", "Add the time"),
@@ -183,3 +183,45 @@ def test_never_raises_and_never_accepts_the_future(text):
         assert read_when(reading.shown, NOW, ZONE).at == reading.at
     else:
         assert reading.error
+
+
+# Sunday 1 November 2026: at 2:00 AM EDT the clocks went back to 1:00 AM EST, so 1:00-1:59 came twice.
+FIRST_145 = utc(2026, 11, 1, 5, 45)   # 1:45 AM EDT, the first time round
+SECOND_145 = utc(2026, 11, 1, 6, 45)  # 1:45 AM EST, the second
+
+
+@pytest.mark.parametrize(("now", "text", "expected"), [
+    (FIRST_145, "1:30am", utc(2026, 11, 1, 5, 30)),       # the later 1:30 has not come: the earlier
+    (FIRST_145, "1:30am EDT", utc(2026, 11, 1, 5, 30)),
+    (SECOND_145, "1:30am", utc(2026, 11, 1, 6, 30)),      # both have happened: the more recent
+    (SECOND_145, "1:30am edt", utc(2026, 11, 1, 5, 30)),  # ... and the earlier can be chosen
+    (SECOND_145, "today 1:30am est", utc(2026, 11, 1, 6, 30)),
+    (SECOND_145, "-1h", utc(2026, 11, 1, 5, 45)),         # an exact hour back, across the change
+    (SECOND_145, "12:30am", utc(2026, 11, 1, 4, 30)),     # outside the repeated hour: as ever
+])
+def test_the_repeated_hour_reads_a_past_time_and_either_can_be_chosen(now, text, expected):
+    assert read_when(text, now, ZONE).at == expected
+
+
+def test_the_repeated_hour_says_how_to_choose_the_other():
+    first = read_when("1:30am", FIRST_145, ZONE)
+    assert first.shown == "Sun 11/01/2026 1:30 AM EDT · 1:30 AM came twice: type 1:30am EST for the later"
+    later = read_when("1:30am EST", FIRST_145, ZONE)
+    assert later.at is None and "future (45 min from now)" in later.error
+
+
+def test_a_zone_the_time_is_not_in_is_refused():
+    reading = read_when("today 2pm EDT", NOW, ZONE)
+    assert reading.at is None and reading.error == "11/23/2026 2:00 PM is EST in the agency's zone, not EDT"
+    assert read_when("today 9am est", NOW, ZONE).at == utc(2026, 11, 23, 14, 0)
+
+
+def test_a_long_paste_is_refused_at_once():
+    import time
+
+    started = time.perf_counter()
+    reading = read_when("1" * 8000, NOW, ZONE)
+    assert time.perf_counter() - started < 0.05  # was 2.6 s: the editor reads on every keystroke
+    assert reading.at is None and reading.error.startswith("That is too long to be a time (more than 60 characters)")
+    assert read_when("1" * 61, NOW, ZONE).error == reading.error
+    assert read_when("yesterday 2pm" + " " * 47, NOW, ZONE).at == utc(2026, 11, 22, 19, 0)  # 60 is fine

@@ -13,6 +13,11 @@ Rules worth knowing:
   or last year when that day has not come yet.
 - "-2h", "-90m" and "30 min ago" are exact instants; "-1d" keeps the wall-clock time across DST.
 - Anything after the app's clock is refused: a note records what has happened.
+- In the hour repeated when daylight saving ends, "1:30am" is the most recent 1:30 that has already
+  happened, shown with its zone ("1:30 AM EDT") and a hint naming the other; "1:30am EST" or
+  "1:30am EDT" chooses. The zone's own abbreviations are the only zone names understood.
+- Text longer than MAX_CHARS is refused unread: the editor reads on every keystroke, and the
+  parser's time grows with the square of a long run of digits (a paste of 8,000 took seconds).
 """
 
 from __future__ import annotations
@@ -24,16 +29,21 @@ import warnings
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
+from zoneinfo import ZoneInfo
+
 import pendulum
 from dateutil import parser as dateutil_parser
 
 SHOWN_FORMAT = "ddd MM/DD/YYYY h:mm A"
 EXAMPLES = "try today 2pm, 11/21 9:15a or -2h"
 ADD_TIME = "Add the time, e.g. today 2pm"
+MAX_CHARS = 60
+TOO_LONG = f"That is too long to be a time (more than {MAX_CHARS} characters) — {EXAMPLES}"
 
 _UNIT = r"(?:m|mins?|minutes?|h|hrs?|hours?|d|days?)"
 _TIME = r"(?:(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?:\s*(?P<ap>am|pm))?|(?P<word>noon|midnight))"
 _RELATIVE = re.compile(rf"-\s*(\d+)\s*({_UNIT})")
+_ZONE_WORD = re.compile(r"(?P<rest>.*\S)\s+(?P<zone>[a-z]{3,5})")
 _DAYS_BACK = re.compile(r"-\s*(\d+)\s*(?:d|days?)")
 _DAY_THEN_TIME = re.compile(rf"(?P<day>.*\S)\s+(?P<t>{_TIME})")
 _TIME_THEN_DAY = re.compile(rf"(?P<t>{_TIME})\s+(?P<day>.*\S)")
@@ -62,11 +72,18 @@ def read_when(text: str, now: datetime, zone: str) -> Reading:
     """
     if not text or not text.strip():
         return Reading(None, "", "Type when it happened, e.g. today 2pm")
+    if len(text) > MAX_CHARS:
+        return Reading(None, TOO_LONG, TOO_LONG)
     local_now = pendulum.instance(now).in_timezone(zone)
+    s = _normalise(text)
+    s, named_zone = _zone_named(s, local_now, zone)
+    hint = ""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # dateutil warns about unknown zone names; we refuse zones anyway
-            when = _read(_normalise(text), local_now.replace(second=0, microsecond=0), zone)
+            when = _read(s, local_now.replace(second=0, microsecond=0), zone)
+        if when is not None and not _exact(s):
+            when, hint = _one_of_a_repeated_hour(when, now, zone, named_zone)
     except _Unclear as unclear:
         return Reading(None, str(unclear), str(unclear))
     except (ValueError, OverflowError):
@@ -74,12 +91,66 @@ def read_when(text: str, now: datetime, zone: str) -> Reading:
     if when is None:
         message = f"“{_clip(text)}”: no date or time in that — {EXAMPLES}"
         return Reading(None, message, message)
-    shown = when.in_timezone(zone).format(SHOWN_FORMAT)
-    if when > local_now:
-        ahead = _ahead((when - local_now).total_seconds())
-        return Reading(None, shown, f"That is in the future ({ahead}); a note records what has happened.")
+    shown = when.in_timezone(zone).format(SHOWN_FORMAT) + hint
     utc = when.in_timezone("UTC")
+    if utc > now:  # compared as instants: in a repeated hour the wall clock alone would mislead
+        ahead = _ahead((utc - now).total_seconds())
+        return Reading(None, shown, f"That is in the future ({ahead}); a note records what has happened.")
     return Reading(datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, tzinfo=timezone.utc), shown)
+
+
+def _zone_abbreviations(local_now: pendulum.DateTime, zone: str) -> set[str]:
+    """The zone's own names for its standard and summer time this year, e.g. {"est", "edt"}."""
+    tz = ZoneInfo(zone)
+    return {datetime(local_now.year, month, 1, tzinfo=tz).tzname().lower() for month in (1, 7)}
+
+
+def _zone_named(s: str, local_now: pendulum.DateTime, zone: str) -> tuple[str, str | None]:
+    """(text without a trailing zone abbreviation, that abbreviation or None)."""
+    match = _ZONE_WORD.fullmatch(s)
+    if match and match["zone"] in _zone_abbreviations(local_now, zone):
+        return match["rest"], match["zone"]
+    return s, None
+
+
+def _exact(s: str) -> bool:
+    """Whether s names an instant ("now", "-2h") rather than a wall-clock time."""
+    match = _RELATIVE.fullmatch(s)
+    return s == "now" or bool(match and match[2][0] != "d")
+
+
+def _one_of_a_repeated_hour(when: pendulum.DateTime, now: datetime, zone: str,
+                            named: str | None) -> tuple[pendulum.DateTime, str]:
+    """The instant meant by a wall-clock time, and a hint when the clock showed it twice that night.
+
+    Unnamed, it is the later of the two if that has happened, else the earlier; a named zone
+    abbreviation chooses. The hint (" EDT · 1:30 AM came twice: type 1:30am EST for the later")
+    says how to choose the other.
+    """
+    tz = ZoneInfo(zone)
+    wall = datetime(when.year, when.month, when.day, when.hour, when.minute)
+    candidates = [wall.replace(tzinfo=tz, fold=fold) for fold in (0, 1)]
+    # A time in the hour skipped in spring also has two offsets; only a repeated one reads back as itself.
+    real = [c for c in candidates
+            if c.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None) == wall]
+    if len(real) < 2 or real[0].utcoffset() == real[1].utcoffset():
+        if named and real and named != real[0].tzname().lower():
+            raise _Unclear(f"{wall:%m/%d/%Y %-I:%M %p} is {real[0].tzname()} in the agency's zone, "
+                           f"not {named.upper()}")
+        return when, ""
+    earlier, later = real
+    if named:
+        chosen = next((c for c in real if c.tzname().lower() == named), None)
+        if chosen is None:
+            raise _Unclear(f"{wall:%I:%M %p} on {wall:%m/%d/%Y} is {earlier.tzname()} or {later.tzname()}, "
+                           f"not {named.upper()}")
+    else:
+        chosen = later if later <= now else earlier
+    other = later if chosen is earlier else earlier
+    typed = f"{wall:%-I:%M}{wall:%p}".lower()
+    hint = (f" {chosen.tzname()} · {wall:%-I:%M %p} came twice: type {typed} {other.tzname()} "
+            f"for the {'later' if other is later else 'earlier'}")
+    return pendulum.instance(chosen).in_timezone(zone), hint
 
 
 def _normalise(text: str) -> str:
@@ -97,7 +168,8 @@ def _read(s: str, base: pendulum.DateTime, zone: str) -> pendulum.DateTime | Non
         n, unit = int(match[1]), match[2][0]
         if unit == "d":
             return base.subtract(days=n)  # same wall-clock time that day, even across a DST change
-        return base - timedelta(minutes=n * (60 if unit == "h" else 1))
+        # An exact span, counted in UTC: across a DST change the wall clock gains or loses an hour.
+        return (base.in_timezone("UTC") - timedelta(minutes=n * (60 if unit == "h" else 1))).in_timezone(zone)
     today = base.date()
     if (time := _time(s)) is not None:
         return _at(today, time, zone)
