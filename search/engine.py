@@ -93,6 +93,8 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
                 index.heal(wait=False)
             except IndexBusy as busy:  # a search does not wait out someone else's rebuild
                 return SearchResults((), parsed.shown, str(busy), 0)
+    if family is None:  # a family search was audited before it ran (may_search_case); these as it would be
+        desk.audit_search_results({hit.case_id for hit in hits})
     return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated)
 
 

@@ -13,7 +13,8 @@ from .access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_r
                      team_ids)
 from .desk_base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from .errors import NotFound, StoreError
-from .models import (AdvocateAppointment, Case, Note, NoteRevision, Person, ReviewAction,
+from .journal import audit
+from .models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from .obligations import open_obligations
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
@@ -177,6 +178,37 @@ class ReadingDesk(DeskBase):
             access = case_access(session, self._user(session), case_id, now)
         # Results follow typing: one audit row per family and hour, not one per pause in typing.
         self._audit_read(access, case_id, "search", case_id, every=READ_AUDIT_EVERY)
+
+    def audit_search_results(self, case_ids: set[int]) -> None:
+        """An agency-wide search showed notes of these families: each reached from outside the
+        assignment is audited as a search of that family is (``may_search_case``), once per family
+        and hour, so that widening a search never reads a family unrecorded."""
+        if not case_ids:
+            return
+        with self.store.reading() as session:
+            now, user = self._now(), self._user(session)
+            assigned = set(session.scalars(
+                select(Stage.case_id).join(RoleAssignment)
+                .where(Stage.case_id.in_(sorted(case_ids)), RoleAssignment.worker_id == user.id, active_role_filter(now))))
+            reaches: dict[int, str] = {}
+            for case_id in sorted(set(case_ids) - assigned):
+                try:
+                    reaches[case_id] = case_access(session, user, case_id, now).reach.value
+                except StoreError:  # not readable after all: nothing was shown of it
+                    continue
+            if not reaches:
+                return
+            # One look for all: a search as it is typed must not queue for the writer (see _audit_read).
+            recent = set(session.scalars(select(AuditEntry.entity_id).where(
+                AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read search",
+                AuditEntry.entity_id.in_(list(reaches)), AuditEntry.at > now - READ_AUDIT_EVERY)))
+        unrecorded = {case_id: reach for case_id, reach in reaches.items() if case_id not in recent}
+        if not unrecorded:
+            return
+        with self.store.writing() as session:
+            user = self._user(session)
+            for case_id, reach in sorted(unrecorded.items()):
+                audit(session, user, "read search", "search", case_id, now, {"reach": reach, "case": case_id})
 
     def readable_case_ids(self) -> set[int]:
         """The families whose notes I may search across the agency (role or supervision)."""
