@@ -124,7 +124,7 @@ def test_palette_opens_timeliness(demo_store, tmp_path):
 
 
 def assert_matches(records: list[dict], report: Timeliness) -> None:
-    """The CSV rows are the report's rows, workers then the unit total, with raw numbers."""
+    """The CSV rows are the report's rows, workers then the unit total, numbers rounded as shown."""
     expected = [(u, w, "worker") for u in report.units for w in u.workers] + [(u, u.total, "unit total")
                                                                             for u in report.units]
     assert len(records) == len(expected)
@@ -139,7 +139,7 @@ def assert_matches(records: list[dict], report: Timeliness) -> None:
         assert (int(got["visits_made"]), int(got["visits_required"])) == (row.visits_made, row.visits_required)
         for field in ("median_entry_lag_hours", "median_review_hours", "late_entry_percent", "visit_percent"):
             value = getattr(row, field)
-            assert (got[field] == "") if value is None else float(got[field]) == pytest.approx(value)
+            assert (got[field] == "") if value is None else float(got[field]) == pytest.approx(value, abs=0.5)
     busiest = max((w for u in report.units for w in u.workers), key=lambda w: w.notes_entered)
     assert busiest.notes_entered > 0  # the demo has a worker with notes, so the numbers above are tested
 
@@ -180,14 +180,14 @@ def small_report() -> Timeliness:
                                             row("", "Unit total", visits_required=0, visits_made=0)),))
 
 
-def test_csv_has_raw_numbers_and_empty_cells_for_no_value():
+def test_csv_has_numbers_as_shown_and_empty_cells_for_no_value():
     out = io.StringIO()
     write_csv(small_report(), out)
     header, worker, total = list(csv.reader(io.StringIO(out.getvalue())))
     record = dict(zip(header, worker))
     assert (record["late_entry_percent"], record["median_entry_lag_hours"], record["median_review_hours"]) == (
-        "25.0", "5.5", "")
-    assert record["visit_percent"] == str(200 / 3) and record["row"] == "worker"
+        "25", "5.5", "")
+    assert record["visit_percent"] == "67" and record["row"] == "worker"  # 200/3, as the screen's 67%
     assert dict(zip(header, total))["visit_percent"] == "" and total[header.index("row")] == "unit total"
 
 

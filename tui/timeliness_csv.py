@@ -1,5 +1,5 @@
-"""The Timeliness report outside the screen: as CSV (raw numbers, one row per worker and a total row
-per unit) and as the text cells the screen and ``casenotes timeliness`` both show."""
+"""The Timeliness report outside the screen: as CSV (numbers rounded as the screen shows them, one row
+per worker and a total row per unit) and as the text cells the screen and ``casenotes timeliness`` both show."""
 
 from __future__ import annotations
 
@@ -26,12 +26,27 @@ def records(report: Timeliness) -> Iterator[dict]:
         for kind, row in [*(("worker", w) for w in unit.workers), ("unit total", unit.total)]:
             yield {"unit": unit.unit, "supervisor": unit.supervisor, "row": kind, "login": row.login,
                    "name": row.name, "notes_entered": row.notes_entered, "late_entries": row.late_entries,
-                   "late_entry_percent": row.late_entry_percent, "median_entry_lag_hours": row.median_entry_lag_hours,
-                   "reviews": row.reviews, "median_review_hours": row.median_review_hours,
+                   "late_entry_percent": _whole(row.late_entry_percent),
+                   "median_entry_lag_hours": _lag_hours(row.median_entry_lag_hours),
+                   "reviews": row.reviews, "median_review_hours": _tenths(row.median_review_hours),
                    "overdue_reviews": row.overdue_reviews, "overdue_corrections": row.overdue_corrections,
                    "overdue_entries": row.overdue_entries, "frozen_unapproved": row.frozen_unapproved, "visits_required": row.visits_required,
-                   "visits_made": row.visits_made, "visit_percent": row.visit_percent,
+                   "visits_made": row.visits_made, "visit_percent": _whole(row.visit_percent),
                    "since": report.since.isoformat(), "until": report.until.isoformat()}
+
+
+# Rounded as tui.format shows them (a spreadsheet should not read 14.285714285714286 where the screen
+# says 14%); round() and the format specification both round half to even, so the two always agree.
+def _whole(percent: float | None) -> int | None:
+    return None if percent is None else round(percent)
+
+
+def _lag_hours(hours: float | None) -> float | int | None:
+    return None if hours is None else (round(hours, 1) if hours < 10 else round(hours))
+
+
+def _tenths(hours: float | None) -> float | None:
+    return None if hours is None else round(hours, 1)  # the screen shows days; the CSV keeps hours, to a tenth
 
 
 def write_csv(report: Timeliness, out: TextIO) -> None:
