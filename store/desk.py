@@ -1,6 +1,7 @@
 """``Desk``: everything one signed-in worker can do, each call one unit of work with its rules."""
 
 from .deadlines import DeadlineDesk
+from .note_defaults import NoteDefaultsDesk
 from .notes import NoteDesk
 from .reading import ReadingDesk
 from .review import ReviewDesk
@@ -9,5 +10,5 @@ from .timeliness import TimelinessDesk
 from .visits import VisitDesk
 
 
-class Desk(NoteDesk, ReviewDesk, ReadingDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk):
+class Desk(NoteDesk, ReviewDesk, ReadingDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk):
     """Acts as one worker: ``store.as_user(login)``."""

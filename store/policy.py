@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time
 from importlib import resources
 from pathlib import Path
@@ -25,6 +25,7 @@ from .calendar import UNITS, Window, WorkCalendar
 
 WINDOWS = ("entry", "review", "correction", "rereview", "freeze")
 PICKLISTS = ("contact_types", "methods", "locations", "purposes", "stage_closure_reasons")
+PRESENT = ("children", "caregivers", "parents")  # who a contact type's default ticks as present
 
 
 class PolicyError(ValueError):
@@ -39,6 +40,16 @@ class VisitPolicy:
     residence_target_percent: int
     new_placement_days: int
     new_placement_contacts: int
+
+
+@dataclass(frozen=True)
+class ContactDefaults:
+    """What a new note of one contact type starts with (``[picklists.defaults."<type>"]``)."""
+
+    method: str | None = None
+    location: str | None = None
+    purposes: tuple[str, ...] = ()
+    present: tuple[str, ...] = ()  # of PRESENT: which of the stage's people are ticked
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,6 +69,7 @@ class Policy:
     locations: tuple[str, ...]
     purposes: tuple[str, ...]
     stage_closure_reasons: tuple[str, ...]
+    contact_defaults: dict[str, ContactDefaults] = field(default_factory=dict)
 
     @property
     def zone(self) -> pendulum.Timezone:
@@ -65,6 +77,10 @@ class Policy:
 
     def entry_window(self, contact_type: str | None) -> Window:
         return self.entry_by_contact_type.get(contact_type or "", self.windows["entry"])
+
+    def defaults_for(self, contact_type: str | None) -> ContactDefaults:
+        """The usual method, location, purposes and people present for a contact type (none if unlisted)."""
+        return self.contact_defaults.get(contact_type or "", ContactDefaults())
 
     @classmethod
     def load(cls, path: str | os.PathLike | None = None) -> "Policy":
@@ -77,9 +93,11 @@ class Policy:
         if override_path and override_path.exists():
             override = _read_toml(override_path.read_text("utf-8"), str(override_path))
             _refuse_unknown(data, override, str(override_path))
+        shipped = data["picklists"].pop("defaults", {})
         if preset := override.pop("preset", None):
             _overlay(data, preset_data(preset))
         _overlay(data, override)
+        _keep_fitting_defaults(data, shipped)
         return cls._from_dict(data)
 
     @classmethod
@@ -91,7 +109,9 @@ class Policy:
     def preset(cls, name: str) -> "Policy":
         """The shipped defaults with one jurisdiction's preset on top (``texas``, ``washington``)."""
         data = _read_toml(resources.files("store").joinpath("policy.toml").read_text("utf-8"), "defaults")
+        shipped = data["picklists"].pop("defaults", {})
         _overlay(data, preset_data(name))
+        _keep_fitting_defaults(data, shipped)
         return cls._from_dict(data)
 
     @classmethod
@@ -122,6 +142,7 @@ class Policy:
                 closed_stage_takes_notes=_flag(data["notes"]["closed_stage_takes_notes"], "notes.closed_stage_takes_notes"),
                 narrative_max_chars=_count(data["notes"]["narrative_max_chars"], "notes.narrative_max_chars", least=1),
                 **picklists,
+                contact_defaults=_contact_defaults(data["picklists"].get("defaults", {}), picklists),
             )
         except KeyError as exc:
             raise PolicyError(f"The policy has no setting {exc}; it is needed.") from exc
@@ -137,6 +158,49 @@ def preset_data(name: str) -> dict[str, Any]:
     if name not in known:
         raise PolicyError(f"There is no policy preset called {name!r}; casenotes ships {', '.join(known)}.")
     return _read_toml(shipped.joinpath(f"{name}.toml").read_text("utf-8"), f"preset {name}")
+
+
+def _keep_fitting_defaults(data: dict[str, Any], shipped: dict[str, Any]) -> None:
+    """The shipped contact defaults that still fit the agency's picklists, under the agency's own.
+
+    An agency that renames its contact types or methods need not restate every default: a shipped
+    one naming a value its lists no longer hold is left out. The agency's own defaults are checked
+    strictly by `_contact_defaults`."""
+    lists = data["picklists"]
+    fits = {"method": lambda v: v in lists["methods"], "location": lambda v: v in lists["locations"],
+            "purposes": lambda v: all(p in lists["purposes"] for p in v), "present": lambda v: True}
+    kept = {kind: {key: value for key, value in entry.items() if fits[key](value)}
+            for kind, entry in shipped.items() if kind in lists["contact_types"]}
+    for kind, entry in lists.get("defaults", {}).items():
+        kept[kind] = {**kept.get(kind, {}), **entry} if isinstance(entry, dict) else entry
+    lists["defaults"] = kept
+
+
+def _contact_defaults(spec: Any, picklists: dict[str, tuple[str, ...]]) -> dict[str, ContactDefaults]:
+    if not isinstance(spec, dict):
+        raise PolicyError("The policy setting picklists.defaults must be a table of contact types.")
+    found = {}
+    for kind, entry in spec.items():
+        where = f"picklists.defaults.{kind!r}"
+        if kind not in picklists["contact_types"]:
+            raise PolicyError(f"{where} is not one of the agency's contact types.")
+        if not isinstance(entry, dict):
+            raise PolicyError(f"The policy setting {where} must be a table (method, location, purposes, present).")
+        if unknown := sorted(set(entry) - {"method", "location", "purposes", "present"}):
+            raise PolicyError(f"The policy setting {where} has {', '.join(map(repr, unknown))}, which casenotes "
+                              "does not know; use method, location, purposes and present.")
+        method, location = entry.get("method"), entry.get("location")
+        if method is not None and method not in picklists["methods"]:
+            raise PolicyError(f"{where}: method {method!r} is not one of the agency's methods.")
+        if location is not None and location not in picklists["locations"]:
+            raise PolicyError(f"{where}: location {location!r} is not one of the agency's locations.")
+        purposes, present = entry.get("purposes", []), entry.get("present", [])
+        if not isinstance(purposes, list) or any(p not in picklists["purposes"] for p in purposes):
+            raise PolicyError(f"{where}: purposes must be a list of the agency's purposes, not {purposes!r}.")
+        if not isinstance(present, list) or any(p not in PRESENT for p in present):
+            raise PolicyError(f"{where}: present must be a list of {', '.join(map(repr, PRESENT))}, not {present!r}.")
+        found[kind] = ContactDefaults(method, location, tuple(purposes), tuple(present))
+    return found
 
 
 def _window(spec: Any, where: str) -> Window:
@@ -221,7 +285,7 @@ def _refuse_unknown(defaults: dict[str, Any], override: dict[str, Any], where: s
     """A misspelt setting would otherwise be ignored silently and the default used instead."""
     for key, value in override.items():
         path = f"{prefix}{key}"
-        if path in ("preset", "name") or prefix == "clock.entry_by_contact_type.":
+        if path in ("preset", "name") or prefix in ("clock.entry_by_contact_type.", "picklists.defaults."):
             continue
         if key not in defaults:
             raise PolicyError(f"The policy file {where} has a setting {path!r} that casenotes does not know; "

@@ -232,20 +232,6 @@ class ReadingDesk(DeskBase):
                 visible |= set(session.scalars(select(Note.id).where(Note.id.in_(ids), visible_notes(user, access))))
             return visible
 
-    def recent_choices(self, notes: int = 50) -> dict[str, list[str]]:
-        """The contact types, methods, locations and purposes of my latest notes, most recent first,
-        so that pick lists can offer what I use."""
-        with self.store.reading() as session:
-            rows = session.execute(select(Note.contact_type, Note.method, Note.location, Note.purposes)
-                                   .where(Note.author_id == self.worker_id)
-                                   .order_by(Note.entered_at.desc(), Note.id.desc()).limit(notes)).all()
-        recent: dict[str, list[str]] = {"contact_type": [], "method": [], "location": [], "purposes": []}
-        for contact_type, method, location, purposes in rows:
-            for field, values in (("contact_type", [contact_type]), ("method", [method]),
-                                  ("location", [location]), ("purposes", purposes or [])):
-                recent[field].extend(v for v in values if v and v not in recent[field])
-        return recent
-
     def _caseload(self, session: Session, worker_ids: set[int], now: datetime) -> list[CaseloadRow]:
         query = (
             select(RoleAssignment, Stage, Case.family_name, Worker.name, Worker.login,

@@ -6,6 +6,7 @@ import asyncio
 
 from textual.widgets import DataTable
 
+from tests.conftest import counts
 from tests.test_flows import AFTERNOON, SIZE, first_caseworker, open_app, press, settle, supervisor_of
 from tui.screens.case import CaseScreen
 from tui.screens.caseload import CaseloadScreen
@@ -74,7 +75,7 @@ def test_caseload_filters_as_you_type(demo_store, tmp_path):
 def test_escape_with_unsaved_changes_asks_first(demo_store, tmp_path):
     demo_store.clock.set(AFTERNOON)
     login = first_caseworker(demo_store)
-    before = len(demo_store.as_user(login).recent_choices(notes=10_000)["contact_type"])
+    before = counts(demo_store)["notes"]
 
     async def type_then_escape(app, pilot):
         await press(pilot, ["ctrl+n", "1", "p", "m"])
@@ -87,7 +88,7 @@ def test_escape_with_unsaved_changes_asks_first(demo_store, tmp_path):
 
     asked, still_editing, back_on = run_app(demo_store, login, tmp_path, [type_then_escape])
     assert (asked, still_editing, back_on) == ("ConfirmDialog", "NoteEditorScreen", CaseloadScreen)
-    assert len(demo_store.as_user(login).recent_choices(notes=10_000)["contact_type"]) == before
+    assert counts(demo_store)["notes"] == before  # nothing saved
 
 
 def test_supervisor_approves_several_notes_at_once(demo_store, tmp_path):

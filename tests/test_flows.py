@@ -10,7 +10,7 @@ from textual.widgets import TextArea
 
 from tests.conftest import DEMO_AS_OF, end_of_day
 from tui.app import CasenotesApp
-from tui.keystrokes import NARRATIVE, VISIT, home_visit
+from bench.keystrokes import plan
 from tui.screens.case import CaseScreen
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.note_editor import NoteEditorScreen
@@ -51,34 +51,6 @@ def latest_note(store, author):
             {"a": author}).one()
 
 
-def test_caseworker_logs_a_home_visit_by_keyboard(demo_store, tmp_path):
-    demo_store.clock.set(AFTERNOON)
-    login = first_caseworker(demo_store)
-    desk = demo_store.as_user(login)
-    steps = home_visit(demo_store.policy, desk.recent_choices())
-    first_stage = desk.caseload()[0].stage_id
-    persons = desk.stage(first_stage).persons
-
-    async def run():
-        app = open_app(demo_store, login, tmp_path)
-        async with app.run_test(size=SIZE) as pilot:
-            await settle(pilot)
-            assert isinstance(app.screen, CaseloadScreen)
-            for _, keys in steps:
-                await press(pilot, keys)
-            return type(app.screen)
-
-    back_on = asyncio.run(run())
-    note = latest_note(demo_store, login)
-    assert back_on is CaseloadScreen
-    assert (note.status, note.contact_type, note.method, note.location) == (
-        "submitted", VISIT["contact_type"], VISIT["method"], VISIT["location"])
-    assert note.narrative == NARRATIVE
-    view = demo_store.as_user(login).note(note.id)
-    assert [p.name for p in view.participants] == [persons[0].name, persons[-1].name]
-    assert view.event_at == AFTERNOON - timedelta(hours=2)  # 2 PM the same day
-
-
 def supervisor_of(store, login):
     return next(w.supervisor for w in store.staff() if w.login == login)
 
@@ -93,7 +65,8 @@ def test_review_cycle_by_keyboard(demo_store, tmp_path):
     demo_store.clock.set(AFTERNOON)
     worker = first_caseworker(demo_store)
     boss = supervisor_of(demo_store, worker)
-    steps = home_visit(demo_store.policy, demo_store.as_user(worker).recent_choices())
+    chosen = plan(demo_store, worker)
+    steps, find_family = chosen.steps, chosen.steps[0][1]
 
     async def as_user(login, *key_groups):
         app = open_app(demo_store, login, tmp_path)
@@ -115,8 +88,8 @@ def test_review_cycle_by_keyboard(demo_store, tmp_path):
     assert history.review[-1].action == "return" and history.review[-1].comment == comment
     assert history.review[-1].due_at == end_of_day(AFTERNOON, 3)  # the end of the third day
 
-    # The caseworker: the returned note's stage is now first in the caseload, the note first in it.
-    asyncio.run(as_user(worker, ["enter"], ["e"], ["end", " He sleeps in his own room."], ["ctrl+r"]))
+    # The caseworker finds the family again (Enter leaves the filter, Enter opens); the note is first.
+    asyncio.run(as_user(worker, find_family, ["enter"], ["enter"], ["e"], ["end", " He sleeps in his own room."], ["ctrl+r"]))
     status, version, narrative = note_row(demo_store, note_id)
     assert status == "resubmitted" and narrative.endswith("He sleeps in his own room.")
 

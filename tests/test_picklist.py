@@ -1,4 +1,4 @@
-"""The pick lists: numbering with the recent values first, narrowing, picking by digit, arrows, Enter and
+"""The pick lists: numbers fixed by the agency's order, narrowing, picking by digit, arrows, Enter and
 mouse, focus moving on, Changed messages, and the multi-value list for purposes."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class Harness(App):
         self.changes: list[tuple[str, object]] = []
 
     def compose(self) -> ComposeResult:
-        self.contact = Picklist("Contact type", CONTACTS, recent=["School Contact"], id="contact")
+        self.contact = Picklist("Contact type", CONTACTS, id="contact")
         self.method_picker = Picklist("Method", METHODS, value=self.method, id="method")
         self.purposes = MultiPicklist("Purposes", PURPOSES, id="purposes")
         with VerticalScroll():
@@ -77,25 +77,43 @@ def contact(app: Harness) -> Picklist:
     return app.contact
 
 
-def test_recent_values_come_first_and_are_numbered():
+def test_values_are_numbered_in_the_agency_order():
     app = Harness()
 
     async def steps(pilot):
         picker = contact(app)
-        assert picker.shown == ("School Contact", *(c for c in CONTACTS if c != "School Contact"))
+        assert picker.shown == tuple(CONTACTS)
         options = picker.query_one(".picklist--options")
-        assert str(options.get_option_at_index(0).prompt) == "1 School Contact"
-        assert str(options.get_option_at_index(1).prompt) == "2 72 Hour Conference"
-        assert str(options.get_option_at_index(9).prompt) == "  Caseworker/Discharge Resource Contact (non-birth-parent)"  # row 10: no digit
+        assert str(options.get_option_at_index(0).prompt) == "1 72 Hour Conference"
+        assert str(options.get_option_at_index(6).prompt) == "7 Caseworker/Child Contact"
+        assert str(options.get_option_at_index(9).prompt) == "  Foster Home Visit"  # the tenth: no digit
         assert options.display and not app.query_one("#method .picklist--options").display
 
     drive(app, steps)
 
 
-def test_recent_only_keeps_choices_in_their_recent_order():
-    picker = Picklist("Method", METHODS, recent=["Video", "Fax", "Telephone", "Video"])
-    assert picker.ordered == ("Video", "Telephone", "Face to face", "Written/letter", "Email/text",
-                              "Attempted – no contact")
+def test_numbers_do_not_move_while_narrowing_or_between_notes():
+    """A digit is the value's own number: narrowing shows it beside the value and it picks that value."""
+    app = Harness()
+
+    async def steps(pilot):
+        await type_(pilot, "cw")
+        options = contact(app).query_one(".picklist--options")
+        prompts = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+        assert prompts[0] == "7 Caseworker/Child Contact"
+        assert "  Caseworker/Foster Parent Contact" in prompts  # the eleventh
+        await pilot.press("7")
+        await pilot.pause()
+
+    drive(app, steps)
+    assert app.changes == [("contact", "Caseworker/Child Contact")]
+    again = Harness()  # the next note: the same number for the same value
+
+    async def pick_seven(pilot):
+        await pilot.press("7")
+
+    drive(again, pick_seven)
+    assert again.changes == [("contact", "Caseworker/Child Contact")]
 
 
 def test_digit_on_empty_input_picks_and_moves_focus_next():
@@ -104,13 +122,13 @@ def test_digit_on_empty_input_picks_and_moves_focus_next():
     async def steps(pilot):
         await pilot.press("1")
         await pilot.pause()
-        assert contact(app).value == "School Contact"
+        assert contact(app).value == "72 Hour Conference"
         assert where(app) == "method"
         assert contact(app).query_one(Input).value == ""
         assert not contact(app).query_one(".picklist--options").display  # hidden once left
 
     drive(app, steps)
-    assert app.changes == [("contact", "School Contact")]
+    assert app.changes == [("contact", "72 Hour Conference")]
 
 
 def test_typed_words_narrow_and_enter_picks():
@@ -164,7 +182,7 @@ def test_arrows_move_the_highlight_and_enter_picks_it():
     assert app.method_picker.value == "Video"
 
 
-def test_digit_after_narrowing_picks_in_the_narrowed_list():
+def test_digit_after_narrowing_picks_the_value_of_that_number():
     app = Harness()
 
     async def steps(pilot):
@@ -175,10 +193,10 @@ def test_digit_after_narrowing_picks_in_the_narrowed_list():
         await pilot.press("2")
 
     drive(app, steps)
-    assert contact(app).value == "Supervisory Conference"
+    assert contact(app).value == "30 Day Conference"
 
 
-def test_digit_beyond_the_narrowed_list_does_nothing():
+def test_digit_of_a_value_narrowed_away_does_nothing():
     app = Harness()
 
     async def steps(pilot):
@@ -276,18 +294,34 @@ def test_multi_picklist_digits_and_space_toggle_in_choice_order():
                            ("purposes", ("Well-being", "Permanency planning"))]
 
 
-def test_multi_picklist_recent_first_and_values_setter():
+def test_multi_picklist_letters_find_values_past_the_digits_and_enter_ticks():
+    app = Harness()
+
+    async def steps(pilot):
+        app.query_one("#purposes SelectionList").focus()
+        await pilot.pause()
+        await type_(pilot, "ref")  # Referral, the eleventh: no digit
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_(pilot, "eng")
+        await pilot.press("space")
+        await pilot.press("1")
+        await pilot.pause()
+
+    drive(app, steps)
+    assert app.purposes.values == ("Safety", "Engagement", "Referral")
+
+
+def test_multi_picklist_values_setter_ticks_in_choice_order():
     app = Harness()
 
     async def steps(pilot):
         purposes = app.purposes
-        purposes.set_recent(["Court", "Nope", "Safety"])
         purposes.values = ["Court", "Visitation", "Safety"]
         await pilot.pause()
         selection = purposes.query_one(SelectionList)
-        assert str(selection.get_option_at_index(0).prompt) == "1 Court"
-        assert str(selection.get_option_at_index(1).prompt) == "2 Safety"
-        assert selection.selected and set(selection.selected) == {"Court", "Visitation", "Safety"}
+        assert str(selection.get_option_at_index(0).prompt) == "1 Safety"
+        assert set(selection.selected) == {"Court", "Visitation", "Safety"}
 
     drive(app, steps)
     assert app.changes == [("purposes", ("Safety", "Visitation", "Court"))]

@@ -78,19 +78,6 @@ def test_find_cases_by_family_or_person_name_even_misspelt(store, agency, clock)
     assert [m.case_id for m in store.as_user("clerk").find_cases("nguyen")] == [agency.other_case]
 
 
-def test_recent_choices_put_my_latest_values_first(store, agency, clock):
-    cw = store.as_user("cw")
-    cw.add_note(agency.fss, **visit(agency, clock, method="Telephone", location="Remote"))
-    clock.advance(minutes=5)
-    cw.add_note(agency.fss, **visit(agency, clock, contact_type="School Contact", location="School",
-                                    purposes=["Education"]))
-    recent = cw.recent_choices()
-    assert recent["contact_type"] == ["School Contact", "Caseworker/Child Contact"]
-    assert recent["method"] == ["Face to face", "Telephone"]
-    assert recent["location"] == ["School", "Remote"]
-    assert recent["purposes"][0] == "Education"
-
-
 def test_caseload_shows_the_entry_deadline_of_my_oldest_draft(store, agency, clock):
     event = clock.now() - timedelta(hours=5)
     store.as_user("cw").add_note(agency.fss, **visit(agency, clock, event_at=event))

@@ -62,6 +62,9 @@ class NoteEditorScreen(Screen):
         self._timer = None
         self._saving = threading.Lock()
         self._requested = self._landed = 0  # numbers of saves asked for and of the last one saved
+        self.defaults = None  # a new note's NoteDefaults, from the store
+        self._applied: dict[str, object] = {}  # the defaults last put in each field
+        self._contact_type_seen: str | None = None
 
     def compose(self) -> ComposeResult:
         policy = self.app.store.policy
@@ -93,14 +96,14 @@ class NoteEditorScreen(Screen):
         try:
             stage = desk.stage(self.stage_id)
             note = desk.note(self.note_id) if self.note_id else desk.note(self.amends) if self.amends else None
-            recent = desk.recent_choices()
+            defaults = None if (self.note_id or self.amends) else desk.note_defaults(self.stage_id)
             self.deadline = desk.note_deadline(self.note_id) if self.note_id else None
         except StoreError as error:
             self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
             self.app.call_from_thread(self.app.pop_screen)
             return
         saved = self.app.recovery.load(self.key) if self.app.recovery else None
-        self.app.call_from_thread(self._fill, stage, note, recent, saved)
+        self.app.call_from_thread(self._fill, stage, note, defaults, saved)
 
     def _due_text(self, zone: str) -> str:
         """What the casework clock asks of this note: the store's deadline, or the entry window."""
@@ -110,7 +113,7 @@ class NoteEditorScreen(Screen):
         text = f"{due.what.lower()} by {format.moment(due.next_due_at, zone)}"
         return f"[b $error]OVERDUE: {text}[/]" if due.overdue else text
 
-    def _fill(self, stage, note: NoteView | None, recent: dict, saved: dict | None) -> None:
+    def _fill(self, stage, note: NoteView | None, defaults, saved: dict | None) -> None:
         zone = self.app.zone
         kind = "addendum" if self.amends else "note" if self.note_id is None else f"note {self.note_id}"
         self.title_text = f"{stage.label} {kind}"
@@ -121,9 +124,6 @@ class NoteEditorScreen(Screen):
         self.query_one("#context", Static).update(
             f"{'Addendum to note ' + str(self.amends) if self.amends else ('Editing note ' + str(self.note_id) if self.note_id else 'New note')}"
             f" · {stage.family_name} family · {stage.label} · by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'} · {freeze}")
-        for name in ("contact_type", "method", "location"):
-            self.query_one(f"#{name}", Picklist).set_recent(recent.get(name, []))
-        self.query_one("#purposes", MultiPicklist).set_recent(recent.get("purposes", []))
         if "ENT PROG NOTE" in me.functions and not (self.note_id or self.amends):
             # Entering for someone else (a clerk typing dictation): the store checks the author may write here.
             self.authors = {f"{r.worker_name} ({r.role})": r.worker_login for r in stage.roles}
@@ -138,6 +138,9 @@ class NoteEditorScreen(Screen):
                 self.query_one("#saved", Static).update(f"Version {note.version}, {note.status}.")
         if self.amends:
             self.query_one("#contact_type", Picklist).disabled = True
+        if defaults is not None:
+            self.defaults = defaults
+            self.query_one("#when", Input).value = format.moment(defaults.event_at, zone)
         if saved:
             self._set_form(saved["form"])
             changed_since = bool(note and self.note_id and saved.get("version") not in (None, note.version))
@@ -145,6 +148,7 @@ class NoteEditorScreen(Screen):
                 " The note was saved again since then; saving now replaces that version with what you see."
                 if changed_since else ""), timeout=8 if changed_since else 4)
         self.baseline = {} if saved else self._form()
+        self._contact_type_seen = self.query_one("#contact_type", Picklist).value
         self.ready = True
         self.dirty = bool(saved)
         # A correction is usually to the narrative; a new note starts with when it happened.
@@ -172,6 +176,38 @@ class NoteEditorScreen(Screen):
             "narrative": self.query_one("#narrative", TextArea).text,
             "author": self.query_one("#author", Picklist).value if self.authors else None,
         }
+
+    # -- a new note's defaults ------------------------------------------------------------------
+
+    @on(Picklist.Changed, "#contact_type")
+    def _apply_contact_defaults(self, event: Picklist.Changed) -> None:
+        """A new note's contact type brings its usual method, location, purposes and people present
+        (the policy's defaults, the store's people), all on show to change. A field the caseworker
+        has set keeps their value; one still holding the last type's default follows the new type.
+        Focus goes to the first of those fields left empty, or to the narrative."""
+        if not self.ready or self.defaults is None or event.value == self._contact_type_seen:
+            return  # filling the form, or an edit, or no change
+        self._contact_type_seen = event.value
+        start = self.defaults.for_contact(event.value)
+        people = self.query_one("#participants", SelectionList)
+        purposes = self.query_one("#purposes", MultiPicklist)
+        fields = {"method": (self.query_one("#method", Picklist), start.method),
+                  "location": (self.query_one("#location", Picklist), start.location)}
+        for name, (picklist, default) in fields.items():
+            if picklist.value is None or picklist.value == self._applied.get(name):
+                picklist.value = self._applied[name] = default
+        if not purposes.values or set(purposes.values) == set(self._applied.get("purposes", ())):
+            purposes.values = self._applied["purposes"] = start.purposes
+        if not people.selected or set(people.selected) == set(self._applied.get("participants", ())):
+            people.deselect_all()
+            for person in start.participants:
+                people.select(person)
+            self._applied["participants"] = start.participants
+        empty = [widget for widget, filled in (
+            (fields["method"][0].query_one(Input), fields["method"][0].value),
+            (fields["location"][0].query_one(Input), fields["location"][0].value),
+            (purposes.query_one(SelectionList), purposes.values), (people, people.selected)) if not filled]
+        (empty[0] if empty else self.query_one("#narrative", TextArea)).focus()
 
     # -- changes and autosave -------------------------------------------------------------------
 

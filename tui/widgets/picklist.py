@@ -1,10 +1,13 @@
 """Keyboard pick lists for the agency's picklists: contact type, method, location, purposes.
 
 `Picklist` takes one value: type to narrow (every typed word must match; "cw child" and the
-initials "cwc" both find "Caseworker/Child Contact"), a digit 1-9 picks that row, ↑/↓ and Enter
-pick the highlighted row, and focus moves on to the next field. `MultiPicklist` takes several:
-digits or Space tick rows. Both number their rows with the values used last first, and keep the
-numbers still while the form is open, so a caseworker's fingers learn them.
+initials "cwc" both find "Caseworker/Child Contact"), a digit 1-9 picks the value of that number,
+↑/↓ and Enter pick the highlighted row, and focus moves on to the next field. `MultiPicklist` takes
+several: digits or Space tick rows, typed letters move to the best match and Enter ticks it.
+
+Each value's number is its place in the agency's list, the same in every note and while narrowing
+(typing "cw" still shows "7 Caseworker/Child Contact"), so a caseworker's fingers learn them; values
+past the ninth have no digit and are found by typing.
 """
 
 from __future__ import annotations
@@ -31,12 +34,6 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def recent_first(choices: Sequence[str], recent: Iterable[str]) -> tuple[str, ...]:
-    """The recent values that are choices, in `recent` order, then the other choices in theirs."""
-    first = list(dict.fromkeys(r for r in recent if r in choices))
-    return (*first, *(c for c in choices if c not in first))
-
-
 def match_rank(query: str, option: str) -> int | None:
     """How well `option` matches `query`, lower is better; None unless every typed word matches.
 
@@ -59,7 +56,7 @@ def match_rank(query: str, option: str) -> int | None:
 
 
 def numbered(number: int, text: str) -> Content:
-    """An option's prompt: its number (1-9; later rows get a blank) and its text."""
+    """An option's prompt: its number (1-9; later values get a blank) and its text."""
     return Content.assemble((f"{number} " if number <= 9 else "  ", "$foreground-muted"), text)
 
 
@@ -91,7 +88,7 @@ class _Options(OptionList, can_focus=False):
 
 
 class Picklist(Widget, can_focus=False):
-    """One value from a list: type to narrow, number keys 1-9 pick, ↑/↓ move, Enter picks; the values used last come first."""
+    """One value from a list: type to narrow, number keys 1-9 pick, ↑/↓ move, Enter picks."""
 
     DEFAULT_CSS = """
     Picklist {
@@ -121,13 +118,13 @@ class Picklist(Widget, can_focus=False):
         def control(self) -> Picklist:
             return self.picklist
 
-    def __init__(self, label: str, choices: Sequence[str], *, recent: Sequence[str] = (),
-                 value: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, label: str, choices: Sequence[str], *, value: str | None = None,
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.label = label
-        self.choices = tuple(choices)
-        self.ordered = recent_first(self.choices, recent)
-        self.shown: tuple[str, ...] = self.ordered  # the rows on show, as numbered
+        self.choices = tuple(dict.fromkeys(choices))
+        self.numbers = {choice: n for n, choice in enumerate(self.choices, 1)}  # never renumbered
+        self.shown: tuple[str, ...] = self.choices  # the rows on show, best match first
         self._value = value
         self._moved = False  # ↑/↓ since the text last changed
         self._heading = Label(classes="picklist--heading")
@@ -157,12 +154,6 @@ class Picklist(Widget, can_focus=False):
             self._narrow()  # highlight the new value
         self.post_message(self.Changed(self, value))
 
-    def set_recent(self, recent: Sequence[str]) -> None:
-        """Renumber with these values first (for when they are known only after mounting)."""
-        self.ordered = recent_first(self.choices, recent)
-        if self.is_mounted:
-            self._narrow()
-
     def _show_value(self) -> None:
         shown = (self._value, "not bold") if self._value is not None else (NONE, "not bold italic $foreground-muted")
         self._heading.update(Content.assemble((self.label, "bold"), "  ", shown))
@@ -170,10 +161,10 @@ class Picklist(Widget, can_focus=False):
     def _narrow(self) -> None:
         """Show the rows matching the typed text, best first, and highlight the likely pick."""
         text = self._filter.value
-        ranked = sorted((rank, n) for n, option in enumerate(self.ordered)
+        ranked = sorted((rank, n) for n, option in enumerate(self.choices)
                         if (rank := match_rank(text, option)) is not None)
-        self.shown = tuple(self.ordered[n] for _, n in ranked)
-        self._options.set_options(Option(numbered(n, option)) for n, option in enumerate(self.shown, 1))
+        self.shown = tuple(self.choices[n] for _, n in ranked)
+        self._options.set_options(Option(numbered(self.numbers[option], option)) for option in self.shown)
         keep = not text.strip() and self._value in self.shown
         self._options.highlighted = self.shown.index(self._value) if keep else 0 if self.shown else None
         self._moved = False
@@ -201,10 +192,10 @@ class Picklist(Widget, can_focus=False):
         text = self._filter.value
         if character is not None and character in "123456789" and not any(c.isdigit() for c in text):
             number = int(character)
-            if number <= len(self.shown):
-                self._pick(self.shown[number - 1])
+            if number <= len(self.choices) and self.choices[number - 1] in self.shown:
+                self._pick(self.choices[number - 1])
             else:
-                self.app.bell()
+                self.app.bell()  # no such number, or narrowed away: what is on show is what a digit picks
             return True
         if key in ("up", "down"):
             if self.shown:
@@ -234,7 +225,7 @@ class Picklist(Widget, can_focus=False):
 
 
 class MultiPicklist(Widget):
-    """Several values: number keys or space toggle, the values used last come first."""
+    """Several values: number keys or Space toggle; typed letters highlight the best match, Enter toggles it."""
 
     DEFAULT_CSS = """
     MultiPicklist {
@@ -256,16 +247,20 @@ class MultiPicklist(Widget):
         def control(self) -> MultiPicklist:
             return self.picklist
 
-    def __init__(self, label: str, choices: Sequence[str], *, recent: Sequence[str] = (),
-                 values: Sequence[str] = (), id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, label: str, choices: Sequence[str], *, values: Sequence[str] = (),
+                 id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.label = label
-        self.choices = tuple(choices)
+        self.choices = tuple(dict.fromkeys(choices))
         self._values = self._in_order(values)
-        self._list: SelectionList[str] = SelectionList(*self._selections(recent))
+        self._typed = ""  # letters typed to find a value past the digits
+        self._heading = Label(Content.styled(label, "bold"), classes="picklist--heading")
+        self._list: SelectionList[str] = SelectionList(
+            *(Selection(numbered(n, choice), choice, choice in self._values, id=choice)
+              for n, choice in enumerate(self.choices, 1)))
 
     def compose(self) -> ComposeResult:
-        yield Label(Content.styled(self.label, "bold"), classes="picklist--heading")
+        yield self._heading
         yield self._list
 
     @property
@@ -284,22 +279,9 @@ class MultiPicklist(Widget):
                 self._list.select(value)
         self.post_message(self.Changed(self, values))
 
-    def set_recent(self, recent: Sequence[str]) -> None:
-        """Renumber with these values first, keeping the ticks and the highlighted row."""
-        highlighted = self._list.highlighted_option
-        with self.prevent(SelectionList.SelectedChanged):
-            self._list.clear_options()
-            self._list.add_options(self._selections(recent))
-        if highlighted is not None:
-            self._list.highlighted = self._list.get_option_index(highlighted.id)
-
     def _in_order(self, values: Iterable[str]) -> tuple[str, ...]:
         wanted = set(values)
         return tuple(c for c in self.choices if c in wanted)
-
-    def _selections(self, recent: Sequence[str]) -> list[Selection[str]]:
-        return [Selection(numbered(n, choice), choice, choice in self._values, id=choice)
-                for n, choice in enumerate(recent_first(self.choices, recent), 1)]
 
     def action_toggle_number(self, number: int) -> None:
         if number <= self._list.option_count:
@@ -308,8 +290,43 @@ class MultiPicklist(Widget):
         else:
             self.app.bell()
 
+    def on_key(self, event: events.Key) -> None:
+        """Letters find a value (the tenth and later have no digit): "ref" highlights Referral."""
+        if event.key == "backspace" and self._typed:
+            self._find(self._typed[:-1])
+        elif event.character and event.is_printable and event.character.isalpha():
+            self._find(self._typed + event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
+
+    def _find(self, typed: str) -> None:
+        ranked = sorted((rank, n) for n, choice in enumerate(self.choices)
+                        if (rank := match_rank(typed, choice)) is not None)
+        if not ranked:
+            self.app.bell()  # nothing starts that way: the letter is not taken
+            return
+        self._typed = typed
+        self._list.highlighted = ranked[0][1]
+        self._show_typed()
+
+    def _show_typed(self) -> None:
+        typed = (f"  {self._typed}…", "$foreground-muted") if self._typed else ""
+        self._heading.update(Content.assemble((self.label, "bold"), typed))
+
+    def on_descendant_focus(self) -> None:
+        self._typed = ""
+        self._show_typed()
+
+    def on_descendant_blur(self) -> None:
+        self._typed = ""
+        self._show_typed()
+
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
         event.stop()
+        self._typed = ""  # the next letters look for the next value
+        self._show_typed()
         values = self._in_order(self._list.selected)
         if values != self._values:
             self._values = values
