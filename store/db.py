@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 from .clock import Clock
 
 SQLITE_BUSY_SECONDS = 5.0
+PG_CONNECT_SECONDS = 10
 SQLITE_NOW_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DATETIME on SQLite
 
 
@@ -40,7 +41,8 @@ def make_engines(url: str, clock: Clock, busy_seconds: float = SQLITE_BUSY_SECON
                 _sqlite_engine(url, clock, "BEGIN IMMEDIATE", busy_seconds))
     if parsed.get_backend_name() == "postgresql" and parsed.get_driver_name() in ("", "psycopg2"):
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
-    engine = create_engine(url, pool_pre_ping=True)
+    # An unreachable server is said so within seconds, not after the system's TCP timeout.
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": PG_CONNECT_SECONDS})
 
     @event.listens_for(engine, "begin")
     def _set_clock(conn):
@@ -87,10 +89,35 @@ def _sqlite_time(clock: Clock) -> str:
 def upgrade_schema(engine: Engine) -> None:
     """Create the schema or bring it to the newest Alembic revision."""
     from alembic import command
+
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+def known_revisions() -> tuple[set[str], str]:
+    """Every schema revision this code has a migration for, and the newest."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config())
+    return {r.revision for r in script.walk_revisions()}, script.get_current_head()
+
+
+def stored_revisions(engine: Engine) -> tuple[tuple[str, ...], list[str]]:
+    """The database's schema revisions, and (when it has none) the tables it holds anyway. Read
+    without the write lock, so that a store at the newest revision opens while another writes."""
+    from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        heads = tuple(MigrationContext.configure(conn).get_current_heads())
+        return heads, ([] if heads else inspect(conn).get_table_names())
+
+
+def _alembic_config():
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    return config

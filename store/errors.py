@@ -69,3 +69,9 @@ class DatabaseBusy(StoreError):
 class DatabaseUnavailable(StoreError):
     default = ("The database could not be reached or stopped the save. Nothing was saved; what you typed "
                "is still on your screen. Try again, and tell your administrator if it keeps happening.")
+
+
+class CannotOpen(StoreError):
+    """The database could not be opened; the sentence names it and says what to do."""
+
+    default = "The database could not be opened; check the address given with --db."

@@ -12,9 +12,9 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import errors
+from . import errors, opening
 from .clock import Clock, SystemClock
-from .db import SQLITE_BUSY_SECONDS, default_url, make_engines, upgrade_schema
+from .db import SQLITE_BUSY_SECONDS, make_engines, upgrade_schema
 from .models import Meta, Worker
 from .policy import Policy
 from .views import WorkerView
@@ -39,9 +39,17 @@ class Store:
     def open(cls, url: str | None = None, clock: Clock | None = None, policy: Policy | None = None, *,
              busy_seconds: float = SQLITE_BUSY_SECONDS) -> "Store":
         """Open (creating or upgrading) the database at ``url``; None is the default SQLite file.
-        ``busy_seconds`` is how long a SQLite save waits for another writer before ``DatabaseBusy``."""
-        store = cls(url or default_url(), clock or SystemClock(), policy or Policy.load(), busy_seconds)
-        upgrade_schema(store.write_engine)
+        ``busy_seconds`` is how long a SQLite save waits for another writer before ``DatabaseBusy``.
+        Refuses with ``CannotOpen`` (a sentence naming the database and what to do) whatever cannot
+        be opened: not a URL, a backend or driver casenotes does not use, a folder, an empty, foreign or
+        damaged file, one it may not write, a server it cannot reach, a newer schema, a lock held too long."""
+        url, parsed = opening.checked_address(url)
+        policy = policy or Policy.load()
+        with opening.refusals(parsed, busy_seconds):
+            store = cls(url, clock or SystemClock(), policy, busy_seconds)
+        with opening.refusals(parsed, busy_seconds, cleanup=store.close):
+            if not opening.schema_is_current(store.read_engine, parsed):
+                upgrade_schema(store.write_engine)
         return store
 
     def close(self) -> None:
@@ -118,4 +126,8 @@ def _refusal(exc: DBAPIError) -> Exception:
         return errors.DatabaseBusy()
     if isinstance(exc, OperationalError):
         return errors.DatabaseUnavailable()
+    if getattr(exc.orig, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        return errors.DatabaseUnavailable(
+            "The database file is damaged and this could not be read or saved; nothing was saved. Tell your "
+            "administrator, who can restore it from a backup.")
     return exc

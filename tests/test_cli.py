@@ -81,3 +81,77 @@ def test_policy_command_reads_the_clock_back_in_words(capsys, monkeypatch, tmp_p
     assert "Record each contact within 72 hours of the event." in capsys.readouterr().out
     assert cli.main(["policy", "--preset", "ohio"]) == 2
     assert "no policy preset called 'ohio'" in capsys.readouterr().err
+
+
+# --demo: the demo database in the data directory, from any sub-command
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """casenotes' data directory (where `casenotes demo` puts demo.db), empty, inside tmp_path."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data" / "casenotes"
+
+
+@pytest.fixture
+def demo_in_data_dir(demo_db, data_dir):
+    import shutil
+
+    data_dir.mkdir(parents=True)
+    shutil.copy(demo_db, data_dir / "demo.db")
+    return data_dir / "demo.db"
+
+
+def test_demo_flag_runs_a_sub_command_on_the_demo_database(demo_in_data_dir, capsys):
+    supervisor = next(w.login for w in Store.open(f"sqlite:///{demo_in_data_dir}").staff()
+                      if w.title == "Casework Supervisor")
+    assert cli.main(["--demo", "--user", supervisor, "timeliness", "--days", "30"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Timeliness ") and "Unit total" in out
+    assert cli.main(["--demo", "--user", supervisor, "search", "school", "--limit", "3"]) == 0
+    assert " · school" in capsys.readouterr().out
+
+
+def test_demo_flag_without_user_says_who_one_may_be(demo_in_data_dir, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "_os_login", lambda: "root")
+    assert cli.main(["--demo", "search", "foo"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("casenotes: There is no active casenotes user with the login 'root'. On the demo, say who "
+                          "you are with --user, e.g. --user ")
+    assert "(Casework Supervisor) or --user " in err and "(Caseworker)." in err
+
+
+def test_demo_flag_opens_the_app_on_the_demo_with_the_staff_picker(demo_in_data_dir, monkeypatch):
+    started = []
+    monkeypatch.setattr(cli, "_run_app", lambda store, login: started.append((store.url, login)) or 0)
+    assert cli.main(["--demo"]) == 0
+    assert started == [(f"sqlite:///{demo_in_data_dir}", None)]
+
+
+def test_demo_flag_before_the_demo_exists(data_dir, capsys):
+    assert cli.main(["--demo", "timeliness"]) == 2
+    assert capsys.readouterr().err == ("casenotes: there is no demo database yet; make it with `casenotes demo` "
+                                       "(or `make demo`).\n")
+    assert not data_dir.exists()
+
+
+def test_demo_flag_and_db_are_one_or_the_other(capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--demo", "--db", "sqlite:///x.db", "search", "foo"])
+    assert exited.value.code == 2
+    assert "argument --db: not allowed with argument --demo" in capsys.readouterr().err
+
+
+def test_a_login_unknown_to_the_default_database_is_pointed_to_the_demo(demo_in_data_dir, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "_os_login", lambda: "root")
+    assert cli.main(["timeliness"]) == 2
+    assert capsys.readouterr().err == (
+        "casenotes: There is no active casenotes user with the login 'root'. To use the demo agency instead, add "
+        "--demo and a demo login: `casenotes --demo --user LOGIN timeliness`; otherwise ask your administrator to "
+        "add you.\n")
+
+
+def test_without_a_demo_an_unknown_login_is_told_to_ask_for_access(data_dir, capsys, monkeypatch):
+    monkeypatch.setattr(cli, "_os_login", lambda: "root")
+    assert cli.main(["search", "foo"]) == 2
+    assert capsys.readouterr().err.endswith("login 'root'. Ask your administrator to add you.\n")

@@ -11,7 +11,10 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="casenotes", description="Progress notes for child-welfare casework.")
-    parser.add_argument("--db", help="database URL (default: the SQLite file in your data directory)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", help="database URL (default: the SQLite file in your data directory)")
+    where.add_argument("--demo", action="store_true",
+                       help="use the demo database that `casenotes demo` made in your data directory")
     parser.add_argument("--user", help="sign in as this login (demo databases only)")
     commands = parser.add_subparsers(dest="command")
     demo = commands.add_parser("demo", help="create the demo agency if needed and open it with a staff picker")
@@ -34,9 +37,15 @@ def main(argv: list[str] | None = None) -> int:
     clock = commands.add_parser("policy", help="show the casework clock as read from the policy files, and check them")
     clock.add_argument("--preset", help="show a shipped preset instead (texas, washington)")
     args = parser.parse_args(argv)
-    from store import PolicyError
+    from store import PolicyError, StoreError
 
     try:
+        if args.demo and args.command != "demo":
+            if not _demo_path().is_file():
+                print("casenotes: there is no demo database yet; make it with `casenotes demo` (or `make demo`).",
+                      file=sys.stderr)
+                return 2
+            args.db = _demo_url()
         if args.command == "demo":
             return _demo(args)
         if args.command in ("index", "search"):
@@ -50,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_policy(args)
         return _open(args)
-    except PolicyError as error:  # checked before anything opens: a bad setting is never guessed around
+    except (PolicyError, StoreError) as error:  # a bad setting or a database that cannot be opened
         print(f"casenotes: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -58,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _open(args) -> int:
+    if args.demo and not args.user:  # the demo's staff picker, as `casenotes demo` opens it
+        from store import Store
+
+        return _run_app(Store.open(args.db), None)
     signed_in = sign_in(args)
     return _run_app(*signed_in) if signed_in else 2
 
@@ -75,9 +88,28 @@ def sign_in(args):
     try:
         store.as_user(login)
     except StoreError as error:
-        print(f"casenotes: {error} Ask your administrator to add you.", file=sys.stderr)
+        print(f"casenotes: {error} {_who_to_be(args, store)}", file=sys.stderr)
         return None
     return store, login
+
+
+def _who_to_be(args, store) -> str:
+    """What to do when the login is not a worker here: on a demo, say who one may be; on the default
+    database while a demo exists, point to it; otherwise, ask for access."""
+    if store.is_demo:
+        return f"On the demo, say who you are with --user, e.g. {_example_logins(store)}."
+    if args.db is None and _demo_path().is_file():
+        command = " ".join(["casenotes --demo --user LOGIN", *([args.command] if args.command else [])])
+        return (f"To use the demo agency instead, add --demo and a demo login: `{command}`; otherwise ask "
+                "your administrator to add you.")
+    return "Ask your administrator to add you."
+
+
+def _example_logins(store) -> str:
+    """A supervisor's and a caseworker's login on this database, as --user examples."""
+    staff = store.staff()
+    picks = [next((w for w in staff if word in w.title), None) for word in ("Supervisor", "Caseworker")]
+    return " or ".join(f"--user {w.login} ({w.title})" for w in picks if w) or "--user LOGIN"
 
 
 def _days(text: str) -> int:
@@ -128,7 +160,7 @@ def _demo(args) -> int:
     from store.clock import utc
     from store.demo import generate
 
-    url = args.db or f"sqlite:///{_demo_path()}"
+    url = args.db or _demo_url()
     if args.fresh and url.startswith("sqlite:///"):
         for suffix in ("", "-wal", "-shm"):
             Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
@@ -152,6 +184,10 @@ def _demo_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("casenotes")) / "demo.db"
+
+
+def _demo_url() -> str:
+    return f"sqlite:///{_demo_path()}"
 
 
 def _run_app(store, login: str | None) -> int:
