@@ -155,3 +155,17 @@ def test_without_a_demo_an_unknown_login_is_told_to_ask_for_access(data_dir, cap
     monkeypatch.setattr(cli, "_os_login", lambda: "root")
     assert cli.main(["search", "foo"]) == 2
     assert capsys.readouterr().err.endswith("login 'root'. Ask your administrator to add you.\n")
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(monkeypatch, tmp_path):
+    """`casenotes … | head`: the pipe closes under the output; no traceback, the usual status 141."""
+    class ClosedPipe:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setenv("CASENOTES_POLICY", str(tmp_path / "missing.toml"))
+    monkeypatch.setattr("sys.stdout", ClosedPipe())
+    assert cli.main(["policy"]) == 141

@@ -64,6 +64,17 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped early (`| head`): nothing more to say, and no traceback
+        _silence_stdout()
+        return 141
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so that the flush at exit does not fail on the closed pipe."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. captured in a test)
+        pass
 
 
 def _open(args) -> int:
