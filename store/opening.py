@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from .db import default_url, known_revisions, stored_revisions
 from .errors import CannotOpen
@@ -126,6 +126,8 @@ def _sentence(parsed: URL, exc: Exception, busy_seconds: float) -> str:
                 "its folders' permissions.")
     if parsed.get_backend_name() == "sqlite":
         return _sqlite_sentence(sqlite_path(parsed), where, exc.orig, busy_seconds)
+    if not isinstance(exc, OperationalError):  # connected, then refused (e.g. no right to create the tables)
+        return f"Cannot open {where} ({_first_line(exc.orig)}); ask your administrator."
     return _server_sentence(where, exc.orig)
 
 

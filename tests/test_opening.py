@@ -262,3 +262,30 @@ def test_a_folder_you_may_not_enter(shared_dir):
         sentence = refused(sqlite_url(private / "agency.db"))
     assert sentence == (f"Cannot look at the database file {private / 'agency.db'} ({private / 'agency.db'}: "
                         "Permission denied); check the path and its folders' permissions.")
+
+
+@pytest.mark.postgres
+def test_a_postgresql_login_without_the_right_to_create_the_tables(pg_database):
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    role, schema = f"reader_{uuid.uuid4().hex[:8]}", f"closed_{uuid.uuid4().hex[:8]}"  # roles are server-wide
+    admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {role}"))  # may look, not create
+    try:
+        url = make_url(pg_database).set(username=role).update_query_dict(
+            {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+        sentence = refused(url)
+        assert sentence.startswith("Cannot open the PostgreSQL database")
+        assert f"(permission denied for schema {schema}" in sentence
+        assert sentence.endswith("; ask your administrator.")
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+        admin.dispose()
