@@ -193,16 +193,23 @@ class NoteEditorScreen(Screen):
         purposes = self.query_one("#purposes", MultiPicklist)
         fields = {"method": (self.query_one("#method", Picklist), start.method),
                   "location": (self.query_one("#location", Picklist), start.location)}
+        filled = []  # said in a notice, so that a default filled out of view is still seen
         for name, (picklist, default) in fields.items():
             if picklist.value is None or picklist.value == self._applied.get(name):
                 picklist.value = self._applied[name] = default
+                filled += [name] if default else []
         if not purposes.values or set(purposes.values) == set(self._applied.get("purposes", ())):
             purposes.values = self._applied["purposes"] = start.purposes
+            filled += ["purposes"] if start.purposes else []
         if not people.selected or set(people.selected) == set(self._applied.get("participants", ())):
             people.deselect_all()
             for person in start.participants:
                 people.select(person)
             self._applied["participants"] = start.participants
+            filled += ["who was present"] if start.participants else []
+        if filled:
+            said = ", ".join(filled[:-1]) + " and " + filled[-1] if len(filled) > 1 else filled[0]
+            self.notify(f"{event.value}: filled in the usual {said}; shift+tab goes back to change them.", timeout=5)
         empty = [widget for widget, filled in (
             (fields["method"][0].query_one(Input), fields["method"][0].value),
             (fields["location"][0].query_one(Input), fields["location"][0].value),
