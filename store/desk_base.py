@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from .access import CaseAccess, Reach, case_access
-from .errors import NotFound
+from .access import CaseAccess, Reach, case_access, visible_notes
+from .errors import NotFound, StoreError
 from .journal import audit
 from .models import AuditEntry, Note, Stage, Worker, stage_label
 from .policy import Policy
@@ -124,5 +124,17 @@ class DeskBase:
                   {"reach": access.reach.value, "case": case_id})
 
 
-def addenda_of(session: Session, note_id: int) -> tuple[int, ...]:
-    return tuple(session.scalars(select(Note.id).where(Note.amends_note_id == note_id).order_by(Note.id)))
+def addenda_of(session: Session, note: Note, reader: Worker, now: datetime,
+               access: CaseAccess | None = None) -> tuple[int, ...]:
+    """The addenda to the note that the reader may read: another's draft addendum stays private, as
+    any draft does, so not even its existence shows. ``access``: the reader's, if already known."""
+    ids = list(session.scalars(select(Note.id).where(Note.amends_note_id == note.id)))
+    if not ids:  # the usual case: no access to work out
+        return ()
+    if access is None:
+        try:
+            access = case_access(session, reader, note.stage.case_id, now)
+        except StoreError:  # a save by someone who no longer reaches the case: they see none
+            return ()
+    return tuple(session.scalars(select(Note.id).where(Note.id.in_(ids), visible_notes(reader, access))
+                                 .order_by(Note.id)))

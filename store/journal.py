@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Insert, text
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from .models import AuditEntry, Change, Note, NoteRevision, Worker
 
@@ -40,10 +41,21 @@ def note_snapshot(note: Note) -> dict[str, Any]:
 
 def record_note(session: Session, note: Note, by: Worker, action: str, now: datetime,
                 detail: dict[str, Any] | None = None, op: str = "update") -> None:
-    """A saved version of the note, its audit row and its change-log entry."""
-    session.flush()
-    _insert(session, NoteRevision, note_id=note.id, version=note.version, saved_at=now, saved_by_id=by.id,
-            status=note.status, snapshot=note_snapshot(note))
+    """A saved version of the note, its audit row and its change-log entry.
+
+    A change's revision is written before the note row (the database refuses a version without its
+    revision, migration 0005): nothing may flush the note before it, and the note row is always
+    rewritten, also when only its participants changed, so that its version follows every change."""
+    if op == "update":
+        with session.no_autoflush:
+            version = note.version + 1
+            _insert(session, NoteRevision, note_id=note.id, version=version, saved_at=now, saved_by_id=by.id,
+                    status=note.status, snapshot=note_snapshot(note))
+        flag_modified(note, "narrative")
+        session.flush()
+    else:  # a new note's first revision follows its INSERT
+        _insert(session, NoteRevision, note_id=note.id, version=note.version, saved_at=now, saved_by_id=by.id,
+                status=note.status, snapshot=note_snapshot(note))
     audit(session, by, action, "note", note.id, now, {"version": note.version, **(detail or {})})
     change(session, "note", note.id, op, now)
 

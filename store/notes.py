@@ -6,7 +6,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm.attributes import flag_modified
 
 from .access import may_add_note
 from .desk_base import DeskBase, addenda_of
@@ -55,11 +54,8 @@ class NoteDesk(DeskBase):
                                  addendum=note.amends_note_id is not None)
             changed = self._apply(session, note, clean)
             if changed:
-                # A change of participants alone touches only their table; the note row must still
-                # be rewritten so that its version (and the trigger's checks) follow every change.
-                flag_modified(note, "narrative")
                 record_note(session, note, user, "edit", now, detail={"fields": sorted(changed)})
-            return note_view(note, now, self.policy, addenda_of(session, note.id))
+            return note_view(note, now, self.policy, addenda_of(session, note, user, now))
 
     def discard_draft(self, note_id: int) -> None:
         """Throw away a draft that was never submitted; its revisions and audit record remain."""
@@ -124,6 +120,13 @@ class NoteDesk(DeskBase):
 
     @staticmethod
     def _apply(session, note: Note, clean: dict[str, Any]) -> set[str]:
+        """Set the changed fields on the note, writing nothing: loading the participants must not
+        autoflush the fields set before them as an UPDATE of its own (a version with no revision)."""
+        with session.no_autoflush:
+            return NoteDesk._set_fields(session, note, clean)
+
+    @staticmethod
+    def _set_fields(session, note: Note, clean: dict[str, Any]) -> set[str]:
         changed = set()
         for name, value in clean.items():
             if name == "participants":

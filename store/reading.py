@@ -105,8 +105,9 @@ class ReadingDesk(DeskBase):
             notes = list(session.scalars(query.limit(limit) if limit else query))
             addenda: dict[int, list[int]] = {}
             if notes:
-                rows = session.execute(select(Note.amends_note_id, Note.id)
-                                       .where(Note.amends_note_id.in_([n.id for n in notes])).order_by(Note.id))
+                rows = session.execute(select(Note.amends_note_id, Note.id)  # the addenda I may read
+                                       .where(Note.amends_note_id.in_([n.id for n in notes]),
+                                              visible_notes(user, access)).order_by(Note.id))
                 for original, addendum in rows:
                     addenda.setdefault(original, []).append(addendum)
             views = [note_view(n, now, self.policy, tuple(addenda.get(n.id, ()))) for n in notes]
@@ -127,7 +128,7 @@ class ReadingDesk(DeskBase):
                                         .order_by(NoteRevision.version))
             logins = dict(session.execute(select(Worker.id, Worker.login)).all())
             history = NoteHistory(
-                note=note_view(note, now, self.policy, addenda_of(session, note_id)),
+                note=note_view(note, now, self.policy, addenda_of(session, note, user, now, access)),
                 revisions=tuple(RevisionView(r.version, r.saved_at, logins[r.saved_by_id], r.status, r.snapshot)
                                 for r in revisions),
                 review=tuple(ReviewActionView(a.action, a.at, logins[a.by_id], a.comment, a.due_at)

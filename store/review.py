@@ -101,11 +101,12 @@ class ReviewDesk(DeskBase):
             check_move(session, note, user, now, self.policy, action)
             if version is not None and version != note.version:
                 raise StaleEdit()
-            detail = step(session, note, user, now)
+            with session.no_autoflush:  # nothing is written before the revision (record_note)
+                detail = step(session, note, user, now)
             if note.status == "resubmitted":
                 action = "resubmit"
             record_note(session, note, user, action, now, detail=detail)
-            return note_view(note, now, self.policy, addenda_of(session, note.id))
+            return note_view(note, now, self.policy, addenda_of(session, note, user, now))
 
     def _submit(self, session, note, user, now):
         action = "resubmit" if note.status == "returned" else "submit"

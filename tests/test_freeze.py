@@ -19,7 +19,10 @@ def _note_entered_at(store, agency, clock, at):
 
 
 def _raw_edit(store, note_id):
-    with store.write_engine.begin() as conn:
+    with store.write_engine.begin() as conn:  # the next version's revision first, as the store writes it
+        conn.execute(text("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+                          "SELECT id, version + 1, entered_at, author_id, status, '{}' FROM notes WHERE id = :i"),
+                     {"i": note_id})
         conn.execute(text("UPDATE notes SET narrative = 'raw', version = version + 1 WHERE id = :i"), {"i": note_id})
 
 

@@ -58,6 +58,16 @@ def _participants(store, note_id):
 
 
 EDIT = "UPDATE notes SET narrative = 'Rewritten behind the store''s back.', version = version + 1 WHERE id = :i"
+# A change's revision goes in before the note row (migration 0005; tests/test_revisions.py).
+REVISION = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+            "SELECT id, version + 1, entered_at, author_id, status, '{}' FROM notes WHERE id = :i")
+
+
+def _raw_edit(store, note_id):
+    """A raw edit the way the store writes one: the next version's revision, then the note row."""
+    with store.write_engine.begin() as conn:
+        conn.execute(text(REVISION), {"i": note_id})
+        return conn.execute(text(EDIT), {"i": note_id}).rowcount
 
 
 @pytest.fixture
@@ -77,7 +87,7 @@ def approved(store, agency, clock):
 
 def test_raw_update_of_frozen_note_is_refused(store, draft, clock):
     clock.set(draft.freezes_at - timedelta(seconds=1))
-    assert _raw(store, EDIT, i=draft.id) == 1  # the last second before the freeze is still open
+    assert _raw_edit(store, draft.id) == 1  # the last second before the freeze is still open
     clock.set(draft.freezes_at)
     _refused(store, "NoteFrozen", EDIT, i=draft.id)
     clock.advance(days=30)
@@ -137,7 +147,7 @@ def test_raw_update_not_raising_version_by_one_is_refused(store, draft, new_vers
 
 
 def test_raw_update_of_editable_draft_with_next_version_is_allowed(store, draft):
-    assert _raw(store, EDIT, i=draft.id) == 1
+    assert _raw_edit(store, draft.id) == 1
     row = _note(store, draft.id)
     assert (row["narrative"], row["version"]) == ("Rewritten behind the store's back.", draft.version + 1)
 

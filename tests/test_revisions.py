@@ -1,0 +1,140 @@
+"""Every version of every note has exactly one revision: the store writes one per save, and the
+database refuses a new version of a note whose revision was not written first (SQLite and PostgreSQL).
+"""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from store import InvalidTransition
+from tests.conftest import visit
+
+
+def _raw(store, *statements):
+    """Run raw SQL statements in one transaction, bypassing the store."""
+    with store.write_engine.begin() as conn:
+        for sql, params in statements:
+            conn.execute(text(sql), params)
+
+
+def _refused(store, tag, *statements):
+    with pytest.raises(DBAPIError) as caught:
+        _raw(store, *statements)
+    message = str(caught.value.orig)
+    assert f"casenotes[{tag}]" in message, message
+    return message
+
+
+def _versions(store, note_id):
+    """(the note's version, the versions its revisions hold, in order)."""
+    with store.write_engine.connect() as conn:
+        version = conn.execute(text("SELECT version FROM notes WHERE id = :i"), {"i": note_id}).scalar_one()
+        saved = list(conn.execute(text("SELECT version FROM note_revisions WHERE note_id = :i ORDER BY version"),
+                                  {"i": note_id}).scalars())
+    return version, saved
+
+
+def _revision(note_id, version):
+    """A raw INSERT of a revision row (the snapshot's content does not matter to the database)."""
+    return ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+            "VALUES (:i, :v, '2026-03-02 17:00:00', (SELECT min(id) FROM workers), 'draft', '{}')",
+            {"i": note_id, "v": version})
+
+
+def _edit(note_id, version_expr="version + 1"):
+    return (f"UPDATE notes SET narrative = 'Changed by hand.', version = {version_expr} WHERE id = :i", {"i": note_id})
+
+
+@pytest.fixture
+def draft(store, agency, clock):
+    return store.as_user("cw").add_note(agency.fss, **visit(agency, clock, participants=[agency.jay]))
+
+
+# --- through the API -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("other", [
+    {"narrative": "Jay and his mother were both there."},
+    {"method": "Telephone", "location": None},
+    {"purposes": ["Safety"]},
+    {"event_at": "later"},
+], ids=["narrative", "method", "purposes", "event_at"])
+def test_editing_participants_with_another_field_saves_one_version_with_one_revision(store, agency, clock, draft,
+                                                                                     other):
+    if other.get("event_at") == "later":
+        other = {"event_at": clock.now() - timedelta(minutes=30)}
+    edited = store.as_user("cw").edit_note(draft.id, draft.version, participants=[agency.jay, agency.ana], **other)
+    assert edited.version == draft.version + 1
+    assert _versions(store, draft.id) == (2, [1, 2])
+    history = store.as_user("cw").note_history(draft.id)
+    assert [r.version for r in history.revisions] == [1, 2]
+    assert history.revisions[-1].snapshot["participants"] == sorted([agency.jay, agency.ana])
+
+
+def test_every_step_of_a_review_cycle_has_its_revision(store, agency, clock, draft):
+    cw, sup = store.as_user("cw"), store.as_user("supa")
+    cw.edit_note(draft.id, 1, participants=[agency.ana], narrative="Only his mother answered.")
+    cw.submit(draft.id)
+    sup.return_note(draft.id, "Say where Jay was.")
+    cw.edit_note(draft.id, 4, participants=[agency.ana, agency.jay], narrative="Jay was at school.")
+    cw.submit(draft.id)
+    sup.approve(draft.id)
+    assert _versions(store, draft.id) == (7, [1, 2, 3, 4, 5, 6, 7])
+    statuses = [r.status for r in store.as_user("cw").note_history(draft.id).revisions]
+    assert statuses == ["draft", "draft", "submitted", "returned", "returned", "resubmitted", "approved"]
+
+
+# --- by raw SQL: the database refuses a version without its revision ----------------------------
+
+def test_raw_update_without_a_revision_is_refused(store, draft):
+    _refused(store, "InvalidTransition", _edit(draft.id))
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_raw_update_with_its_revision_written_first_is_allowed(store, draft):
+    _raw(store, _revision(draft.id, 2), _edit(draft.id))
+    assert _versions(store, draft.id) == (2, [1, 2])
+
+
+def test_two_raw_updates_with_one_revision_are_refused(store, draft):
+    # What the autoflush did: two UPDATEs in one save, one revision.
+    _refused(store, "InvalidTransition", _revision(draft.id, 2), _edit(draft.id), _edit(draft.id))
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_raw_revision_for_a_version_the_note_never_reaches_is_refused(store, draft):
+    _refused(store, "InvalidTransition", _revision(draft.id, 3))
+    _refused(store, "InvalidTransition", _revision(draft.id + 1000, 1))  # no such note
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_raw_second_revision_of_a_version_is_refused(store, draft):
+    with pytest.raises(DBAPIError):  # the unique (note_id, version) constraint
+        _raw(store, _revision(draft.id, 1))
+    assert _versions(store, draft.id) == (1, [1])
+
+
+@pytest.mark.postgres
+def test_raw_revision_of_a_next_version_never_made_is_refused_at_commit_on_postgresql(store, draft):
+    if store.write_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no deferred triggers: the orphan revision blocks the next save instead")
+    _refused(store, "InvalidTransition", _revision(draft.id, 2))
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_through_a_unit_of_work_a_missing_revision_is_a_typed_refusal(store, draft):
+    with pytest.raises(InvalidTransition, match="^The database refused this: Every change of a note"):
+        with store.writing() as session:
+            session.execute(text(_edit(draft.id)[0]), {"i": draft.id})
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_older_refusals_still_come_first(store, draft, clock):
+    """A frozen note's raw edit is refused as frozen, not as unrevised: the older triggers speak first."""
+    clock.set(draft.freezes_at)
+    _refused(store, "NoteFrozen", _edit(draft.id))
+    _refused(store, "NoteFrozen", _revision(draft.id, 2), _edit(draft.id))
+    clock.set(draft.freezes_at - timedelta(days=1))
+    _refused(store, "StaleEdit", _edit(draft.id, "version"))
+    _refused(store, "StaleEdit", _revision(draft.id, 2), _edit(draft.id, "version + 2"))
