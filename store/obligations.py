@@ -4,6 +4,10 @@ One place decides who must act on a note and by when; the dates come from ``rule
 applies) and ``calendar`` (the window arithmetic), the numbers from ``policy``. The caseload, the
 note list, the editor, "My deadlines" and the Timeliness report read from here; the review queue
 uses the same ``rules.review_due``.
+
+An addendum records no event of its own (it keeps the time of the event it corrects, often weeks
+old): its entry clock starts when it is written, so it is never a late entry and its draft is due
+within the entry window of its own entry; its review window runs from its submission like any note's.
 """
 
 from __future__ import annotations
@@ -17,11 +21,29 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 from . import calendar
 from .models import Absence, Case, Note, Stage, Worker
 from .policy import Policy
-from .rules import correction_due, entry_due, is_frozen, review_due
+from .rules import ADDENDUM, correction_due, entry_due, is_frozen, review_due
 from .views import AbsenceView, Obligation
 
 OPEN = ("draft", "returned", "submitted", "resubmitted")
 AUTHOR_ACTS = ("draft", "returned")
+
+
+def submit_due(event_at: datetime, entered_at: datetime, contact_type: str, policy: Policy) -> datetime:
+    """When a draft is due: the entry window from the event, or for an addendum from its own entry."""
+    if contact_type == ADDENDUM:
+        return entry_due(entered_at, policy, contact_type)
+    return entry_due(event_at, policy, contact_type)
+
+
+def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy, contact_type: str | None = None) -> bool:
+    """Entered after the entry window of the event; an addendum, entered when the need was found,
+    never is."""
+    return contact_type != ADDENDUM and entered_at > entry_due(event_at, policy, contact_type)
+
+
+def is_overdue(due_at: datetime, now: datetime) -> bool:
+    """A deadline has passed once the clock is beyond it (the last instant is still in time)."""
+    return now > due_at
 
 
 def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,
@@ -31,7 +53,8 @@ def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker 
     if note.status not in OPEN or is_frozen(note.freezes_at, now):
         return None
     if note.status == "draft":
-        action, due, who = "submit", entry_due(note.event_at, policy, note.contact_type), author
+        action, who = "submit", author
+        due = submit_due(note.event_at, note.entered_at, note.contact_type, policy)
     elif note.status == "returned":
         action, who = "resubmit", author
         due = note.correction_due_at or correction_due(note.reviewed_at or now, policy)
@@ -52,7 +75,7 @@ def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker 
 
 
 def _with_overdue(view: Obligation, now: datetime) -> Obligation:
-    return replace(view, overdue=now > view.next_due_at)
+    return replace(view, overdue=is_overdue(view.next_due_at, now))
 
 
 def open_obligations(session: Session, policy: Policy, now: datetime, *, authors: set[int] | None = None,

@@ -16,7 +16,7 @@ from .errors import NotFound, StoreError
 from .journal import audit
 from .models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
-from .obligations import open_obligations
+from .obligations import is_overdue, open_obligations
 from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
                     StageView, WorkerView)
 from .viewing import case_view, note_view, stage_view, worker_view
@@ -259,7 +259,7 @@ class ReadingDesk(DeskBase):
                         entry_due_at=dues.get((stage.id, login, "entry")), overdue=False)
             for role, stage, family, name, login, last, drafts, returned in session.execute(query)
         ]
-        rows = [replace(r, overdue=r.next_deadline_at is not None and r.next_deadline_at < now) for r in rows]
+        rows = [replace(r, overdue=r.next_deadline_at is not None and is_overdue(r.next_deadline_at, now)) for r in rows]
         far = datetime.max.replace(tzinfo=now.tzinfo)
         return sorted(rows, key=lambda r: (r.closed_at is not None, r.next_deadline_at or far, -r.drafts,
                                            r.last_contact_at or datetime.min.replace(tzinfo=now.tzinfo),

@@ -13,6 +13,7 @@ from .errors import InvalidNote, StaleEdit
 from .journal import record_note
 from .models import Case, Note, ReviewAction, Stage, Worker, stage_label
 from .note_checks import UNDER_REVIEW, check_move
+from .obligations import is_overdue
 from .rules import correction_due, is_frozen, local_text, refuse_control_characters, review_due
 from .views import NoteView, QueuedNote, ReturnedNote, ReturnPlan, ReviewItem
 from .viewing import note_view
@@ -70,7 +71,7 @@ class ReviewDesk(DeskBase):
                                   author=login, author_name=name, contact_type=contact_type, event_at=event_at,
                                   submitted_at=submitted_at, freezes_at=freezes_at, frozen=is_frozen(freezes_at, now))
                 items.append(ReviewItem(note=note, family_name=family_name, stage_label=stage_label(stage_type, subtype),
-                                        review_due_at=due, overdue=due < now, resubmitted=resubmitted))
+                                        review_due_at=due, overdue=is_overdue(due, now), resubmitted=resubmitted))
             # Notes that froze unreviewed can only be corrected by an addendum now: they go last.
             items.sort(key=lambda item: (item.note.frozen, item.review_due_at, item.note.submitted_at, item.note.id))
             return items[:limit] if limit is not None else items

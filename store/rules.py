@@ -53,10 +53,6 @@ def entry_due(event_at: datetime, policy: Policy, contact_type: str | None = Non
     return policy.entry_window(contact_type).due(event_at, policy.calendar)
 
 
-def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy, contact_type: str | None = None) -> bool:
-    return entered_at > entry_due(event_at, policy, contact_type)
-
-
 def review_due(submitted_at: datetime, resubmitted: bool, policy: Policy) -> datetime:
     """The supervisor reviews within 5 days of receiving a note, 3 days for a corrected one."""
     return policy.windows["rereview" if resubmitted else "review"].due(submitted_at, policy.calendar)

@@ -13,8 +13,8 @@ from .access import team_ids
 from .desk_base import DeskBase
 from .errors import InvalidReport, NoAccess
 from .models import Note, ReviewAction, RoleAssignment, Unit, Worker
-from .obligations import open_obligations
-from .rules import ADDENDUM, is_late_entry
+from .obligations import is_late_entry, open_obligations
+from .rules import ADDENDUM
 from .views import Timeliness, UnitTimeliness, WorkerTimeliness
 from .visits import visit_standings
 

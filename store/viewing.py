@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from .errors import NoAccess
 from .models import Case, Note, Person, RoleAssignment, Stage, StagePerson, Worker
 from .policy import Policy
-from .rules import is_late_entry, is_locked
+from .obligations import is_late_entry
+from .rules import is_frozen
 from .views import CaseView, NoteView, PersonView, RoleView, StageView, WorkerView
 
 
@@ -105,7 +106,7 @@ def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...
         location=note.location, participants=tuple(person_view(p) for p in note.participants),
         others=tuple(note.others or ()), narrative=note.narrative, status=note.status, version=note.version,
         amends_note_id=note.amends_note_id, addenda=addenda, freezes_at=note.freezes_at,
-        frozen=is_locked(note, now),
+        frozen=is_frozen(note.freezes_at, now),
         late_entry=is_late_entry(note.event_at, note.entered_at, policy, note.contact_type),
         submitted_at=note.submitted_at, correction_due_at=note.correction_due_at,
     )

@@ -114,10 +114,16 @@ class NoteView:
     amends_note_id: int | None
     addenda: tuple[int, ...]
     freezes_at: datetime
-    frozen: bool
+    frozen: bool  # the freeze date has come (an FSI entry freezes as it is saved)
     late_entry: bool
     submitted_at: datetime | None
     correction_due_at: datetime | None
+
+    @property
+    def final(self) -> bool:
+        """Approved, final (FSI) or frozen: only an addendum can correct it now. An approved note
+        is final before its freeze date, not frozen."""
+        return self.status in ("approved", "final") or self.frozen
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,11 @@
 A child in care is visited every calendar month, in a majority of months in their residence, and a
 new placement gets its contacts within its first days; the numbers are ``policy.visits``. A visit is a
 note of any status (addenda correct a note, they are no contact) whose method is the visit method and
-whose participants include the child, in any stage of the child's case. Months and days are the
-agency zone's; the current month is never a completed one: it is the at-risk list instead.
+whose participants include the child, in any stage of the child's case, made while the child was
+in care (from the day of placement, or from the first of the month of a move between placements).
+Months and days are the agency zone's; the current month is never a completed one for the monthly
+visit (it is the at-risk list instead), but once visited it counts in the residence share: a visit at
+home this month shows at once.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ class ChildVisits:
     at_risk: bool  # in care and not yet visited this month
     months_required: int  # completed calendar months in care (since the report's start, if any)
     months_visited: int
-    months_in_residence: int
+    months_in_residence: int  # visited months (this one too, once visited) with a visit in the residence
+    months_with_visits: int  # visited months, this one too once visited: what the residence share is of
     residence_majority: bool | None  # None: no visited month yet
     new_placement: str | None  # "met", "due", "missed"; None once the window closed with its contacts made
     new_placement_contacts: int
@@ -72,7 +76,7 @@ def visit_standings(session: Session, policy: Policy, now: datetime, worker_ids:
     if not rows:
         return []
     responsible = _responsible(session, {stage.id for _, stage, _, _ in rows}, now)
-    next_starts = _next_starts(session, {child.id for _, _, child, _ in rows})
+    next_starts, counted_from = _placement_neighbours(session, {child.id for _, _, child, _ in rows})
     visits = _visits(session, policy, now, {child.id for _, _, child, _ in rows})
     found = []
     for placement, stage, child, family in rows:
@@ -80,8 +84,8 @@ def visit_standings(session: Session, policy: Policy, now: datetime, worker_ids:
         if worker is None or (worker_ids is not None and worker.id not in worker_ids):
             continue
         last_day = last_day_in_care(placement, stage, next_starts.get(placement.id), policy)
-        standing = _standing(placement, stage, child, family, worker, visits.get(child.id, []), last_day,
-                             policy, today, since)
+        in_care_visits = [v for v in visits.get(child.id, []) if v.day >= counted_from.get(placement.id, placement.starts_on)]
+        standing = _standing(placement, stage, child, family, worker, in_care_visits, last_day, policy, today, since)
         if standing.in_care or standing.months_required:
             found.append(standing)
     return sorted(found, key=lambda c: (not c.at_risk, c.new_placement != "due", c.family_name, c.child_name,
@@ -137,7 +141,10 @@ def _standing(placement: Placement, stage: Stage, child: Person, family: str, wo
               last_day: date | None, policy: Policy, today: date, since: date | None) -> ChildVisits:
     required = set(required_months(placement.starts_on, last_day, today, since))
     visited = {_month(v.day) for v in visits} & required
-    at_home = {_month(v.day) for v in visits if v.in_residence} & required
+    # The residence share also looks at this month once it has a visit (while the child is in care).
+    measured = required | ({_month(today)} if last_day is None or _month(last_day) >= _month(today) else set())
+    seen = {_month(v.day) for v in visits} & measured
+    at_home = {_month(v.day) for v in visits if v.in_residence} & measured
     this_month = any(_month(v.day) == _month(today) for v in visits)
     in_care = stage.closed_at is None and (placement.ends_on is None or placement.ends_on >= today)
     state, contacts, days_left = new_placement_standing(placement.starts_on, visits, policy, today)
@@ -149,8 +156,8 @@ def _standing(placement: Placement, stage: Stage, child: Person, family: str, wo
         last_visit_at=max((v.at for v in visits), default=None),
         days_left_in_month=calendar.monthrange(today.year, today.month)[1] - today.day + 1,
         at_risk=in_care and not this_month, months_required=len(required), months_visited=len(visited),
-        months_in_residence=len(at_home),
-        residence_majority=2 * len(at_home) > len(visited) if visited else None,
+        months_in_residence=len(at_home), months_with_visits=len(seen),
+        residence_majority=2 * len(at_home) > len(seen) if seen else None,
         new_placement=state, new_placement_contacts=contacts, new_placement_days_left=days_left)
 
 
@@ -173,14 +180,21 @@ def _responsible(session: Session, stage_ids: set[int], now: datetime) -> dict[i
     return roles
 
 
-def _next_starts(session: Session, child_ids: set[int]) -> dict[int, date]:
-    """For each placement of these children, the day the child's next placement started."""
+def _placement_neighbours(session: Session, child_ids: set[int]) -> tuple[dict[int, date], dict[int, date]]:
+    """For each placement of these children: the day the child's next placement started, and the
+    first day whose visits count for it (its start; the first of its month after a move, the month of
+    a move belonging to the new placement). A visit before the child came into care is none."""
     by_child: dict[int, list[Placement]] = {}
     for placement in session.scalars(select(Placement).where(Placement.person_id.in_(child_ids))
                                      .order_by(Placement.starts_on)):
         by_child.setdefault(placement.person_id, []).append(placement)
-    return {earlier.id: later.starts_on for placements in by_child.values()
-            for earlier, later in zip(placements, placements[1:])}
+    next_starts, counted_from = {}, {}
+    for placements in by_child.values():
+        for earlier, later in zip(placements, placements[1:]):
+            next_starts[earlier.id] = later.starts_on
+            moved = earlier.ends_on is None or earlier.ends_on >= _month_start(later.starts_on)
+            counted_from[later.id] = _month_start(later.starts_on) if moved else later.starts_on
+    return next_starts, counted_from
 
 
 def _visits(session: Session, policy: Policy, now: datetime, child_ids: set[int]) -> dict[int, list[Visit]]:

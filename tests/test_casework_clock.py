@@ -9,7 +9,8 @@ from hypothesis import given, settings, strategies as st
 
 from store import Policy
 from store.calendar import Window, absence_cutoff, freeze_instant
-from store.rules import correction_due, entry_due, is_late_entry, review_due
+from store.obligations import is_late_entry
+from store.rules import correction_due, entry_due, review_due
 
 @pytest.fixture(scope="module")
 def ny():

@@ -28,7 +28,7 @@ def test_submitted_note_is_approved_by_the_supervisor(store, agency, clock):
     sent = store.as_user("cw").submit(note.id)
     assert (sent.status, sent.submitted_at) == ("submitted", clock.now())
     done = store.as_user("supa").approve(sent.id)
-    assert done.status == "approved" and done.frozen
+    assert done.status == "approved" and done.final and not done.frozen  # final, not frozen before its date
     history = store.as_user("cw").note_history(note.id)
     assert [(a.action, a.by) for a in history.review] == [("submit", "cw"), ("approve", "supa")]
 

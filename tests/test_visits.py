@@ -2,7 +2,7 @@
 of visited months in the child's residence, two contacts in a new placement's first 30 days, the
 worker responsible for each child, and placements recorded only when they make sense."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pendulum
 import pytest
@@ -218,6 +218,54 @@ def test_month_with_an_office_and_a_home_visit_counts_in_the_residence(store, ag
     at(clock, 2026, 10, 1, 12)
     jay = standing(store, "cw2", agency.jay)
     assert (jay.months_visited, jay.months_in_residence, jay.residence_majority) == (1, 1, True)
+
+
+def test_a_home_visit_this_month_counts_in_the_residence_share_at_once(store, agency, clock):
+    place(store, clock, agency, on=date(2026, 8, 1))
+    for month, location in ((8, RESIDENCE), (9, OFFICE), (10, OFFICE)):
+        visit_on(store, agency, clock, local(2026, month, 15, 10), location=location)
+    at(clock, 2026, 11, 2, 12)
+    jay = standing(store, "cw2", agency.jay)
+    assert (jay.months_in_residence, jay.months_with_visits, jay.residence_majority) == (1, 3, False)
+    visit_on(store, agency, clock, local(2026, 11, 3, 10), location=RESIDENCE)
+    jay = standing(store, "cw2", agency.jay)
+    assert (jay.months_in_residence, jay.months_with_visits, jay.residence_majority) == (2, 4, False)
+    assert (jay.months_required, jay.months_visited) == (3, 3)  # November is not a completed month yet
+
+
+def test_an_office_visit_this_month_then_a_home_visit_makes_it_a_month_at_home(store, agency, clock):
+    place(store, clock, agency, on=date(2026, 10, 1))
+    visit_on(store, agency, clock, local(2026, 10, 15, 10), location=RESIDENCE)
+    visit_on(store, agency, clock, local(2026, 11, 3, 10), location=OFFICE)
+    jay = standing(store, "cw2", agency.jay)
+    assert (jay.months_in_residence, jay.months_with_visits, jay.residence_majority) == (1, 2, False)
+    visit_on(store, agency, clock, local(2026, 11, 4, 10), location=RESIDENCE)
+    jay = standing(store, "cw2", agency.jay)
+    assert (jay.months_in_residence, jay.months_with_visits, jay.residence_majority) == (2, 2, True)
+
+
+def test_a_visit_before_the_child_came_into_care_is_not_a_foster_care_visit(store, agency, clock):
+    visit_on(store, agency, clock, local(2026, 9, 11, 10), location=RESIDENCE)  # two days before
+    place(store, clock, agency, on=date(2026, 9, 13))
+    visit_on(store, agency, clock, local(2026, 10, 3, 10), location=OFFICE)
+    at(clock, 2026, 11, 2, 12)
+    jay = standing(store, "cw2", agency.jay)
+    assert (jay.months_required, jay.months_visited) == (2, 1)  # September had no visit in care
+    assert (jay.months_in_residence, jay.months_with_visits) == (0, 1)
+
+
+def test_tariqs_home_visit_this_month_shows_in_the_demo(demo_store):
+    """The demo's Tariq Holbrook: his only home visit was two days before he was placed; a home
+    visit made this month counts at once."""
+    worker = demo_store.as_user("dkwarteng")
+    [tariq] = [c for c in worker.visit_standards() if c.child_name == "Tariq Holbrook"]
+    assert (tariq.months_in_residence, tariq.months_with_visits) == (0, 2)
+    now = demo_store.clock.now()
+    worker.add_note(tariq.stage_id, event_at=now - timedelta(hours=2), contact_type="Caseworker/Child Contact",
+                    method="Face to face", location=RESIDENCE, purposes=["Safety"], participants=[tariq.person_id],
+                    narrative="Tariq was seen at home with his aunt.")
+    [tariq] = [c for c in worker.visit_standards() if c.child_name == "Tariq Holbrook"]
+    assert (tariq.months_in_residence, tariq.months_with_visits) == (1, 2)
 
 
 # --- two contacts in the first 30 days ------------------------------------------------------------

@@ -4,10 +4,13 @@ the residence, and a new placement's first-month contacts. Children not yet seen
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -18,6 +21,18 @@ from tui.widgets.key_footer import KeyFooter
 
 COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
            ("Last visit", 10), ("At home", 10), ("New placement", 18))
+
+
+@dataclass
+class VisitsRead(Message):
+    """The children read by the load worker; handled on the UI thread (dropped if the screen has gone)."""
+
+    children: list[ChildVisits]
+
+
+@dataclass
+class Refused(Message):
+    sentence: str
 
 
 class VisitsScreen(Screen):
@@ -56,13 +71,19 @@ class VisitsScreen(Screen):
             mine = desk.visit_standards()
             team = desk.team_visit_standards() if desk.supervises() else []
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(Refused(str(error)))
             return
         seen = {c.placement_id for c in mine}
         children = mine + [c for c in team if c.placement_id not in seen]
-        self.app.call_from_thread(self._show, sorted(children, key=_urgency))
+        self.post_message(VisitsRead(sorted(children, key=_urgency)))
 
-    def _show(self, children: list[ChildVisits]) -> None:
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.notify(message.sentence, severity="error")
+
+    @on(VisitsRead)
+    def _show(self, message: VisitsRead) -> None:
+        children = message.children
         self.standings = children
         table = self.query_one(DataTable)
         keep = table.cursor_row
@@ -86,7 +107,7 @@ class VisitsScreen(Screen):
         else:
             month = Text(" visited")
         residence = ("—" if child.residence_majority is None else
-                     f"{child.months_in_residence}/{child.months_visited} months")
+                     f"{child.months_in_residence}/{child.months_with_visits} months")
         placement = {"met": f"met ({child.new_placement_contacts})",
                      "due": f"{child.new_placement_contacts} of {self.app.store.policy.visits.new_placement_contacts},"
                             f" {child.new_placement_days_left} d left",
