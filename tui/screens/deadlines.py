@@ -5,6 +5,7 @@ absences tab, else the next)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import pendulum
@@ -13,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
@@ -26,6 +28,29 @@ REVIEWS = ("Due", "What", "Author", "Family", "Stage", "Contact", "Event")  # mi
 TEAM = ("Due", "Who", "What", "Family", "Stage", "Contact", "Event")  # What says the status
 AWAY = ("First day", "Last day", "Reason", "Submit pending notes by", "Pending notes")
 FREEZES_FIRST = "freezes before it is due: correct it with an addendum"
+
+
+@dataclass
+class DeadlinesRead(Message):
+    """What the load worker read; handled on the UI thread (dropped if the screen has gone)."""
+
+    mine: list[Obligation]
+    team: list[Obligation]
+    away: list[AbsenceView]
+    next_away: AbsenceView | None
+    boss: bool
+
+
+@dataclass
+class AbsenceCancelled(Message):
+    pass
+
+
+@dataclass
+class Refused(Message):
+    """A store refusal from a worker, said on the UI thread."""
+
+    sentence: str
 
 
 class DeadlinesScreen(Screen):
@@ -83,9 +108,17 @@ class DeadlinesScreen(Screen):
             mine, team = desk.my_deadlines(), desk.team_deadlines()
             away, next_away, boss = desk.my_absences(), desk.next_absence(), desk.supervises()
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(Refused(str(error)))
             return
-        self.app.call_from_thread(self._show, mine, team, away, next_away, boss)
+        self.post_message(DeadlinesRead(mine, team, away, next_away, boss))
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.notify(message.sentence, severity="error")
+
+    @on(DeadlinesRead)
+    def _read(self, message: DeadlinesRead) -> None:
+        self._show(message.mine, message.team, message.away, message.next_away, message.boss)
 
     def _show(self, mine: list[Obligation], team: list[Obligation], away: list[AbsenceView],
               next_away: AbsenceView | None, boss: bool = False) -> None:
@@ -230,10 +263,14 @@ class DeadlinesScreen(Screen):
         try:
             self.app.desk.cancel_absence(absence_id)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(Refused(str(error)))
             return
-        self.app.call_from_thread(self.notify, "Absence cancelled.", timeout=4)
-        self.app.call_from_thread(self.load)
+        self.post_message(AbsenceCancelled())
+
+    @on(AbsenceCancelled)
+    def _cancelled(self) -> None:
+        self.notify("Absence cancelled.", timeout=4)
+        self.load()
 
 
 def _team_summary(team: list[Obligation]) -> str:

@@ -3,11 +3,14 @@ supervisor approves or returns it here with one key."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
@@ -16,6 +19,26 @@ from store.views import NoteHistory
 from tui import format
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_text import note_text
+
+
+@dataclass
+class NoteRead(Message):
+    """The note, its history and what I may do with it, read by the load worker; handled on the UI
+    thread (dropped if the screen has gone)."""
+
+    history: NoteHistory
+    actions: dict[str, str | None]
+
+
+@dataclass
+class Approved(Message):
+    pass
+
+
+@dataclass
+class Refused(Message):
+    sentence: str
+    timeout: float = 5
 
 
 class NoteScreen(Screen):
@@ -44,11 +67,8 @@ class NoteScreen(Screen):
             yield Static("", id="review")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self.load()
-
     def on_screen_resume(self) -> None:
-        self.load()
+        self.load()  # also sent when the screen is first shown
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:
@@ -56,11 +76,17 @@ class NoteScreen(Screen):
             history = self.app.desk.note_history(self.note_id)
             actions = self.app.desk.note_actions(self.note_id)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(Refused(str(error)))
             return
-        self.app.call_from_thread(self._show, history, actions)
+        self.post_message(NoteRead(history, actions))
 
-    def _show(self, history: NoteHistory, actions: dict[str, str | None]) -> None:
+    @on(Refused)
+    def _refused_by_store(self, message: Refused) -> None:
+        self.notify(message.sentence, severity="error", timeout=message.timeout)
+
+    @on(NoteRead)
+    def _show(self, message: NoteRead) -> None:
+        history, actions = message.history, message.actions
         self.history, self.actions = history, actions
         self.query_one("#body", Static).update(note_text(history.note, self.app.zone))
         review = Text("Review history\n", style="bold")
@@ -103,10 +129,15 @@ class NoteScreen(Screen):
         try:
             self.app.desk.approve(note_id, version)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            self.post_message(Refused(str(error), timeout=8))
             return
-        self.app.call_from_thread(self.notify, "Approved")
-        self.app.call_from_thread(self.app.pop_screen)
+        self.post_message(Approved())
+
+    @on(Approved)
+    def _approved(self) -> None:
+        self.notify("Approved")
+        if self.app.screen is self:  # not another screen the user went to meanwhile
+            self.app.pop_screen()
 
     def action_return(self) -> None:
         if self.history is None or self._refused("return"):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -16,6 +19,18 @@ from store.views import NoteHistory
 from tui import format
 from tui.revision_diff import revision_changes
 from tui.widgets.key_footer import KeyFooter
+
+
+@dataclass
+class HistoryRead(Message):
+    """The history read by the load worker; handled on the UI thread (dropped if the screen has gone)."""
+
+    history: NoteHistory
+
+
+@dataclass
+class Refused(Message):
+    sentence: str
 
 
 class NoteHistoryScreen(Screen):
@@ -52,12 +67,18 @@ class NoteHistoryScreen(Screen):
         try:
             history = self.app.desk.note_history(self.note_id)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(Refused(str(error)))
             return
-        self.app.call_from_thread(self._show, history)
+        self.post_message(HistoryRead(history))
 
-    def _show(self, history: NoteHistory) -> None:
-        self.history = history
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self.query_one("#diff-text", Static).update("")
+        self.notify(message.sentence, severity="error")
+
+    @on(HistoryRead)
+    def _show(self, message: HistoryRead) -> None:
+        history = self.history = message.history
         options = self.query_one(OptionList)
         zone = self.app.zone
         options.add_options(

@@ -6,10 +6,14 @@ may see is decided inside search/ with the store's rules.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -21,6 +25,20 @@ from tui.widgets.key_footer import KeyFooter
 TYPING_PAUSE = 0.25  # seconds after the last key before searching
 EXAMPLES = ('grandmother "school nurse" · person:Jhon · type:school · after:2026-10-01 · last:30d · '
             'status:returned · visit* · NOT court')
+
+
+@dataclass
+class Found(Message):
+    """A search's answer from its worker; handled on the UI thread (dropped if the screen has gone)."""
+
+    text: str
+    order: str
+    results: Any  # search.Results
+
+
+@dataclass
+class SearchFailed(Message):
+    sentence: str
 
 
 class SearchScreen(Screen):
@@ -77,19 +95,22 @@ class SearchScreen(Screen):
         try:
             results = self.app.search_index().search(self.app.desk, text, family=self.family, order=order)
         except StoreError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            self.post_message(SearchFailed(str(error)))
             return
         except Exception as error:  # the index failed twice (disk full, damaged): say so, keep the app
-            self.app.call_from_thread(self._refused, f"The search failed ({type(error).__name__}: {error}); "
-                                                     "your notes are safe. `casenotes index rebuild` repairs the index.")
+            self.post_message(SearchFailed(f"The search failed ({type(error).__name__}: {error}); "
+                                           "your notes are safe. `casenotes index rebuild` repairs the index."))
             return
-        self.app.call_from_thread(self._show, text, order, results)
+        self.post_message(Found(text, order, results))
 
-    def _refused(self, message: str) -> None:
+    @on(SearchFailed)
+    def _refused(self, message: SearchFailed) -> None:
         self.query_one("#reading", Static).update("")
-        self.query_one("#problem", Static).update(message)
+        self.query_one("#problem", Static).update(message.sentence)
 
-    def _show(self, text: str, order: str, results) -> None:
+    @on(Found)
+    def _show(self, message: Found) -> None:
+        text, order, results = message.text, message.order, message.results
         if text != self.query_one("#query", Input).value or order != self.order:
             return  # typing or the order changed meanwhile; a newer search is coming
         self.hits = results.hits

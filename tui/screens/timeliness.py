@@ -5,13 +5,15 @@ bar chart of one measure (``m`` picks the next), a period (``d``) and a CSV expo
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -56,6 +58,27 @@ def _row(shown: list[str], style: str = "") -> list[Text]:
     return [Text("  " + name, style=style), *(Text(n, style=style, justify="right") for n in numbers)]
 
 
+@dataclass
+class ReportRead(Message):
+    """The report read by the load worker; handled on the UI thread (dropped if the screen has gone)."""
+
+    report: Timeliness
+    days: int
+
+
+@dataclass
+class Refused(Message):
+    sentence: str
+
+
+@dataclass
+class Said(Message):
+    """What the export worker has to say (saved where, or why not)."""
+
+    sentence: str
+    severity: str = "information"
+
+
 class TimelinessScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="timeliness.back"),
@@ -91,13 +114,20 @@ class TimelinessScreen(Screen):
         try:
             report = self.app.desk.timeliness(days=days)
         except StoreError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            self.post_message(Refused(str(error)))
             return
-        self.app.call_from_thread(self._show, report)
+        self.post_message(ReportRead(report, days))
 
-    def _refused(self, sentence: str) -> None:
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        sentence = message.sentence
         self.query_one("#summary", Static).update(f"[$error]{escape(sentence)}[/]")
         self.notify(sentence, severity="error", timeout=8)
+
+    @on(ReportRead)
+    def _read(self, message: ReportRead) -> None:
+        if message.days == PERIODS[self.period]:  # else the period changed meanwhile: its report comes
+            self._show(message.report)
 
     def _show(self, report: Timeliness) -> None:
         self.report = report
@@ -163,6 +193,10 @@ class TimelinessScreen(Screen):
         try:
             save_csv(report, path)
         except OSError as error:
-            self.app.call_from_thread(self.notify, f"The report was not saved: {error}", severity="error")
+            self.post_message(Said(f"The report was not saved: {error}", "error"))
             return
-        self.app.call_from_thread(self.notify, f"Saved the report to {path}", timeout=10)
+        self.post_message(Said(f"Saved the report to {path}"))
+
+    @on(Said)
+    def _said(self, message: Said) -> None:
+        self.notify(message.sentence, severity=message.severity, timeout=10)
