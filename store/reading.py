@@ -126,12 +126,14 @@ class ReadingDesk(DeskBase):
             access = check_visible(session, note, user, now)
             revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
                                         .order_by(NoteRevision.version))
-            logins = dict(session.execute(select(Worker.id, Worker.login)).all())
+            logins, names = {}, {}
+            for worker_id, login, name in session.execute(select(Worker.id, Worker.login, Worker.name)):
+                logins[worker_id], names[worker_id] = login, name
             history = NoteHistory(
                 note=note_view(note, now, self.policy, addenda_of(session, note, user, now, access)),
                 revisions=tuple(RevisionView(r.version, r.saved_at, logins[r.saved_by_id], r.status, r.snapshot)
                                 for r in revisions),
-                review=tuple(ReviewActionView(a.action, a.at, logins[a.by_id], a.comment, a.due_at)
+                review=tuple(ReviewActionView(a.action, a.at, logins[a.by_id], names[a.by_id], a.comment, a.due_at)
                              for a in session.scalars(select(ReviewAction).where(ReviewAction.note_id == note_id)
                                                       .order_by(ReviewAction.id))))
         self._audit_read(access, note.stage.case_id, "note", note_id)

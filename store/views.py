@@ -139,7 +139,8 @@ class RevisionView:
 class ReviewActionView:
     action: str
     at: datetime
-    by: str
+    by: str  # login
+    by_name: str
     comment: str | None
     due_at: datetime | None
 

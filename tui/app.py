@@ -6,6 +6,8 @@ in worker threads and show the store's reasons when it refuses.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from functools import partial
 from pathlib import Path
 
@@ -57,12 +59,62 @@ class CasenotesApp(App):
         for theme in load_themes():
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
+        self._keep_typing_on_hangup()
         if self.login:
             self.sign_in(self.login)
         else:
             from tui.screens.staff_picker import StaffPickerScreen
 
             self.push_screen(StaffPickerScreen(self.store), self._picked)
+
+    # -- quitting keeps what was typed ------------------------------------------------------------
+
+    def _unsaved_editors(self) -> list:
+        from tui.screens.note_editor import NoteEditorScreen
+
+        return [s for s in reversed(self.screen_stack) if isinstance(s, NoteEditorScreen) and s.dirty]
+
+    def keep_unsaved_typing(self) -> int:
+        """Write every open editor's unsaved contents to this computer now; how many there were."""
+        editors = self._unsaved_editors()
+        for editor in editors:
+            editor.keep_on_this_computer()
+        return len(editors)
+
+    async def action_quit(self) -> None:
+        """ctrl+q: with unsaved typing, keep it on this computer first, then ask before quitting."""
+        editors = self._unsaved_editors()
+        if not editors:
+            self.exit()
+            return
+        from tui.dialogs.unsaved_note import quitting_dialog
+
+        self.keep_unsaved_typing()
+        editor = editors[0]  # the one on top; "s" saves it even when asked over another screen
+        standing = editor.standing() if len(editors) == 1 else None
+
+        def answered(answer: str | None) -> None:
+            if answer == "s":
+                editor.save(then="quit")
+            elif answer == "k":
+                self.exit()
+
+        self.push_screen(quitting_dialog(editor.title_text, standing, len(editors) - 1), answered)
+
+    def _keep_typing_on_hangup(self) -> None:
+        """A closed terminal (SIGHUP) or a polite kill (SIGTERM) keeps unsaved typing, then quits."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(number, self.closed_by_signal)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal here
+                pass
+
+    def closed_by_signal(self) -> None:
+        try:
+            self.keep_unsaved_typing()
+        finally:
+            self.exit(return_code=1)
 
     def action_switch_user(self) -> None:
         """Demo only: back to the staff picker to try another role."""

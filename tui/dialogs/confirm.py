@@ -16,11 +16,14 @@ class ConfirmDialog(ModalScreen[str]):
     ConfirmDialog > Vertical { width: 70; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
     ConfirmDialog .title { text-style: bold; margin-bottom: 1; }
     ConfirmDialog .answers { margin-top: 1; color: $text-muted; }
+    ConfirmDialog.-listed > Vertical { width: 78; max-width: 100%; }
+    ConfirmDialog.-listed .answers { color: $text; }
     """
 
-    def __init__(self, title: str, question: str, answers: dict[str, str]):
-        super().__init__()
-        self.title_text, self.question, self.answers = title, question, answers
+    def __init__(self, title: str, question: str, answers: dict[str, str], *, listed: bool = False):
+        """``listed``: one answer a line, for answers that say what they do in a sentence."""
+        super().__init__(classes="-listed" if listed else None)
+        self.title_text, self.question, self.answers, self.listed = title, question, answers, listed
         for key in answers:
             self._bindings.bind(key, f"answer('{key}')", answers[key], show=False)
 
@@ -28,7 +31,8 @@ class ConfirmDialog(ModalScreen[str]):
         with Vertical():
             yield Static(self.title_text, classes="title")
             yield Static(self.question)
-            keys = "   ".join(f"[b]{'Esc' if k == 'escape' else k}[/b] {label}" for k, label in self.answers.items())
+            keys = ("\n" if self.listed else "   ").join(
+                f"[b]{'Esc' if k == 'escape' else k}[/b] {label}" for k, label in self.answers.items())
             yield Static(keys, classes="answers")
 
     def action_answer(self, key: str) -> None:

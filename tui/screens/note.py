@@ -91,7 +91,7 @@ class NoteScreen(Screen):
         self.query_one("#body", Static).update(note_text(history.note, self.app.zone))
         review = Text("Review history\n", style="bold")
         for action in history.review:
-            review.append(f"{format.moment(action.at, self.app.zone)}  {action.by:<12} {action.action}")
+            review.append(f"{format.moment(action.at, self.app.zone)}  {action.by_name}  {action.action}")
             if action.due_at:
                 review.append(f" · correct by {format.moment(action.due_at, self.app.zone)}")
             review.append("\n")

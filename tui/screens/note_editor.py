@@ -1,39 +1,53 @@
 """Writing a progress note by keyboard: when, what, how, where, why, who, and the narrative.
 
-The form goes straight down in Tab order. What was typed is kept on this computer a few seconds
-after typing stops and on leaving the screen (so a crash loses at most those seconds), and saved
-to the record as a draft as soon as it has a time, a contact type and a narrative.
+The form goes straight down in Tab order (Enter moves on too, except in the narrative). The
+narrative stays in view below the fields at any terminal size; a returned note's comment stays in
+view above them. What was typed is kept on this computer a second after typing stops, on leaving
+the screen, on quitting and when the terminal closes (so a crash loses at most that second), and
+saved to the record as a draft as soon as it has a time, a contact type and a narrative. Closing
+or quitting with unsaved changes asks, saying what each answer does (tui/dialogs/unsaved_note.py).
 """
 
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
 from store import StaleEdit, StoreError
-from store.views import NoteView
+from store.views import NoteHistory, NoteView
 from tui import format
+from tui.screens.note_editor_leaving import LeavingTheEditor
 from tui.when import read_when
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.picklist import MultiPicklist, Picklist
+from tui.widgets.returned_panel import ReturnedPanel
 
-AUTOSAVE_SECONDS = 3.0
+AUTOSAVE_SECONDS = 3.0  # a pause in typing this long saves to the record (when the note is complete enough)
+KEEP_SECONDS = 1.0  # a pause this long keeps what was typed on this computer: all a crash can lose
 
 
-class NoteEditorScreen(Screen):
+class _Present(SelectionList[int]):
+    """The persons present: Space ticks, Enter moves on to the next field as Tab does."""
+
+    BINDINGS = [Binding("enter", "app.focus_next", "Next field", show=False)]
+
+
+class NoteEditorScreen(LeavingTheEditor, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+r", "submit", "Send for review", id="editor.submit"),
         Binding("escape", "close", "Close", id="editor.close"),
     ]
     DEFAULT_CSS = """
-    NoteEditorScreen #form { padding: 0 2; }
+    NoteEditorScreen #form { padding: 0 2; height: 1fr; }
+    NoteEditorScreen #writing { padding: 0 2; height: auto; }
     NoteEditorScreen #context { color: $text-muted; margin-bottom: 1; }
     NoteEditorScreen Label { text-style: bold; }
     NoteEditorScreen Input, NoteEditorScreen Picklist Input { border: none; height: 1; padding: 0 1; background: $boost; }
@@ -44,7 +58,9 @@ class NoteEditorScreen(Screen):
     NoteEditorScreen #when-shown { color: $text-muted; }
     NoteEditorScreen #when-shown.error, NoteEditorScreen #problem { color: $error; }
     NoteEditorScreen SelectionList { height: auto; max-height: 8; }
-    NoteEditorScreen TextArea { height: 12; min-height: 6; }
+    /* The narrative keeps its share of any terminal (about 9 lines at 40 rows, 5 at 24); the fields scroll above it. */
+    NoteEditorScreen TextArea { height: 30vh; min-height: 5; }
+    NoteEditorScreen #problem.-none { display: none; }
     NoteEditorScreen #saved { color: $text-muted; }
     """
 
@@ -58,8 +74,13 @@ class NoteEditorScreen(Screen):
         self.dirty = False
         self.ready = False  # the form has been filled from the record; changes before that are not the user's
         self.title_text = "a note"
-        self.authors: dict[str, str] = {}
-        self._timer = None
+        self.authors: dict[str, str] = {}  # Author picklist label -> login, for a clerk entering for others
+        self.author_names: dict[str, str] = {}
+        self.heading: tuple[str, str] = ("", "")  # the context line before and after "by <author>"
+        self.opened_in_record = note_id is not None
+        self.saved_text: str | None = None  # "at 2:14 PM, version 2": the last version in the record
+        self._thrown = False  # thrown away by the worker: no save may land after that
+        self._timer = self._keep_timer = None
         self._saving = threading.Lock()
         self._requested = self._landed = 0  # numbers of saves asked for and of the last one saved
         self.defaults = None  # a new note's NoteDefaults, from the store
@@ -69,6 +90,7 @@ class NoteEditorScreen(Screen):
     def compose(self) -> ComposeResult:
         policy = self.app.store.policy
         yield Header()
+        yield ReturnedPanel(id="returned")
         with VerticalScroll(id="form"):
             yield Static("Loading…", id="context")
             yield Label("When did it happen?", id="when-label")
@@ -79,11 +101,12 @@ class NoteEditorScreen(Screen):
             yield Picklist("Location", policy.locations, id="location")
             yield MultiPicklist("Purposes", policy.purposes, id="purposes")
             yield Label("Present (Space to tick)")
-            yield SelectionList[int](id="participants")
+            yield _Present(id="participants")
             yield Input(placeholder="Others present, separated by commas (e.g. foster parent, school nurse)", id="others")
+        with Vertical(id="writing"):
             yield Label("Narrative")
             yield TextArea(id="narrative", tab_behavior="focus", soft_wrap=True)
-            yield Static("", id="problem")
+            yield Static("", id="problem", classes="-none")
             yield Static("Not saved yet.", id="saved")
         yield KeyFooter()
 
@@ -95,7 +118,8 @@ class NoteEditorScreen(Screen):
         desk = self.app.desk
         try:
             stage = desk.stage(self.stage_id)
-            note = desk.note(self.note_id) if self.note_id else desk.note(self.amends) if self.amends else None
+            history = desk.note_history(self.note_id) if self.note_id else None
+            note = history.note if history else desk.note(self.amends) if self.amends else None
             defaults = None if (self.note_id or self.amends) else desk.note_defaults(self.stage_id)
             self.deadline = desk.note_deadline(self.note_id) if self.note_id else None
         except StoreError as error:
@@ -103,7 +127,7 @@ class NoteEditorScreen(Screen):
             self.app.call_from_thread(self.app.pop_screen)
             return
         saved = self.app.recovery.load(self.key) if self.app.recovery else None
-        self.app.call_from_thread(self._fill, stage, note, defaults, saved)
+        self.app.call_from_thread(self._fill, stage, note, defaults, saved, history)
 
     def _due_text(self, zone: str) -> str:
         """What the casework clock asks of this note: the store's deadline, or the entry window."""
@@ -113,7 +137,8 @@ class NoteEditorScreen(Screen):
         text = f"{due.what.lower()} by {format.moment(due.next_due_at, zone)}"
         return f"[b $error]OVERDUE: {text}[/]" if due.overdue else text
 
-    def _fill(self, stage, note: NoteView | None, defaults, saved: dict | None) -> None:
+    def _fill(self, stage, note: NoteView | None, defaults, saved: dict | None,
+              history: NoteHistory | None = None) -> None:
         zone = self.app.zone
         kind = "addendum" if self.amends else "note" if self.note_id is None else f"note {self.note_id}"
         self.title_text = f"{stage.label} {kind}"
@@ -121,13 +146,19 @@ class NoteEditorScreen(Screen):
         freeze = (f"freezes {format.moment(note.freezes_at, zone)}" if note and self.note_id
                   else f"freezes {self.app.store.policy.windows['freeze'].describe()} after it is entered")
         freeze = f"{self._due_text(zone)} · {freeze}"
-        self.query_one("#context", Static).update(
-            f"{'Addendum to note ' + str(self.amends) if self.amends else ('Editing note ' + str(self.note_id) if self.note_id else 'New note')}"
-            f" · {stage.family_name} family · {stage.label} · by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'} · {freeze}")
+        what = ('Addendum to note ' + str(self.amends) if self.amends
+                else 'Editing note ' + str(self.note_id) if self.note_id else 'New note')
+        self.heading = (f"{what} · {stage.family_name} family · {stage.label}", freeze)
+        if history is not None:
+            self.saved_text = self._saved_text(history.revisions[-1].saved_at if history.revisions else None,
+                                               history.note.version)
+            self.query_one(ReturnedPanel).show(history, zone)
         if "ENT PROG NOTE" in me.functions and not (self.note_id or self.amends):
             # Entering for someone else (a clerk typing dictation): the store checks the author may write here.
             self.authors = {f"{r.worker_name} ({r.role})": r.worker_login for r in stage.roles}
+            self.author_names = {f"{r.worker_name} ({r.role})": r.worker_name for r in stage.roles}
             self.query_one("#form").mount(Picklist("Author", list(self.authors), id="author"), before="#when-label")
+        self._show_heading()
         people = self.query_one("#participants", SelectionList)
         people.add_options([(f"{p.name} ({p.relationship})", p.id) for p in stage.persons])
         people.highlighted = 0 if stage.persons else None
@@ -151,8 +182,26 @@ class NoteEditorScreen(Screen):
         self._contact_type_seen = self.query_one("#contact_type", Picklist).value
         self.ready = True
         self.dirty = bool(saved)
-        # A correction is usually to the narrative; a new note starts with when it happened.
-        self.query_one("#narrative" if (self.note_id or self.amends) and not saved else "#when").focus()
+        # A correction is usually to the narrative; a new note starts with when it happened, or with
+        # whose note it is when a clerk enters it (the Author field comes first).
+        if self.authors and not saved:
+            self.call_after_refresh(lambda: self.query_one("#author Input").focus())
+        else:
+            self.query_one("#narrative" if (self.note_id or self.amends) and not saved else "#when").focus()
+
+    def _show_heading(self) -> None:
+        me = self.app.me
+        if self.authors:
+            chosen = self.query("#author").first(Picklist).value if self.query("#author") else None
+            by = (f"by {self.author_names[chosen]} · entered by {me.name}" if chosen
+                  else f"entered by {me.name} for the author chosen below")
+        else:
+            by = f"by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'}"
+        before, after = self.heading
+        self.query_one("#context", Static).update(f"{before} · {by} · {after}")
+
+    def _saved_text(self, at: datetime | None, version: int) -> str:
+        return f"{'at ' + format.moment(at, self.app.zone) + ', ' if at else ''}version {version}"
 
     def _set_form(self, form: dict, addendum: bool = False) -> None:
         self.query_one("#when", Input).value = form.get("when", "")
@@ -218,6 +267,16 @@ class NoteEditorScreen(Screen):
 
     # -- changes and autosave -------------------------------------------------------------------
 
+    @on(Input.Submitted, "#when")
+    @on(Input.Submitted, "#others")
+    def _next_field(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Picklist.Changed, "#author")
+    def _author_chosen(self, _event) -> None:
+        self._show_heading()
+
     @on(Input.Changed, "#when")
     def _when_changed(self, event: Input.Changed) -> None:
         reading = read_when(event.value, self.app.store.clock.now(), self.app.zone)
@@ -237,18 +296,24 @@ class NoteEditorScreen(Screen):
             return
         self.dirty = True
         self.query_one("#saved", Static).update("Unsaved changes…")
-        if self._timer is not None:
-            self._timer.stop()
+        for timer in (self._timer, self._keep_timer):
+            if timer is not None:
+                timer.stop()
+        self._keep_timer = self.set_timer(KEEP_SECONDS, self._keep_after_pause)
         self._timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave)
 
+    def _keep_after_pause(self) -> None:
+        if self.dirty and not self._thrown:
+            self.keep_on_this_computer()
+
     def autosave(self) -> None:
-        if self.dirty:
+        if self.dirty and not self._thrown:
             self.keep_on_this_computer()
             if self._complete_enough():
                 self.save(then=None)
 
     def on_screen_suspend(self) -> None:
-        if self.dirty:
+        if self.dirty and not self._thrown:
             self.keep_on_this_computer()
 
     def keep_on_this_computer(self, form: dict | None = None) -> None:
@@ -259,9 +324,16 @@ class NoteEditorScreen(Screen):
                 "form": form or self._form()})
 
     def _complete_enough(self) -> bool:
+        return self.cannot_save() is None
+
+    def cannot_save(self) -> str | None:
+        """Why the form cannot be saved as a draft yet, as the sentence ctrl+s would show; None if it can."""
         form = self._form()
-        return bool(read_when(form["when"], self.app.store.clock.now(), self.app.zone).at
-                    and (form["contact_type"] or self.amends) and form["narrative"].strip())
+        try:
+            self._fields(form)
+        except ValueError as error:
+            return str(error)
+        return None if form["narrative"].strip() else "Write the narrative."
 
     # -- saving ---------------------------------------------------------------------------------
 
@@ -295,9 +367,10 @@ class NoteEditorScreen(Screen):
     @work(thread=True, group="save")
     def _save(self, form: dict, then: str | None, number: int) -> None:
         # One save at a time, so an autosave and ctrl+s cannot both add the note; and a save asked
-        # for earlier never lands after a later one (it would put back older text).
+        # for earlier never lands after a later one (it would put back older text). Nothing is
+        # saved after the worker threw the note away.
         with self._saving:
-            if number > self._landed:
+            if number > self._landed and not self._thrown:
                 self._save_now(form, then, number)
 
     def _save_now(self, form: dict, then: str | None, number: int) -> None:
@@ -331,21 +404,41 @@ class NoteEditorScreen(Screen):
         self.app.call_from_thread(self._saved, note, then, form)
 
     def _problem(self, message: str, unsaved: bool = True) -> None:
-        self.query_one("#problem", Static).update(message)
+        if not self.is_attached:  # closed while the save was under way: say so where the worker is now
+            self.app.notify(message, severity="error", timeout=8)
+            return
+        problem = self.query_one("#problem", Static)
+        problem.update(message)
+        problem.remove_class("-none")
         if unsaved:
             self.query_one("#saved", Static).update("Not saved: see above. What you typed is still here.")
         self.notify(message, severity="error", timeout=6)
 
     def _saved(self, note: NoteView, then: str | None, form: dict) -> None:
         self.app.index_soon()  # searchable within a second, without the save waiting for it
+        if not self.is_attached:  # closed meanwhile (kept on this computer, or thrown away)
+            return
         self.baseline = form
         self.dirty = self._form() != form  # typing may have gone on while the save was under way
-        if not self.dirty and self.app.recovery:
-            self.app.recovery.discard(self.key)
+        if self.app.recovery:
+            if self.key != f"note-{note.id}":
+                # Once in the record a new note is kept here under its number, like any note opened
+                # for editing: another new note on the stage must not find (and save again) this one.
+                self.app.recovery.discard(self.key)
+                self.key = f"note-{note.id}"
+            if self.dirty:
+                self.keep_on_this_computer()
+            else:
+                self.app.recovery.discard(self.key)
         self.query_one("#problem", Static).update("")
-        saved_at = format.moment(note.entered_at if note.version == 1 else self.app.store.clock.now(), self.app.zone)
-        self.query_one("#saved", Static).update(f"Saved {saved_at} · version {note.version}, {note.status}.")
-        if then == "submit":
+        self.query_one("#problem").add_class("-none")
+        saved_at = note.entered_at if note.version == 1 else self.app.store.clock.now()
+        self.saved_text = self._saved_text(saved_at, note.version)
+        self.query_one("#saved", Static).update(
+            f"Saved {format.moment(saved_at, self.app.zone)} · version {note.version}, {note.status}.")
+        if then == "quit":
+            self.app.exit()
+        elif then == "submit":
             self.notify(f"Sent to {self.app.me.supervisor_name or 'your supervisor'} for review.")
             self.app.pop_screen()
         elif then == "close":
@@ -353,26 +446,6 @@ class NoteEditorScreen(Screen):
             self.app.pop_screen()
         else:
             self.notify("Saved.", timeout=2)
-
-    def action_close(self) -> None:
-        if not self.dirty:
-            self.app.pop_screen()
-            return
-        from tui.dialogs.confirm import ConfirmDialog
-
-        def answered(answer: str | None) -> None:
-            if answer == "s":
-                self.save(then="close")
-            elif answer == "d":
-                if self.app.recovery:
-                    self.app.recovery.discard(self.key)
-                self.dirty = False
-                self.app.pop_screen()
-
-        self.app.push_screen(ConfirmDialog("Unsaved changes", "This note has changes that are not saved yet.",
-                                           {"s": "Save and close", "d": "Close without saving",
-                                            "escape": "Keep editing"}), answered)
-
 
 def _form_of(note: NoteView, zone: str) -> dict:
     return {"when": format.moment(note.event_at, zone), "contact_type": note.contact_type, "method": note.method,

@@ -1,0 +1,61 @@
+"""Leaving the note editor with unsaved changes: Esc asks what to do and does exactly what it said.
+
+A part of NoteEditorScreen (a mixin), kept apart so the form's file stays about the form.
+"""
+
+from __future__ import annotations
+
+from store import StoreError
+from tui.dialogs.unsaved_note import NoteStanding, closing_dialog
+
+
+class LeavingTheEditor:
+    def standing(self) -> NoteStanding:
+        """Where the note stands, for the dialogs that ask before closing or quitting."""
+        return NoteStanding(in_record=self.note_id is not None, created_here=not self.opened_in_record,
+                            saved=self.saved_text, cannot_save=self.cannot_save())
+
+    def action_close(self) -> None:
+        if not self.dirty:
+            self.app.pop_screen()
+            return
+
+        def answered(answer: str | None) -> None:
+            if answer == "s":
+                self.save(then="close")
+            elif answer == "k":
+                self.keep_on_this_computer()
+                self._leave()
+            elif answer == "d":
+                self._throw_away()
+
+        self.app.push_screen(closing_dialog(self.standing()), answered)
+
+    def _leave(self) -> None:
+        self.dirty = False  # so that leaving does not keep it again
+        for timer in (self._timer, self._keep_timer):
+            if timer is not None:
+                timer.stop()
+        self.app.pop_screen()
+
+    def _throw_away(self) -> None:
+        """Close without the changes: the copy on this computer goes; so does a draft this editor
+        created in the record (after any save under way lands); a note that was in the record
+        before the editor opened stays as last saved."""
+        self._thrown = True
+        if self.app.recovery:
+            self.app.recovery.discard(self.key)
+        if not self.opened_in_record:
+            self.app.run_worker(self._delete_created_draft, thread=True, group="discard")
+        self._leave()
+
+    def _delete_created_draft(self) -> None:
+        with self._saving:  # a save under way may be adding the note: wait for it
+            note_id = self.note_id
+        if note_id is None:
+            return
+        try:
+            self.app.desk.discard_draft(note_id)
+        except StoreError as error:
+            self.app.call_from_thread(self.app.notify, f"The draft was not thrown away: {error}",
+                                      severity="error", timeout=8)
