@@ -84,7 +84,8 @@ def visit_standings(session: Session, policy: Policy, now: datetime, worker_ids:
         if worker is None or (worker_ids is not None and worker.id not in worker_ids):
             continue
         last_day = last_day_in_care(placement, stage, next_starts.get(placement.id), policy)
-        in_care_visits = [v for v in visits.get(child.id, []) if v.day >= counted_from.get(placement.id, placement.starts_on)]
+        since_in_care = counted_from.get(placement.id, placement.starts_on)
+        in_care_visits = [v for v in visits.get(child.id, []) if v.day >= since_in_care]
         standing = _standing(placement, stage, child, family, worker, in_care_visits, last_day, policy, today, since)
         if standing.in_care or standing.months_required:
             found.append(standing)

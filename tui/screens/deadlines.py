@@ -24,6 +24,7 @@ from tui import format
 from tui.widgets.key_footer import KeyFooter
 
 MINE = ("Due", "What", "Family", "Stage", "Contact", "Event", "Note status")
+NARROW = 110  # columns: below this the tables keep what fits; the line under the table has the rest
 REVIEWS = ("Due", "What", "Author", "Family", "Stage", "Contact", "Event")  # mine, with others' notes to review
 TEAM = ("Due", "Who", "What", "Family", "Stage", "Contact", "Event")  # What says the status
 AWAY = ("First day", "Last day", "Reason", "Submit pending notes by", "Pending notes")
@@ -58,8 +59,8 @@ class DeadlinesScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="deadlines.back"),
         Binding("enter", "open", "Open note", id="deadlines.open", show=False),
         Binding("t", "next_tab", "Next tab", id="deadlines.next_tab"),
-        Binding("a", "plan_absence", "Plan absence", id="deadlines.plan_absence"),
-        Binding("c", "cancel_absence", "Cancel absence", id="deadlines.cancel_absence"),
+        Binding("a", "plan_absence", "Absence", tooltip="Plan an absence", id="deadlines.plan_absence"),
+        Binding("c", "cancel_absence", "Cancel", tooltip="Cancel a planned absence", id="deadlines.cancel_absence"),
         Binding("v", "app.visits", "Visits", id="deadlines.visits"),
     ]
     DEFAULT_CSS = """
@@ -76,6 +77,8 @@ class DeadlinesScreen(Screen):
         self.plan_first = plan_absence
         self.rows: dict[str, list] = {"mine": [], "team": [], "away": []}
         self.next_away: AbsenceView | None = None
+        self.narrow = False
+        self.boss = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,25 +123,48 @@ class DeadlinesScreen(Screen):
     def _read(self, message: DeadlinesRead) -> None:
         self._show(message.mine, message.team, message.away, message.next_away, message.boss)
 
+    def on_resize(self) -> None:
+        if (self.size.width < NARROW) != self.narrow:
+            self.narrow = self.size.width < NARROW
+            self._fill_tables()
+        self._fit()
+
+    def _fit(self) -> None:
+        """At 80 columns the footer packs its keys (^q and F1 stay in view) and the line under the
+        table gets a third row."""
+        self.query_one(KeyFooter).compact = self.narrow
+        self.query_one("#detail").styles.height = 3 if self.narrow else 2
+
     def _show(self, mine: list[Obligation], team: list[Obligation], away: list[AbsenceView],
               next_away: AbsenceView | None, boss: bool = False) -> None:
-        self.rows, self.next_away = {"mine": mine, "team": team, "away": away}, next_away
-        zone = self.app.zone
+        self.rows, self.next_away, self.boss = {"mine": mine, "team": team, "away": away}, next_away, boss
+        self.narrow = self.size.width < NARROW
+        self._fit()
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("team").display = boss
         if team and not mine and tabs.active == "mine":  # a director: the team is what is due
             tabs.active = "team"
-        reviewer = any(o.author != self.app.login for o in mine)
-        self._columns("mine", REVIEWS if reviewer else MINE)
-        self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
-        self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
-        self._fill("away", [[format.weekday_date(a.starts_on), format.weekday_date(a.ends_on), Text(a.reason or "—"),
-                             format.moment(a.cutoff_at, zone), str(len(a.pending))] for a in away],
-                   [str(a.id) for a in away])
+        self._fill_tables()
         self.query_one("#summary", Static).update(self._summary(mine) + _team_summary(team))
         self.query_one("#absence", Static).update(self._absence_line(next_away))
         self._table().focus()
         self._describe()
+
+    def _fill_tables(self) -> None:
+        mine, team, away = self.rows["mine"], self.rows["team"], self.rows["away"]
+        zone, narrow = self.app.zone, self.narrow
+        reviewer = any(o.author != self.app.login for o in mine)
+        columns = REVIEWS if reviewer else MINE
+        self._columns("mine", (columns[:4] if reviewer else columns[:5]) if narrow else columns)
+        self._columns("team", TEAM[:4] if narrow else TEAM)
+        self._columns("away", AWAY)
+        self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
+        self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
+        when = format.weekday_date if not narrow else (lambda day: format.weekday_date(day, year=False))
+        self._fill("away", [[when(a.starts_on), when(a.ends_on), Text(_clip(a.reason or "—", 20 if narrow else 60)),
+                             format.when_due(a.cutoff_at, zone) if narrow else format.moment(a.cutoff_at, zone),
+                             str(len(a.pending))] for a in away],
+                   [str(a.id) for a in away])
 
     def _columns(self, tab: str, columns: tuple[str, ...]) -> None:
         table = self.query_one(f"#{tab}-table", DataTable)
@@ -158,6 +184,12 @@ class DeadlinesScreen(Screen):
         """A row of MINE, REVIEWS (``author``) or TEAM, narrow enough for 120 columns (the line under
         the table has it all); What says the note's status where there is no room for it."""
         zone = self.app.zone
+        if self.narrow:  # four or five columns; the rest is in the line under the table
+            due = ("OVERDUE " if o.overdue else "") + format.short_day(o.next_due_at, zone) + " " + format.clock(
+                o.next_due_at, zone) + (" cut-off" if o.cutoff_at else "")
+            if team or author:
+                return [due, o.who_name if team else o.what, o.what if team else o.author_name, o.family_name]
+            return [due, o.what, o.family_name, o.stage_label, _clip(o.contact_type, 14)]
         due = ("OVERDUE " if o.overdue else "") + format.when_due(o.next_due_at, zone)
         if o.cutoff_at:
             due += " absence cut-off"
@@ -210,7 +242,8 @@ class DeadlinesScreen(Screen):
         text = ""
         if isinstance(o, Obligation):
             zone = self.app.zone
-            text = (f"Note {o.note_id}, {o.contact_type} by {o.author_name} on {format.moment(o.event_at, zone)} · "
+            text = (f"Note {o.note_id} ({o.status}), {o.contact_type} by {o.author_name} on "
+                    f"{format.moment(o.event_at, zone)} · "
                     f"{o.what.lower()} by {format.moment(o.due_at, zone)}"
                     + (f", before your absence by {format.moment(o.cutoff_at, zone)}" if o.cutoff_at else "")
                     + f" · freezes {format.moment(o.freezes_at, zone)}")

@@ -38,11 +38,16 @@ class NoteHistoryScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="history.back"),
         Binding("m", "mark", "Compare with this", id="history.mark"),
     ]
+    # Below 100 columns the versions go above the changes (side by side left the changes 26 columns).
     DEFAULT_CSS = """
     NoteHistoryScreen #title { padding: 0 1; text-style: bold; }
     NoteHistoryScreen OptionList { width: 52; height: 1fr; }
     NoteHistoryScreen #diff { height: 1fr; padding: 0 1; border-left: tall $panel; }
+    NoteHistoryScreen.-narrow #panes { layout: vertical; }
+    NoteHistoryScreen.-narrow OptionList { width: 1fr; height: auto; max-height: 7; }
+    NoteHistoryScreen.-narrow #diff { border-left: none; border-top: tall $panel; }
     """
+    NARROW = 100
 
     def __init__(self, note_id: int):
         super().__init__()
@@ -53,7 +58,7 @@ class NoteHistoryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Note {self.note_id}: saved versions · m marks one to compare the highlighted one with", id="title")
-        with Horizontal():
+        with Horizontal(id="panes"):
             yield OptionList(id="versions")
             with VerticalScroll(id="diff"):
                 yield Static("Loading…", id="diff-text")
@@ -61,6 +66,9 @@ class NoteHistoryScreen(Screen):
 
     def on_mount(self) -> None:
         self.load()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < self.NARROW, "-narrow")
 
     @work(thread=True, exclusive=True)
     def load(self) -> None:

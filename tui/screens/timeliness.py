@@ -4,6 +4,7 @@ bar chart of one measure (``m`` picks the next), a period (``d``) and a CSV expo
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -50,6 +51,19 @@ PERIODS = (90, 30, 180, 365)  # days; the first is the store's default, the last
 HEADERS = ("Notes", "Late\nentries", "Median\nentry lag", "Median\nreview", "Overdue\nreviews",
            "Overdue\ncorrections", "Overdue\nentries", "Frozen\nunapproved", "Visits\nmade")  # COLUMNS after the first, folded
 NAME_WIDTH = 30  # "Unit 1 – Preventive Services" and its workers
+# Below NARROW columns (80x24): shares without their counts, the three overdue counts in one column,
+# a narrower name column whose unit headings wrap.
+NARROW = 110
+NARROW_HEADERS = ("Notes", "Late\nentries", "Entry\nlag", "Review\ntime", "Overdue now\nrev cor ent",
+                  "Frozen\nunappr.", "Visits\nmade")
+NARROW_NAME_WIDTH = 22
+
+
+def _narrow(shown: list[str]) -> list[str]:
+    """A row's cells (COLUMNS) folded for NARROW_HEADERS."""
+    name, notes, late, lag, review, reviews, corrections, entries, frozen, visits = shown
+    overdue = " ".join(n.rjust(3) for n in (reviews, corrections, entries))
+    return [name, notes, late.split(" (")[0], lag, review, overdue, frozen, visits.split(" (")[0]]
 
 
 def _row(shown: list[str], style: str = "") -> list[Text]:
@@ -97,6 +111,7 @@ class TimelinessScreen(Screen):
         self.report: Timeliness | None = None
         self.measure = 0
         self.period = 0
+        self.narrow = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -107,6 +122,10 @@ class TimelinessScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown
+
+    def on_resize(self) -> None:
+        if self.report is not None and (self.size.width < NARROW) != self.narrow:
+            self._show(self.report)
 
     @work(thread=True, exclusive=True, group="timeliness")
     def load(self) -> None:
@@ -131,12 +150,17 @@ class TimelinessScreen(Screen):
 
     def _show(self, report: Timeliness) -> None:
         self.report = report
+        self.narrow = narrow = self.size.width < NARROW
+        fold = _narrow if narrow else list
+        headers, name_width = (NARROW_HEADERS, NARROW_NAME_WIDTH) if narrow else (HEADERS, NAME_WIDTH)
         zone = self.app.zone
         rows = []
         for unit in report.units:
-            rows.append((f"unit:{unit.unit}", [Text(" " + unit.unit, style="bold")]))
-            rows += [(f"worker:{w.login}", _row(cells(w))) for w in unit.workers]
-            rows.append((f"total:{unit.unit}", _row(cells(unit.total), style="bold")))
+            # A unit's name longer than its column wraps (each line indented) rather than being cut.
+            heading = "\n".join(" " + line for line in textwrap.wrap(unit.unit, name_width - 1))
+            rows.append((f"unit:{unit.unit}", [Text(heading, style="bold")]))
+            rows += [(f"worker:{w.login}", _row(fold(cells(w)))) for w in unit.workers]
+            rows.append((f"total:{unit.unit}", _row(fold(cells(unit.total)), style="bold")))
         table = self.query_one(DataTable)
         keep = table.cursor_row
         table.clear(columns=True)
@@ -145,12 +169,12 @@ class TimelinessScreen(Screen):
         # No cell padding (ten columns must fit 120 cells): each figure column is one wider instead,
         # its right-justified text keeping a space from its neighbour.
         table.cell_padding = 0
-        table.add_column(COLUMNS[0], width=NAME_WIDTH)
-        for n, label in enumerate(HEADERS, start=1):
+        table.add_column(COLUMNS[0], width=name_width)
+        for n, label in enumerate(headers, start=1):
             width = max([len(line) for line in label.splitlines()] + [len(r[n]) for _, r in rows if len(r) > n])
             table.add_column(Text(label, justify="right"), width=width + 1)
         for key, row in rows:
-            table.add_row(*row, key=key)
+            table.add_row(*row, key=key, height=len(row[0].plain.splitlines()))
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
         scope = escape(report.units[0].unit) if len(report.units) == 1 else f"{len(report.units)} units"
         self.query_one("#summary", Static).update(

@@ -21,6 +21,11 @@ from tui.widgets.key_footer import KeyFooter
 
 COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
            ("Last visit", 10), ("At home", 10), ("New placement", 18))
+# Below NARROW columns: the child's name holds the family, the stage is the case's, and the cells are
+# shorter ("NOT YET 11d", "1/2" months at home, "0/2, 28d left").
+NARROW = 110
+NARROW_COLUMNS = (("This month", 12), ("Child", 17), ("Visited by", 14), ("Last visit", 10), ("At home", 7),
+                  ("New placement", 13))
 
 
 @dataclass
@@ -48,6 +53,7 @@ class VisitsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.standings: list[ChildVisits] = []
+        self.narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -56,10 +62,20 @@ class VisitsScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self._columns()
+
+    def on_resize(self) -> None:
+        if (self.size.width < NARROW) != self.narrow:
+            self._columns()
+            self._fill()
+
+    def _columns(self) -> None:
+        self.narrow = self.size.width < NARROW
         table = self.query_one(DataTable)
+        table.clear(columns=True)
         table.cell_padding = 0  # eight columns in 120 cells: one space of each width separates them
-        for label, width in COLUMNS:  # fixed: auto widths are measured on idle, after a first paint
-            table.add_column(" " + label, width=width + 1)
+        for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:  # fixed: auto widths are measured
+            table.add_column(" " + label, width=width + 1)                # on idle, after a first paint
 
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown
@@ -83,14 +99,8 @@ class VisitsScreen(Screen):
 
     @on(VisitsRead)
     def _show(self, message: VisitsRead) -> None:
-        children = message.children
-        self.standings = children
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for child in children:
-            table.add_row(*self._cells(child), key=str(child.placement_id))
-        table.move_cursor(row=min(keep, max(len(children) - 1, 0)))
+        children = self.standings = message.children
+        self._fill()
         at_risk = sum(c.at_risk for c in children)
         due = sum(c.new_placement in ("due", "missed") for c in children)
         self.query_one("#summary", Static).update(
@@ -98,7 +108,31 @@ class VisitsScreen(Screen):
                                                               if at_risk else "all visited this month")
              + (f" · {due} new placements short of their first-month contacts" if due else ""))
             if children else "No child in foster care is yours to visit.")
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def _fill(self) -> None:
+        children = self.standings
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for child in children:
+            table.add_row(*(self._narrow_cells(child) if self.narrow else self._cells(child)),
+                          key=str(child.placement_id))
+        table.move_cursor(row=min(keep, max(len(children) - 1, 0)))
+
+    def _narrow_cells(self, child: ChildVisits) -> list:
+        month = (Text(f" NOT YET {child.days_left_in_month}d", style="bold red") if child.at_risk
+                 else Text(" visited"))
+        residence = ("—" if child.residence_majority is None
+                     else f"{child.months_in_residence}/{child.months_with_visits}")
+        placement = {"met": f"met ({child.new_placement_contacts})",
+                     "due": f"{child.new_placement_contacts}/{self.app.store.policy.visits.new_placement_contacts},"
+                            f" {child.new_placement_days_left}d left",
+                     "missed": f"MISSED ({child.new_placement_contacts})"}.get(child.new_placement or "", "—")
+        first, _, last = child.worker_name.partition(" ")
+        worker = f"{first[:1]}. {last}" if last else first  # "D. Kwarteng": the column is narrow
+        last_visit = format.short_date(child.last_visit_at, self.app.zone)
+        return [month, *(" " + cell for cell in (child.child_name, worker, last_visit, residence, placement))]
 
     def _cells(self, child: ChildVisits) -> list:
         zone = self.app.zone

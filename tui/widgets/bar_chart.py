@@ -43,10 +43,24 @@ def scale(values: Sequence[float | None], ceiling: float | None = None) -> float
 
 
 class BarChart(Static):
+    """The bars are at most ``width`` cells long, and shorter when the labels and values would not
+    otherwise fit on one line (80 columns); redrawn when the widget is resized."""
+
     DEFAULT_CSS = "BarChart { height: auto; padding: 0 1; }"
+    _shown: tuple | None = None
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown[0], **self._shown[1])
 
     def show(self, title: str, items: Sequence[tuple[str, float | None]], *, ceiling: float | None = None,
              shown: Callable[[float], str] = str, width: int = 50) -> None:
+        self._shown = ((title, items), {"ceiling": ceiling, "shown": shown, "width": width})
+        room = self.content_size.width
+        if room > 0:  # before the first layout there is no width to fit
+            labels = max((len(label) for label, _ in items), default=0)
+            values = max((len(NONE if v is None else shown(v)) for _, v in items), default=0)
+            width = max(8, min(width, room - labels - values - 4))
         maximum = scale([value for _, value in items], ceiling)
         lines = [f"[b]{escape(title)}[/b]"]
         lines += [f"{escape(label)}  [$accent]{bars}[/]  {escape(value)}"
