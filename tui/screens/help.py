@@ -14,7 +14,7 @@ from tui.widgets.key_footer import KeyFooter
 DESCRIBED = {"command_palette": "Command palette: open a case by family or person name, new note, review queue, "
                                 "my deadlines, plan an absence, timeliness, theme…",
              "next_theme": "Next theme (light, dark, high contrast), remembered for you"}
-KEY_NAMES = {"question_mark": "?", "escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab"}
+KEY_NAMES = {"question_mark": "?", "slash": "/", "escape": "Esc", "enter": "Enter", "space": "Space", "tab": "Tab"}
 
 
 class HelpScreen(Screen):
@@ -37,7 +37,16 @@ class HelpScreen(Screen):
         table.add_column("Does")
         table.add_column("Where")
         seen = set()
-        for key, active in self.under.active_bindings.items():
+        # The screen's own keys first, then the app's, then the focused widget's (cursor keys and the
+        # like): on a small terminal what the screen is for is what shows without scrolling.
+        generic = {b.action for b in Screen.BINDINGS if isinstance(b, Binding)}  # Tab, copy: every screen's
+
+        def rank(active) -> int:
+            if active.node is self.under and active.binding.action not in generic:
+                return 0
+            return 1 if active.node is self.app else 2
+
+        for key, active in sorted(self.under.active_bindings.items(), key=lambda item: rank(item[1])):
             binding = active.binding
             if binding.action in seen and not binding.description:
                 continue
