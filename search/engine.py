@@ -65,7 +65,8 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
     from .query import parse_query
 
     try:
-        index.catch_up()
+        # What was saved before the search began, and no more: saves go on meanwhile (see catch_up).
+        index.catch_up(until=index.feed.last_seq())
     except StoreError:
         raise
     except Exception:  # the index lags; searching what it holds beats refusing to search

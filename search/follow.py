@@ -38,12 +38,18 @@ def note_fields(doc: "NoteDocument") -> dict:
         amends=doc.amends_note_id, version=doc.version)
 
 
-def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None) -> int:
-    """Apply the log; returns how many notes were written or removed (0 if another process writes)."""
+def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None,
+             until: int | None = None) -> int:
+    """Apply the log; returns how many notes were written or removed (0 if another process writes).
+
+    With ``until`` (a search passes the log's end as it began), apply no further than that: under
+    a steady stream of saves there is always something newer, and a search that chased it answered
+    only when the saving stopped (a minute with 8 writers). What comes after follows at the next
+    catch-up. Without it (after a save, in the background), follow the log to its end."""
     written = 0
     try:
         # The usual case: nothing new. (A log behind the index is a replaced database: rebuilt below.)
-        if index.feed.last_seq() == index.applied_seq():
+        if (index.feed.last_seq() if until is None else until) <= index.applied_seq():
             return written
     except IndexUnusable:
         pass  # missing or unreadable: taking the lock below rebuilds it
@@ -51,7 +57,9 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
         with index.writer_lock(wait) as mine:
             if not mine:
                 return written
-            written += _apply_log(index, progress)
+            written += _apply_log(index, progress, until)
+        if until is not None:
+            return written
         # A process that saved while we held the lock found it taken and left its change to us:
         # its commit came before our release, so looking once more after the release finds it.
         try:
@@ -61,7 +69,8 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
             return written
 
 
-def _apply_log(index: "SearchIndex", progress: "Progress | None") -> int:
+def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None) -> int:
+    """Apply the log from ``applied_seq`` up to what it held on entry (``until``, if earlier)."""
     feed = index.feed
     try:
         index.open_shards()
@@ -71,8 +80,9 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None") -> int:
     last = feed.last_seq()
     if start > last:  # the database was replaced (restored, recreated): this index is of another record
         return index.rebuild_locked(progress)
+    end = last if until is None else min(until, last)
     seq, written = start, 0
-    while changes := feed.changes_since(seq, limit=BATCH):
+    while seq < end and (changes := [c for c in feed.changes_since(seq, limit=BATCH) if c.seq <= end]):
         touched: set[int] = set()
         for change in changes:
             touched.update(feed.note_ids_touching(change))
@@ -90,7 +100,7 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None") -> int:
         seq = changes[-1].seq
         index.write_applied_seq(seq)
         if progress:
-            progress(seq - start, max(last, seq) - start)
+            progress(seq - start, end - start)
     return written
 
 

@@ -1,0 +1,92 @@
+"""A search applies the change log only as far as it reached when the search began, so that it
+answers while others keep saving (issue 14, item 6: with 8 writers a first search took a minute,
+catching up with saves made after it started)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+import search.follow
+from search import SearchIndex
+from tests.conftest import visit
+
+
+@pytest.fixture
+def index(store, tmp_path):
+    return SearchIndex.for_store(store, path=tmp_path / "idx")
+
+
+def found(index, desk, text, **options) -> list[int]:
+    return [hit.note_id for hit in index.search(desk, text, **options).hits]
+
+
+def test_a_search_applies_what_was_logged_when_it_began_and_no_more(store, agency, clock, index, monkeypatch):
+    cw = store.as_user("cw")
+    index.catch_up()
+    before = cw.add_note(agency.fss, **visit(agency, clock, narrative="An otter at the zoo.")).id
+    start = store.feed().last_seq()
+    written_during: list[int] = []
+    real_write = search.follow.write_notes
+
+    def someone_saves_meanwhile(index_, note_ids, **options):
+        # Each batch the search writes, another worker saves a note (at most 5 times, so that
+        # chasing them ends: before the fix it went on for as long as the saving did).
+        if len(written_during) < 5:
+            written_during.append(cw.add_note(agency.fss, **visit(agency, clock, narrative="Another otter.")).id)
+        return real_write(index_, note_ids, **options)
+
+    monkeypatch.setattr(search.follow, "write_notes", someone_saves_meanwhile)
+    assert found(index, cw, "otter", family=agency.case) == [before]
+    assert len(written_during) == 1 and index.applied_seq() == start  # one batch, up to where it began
+    monkeypatch.undo()
+    assert sorted(found(index, cw, "otter", family=agency.case)) == sorted([before, *written_during])  # the rest follows
+    assert index.applied_seq() == store.feed().last_seq()
+
+
+def test_a_catch_up_after_a_save_still_follows_the_log_to_its_end(store, agency, clock, index, monkeypatch):
+    """The background catch-up after a save (no ``until``) picks up what was saved meanwhile."""
+    cw = store.as_user("cw")
+    index.catch_up()
+    cw.add_note(agency.fss, **visit(agency, clock, narrative="A heron by the pond."))
+    saved: list[int] = []
+    real_write = search.follow.write_notes
+
+    def someone_saves_meanwhile(index_, note_ids, **options):
+        if not saved:
+            saved.append(cw.add_note(agency.fss, **visit(agency, clock, narrative="A second heron.")).id)
+        return real_write(index_, note_ids, **options)
+
+    monkeypatch.setattr(search.follow, "write_notes", someone_saves_meanwhile)
+    assert index.catch_up() == 2 and index.applied_seq() == store.feed().last_seq()
+
+
+def test_a_search_answers_while_a_writer_keeps_saving(store, agency, clock, index):
+    """A writer saves on and on; the search returns while it is still saving, having applied what
+    was logged when it began."""
+    cw = store.as_user("cw")
+    cw.add_note(agency.fss, **visit(agency, clock, narrative="A badger in the garden."))
+    index.catch_up()
+    stop, saved = threading.Event(), []
+
+    def writer():
+        while not stop.is_set() and len(saved) < 300:  # capped, so that a chasing search still ends
+            saved.append(cw.add_note(agency.fss, **visit(agency, clock, narrative="A badger again.")).id)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        while len(saved) < 5:
+            time.sleep(0.01)
+        index.search(cw, "badger", family=agency.case)
+        still_saving = thread.is_alive()
+        applied, saved_when_answered = index.applied_seq(), len(saved)
+    finally:
+        stop.set()
+        thread.join()
+    assert still_saving and saved_when_answered < 300
+    assert applied < store.feed().last_seq()  # what came after the search began was left for later
+    index.catch_up()
+    assert len(found(index, cw, "badger", family=agency.case)) == len(saved) + 1
