@@ -45,15 +45,17 @@ def writer(stage_id: int, login: str, stop: str) -> None:
     """A writer process: save notes until the file ``stop`` exists; print how many were saved and refused."""
     clock = FrozenClock(AS_OF)
     store = Store.open(os.environ[URL_VARIABLE], clock=clock)
-    desk, saved, refused = store.as_user(login), 0, 0
+    desk, saved, refused = store.as_user(login), 0, {}
     print("ready", flush=True)
     while not os.path.exists(stop):
-        try:
-            desk.add_note(stage_id, event_at=clock.now() - timedelta(minutes=30), contact_type="School Contact",
+        try:  # complete, so that an FSI stage (final at once) takes it too
+            desk.add_note(stage_id, event_at=clock.now() - timedelta(minutes=30), contact_type="Caseworker/Child Contact",
+                          method="Face to face", location="Child's residence (foster/kinship home)",
+                          purposes=["Safety", "Well-being"],
                           narrative=f"Spoke with the school counselor about attendance ({login}, note {saved}).")
             saved += 1
-        except StoreError:  # e.g. the database stayed busy past the store's wait: counted, not fatal
-            refused += 1
+        except StoreError as error:  # e.g. the database stayed busy past the store's wait: counted, not fatal
+            refused[str(error)] = refused.get(str(error), 0) + 1
     store.close()
     print(json.dumps({"saved": saved, "refused": refused}), flush=True)
 
@@ -122,7 +124,11 @@ def phase(url: str, index: SearchIndex, store: Store, writers: list[tuple[int, s
     saved = sum(c["saved"] for c in counts)
     log(f"  {len(children)} writers: {saved} notes saved ({saved / elapsed:,.0f}/s), first search "
         f"{first * 1000:,.0f} ms, log entries applied per search up to {max(applied)}")
-    return {"writers": len(children), "saved": saved, "refused": sum(c["refused"] for c in counts),
+    refusals: dict[str, int] = {}
+    for c in counts:
+        for sentence, n in c["refused"].items():
+            refusals[sentence] = refusals.get(sentence, 0) + n
+    return {"writers": len(children), "saved": saved, "refused": refusals,
             "saves_per_s": round(saved / elapsed, 1), "log_entries": logged, "first_search_s": round(first, 4),
             "applied_per_search": {"median": sorted(applied)[len(applied) // 2], "max": max(applied)},
             "family": asdict(Figures.of(times["family"])), "agency": asdict(Figures.of(times["agency"]))}

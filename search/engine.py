@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
@@ -15,6 +15,7 @@ from whoosh.searching import Searcher
 from store import StoreError
 
 from .index import IndexBusy
+from .schema import PLAIN
 
 if TYPE_CHECKING:
     from store.desk import Desk
@@ -47,6 +48,7 @@ class SearchResults:
     shown: str
     problem: str | None
     estimated: int  # of the notes the user may see; exact when every match was looked at
+    corrected: str | None = None  # the text searched instead when a word was misspelt ("Whitfield")
 
 
 class Marks(Formatter):
@@ -62,16 +64,28 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
            order: str = "newest") -> SearchResults:
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
+    from .follow import catch_up_for_search
     from .query import parse_query
 
+    left = 0
     try:
-        # What was saved before the search began, and no more: saves go on meanwhile (see catch_up).
-        index.catch_up(until=index.feed.last_seq())
+        # What was saved before the search began, and no more: saves go on meanwhile.
+        left = catch_up_for_search(index, index.feed.last_seq())
     except StoreError:
         raise
     except Exception:  # the index lags; searching what it holds beats refusing to search
         index.forget_opened()
-    parsed = parse_query(text, now=desk.store.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
+
+    def reading(typed: str):
+        parsed = parse_query(typed, now=desk.store.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
+        if not left:
+            return parsed
+        lag = ("The last save is still being added to the search index and is not" if left == 1 else
+               f"The last {left:,} saves are still being added to the search index and are not")
+        lag += " in these results yet; search again in a moment."
+        return replace(parsed, problem=f"{parsed.problem} {lag}" if parsed.problem else lag)
+
+    parsed = reading(text)
     if family is not None:
         desk.may_search_case(family)  # NoAccess or NotFound go to the caller, whatever was typed
         cases = {family}
@@ -80,10 +94,10 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
     if family is None:
         cases = desk.readable_case_ids()
     hits: list[Hit] = []
-    estimated = 0
+    estimated, corrected = 0, None
     for attempt in (1, 2):
         try:
-            hits, estimated = _run(index, desk, parsed.query, cases, limit, order)
+            hits, estimated, corrected = _answer(index, desk, parsed, reading, cases, limit, order)
             break
         except StoreError:
             raise
@@ -96,7 +110,32 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
                 return SearchResults((), parsed.shown, str(busy), 0)
     if family is None:  # a family search was audited before it ran (may_search_case); these as it would be
         desk.audit_search_results({hit.case_id for hit in hits})
-    return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated)
+    if corrected is not None:
+        parsed = reading(corrected)
+    return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected)
+
+
+def _answer(index: "SearchIndex", desk: "Desk", parsed, reading, cases: set[int], limit: int, order: str
+            ) -> tuple[list[Hit], int, str | None]:
+    """The hits, their estimated number and, when a misspelt word was corrected, the text searched
+    instead: tried first, kept only if it finds notes the user may see (see spelling.py)."""
+    from .spelling import corrected_text
+
+    if parsed.words and cases and limit > 0:
+        fixed = corrected_text(parsed, _segments(index, cases))
+        if fixed is not None:
+            again = reading(fixed)
+            if again.query is not None and again.query is not NullQuery:
+                hits, estimated = _run(index, desk, again.query, cases, limit, order)
+                if hits:
+                    return hits, estimated, fixed
+    return (*_run(index, desk, parsed.query, cases, limit, order), None)
+
+
+def _segments(index: "SearchIndex", cases: set[int]) -> list:
+    """The segment readers of the shards holding these families."""
+    shards = sorted({index.shard_of(case) for case in cases})
+    return [leaf for n in shards for leaf, _ in index.shard_reader(n)[0].leaf_readers() if leaf.doc_count_all()]
 
 
 def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int, order: str
@@ -149,7 +188,9 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
         # Two fragments of about a line each.
         results.fragmenter = (PinpointFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30, autotrim=True) if few
                               else ContextFragmenter(maxchars=SNIPPET_CHARS // 2, surround=30))
-        return [_hit(results[i], order) for i in shown[:limit]], estimated
+        # A prefix matched on the words as written ("medicat*") is marked in them, not in the stems.
+        plain = any(getattr(leaf, "fieldname", None) == PLAIN for leaf in query.leaves())
+        return [_hit(results[i], order, plain) for i in shown[:limit]], estimated
 
 
 def _scope(present: dict[int, frozenset[str]], by_shard: dict[int, set[str]]) -> dict | None:
@@ -178,17 +219,19 @@ def _any_of(case_ids: set[str]):
     return terms[0] if len(terms) == 1 else Or(terms)
 
 
-def _hit(found, order: str) -> Hit:
+def _hit(found, order: str, plain: bool = False) -> Hit:
     stored = found.fields()
     return Hit(note_id=int(stored["id"]), case_id=int(stored["case_id"]), family_name=stored.get("family", ""),
                stage_label=stored.get("stage", ""), event_at=stored["event"].replace(tzinfo=timezone.utc),
                contact_type=stored.get("type", ""), author_name=stored.get("author", "").rsplit(" ", 1)[0],
-               status=stored.get("status", ""), snippet=_snippet(found),
+               status=stored.get("status", ""), snippet=_snippet(found, plain),
                score=float(found.score or 0.0) if order == "relevance" else 0.0)
 
 
-def _snippet(found) -> str:
+def _snippet(found, plain: bool = False) -> str:
     marked = found.highlights("narrative", top=2)
+    if not marked and plain:
+        marked = found.highlights(PLAIN, text=found.get("narrative", ""), top=2)
     if marked:
         return " ".join(marked.split())
     narrative = " ".join(found.get("narrative", "").split())

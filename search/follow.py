@@ -9,6 +9,7 @@ written for a batch has committed, and the next catch-up redoes whatever came af
 
 from __future__ import annotations
 
+import time
 from datetime import timezone
 from typing import TYPE_CHECKING
 
@@ -22,12 +23,16 @@ if TYPE_CHECKING:
     from .index import Progress, SearchIndex
 
 BATCH = 2000  # change-log entries per batch; applied_seq moves after each
+SEARCH_BATCH = 100  # per batch before a search, which looks at its time between batches
+SEARCH_BUDGET = 0.5  # seconds a search spends applying the log before it answers with what is indexed
 
 
 def note_fields(doc: "NoteDocument") -> dict:
     """The Whoosh document of a note."""
     event = doc.event_at if doc.event_at.tzinfo else doc.event_at.replace(tzinfo=timezone.utc)
-    return dict(
+    plain = " ".join([doc.narrative, doc.contact_type, *doc.others, *doc.participants, doc.family_name,
+                      *doc.purposes, doc.location or "", doc.method or ""])
+    return dict(plain=plain,
         id=str(doc.id), case_id=str(doc.case_id), family=doc.family_name,
         # Kept as written for display; the KEYWORD field indexes it lowercased.
         stage=doc.stage_label, status=doc.status,
@@ -38,18 +43,13 @@ def note_fields(doc: "NoteDocument") -> dict:
         amends=doc.amends_note_id, version=doc.version)
 
 
-def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None,
-             until: int | None = None) -> int:
-    """Apply the log; returns how many notes were written or removed (0 if another process writes).
-
-    With ``until`` (a search passes the log's end as it began), apply no further than that: under
-    a steady stream of saves there is always something newer, and a search that chased it answered
-    only when the saving stopped (a minute with 8 writers). What comes after follows at the next
-    catch-up. Without it (after a save, in the background), follow the log to its end."""
+def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None) -> int:
+    """Apply the log to its end, following what is saved meanwhile (after a save, in the
+    background); returns how many notes were written or removed (0 if another process writes)."""
     written = 0
     try:
         # The usual case: nothing new. (A log behind the index is a replaced database: rebuilt below.)
-        if (index.feed.last_seq() if until is None else until) <= index.applied_seq():
+        if index.feed.last_seq() == index.applied_seq():
             return written
     except IndexUnusable:
         pass  # missing or unreadable: taking the lock below rebuilds it
@@ -57,9 +57,7 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
         with index.writer_lock(wait) as mine:
             if not mine:
                 return written
-            written += _apply_log(index, progress, until)
-        if until is not None:
-            return written
+            written += _apply_log(index, progress)
         # A process that saved while we held the lock found it taken and left its change to us:
         # its commit came before our release, so looking once more after the release finds it.
         try:
@@ -69,9 +67,34 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
             return written
 
 
-def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None) -> int:
-    """Apply the log from ``applied_seq`` up to what it held on entry (``until``, if earlier)."""
+def catch_up_for_search(index: "SearchIndex", until: int, budget: float | None = None) -> int:
+    """Before a search: apply the log as far as ``until`` (where it stood when the search began)
+    and no further, and stop once ``budget`` seconds are spent. Under a steady stream of saves
+    there is always something newer: a search that chased it answered only when the saving
+    stopped (a minute with 8 writers), and one that applied a long backlog waited for all of it.
+    What is left follows at the next catch-up. Returns how many log entries up to ``until`` were
+    left for later (0 too when another process holds the lock: it is applying them)."""
+    try:
+        if until <= index.applied_seq():
+            return 0
+    except IndexUnusable:
+        pass  # missing or unreadable: taking the lock below rebuilds it
+    with index.writer_lock(False) as mine:
+        if not mine:
+            return 0
+        _apply_log(index, None, until, SEARCH_BUDGET if budget is None else budget)
+        try:
+            return max(0, until - index.applied_seq())
+        except IndexUnusable:
+            return 0
+
+
+def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None,
+               budget: float | None = None) -> int:
+    """Apply the log from ``applied_seq`` up to where it stood on entry (``until``, if earlier);
+    with a ``budget``, in smaller batches, stopping after the first batch that ends past it."""
     feed = index.feed
+    deadline = None if budget is None else time.monotonic() + budget
     try:
         index.open_shards()
         start = index.applied_seq()
@@ -81,11 +104,12 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
     if start > last:  # the database was replaced (restored, recreated): this index is of another record
         return index.rebuild_locked(progress)
     end = last if until is None else min(until, last)
-    seq, written = start, 0
-    while seq < end and (changes := [c for c in feed.changes_since(seq, limit=BATCH) if c.seq <= end]):
+    seq, written, size = start, 0, BATCH if budget is None else SEARCH_BATCH
+    while seq < end and (changes := [c for c in feed.changes_since(seq, limit=size) if c.seq <= end]):
         touched: set[int] = set()
         for change in changes:
-            touched.update(feed.note_ids_touching(change))
+            # A note's change names the note: no need to ask the record which notes it touches.
+            touched.update([change.entity_id] if change.entity == "note" else feed.note_ids_touching(change))
         try:
             written += write_notes(index, touched)
         except StoreError:
@@ -101,6 +125,8 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
         index.write_applied_seq(seq)
         if progress:
             progress(seq - start, end - start)
+        if deadline is not None and time.monotonic() >= deadline:
+            break
     return written
 
 

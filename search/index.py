@@ -89,12 +89,11 @@ class SearchIndex:
         return case_id % self.shards
 
     # -- the log and the record ------------------------------------------------------------
-    def catch_up(self, *, wait: bool = False, progress: Progress | None = None, until: int | None = None) -> int:
-        """Apply the change log since ``applied_seq`` (no further than ``until``, if given); 0 at
-        once if another process is writing."""
+    def catch_up(self, *, wait: bool = False, progress: Progress | None = None) -> int:
+        """Apply the change log since ``applied_seq``; 0 at once if another process is writing."""
         from .follow import catch_up
 
-        return catch_up(self, wait=wait, progress=progress, until=until)
+        return catch_up(self, wait=wait, progress=progress)
 
     def search(self, desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
                order: str = "newest") -> "SearchResults":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,7 @@ from dateutil import parser as dateutil_parser
 from whoosh.fields import KEYWORD
 from whoosh.qparser import MultifieldParser, PhrasePlugin, WhitespacePlugin
 
-from search.schema import DEFAULT_FIELDS, FIELD_FILTERS, note_schema
+from search.schema import DEFAULT_FIELDS, FIELD_FILTERS, PLAIN, note_schema
 
 BOOSTS = {"narrative": 1.0, "type": 2.0, "person": 1.5, "others": 1.5, "family": 1.5}
 DATE_FILTERS = ("after", "before", "on", "last")
@@ -32,6 +32,19 @@ _TOKEN = re.compile(r'\s*(?:(?P<paren>[()])|(?P<field>[A-Za-z]+):"(?P<fvalue>[^"
                     r'|"(?P<phrase>[^"]*)(?P<end>"?)|(?P<word>[^\s()"]+))')
 _LAST = re.compile(r"(\d{1,5}) ?(h|hours?|d|days?|w|weeks?)?", re.I)
 _UNITS = {"h": ("hours", "hour"), "d": ("days", "day"), "w": ("weeks", "week")}
+_NAME = re.compile(r"[^\W\d_][\w'’-]*")
+NAME_FILTERS = ("person", "author")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A bare word as typed, where it stands in ``ParsedQuery.text`` and the index terms it looks for
+    (none of which present means the word matches nothing: a misspelling to correct)."""
+
+    raw: str
+    start: int
+    end: int
+    terms: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,9 @@ class ParsedQuery:
     query: Q.Query        # what to run; NullQuery when nothing searchable was typed
     shown: str            # plain-language reading, e.g. 'visited AND "school nurse" · person ≈ Jhon'
     problem: str | None = None  # what had to be repaired, in sentences
+    # How it was read, for spelling correction (search/spelling.py); not part of what it means.
+    text: str = dataclass_field(default="", compare=False)  # the text as read (control characters out, cut to MAX_CHARS)
+    words: tuple[Word, ...] = dataclass_field(default=(), compare=False)  # its bare words
 
 
 def parse_query(text: str, *, now: datetime, zone: str, schema=None) -> ParsedQuery:
@@ -48,7 +64,8 @@ def parse_query(text: str, *, now: datetime, zone: str, schema=None) -> ParsedQu
         query, shown = _render(node, top=True) if node else (Q.NullQuery, "")
     except Exception:  # the search box must keep working whatever input we failed to foresee
         return ParsedQuery(Q.NullQuery, "", UNREADABLE)
-    return ParsedQuery(query, shown, " ".join(dict.fromkeys(reader.problems)) or None)
+    return ParsedQuery(query, shown, " ".join(dict.fromkeys(reader.problems)) or None, reader.typed,
+                       tuple(reader.bare_words))
 
 
 def _cut(text: str) -> str:
@@ -103,7 +120,7 @@ class _Reader:
     """Recursive descent over the tokens: OR binds loosest, then AND (also implied), then NOT."""
 
     def __init__(self, text, now: datetime, zone: str, schema):
-        self.schema, self.problems, self.pos = schema, [], 0
+        self.schema, self.problems, self.pos, self.bare_words = schema, [], 0, []
         text = "".join(" " if c.isspace() else c for c in str(text).translate(_QUOTES)
                        if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
         if len(text) > MAX_CHARS:
@@ -119,7 +136,8 @@ class _Reader:
         self.fields = [f for f in DEFAULT_FIELDS if f in schema]
         self.words = MultifieldParser(self.fields, schema, fieldboosts={f: BOOSTS.get(f, 1.0) for f in self.fields},
                                       plugins=[WhitespacePlugin(), PhrasePlugin()])
-        self.tokens = self.lex(text)
+        self.typed = text
+        self.tokens = self.names_go_on(self.lex(text))
 
     def note(self, sentence: str) -> None:
         self.problems.append(sentence)
@@ -150,8 +168,22 @@ class _Reader:
             elif field := re.fullmatch(r"([A-Za-z]+):(.*)", m["word"]):
                 tokens += self.field_token(field[1], field[2], False)
             else:
-                tokens.append(("word", m["word"]))
+                tokens.append(("word", m["word"], m.span("word")))
         return tokens
+
+    @staticmethod
+    def names_go_on(tokens: list[tuple]) -> list[tuple]:
+        """``person:Tarik Holbrok`` means the person: capitalised words right after an unquoted
+        name filter continue the name, as names are written (``person:tarik school`` does not)."""
+        merged: list[tuple] = []
+        for tok in tokens:
+            last = merged[-1] if merged else (None,)
+            if (tok[0] == "word" and last[0] == "filter" and last[1] in NAME_FILTERS and not last[3]
+                    and not last[2].endswith("*") and _NAME.fullmatch(tok[1]) and tok[1][0].isupper()):
+                merged[-1] = (*last[:2], f"{last[2]} {tok[1]}", last[3])
+            else:
+                merged.append(tok)
+        return merged
 
     def field_token(self, name: str, value: str, quoted: bool) -> list[tuple]:
         key = name.lower()
@@ -227,9 +259,11 @@ class _Reader:
             return None
         # Built by hand: the parser's PrefixPlugin stems the prefix, so "vis*" would become "vi*".
         prefixes = [Q.Prefix(f, core.lower(), boost=BOOSTS.get(f, 1.0)) for f in fields]
+        if not is_filter and PLAIN in self.schema:  # the words as written: "medicat*" finds "medication"
+            prefixes.append(Q.Prefix(PLAIN, core.lower()))
         return _leaf(Q.Or(prefixes) if len(prefixes) > 1 else prefixes[0], shown.replace(raw, core + "*"), is_filter)
 
-    def text(self, kind: str, raw: str):
+    def text(self, kind: str, raw: str, span: tuple[int, int] | None = None):
         if kind == "phrase":
             raw = " ".join(raw.split())
             return _leaf(self.words.parse(f'"{raw}"'), f'"{raw}"') if self.says_something(raw) else None
@@ -239,7 +273,13 @@ class _Reader:
             fixed = raw.replace("*", " ").strip()
             self.note(f"Only a * at the end of a word is understood; “{_cut(raw)}” was read as “{_cut(fixed)}”.")
             raw = fixed
-        return _leaf(self.words.parse(raw), raw) if raw and self.says_something(raw) else None
+        if not raw or not self.says_something(raw):
+            return None
+        query = self.words.parse(raw)
+        if span and raw == self.typed[span[0]:span[1]]:
+            self.bare_words.append(Word(raw, *span, tuple(dict.fromkeys(
+                (field, text) for field, text in query.iter_all_terms()))))
+        return _leaf(query, raw)
 
     def filter(self, key: str, value: str, quoted: bool):
         field, shown = FIELD_FILTERS[key], f'"{value}"' if quoted else value

@@ -9,6 +9,7 @@ from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 # name can be matched by edit distance against the name as written.
 WORDS = StemmingAnalyzer()
 NAMES = StandardAnalyzer(stoplist=None)
+PLAIN = "plain"  # the field of unstemmed words (below)
 
 
 def note_schema() -> Schema:
@@ -27,6 +28,10 @@ def note_schema() -> Schema:
         others=TEXT(analyzer=WORDS, stored=True),
         author=TEXT(analyzer=NAMES, stored=True),  # name and login
         narrative=TEXT(analyzer=WORDS, stored=True, chars=True),
+        # Every word a bare word searches, as written (not stemmed): a prefix longer than a stem
+        # ("medicat*": the stem of "medication" is "medic") and the words a misspelling is
+        # corrected to ("Whitfeld" → "Whitfield") come from here.
+        plain=TEXT(analyzer=NAMES, phrase=False),
         amends=STORED(),
         version=NUMERIC(stored=True),
     )

@@ -145,7 +145,8 @@ class ReadingDesk(DeskBase):
 
     def find_cases(self, text: str, limit: int = 20) -> list[CaseMatch]:
         """Families I may read whose name, or one of whose persons' names, contains ``text`` — or
-        comes close to it, so that a misspelt name still finds the family."""
+        comes close to it, so that a misspelt name still finds the family: the whole name, the
+        first name or the surname ("Tarik", "Marcheti")."""
         wanted = " ".join(text.lower().split())
         if not wanted:
             return []
@@ -154,21 +155,28 @@ class ReadingDesk(DeskBase):
             ids = readable_case_ids(session, user, now)
             if has_function(session, user, ENTER_PROGRESS_NOTE):
                 ids = set(session.scalars(select(Case.id)))
-            names: list[tuple[int, str, str]] = []
+            # (case, family, the name shown, the spellings it is known by)
+            names: list[tuple[int, str, str, tuple[str, ...]]] = []
             for case_id, family in session.execute(select(Case.id, Case.family_name).where(Case.id.in_(ids))):
-                names.append((case_id, family, family))
+                names.append((case_id, family, family, (family.lower(),)))
             for case_id, family, first, last in session.execute(
                     select(Case.id, Case.family_name, Person.first_name, Person.last_name)
                     .join(Person, Person.case_id == Case.id).where(Case.id.in_(ids))):
-                names.append((case_id, family, f"{first} {last}"))
+                names.append((case_id, family, f"{first} {last}", (f"{first} {last}".lower(), first.lower(), last.lower())))
         found: dict[int, CaseMatch] = {}
-        for case_id, family, name in names:
+        for case_id, family, name, _ in names:
             if wanted in name.lower() and case_id not in found:
                 found[case_id] = CaseMatch(case_id, family, name)
-        close = difflib.get_close_matches(wanted, [n.lower() for _, _, n in names], n=limit, cutoff=0.75)
-        for case_id, family, name in names:
-            if name.lower() in close and case_id not in found:
-                found[case_id] = CaseMatch(case_id, family, name)
+        # Compared with each spelling once, however many persons share it (first names repeat).
+        close = difflib.get_close_matches(wanted, list({form for *_, forms in names for form in forms}),
+                                          n=limit * 5, cutoff=0.75)
+        rank = {form: n for n, form in enumerate(close)}  # closest first
+        nearest: dict[int, tuple[int, str, str]] = {}
+        for case_id, family, name, forms in names:
+            best = min((rank[form] for form in forms if form in rank), default=None)
+            if case_id not in found and best is not None and best < nearest.get(case_id, (len(rank),))[0]:
+                nearest[case_id] = (best, family, name)
+        found.update({case_id: CaseMatch(case_id, family, name) for case_id, (_, family, name) in nearest.items()})
         return sorted(found.values(), key=lambda m: (m.family_name, m.case_id))[:limit]
 
     def may_search_case(self, case_id: int) -> None:
@@ -190,22 +198,23 @@ class ReadingDesk(DeskBase):
             return
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
-            assigned = set(session.scalars(
-                select(Stage.case_id).join(RoleAssignment)
-                .where(Stage.case_id.in_(sorted(case_ids)), RoleAssignment.worker_id == user.id, active_role_filter(now))))
-            reaches: dict[int, str] = {}
-            for case_id in sorted(set(case_ids) - assigned):
-                try:
-                    reaches[case_id] = case_access(session, user, case_id, now).reach.value
-                except StoreError:  # not readable after all: nothing was shown of it
-                    continue
-            if not reaches:
-                return
-            # One look for all: a search as it is typed must not queue for the writer (see _audit_read).
+            # Asked first, in one read, as results follow typing: a search as it is typed must not
+            # queue for the writer, nor work out again how it reaches families already recorded.
             recent = set(session.scalars(select(AuditEntry.entity_id).where(
                 AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read search",
-                AuditEntry.entity_id.in_(list(reaches)), AuditEntry.at > now - READ_AUDIT_EVERY)))
-        unrecorded = {case_id: reach for case_id, reach in reaches.items() if case_id not in recent}
+                AuditEntry.entity_id.in_(sorted(case_ids)), AuditEntry.at > now - READ_AUDIT_EVERY)))
+            rest = set(case_ids) - recent
+            if not rest:
+                return
+            assigned = set(session.scalars(
+                select(Stage.case_id).join(RoleAssignment)
+                .where(Stage.case_id.in_(sorted(rest)), RoleAssignment.worker_id == user.id, active_role_filter(now))))
+            unrecorded: dict[int, str] = {}
+            for case_id in sorted(rest - assigned):
+                try:
+                    unrecorded[case_id] = case_access(session, user, case_id, now).reach.value
+                except StoreError:  # not readable after all: nothing was shown of it
+                    continue
         if not unrecorded:
             return
         with self.store.writing() as session:

@@ -89,4 +89,22 @@ def test_a_search_answers_while_a_writer_keeps_saving(store, agency, clock, inde
     assert still_saving and saved_when_answered < 300
     assert applied < store.feed().last_seq()  # what came after the search began was left for later
     index.catch_up()
-    assert len(found(index, cw, "badger", family=agency.case)) == len(saved) + 1
+    assert len(found(index, cw, "badger", family=agency.case, limit=1000)) == len(saved) + 1
+
+
+def test_a_search_spends_a_bounded_time_catching_up_and_says_what_it_left(store, agency, clock, index, monkeypatch):
+    """A long backlog (a burst of saves, a load) is applied a batch at a time until the search's
+    budget is spent; the search answers from what is indexed and says how many saves it left."""
+    cw = store.as_user("cw")
+    index.catch_up()
+    notes = [cw.add_note(agency.fss, **visit(agency, clock, narrative=f"Puffin number {n}.")).id for n in range(25)]
+    monkeypatch.setattr(search.follow, "SEARCH_BATCH", 10)
+    monkeypatch.setattr(search.follow, "SEARCH_BUDGET", 0.0)  # time for one batch only
+    results = index.search(cw, "puffin", family=agency.case)
+    assert {h.note_id for h in results.hits} == set(notes[:10])
+    assert results.problem == ("The last 15 saves are still being added to the search index and are not in these "
+                               "results yet; search again in a moment.")
+    assert len(index.search(cw, "puffin", family=agency.case).hits) == 20  # the next search goes on
+    monkeypatch.setattr(search.follow, "SEARCH_BUDGET", 5.0)
+    caught_up = index.search(cw, "puffin", family=agency.case)
+    assert len(caught_up.hits) == 25 and caught_up.problem is None

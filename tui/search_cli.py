@@ -58,7 +58,8 @@ def run_search(args) -> int:
         print(f"casenotes: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({"reading": results.shown, "problem": results.problem, "estimated": results.estimated,
+        print(json.dumps({"reading": results.shown, "problem": results.problem, "corrected": results.corrected,
+                          "estimated": results.estimated,
                           "hits": [{"note": h.note_id, "case": h.case_id, "family": h.family_name,
                                     "stage": h.stage_label, "event": h.event_at.isoformat(),
                                     "type": h.contact_type, "author": h.author_name, "status": h.status,
@@ -67,6 +68,8 @@ def run_search(args) -> int:
         return 0
     if results.problem:
         print(f"note: {results.problem}", file=sys.stderr)
+    if results.corrected:
+        print(f"Showing results for {results.corrected}")
     print(f"{len(results.hits)} of about {results.estimated} · {results.shown}")
     for hit in results.hits:
         when = format.moment(hit.event_at, store.policy.time_zone)

@@ -116,7 +116,8 @@ class SearchScreen(Screen):
         self.hits = results.hits
         count = f"{len(results.hits)} shown of about {results.estimated}" if results.hits else "No notes match"
         self.query_one("#reading", Static).update(f"{count} · {self.order} first · reading: {results.shown}")
-        self.query_one("#problem", Static).update(results.problem or "")
+        said = [f"Showing results for {results.corrected}."] if results.corrected else []
+        self.query_one("#problem", Static).update(" ".join(said + [results.problem or ""]).strip())
         options = self.query_one("#hits", OptionList)
         options.clear_options()
         options.add_options(Option(_hit_text(hit, self.app.zone, self.family is None), id=str(hit.note_id))
