@@ -320,3 +320,15 @@ def test_enter_moves_to_the_next_field_but_makes_a_new_line_in_the_narrative(dem
             return after_when, after_present, after_others, editor.query_one(TextArea).text
 
     assert asyncio.run(run()) == ("contact_type", "others", "narrative", "one\ntwo")
+
+
+def test_the_close_dialog_offers_a_save_only_when_the_note_can_be_saved():
+    from tui.dialogs.unsaved_note import NoteStanding, closing_dialog
+
+    emptied = closing_dialog(NoteStanding(in_record=True, created_here=False, saved="at Fri 11/20/2026 2:14 PM, version 2",
+                                          cannot_save="The narrative is empty."))
+    assert "s" not in emptied.answers and "They cannot be saved as they are: The narrative is empty." in emptied.question
+    assert emptied.answers["d"] == "Close without the changes: the note stays as saved at Fri 11/20/2026 2:14 PM, version 2"
+    fine = closing_dialog(NoteStanding(in_record=True, created_here=True, saved="at 2:14 PM, version 1", cannot_save=None))
+    assert fine.answers["s"] == "Save the changes and close"
+    assert fine.answers["d"] == "Throw the note away: the draft is deleted from the record"

@@ -110,6 +110,15 @@ class CasenotesApp(App):
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no such signal here
                 pass
 
+    def on_unmount(self) -> None:
+        """Past this point a signal should do what it always does: end the process."""
+        try:
+            loop = asyncio.get_running_loop()
+            for number in (signal.SIGHUP, signal.SIGTERM):
+                loop.remove_signal_handler(number)
+        except (NotImplementedError, RuntimeError, ValueError):
+            pass
+
     def closed_by_signal(self) -> None:
         try:
             self.keep_unsaved_typing()

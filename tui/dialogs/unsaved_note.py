@@ -40,7 +40,10 @@ def closing_dialog(standing: NoteStanding) -> ConfirmDialog:
             question = f"This note was saved as a draft {standing.saved}; the changes since then are not saved."
         else:
             question = f"The changes since this note was last saved ({standing.saved}) are not saved."
-        answers["s"] = "Save the changes and close"
+        if standing.cannot_save:
+            question += f" They cannot be saved as they are: {standing.cannot_save}"
+        else:
+            answers["s"] = "Save the changes and close"
         answers["k"] = f"Keep the changes on this computer and close: {KEEP_HERE}"
         answers["d"] = ("Throw the note away: the draft is deleted from the record" if standing.created_here
                         else f"Close without the changes: the note stays as saved {standing.saved}")
