@@ -145,25 +145,50 @@ def is_author(note: Note, user: Worker, doing: str) -> None:
         raise NotAuthor(f"Only the author ({note.author.name}) may {doing} this note.")
 
 
-def may_add_note(session: Session, user: Worker, author: Worker, stage: Stage, now: datetime,
+def may_add_note(session: Session, user: Worker, author: Worker | None, stage: Stage, now: datetime,
                  *, closed_stage_takes_notes: bool, addendum: bool = False) -> None:
-    """The stage rules for a new note (or addendum) written by ``author`` and typed by ``user``."""
+    """The stage rules for a new note (or addendum) written by ``author`` and typed by ``user``.
+    ``author`` None: asked before the note is begun, by someone who enters notes for others (the
+    author is chosen in the note): only the rules that hold whoever the author will be."""
     if stage.type == "INT":
         raise NoAccess("CPS Intake (INT) stages are read-only for local staff; record the contact in "
                        "the investigation.")
     if stage.closed_at is not None and (stage.type == "FSI" or not (addendum or closed_stage_takes_notes)):
         raise InvalidStage(f"This {stage.label} stage is closed ({stage.close_reason}) and takes no new notes"
                            + ("." if stage.type == "FSI" else "; corrections go in as addenda."))
-    if author.id != user.id and not has_function(session, user, ENTER_PROGRESS_NOTE):
+    if (author is None or author.id != user.id) and not has_function(session, user, ENTER_PROGRESS_NOTE):
         raise NoAccess("Only staff with the ENT PROG NOTE function may enter a note for someone else.")
     if stage.type == "INV":
-        for person in {user.id: user, author.id: author}.values():
+        for person in {user.id: user, **({author.id: author} if author else {})}.values():
             if not has_stage_role(session, stage.id, now, {person.id}):
                 raise NoAccess(f"Only workers assigned to this investigation may write in it, and "
                                f"{'you are' if person is user else person.name + ' is'} not.")
+        return
+    if author is None:
         return
     # The author's own role is the common case; the supervision chain (a recursive query) only if not.
     if not (has_stage_role(session, stage.id, now, {author.id})
             or has_stage_role(session, stage.id, now, team_ids(session, author.id))):
         who = "You have" if author.id == user.id else f"{author.name} has"
         raise NoAccess(f"{who} no role in this stage and supervises nobody who has one.")
+
+
+def supervises_anyone(session: Session, worker_id: int) -> bool:
+    """Whether anyone reports to this worker (the review queue and Timeliness are theirs)."""
+    return session.scalar(select(Worker.id).where(Worker.supervisor_id == worker_id).limit(1)) is not None
+
+
+def notes_hidden_from(session: Session, user: Worker, access: CaseAccess, stage_id: int) -> str | None:
+    """For a reader who sees only some of a stage's notes by their reach (the clerk who enters notes,
+    a child's advocate): how many others the stage holds, said so that an empty list is not taken for
+    an empty stage. Others' drafts are private and not counted."""
+    if access.reach not in (Reach.ENTRY_CLERK, Reach.ADVOCATE):
+        return None
+    hidden = session.scalar(select(func.count()).where(
+        Note.stage_id == stage_id, Note.status != "draft", ~visible_notes(user, access)))
+    if not hidden:
+        return None
+    notes, are = f"{hidden:,} note{'' if hidden == 1 else 's'}", "is" if hidden == 1 else "are"
+    if access.reach is Reach.ENTRY_CLERK:
+        return f"{notes} in this stage {are} not yours to read; the notes you entered are listed."
+    return f"{notes} in this stage {are} without the child you are appointed for, and not shown."

@@ -3,6 +3,7 @@
 from .deadlines import DeadlineDesk
 from .note_defaults import NoteDefaultsDesk
 from .notes import NoteDesk
+from .offers import OfferDesk
 from .reading import ReadingDesk
 from .review import ReviewDesk
 from .stages import StageDesk
@@ -10,5 +11,6 @@ from .timeliness import TimelinessDesk
 from .visits import VisitDesk
 
 
-class Desk(NoteDesk, ReviewDesk, ReadingDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk):
+class Desk(NoteDesk, ReviewDesk, ReadingDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
+           OfferDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pendulum
-from sqlalchemy import func, select
+from sqlalchemy import and_, exists, func, select
 
 from .clock import utc
 from .desk_base import DeskBase, addenda_of
 from .errors import InvalidNote, StaleEdit
 from .journal import record_note
-from .models import Case, Note, ReviewAction, Stage, Worker, stage_label
+from .models import AuditEntry, Case, Note, ReviewAction, Stage, Worker, stage_label
 from .note_checks import UNDER_REVIEW, check_move
 from .obligations import is_overdue
 from .rules import correction_due, is_frozen, local_text, refuse_control_characters, review_due
@@ -75,6 +75,19 @@ class ReviewDesk(DeskBase):
             # Notes that froze unreviewed can only be corrected by an addendum now: they go last.
             items.sort(key=lambda item: (item.note.frozen, item.review_due_at, item.note.submitted_at, item.note.id))
             return items[:limit] if limit is not None else items
+
+    def not_opened(self, note_ids: list[int]) -> set[int]:
+        """Of these notes, those I have not opened since they were last sent for review: the batch
+        approval asks again before approving notes its supervisor has not read. An opening is a read
+        of the whole note recorded in the audit log (a supervisor reads their workers' notes from
+        outside the assignment, and each such read of a note is recorded)."""
+        ids = sorted({i for i in note_ids if isinstance(i, int) and not isinstance(i, bool)})
+        if not ids:
+            return set()
+        opened = exists().where(and_(AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read note",
+                                     AuditEntry.entity_id == Note.id, AuditEntry.at >= Note.submitted_at))
+        with self.store.reading() as session:
+            return set(session.scalars(select(Note.id).where(Note.id.in_(ids), ~opened)))
 
     def return_note(self, note_id: int, comment: str, due: datetime | date | None = None,
                     version: int | None = None) -> ReturnedNote:

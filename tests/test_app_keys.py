@@ -104,6 +104,7 @@ def test_supervisor_approves_several_notes_at_once(demo_store, tmp_path):
 
     async def approve_three(app, pilot):
         await press(pilot, [*keys, "y"])
+        await press(pilot, ["enter"])  # the count confirmed
         return None
 
     run_app(demo_store, boss, tmp_path, [approve_three])

@@ -94,7 +94,7 @@ def test_review_cycle_by_keyboard(demo_store, tmp_path):
     assert status == "resubmitted" and narrative.endswith("He sleeps in his own room.")
 
     row = [item.note.id for item in demo_store.as_user(boss).review_queue()].index(note_id)
-    asyncio.run(as_user(boss, ["ctrl+r"], ["down"] * row, ["y"]))
+    asyncio.run(as_user(boss, ["ctrl+r"], ["down"] * row, ["y"], ["enter"]))  # y asks, Enter approves
     assert note_row(demo_store, note_id).status == "approved"
 
     assert note_id not in [item.note.id for item in demo_store.as_user(boss).review_queue()]

@@ -65,6 +65,9 @@ def test_keys_pressed_as_the_queue_shows_act_on_the_right_note(long_queue, tmp_p
             await pilot.press("y")
             await app.workers.wait_for_complete()
             await pilot.pause()
+            await pilot.press("enter")  # the count confirmed
+            await app.workers.wait_for_complete()
+            await pilot.pause()
             return listed, formatted, app.screen.query_one(QueueList).row_count
 
     listed, formatted, rows_after = asyncio.run(run())

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 
 from store import Store, StoreError
 from tui import format
 from tui.prefs import Prefs, RecoveryBox, default_home
 
 
+SUPERVISORS_ONLY = ("review_queue", "timeliness")  # actions of screens for those with workers below them
 HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
 
 
@@ -44,6 +47,8 @@ class CasenotesApp(App):
         self.home = home or default_home()
         self.desk = None
         self.me = None
+        self.supervises = False  # whether the review queue and Timeliness are offered
+        self.note_offers: dict[int, str | None] = {}  # stage → refusal of a new note (None: allowed)
         self.prefs: Prefs | None = None
         self.recovery: RecoveryBox | None = None
         self._search_index = None
@@ -132,9 +137,13 @@ class CasenotesApp(App):
         if not self.store.is_demo:
             self.notify("Switching users is for the demo agency only.", severity="warning")
             return
+        self.keep_unsaved_typing()  # an editor left open is offered back at the next sign-in
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.desk = self.me = None
+        # Signed out (``me`` None). The desk stays until the next sign-in replaces it: a screen just
+        # popped may still have a read in flight that asks the app for it.
+        self.me = None
+        self.supervises, self.note_offers = False, {}
         self.push_screen(StaffPickerScreen(self.store), self._picked)
 
     def _picked(self, login: str | None) -> None:
@@ -147,6 +156,8 @@ class CasenotesApp(App):
         self.login = login
         self.desk = self.store.as_user(login)
         self.me = self.desk.me()
+        self.supervises = self.desk.supervises()
+        self.note_offers = {}
         self.prefs = Prefs(self.home, login)
         self.recovery = RecoveryBox(self.home, login)
         if self.prefs.theme in self.available_themes:
@@ -162,22 +173,34 @@ class CasenotesApp(App):
         self.set_timer(HOME_WAIT, partial(self._show_home, desk=self.desk))
         self.index_soon()
 
+    @dataclass
+    class HomeRead(Message):
+        """The first caseload of a sign-in, read by a worker (``caseload`` None: the store refused)."""
+
+        desk: object
+        caseload: object | None
+
     @work(thread=True, exclusive=True, group="home")
     def _read_home(self, desk) -> None:
         from tui.screens.caseload import read_caseload
 
         try:
-            self.call_from_thread(self._show_home, read_caseload(desk), desk)
+            caseload = read_caseload(desk)
         except StoreError:  # the screen reads it again and says why it can't
-            self.call_from_thread(self._show_home, None, desk, coming=False)
+            caseload = None
+        self.post_message(self.HomeRead(desk, caseload))
+
+    @on(HomeRead)
+    def _home_read(self, message: HomeRead) -> None:
+        self._show_home(message.caseload, message.desk, coming=message.caseload is not None)
 
     def _show_home(self, caseload=None, desk=None, coming: bool = True) -> None:
         from tui.screens.caseload import CaseloadScreen
 
-        if desk is not None and desk is not self.desk:  # read for a worker signed out since
+        if self.me is None or (desk is not None and desk is not self.desk):  # read for a worker signed out since
             return
         if self._home is None:
-            self._home = CaseloadScreen(caseload, coming=coming and caseload is None)
+            self._home = CaseloadScreen(caseload, coming=coming and caseload is None, desk=self.desk)
             self.push_screen(self._home)
             self.call_after_refresh(self.offer_recovered_drafts)
         elif caseload is not None and self._home.waiting:
@@ -213,6 +236,52 @@ class CasenotesApp(App):
 
         self.push_screen(CaseScreen(case_id, stage_id))
 
+    @dataclass
+    class NoteOffer(Message):
+        """Whether this worker may begin a note in the stage (``refusal`` None) or why not."""
+
+        desk: object
+        stage_id: int
+        refusal: str | None
+        open_on: object | None = None  # the screen whose ctrl+n asked: open the editor if still on it
+
+    def new_note(self, stage_id: int) -> None:
+        """ctrl+n: the editor for a new note in the stage, or the store's reason why this worker may
+        not begin one there (an advocate, a closed investigation…), said before anything is typed."""
+        if stage_id in self.note_offers:
+            self._offer_new_note(stage_id, self.note_offers[stage_id])
+        else:
+            self._ask_note_offer(self.desk, stage_id, self.screen)
+
+    def know_note_offer(self, stage_id: int) -> None:
+        """Ask ahead (a stage highlighted or opened), so that ctrl+n answers at once and the keys typed
+        after it reach the editor."""
+        self._ask_note_offer(self.desk, stage_id, None)
+
+    @work(thread=True, group="note-offer")
+    def _ask_note_offer(self, desk, stage_id: int, open_on) -> None:
+        if desk is None:
+            return
+        try:
+            refusal = desk.may_add_note(stage_id)
+        except StoreError as error:
+            refusal = str(error)
+        self.post_message(self.NoteOffer(desk, stage_id, refusal, open_on))
+
+    @on(NoteOffer)
+    def _note_offered(self, message: NoteOffer) -> None:
+        if self.me is None or message.desk is not self.desk:  # asked for a worker signed out since
+            return
+        self.note_offers[message.stage_id] = message.refusal
+        if message.open_on is not None and message.open_on is self.screen:
+            self._offer_new_note(message.stage_id, message.refusal)
+
+    def _offer_new_note(self, stage_id: int, refusal: str | None) -> None:
+        if refusal:
+            self.notify(refusal, title="No new note here", severity="warning", timeout=8)
+        else:
+            self.open_editor(stage_id)
+
     def open_editor(self, stage_id: int, *, note_id: int | None = None, amends: int | None = None,
                     recovered: str | None = None) -> None:
         from tui.screens.note_editor import NoteEditorScreen
@@ -223,6 +292,12 @@ class CasenotesApp(App):
         from tui.screens.note import NoteScreen
 
         self.push_screen(NoteScreen(note_id))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys for the supervisors' screens are offered only to those who supervise someone."""
+        if action in SUPERVISORS_ONLY and not self.supervises:
+            return False
+        return True
 
     def action_caseload(self) -> None:
         from tui.screens.caseload import CaseloadScreen

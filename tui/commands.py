@@ -15,21 +15,23 @@ class CasenotesCommands(Provider):
     def _fixed(self) -> list[tuple[str, object, str]]:
         app = self.app
         commands = []
-        if app.desk is None:
+        if app.me is None:  # not signed in
             return commands
         commands.append(("Caseload", app.action_caseload, "Your stages, most urgent first"))
-        commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
+        if app.supervises:
+            commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
         commands.append(("Search notes", app.action_search, "Every family you may read"))
         commands.append(("My deadlines", app.action_deadlines, "What is due from you, soonest first"))
         commands.append(("Plan an absence", partial(app.action_deadlines, plan_absence=True),
                          "Your pending notes fall due before it starts"))
-        commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
+        if app.supervises:
+            commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
         commands.append(("Visits: children in foster care", app.action_visits,
                          "This month's visits, visits at home, a new placement's first contacts"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None:
-            commands.append(("New note in this stage", partial(app.open_editor, stage_id), "Write a progress note"))
+            commands.append(("New note in this stage", partial(app.new_note, stage_id), "Write a progress note"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
         if app.store.is_demo:
@@ -46,7 +48,7 @@ class CasenotesCommands(Provider):
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), action, help=help_text)
-        if self.app.desk is None or len(query.strip()) < 2:
+        if self.app.me is None or len(query.strip()) < 2:
             return
         matches = await asyncio.to_thread(self.app.desk.find_cases, query)
         for match in matches:

@@ -6,23 +6,28 @@ screen with the store's reason instead of disappearing.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from rich.markup import escape
 from textual import on, work
-from textual.css.query import NoMatches
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from store import StoreError
 from store.views import CaseView, NoteView, StageView
 from tui import format
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
 from tui.widgets.note_text import note_text
 
 FIRST_PAGE = 60  # about two screens of notes
+NARROW, SHORT = 110, 30  # below these columns or lines, the compact layout (80x24 must work)
+NOTE_KEYS = ("e", "s", "a")  # the note's keys shown in the footer on a wide terminal
 NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
@@ -46,10 +51,64 @@ class CaseScreen(Screen):
     CaseScreen Tree { height: 1fr; }
     CaseScreen #persons { height: auto; max-height: 12; padding: 0 1; border-top: solid $panel; }
     CaseScreen #stage-title { padding: 0 1; text-style: bold; }
+    CaseScreen #not-shown { padding: 0 1; color: $text-muted; display: none; }
     CaseScreen NoteList { height: 1fr; min-height: 6; }
     CaseScreen #preview { height: 1fr; border-top: solid $panel; padding: 0 1; }
     CaseScreen #actions { height: auto; padding: 0 1; border-top: solid $panel; }
+    /* 80x24: a narrower tree, no persons pane, and the preview keeps room for the note's first lines */
+    CaseScreen.-narrow #left { width: 28; }
+    CaseScreen.-short #persons { display: none; }
+    CaseScreen.-short NoteList { min-height: 4; }
+    CaseScreen.-short #preview { min-height: 6; }
     """
+
+    # What the workers read, posted back to the screen (dropped by Textual if it has gone meanwhile).
+    @dataclass
+    class CaseRead(Message, bubble=False):
+        case: CaseView
+
+    @dataclass
+    class CaseRefused(Message, bubble=False):
+        reason: str
+
+    @dataclass
+    class NotesRead(Message, bubble=False):
+        stage_id: int
+        ids: list[int]
+        notes: list[NoteView]
+        deadlines: dict
+        not_shown: str | None  # the store's sentence on notes this reader may not see
+
+    @dataclass
+    class PageRead(Message, bubble=False):
+        ids: list[int]
+        notes: list[NoteView]
+        deadlines: dict
+        generation: int
+
+    @dataclass
+    class PageFailed(Message, bubble=False):
+        ids: list[int]
+        generation: int
+        reason: str
+
+    @dataclass
+    class ActionsRead(Message, bubble=False):
+        note_id: int
+        actions: dict[str, str | None]
+
+    @dataclass
+    class Said(Message, bubble=False):
+        """A worker's outcome to tell the user (a refusal, or what was done)."""
+
+        text: str
+        severity: str = "information"
+
+    @dataclass
+    class Moved(Message, bubble=False):
+        """A note was submitted, recalled or discarded: the stage's notes are read again."""
+
+        stage_id: int
 
     def __init__(self, case_id: int, stage_id: int | None = None):
         super().__init__()
@@ -66,6 +125,7 @@ class CaseScreen(Screen):
                 yield Static("", id="persons")
             with Vertical():
                 yield Static("", id="stage-title")
+                yield Static("", id="not-shown")
                 yield NoteList(zone=self.app.zone, id="notes")
                 with VerticalScroll(id="preview"):
                     yield Static("", id="preview-text")
@@ -73,8 +133,28 @@ class CaseScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.desk = self.app.desk  # read with the desk it was opened for, even after a user switch
         self.query_one(Tree).show_root = False
+        self._layout(self.app.size.width, self.app.size.height)
         self.load_case()
+
+    def on_resize(self) -> None:
+        narrow = self.has_class("-narrow")
+        self._layout(self.size.width, self.size.height)
+        if narrow != self.has_class("-narrow") and self.case is not None:
+            self._show_case(self.case)  # the tree's labels for the new width
+
+    def _layout(self, width: int, height: int) -> None:
+        self.set_class(width < NARROW, "-narrow")
+        self.set_class(height < SHORT, "-short")
+        footer = self.query_one(KeyFooter)
+        footer.compact, footer.show_command_palette = width < NARROW, width >= NARROW
+        # The note's own keys are listed beside it (#actions): on 80 columns the footer leaves them
+        # out, so that Back, ^q and F1 stay in it.
+        for key in NOTE_KEYS:
+            self._bindings.key_to_bindings[key] = [replace(binding, show=width >= NARROW)
+                                                   for binding in self._bindings.key_to_bindings.get(key, [])]
+        self.refresh_bindings()
 
     def on_screen_resume(self) -> None:
         # Coming back from the editor or a note: the notes may have changed. (The first showing
@@ -85,27 +165,26 @@ class CaseScreen(Screen):
     @work(thread=True, exclusive=True, group="case")
     def load_case(self) -> None:
         try:
-            case = self.app.desk.case(self.case_id)
+            self.post_message(self.CaseRead(self.desk.case(self.case_id)))
         except StoreError as error:
-            self._ui(self._refused, error)
-            return
-        self._ui(self._show_case, case)
+            self.post_message(self.CaseRefused(str(error)))
 
-    def _ui(self, method, *args) -> None:
-        """Run ``method`` on the UI thread from a worker, unless the screen has been left meanwhile
-        (Esc while a big stage loads): its widgets are gone and the answer is no longer wanted."""
-        def if_shown() -> None:
-            if not self.is_attached:
-                return
-            try:
-                method(*args)
-            except NoMatches:  # the screen is being taken down (leaving it, or the app closing)
-                pass
-        self.app.call_from_thread(if_shown)
+    @on(CaseRefused)
+    @while_shown
+    def _refused(self, message: CaseRefused) -> None:
+        self.notify(message.reason, severity="error", timeout=8)
+        if self.is_current:
+            self.app.pop_screen()
 
-    def _refused(self, error: StoreError) -> None:
-        self.notify(str(error), severity="error", timeout=8)
-        self.app.pop_screen()
+    @on(Said)
+    @while_shown
+    def _said(self, message: Said) -> None:
+        self.notify(message.text, severity=message.severity, timeout=3 if message.severity == "information" else 8)
+
+    @on(CaseRead)
+    @while_shown
+    def _case_read(self, message: CaseRead) -> None:
+        self._show_case(message.case)
 
     def _show_case(self, case: CaseView) -> None:
         self.case = case
@@ -114,13 +193,16 @@ class CaseScreen(Screen):
         tree = self.query_one(Tree)
         tree.clear()
         nodes = {}
+        narrow = self.has_class("-narrow")
+        day = format.short_date if narrow else format.day
         for stage in case.stages:
             parent = nodes.get(stage.parent_id, tree.root)
-            state = (f"closed {format.day(stage.closed_at, zone)}" if stage.closed_at
-                     else f"open since {format.day(stage.opened_at, zone)}")
+            state = (f"closed {day(stage.closed_at, zone)}" if stage.closed_at
+                     else f"{'since' if narrow else 'open since'} {day(stage.opened_at, zone)}")
             node = parent.add(f"[b]{stage.label}[/b] {state}", data=stage.id, expand=True)
             for role in stage.roles:
-                node.add_leaf(f"[dim]{role.role}:[/dim] {role.worker_name}", data=stage.id)
+                what = role.role.removeprefix("Case ") if narrow else role.role
+                node.add_leaf(f"[dim]{what}:[/dim] {role.worker_name}", data=stage.id)
             nodes[stage.id] = node
         chosen = self.stage_id if self.stage_id in nodes else (case.stages[0].id if case.stages else None)
         if chosen is not None:
@@ -149,20 +231,23 @@ class CaseScreen(Screen):
         closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
         self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")
         self.load_notes(stage_id)
+        self.app.know_note_offer(stage_id)
 
     @work(thread=True, exclusive=True, group="notes")
     def load_notes(self, stage_id: int) -> None:
         """The stage's note ids and the newest notes: a stage with thousands opens as fast as one
         with fifty, and the list asks for the rest as they come on screen (``load_page``)."""
+        desk = self.desk
         try:
-            ids = self.app.desk.stage_note_ids(stage_id)
+            ids = desk.stage_note_ids(stage_id)
             first = ids[:FIRST_PAGE]
-            notes = self.app.desk.stage_notes(stage_id, ids=first) if first else []
-            deadlines = self.app.desk.stage_deadlines(stage_id, ids=first) if first else {}
+            notes = desk.stage_notes(stage_id, ids=first) if first else []
+            deadlines = desk.stage_deadlines(stage_id, ids=first) if first else {}
+            not_shown = desk.notes_not_shown(stage_id)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(self.Said(str(error), "error"))
             return
-        self._ui(self._show_notes, stage_id, ids, notes, deadlines)
+        self.post_message(self.NotesRead(stage_id, ids, notes, deadlines, not_shown))
 
     @on(NoteList.Wanted)
     def _notes_wanted(self, event: NoteList.Wanted) -> None:
@@ -173,30 +258,42 @@ class CaseScreen(Screen):
     @work(thread=True, group="pages")
     def load_page(self, stage_id: int, ids: list[int], generation: int) -> None:
         try:
-            notes = self.app.desk.stage_notes(stage_id, ids=ids)
-            deadlines = self.app.desk.stage_deadlines(stage_id, ids=ids)
+            notes = self.desk.stage_notes(stage_id, ids=ids)
+            deadlines = self.desk.stage_deadlines(stage_id, ids=ids)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
-            self._ui(self._page_failed, ids, generation)
+            self.post_message(self.PageFailed(ids, generation, str(error)))
             return
-        self._ui(self._add_page, ids, notes, deadlines, generation)
+        self.post_message(self.PageRead(ids, notes, deadlines, generation))
 
-    def _add_page(self, ids: list[int], notes: list[NoteView], deadlines: dict, generation: int) -> None:
-        self.query_one(NoteList).add_notes(ids, notes, deadlines, generation)
+    @on(PageRead)
+    @while_shown
+    def _add_page(self, message: PageRead) -> None:
+        self.query_one(NoteList).add_notes(message.ids, message.notes, message.deadlines, message.generation)
 
-    def _page_failed(self, ids: list[int], generation: int) -> None:
-        self.query_one(NoteList).page_failed(ids, generation)
+    @on(PageFailed)
+    @while_shown
+    def _page_failed(self, message: PageFailed) -> None:
+        self.notify(message.reason, severity="error")
+        self.query_one(NoteList).page_failed(message.ids, message.generation)
 
-    def _show_notes(self, stage_id: int, ids: list[int], notes: list[NoteView], deadlines: dict) -> None:
+    @on(NotesRead)
+    @while_shown
+    def _show_notes(self, message: NotesRead) -> None:
+        stage_id, ids = message.stage_id, message.ids
         if stage_id != self.stage_id:
             return
         stage = self._stage()
         closed = f" · closed: {stage.close_reason}" if stage and stage.closed_at else ""
-        count = f"{len(ids):,} note{'s' if len(ids) != 1 else ''}"
+        count = f"{len(ids):,} note{'s' if len(ids) != 1 else ''}" + (" you may read" if message.not_shown else "")
         self.query_one("#stage-title", Static).update(f"{stage.label if stage else ''} · {count}{closed}")
-        self.query_one(NoteList).show_ids(ids, notes, deadlines, source=stage_id)
+        self.query_one(NoteList).show_ids(ids, message.notes, message.deadlines, source=stage_id)
+        if message.not_shown:
+            self.query_one("#not-shown", Static).update(escape(message.not_shown))
+        self.query_one("#not-shown", Static).display = bool(message.not_shown)
         if not ids:
-            self.query_one("#preview-text", Static).update("[dim]No notes yet. ctrl+n writes the first one.[/dim]")
+            self.query_one("#preview-text", Static).update(
+                f"[dim]{escape(message.not_shown)}[/dim]" if message.not_shown
+                else "[dim]No notes yet. ctrl+n writes the first one.[/dim]")
             self.query_one("#actions", Static).update("")
 
     @on(NoteList.Highlighted)
@@ -218,12 +315,14 @@ class CaseScreen(Screen):
     @work(thread=True, exclusive=True, group="actions")
     def load_actions(self, note_id: int) -> None:
         try:
-            actions = self.app.desk.note_actions(note_id)
+            self.post_message(self.ActionsRead(note_id, self.desk.note_actions(note_id)))
         except StoreError:
             return
-        self._ui(self._show_actions, note_id, actions)
 
-    def _show_actions(self, note_id: int, actions: dict[str, str | None]) -> None:
+    @on(ActionsRead)
+    @while_shown
+    def _show_actions(self, message: ActionsRead) -> None:
+        note_id, actions = message.note_id, message.actions
         note = self.query_one(NoteList).cursor_note
         if note is None or note.id != note_id:
             return
@@ -235,7 +334,10 @@ class CaseScreen(Screen):
             if actions.get(name):
                 refused.setdefault(actions[name], []).append(f"{key} {label.lower()}")
         lines = ["  ".join(allowed) or "[dim]Nothing you can change here.[/dim]"]
-        lines += [f"[dim]{', '.join(what)}: {escape(reason)}[/dim]" for reason, what in refused.items()]
+        if self.has_class("-short") and refused:  # no room for every reason: the key itself says why
+            lines += [f"[dim]{', '.join(k for what in refused.values() for k in what)}: the key says why not[/dim]"]
+        else:
+            lines += [f"[dim]{', '.join(what)}: {escape(reason)}[/dim]" for reason, what in refused.items()]
         self.query_one("#actions", Static).update("\n".join(lines))
 
     def _note(self) -> NoteView | None:
@@ -253,7 +355,7 @@ class CaseScreen(Screen):
 
     def action_new_note(self) -> None:
         if self.stage_id is not None:
-            self.app.open_editor(self.stage_id)
+            self.app.new_note(self.stage_id)
 
     def action_edit(self) -> None:
         note = self._note()
@@ -309,9 +411,14 @@ class CaseScreen(Screen):
     @work(thread=True, group="moves")
     def _run(self, call, note: NoteView, done: str) -> None:
         try:
-            call(self.app.desk, note)
+            call(self.desk, note)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
+            self.post_message(self.Said(str(error), "error"))
             return
-        self.app.call_from_thread(self.notify, done)
-        self.load_notes(note.stage_id)
+        self.post_message(self.Said(done))
+        self.post_message(self.Moved(note.stage_id))
+
+    @on(Moved)
+    @while_shown
+    def _moved(self, message: Moved) -> None:
+        self.load_notes(message.stage_id)

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from store import StoreError
 from store.views import AbsenceView, CaseloadRow
 from tui import format
-
+from tui.while_shown import is_shown, while_shown
 from tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 
 MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
 UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")
+# Narrower than NARROW (80 columns, say): the next deadline comes third, where it is never cut off, and
+# the columns are the short ones (a returned note's due date is the next deadline's, or after it).
+NARROW = 110
+MINE_NARROW = ("Family", "Stage", "Next deadline", "Drafts", "Ret.", "Contact", "Role")
+UNIT_NARROW = ("Family", "Stage", "Worker", "Next deadline", "Drafts", "Ret.")
 
 
 @dataclass(frozen=True)
@@ -49,22 +55,38 @@ class CaseloadScreen(Screen):
     ]
     DEFAULT_CSS = """
     CaseloadScreen #filter { margin: 0 1; }
-    CaseloadScreen #summary { padding: 0 1; height: 1; color: $text-muted; }
+    CaseloadScreen #summary { padding: 0 1; height: auto; max-height: 2; color: $text-muted; }
     CaseloadScreen #tabs { height: 1fr; }
     CaseloadScreen TabPane { height: 1fr; padding: 0; }
     CaseloadScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, first: Caseload | None = None, *, coming: bool = False) -> None:
+    @dataclass
+    class Loaded(Message, bubble=False):
+        """A worker read the caseload."""
+
+        caseload: Caseload
+
+    @dataclass
+    class Refused(Message, bubble=False):
+        """The store refused to read it, saying why."""
+
+        reason: str
+
+    def __init__(self, first: Caseload | None = None, *, coming: bool = False, desk: "Desk | None" = None) -> None:
         """``first``: the caseload read before the screen was made (painted with its first frame);
-        ``coming``: it is being read for this screen, which gets it through ``show``."""
+        ``coming``: it is being read for this screen, which gets it through ``show``; ``desk``: the
+        signed-in worker's (the app's at mount if not given). The screen reads with that desk even
+        after the demo user is switched: its answers then come to a screen that is gone."""
         super().__init__()
+        self.desk = desk
         self.rows: dict[str, list[CaseloadRow]] = {"mine": [], "unit": []}
         self.away: AbsenceView | None = None
         self.first = first
         self.waiting = coming and first is None  # for the caseload the app is reading
         self.shown_once = False
         self.ready = False  # mounted: its tables have their columns
+        self.narrow = False  # the columns for a narrow terminal
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -80,11 +102,27 @@ class CaseloadScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#mine-table", DataTable).add_columns(*MINE)
-        self.query_one("#unit-table", DataTable).add_columns(*UNIT)
+        self.desk = self.desk or self.app.desk
+        self._set_columns(self.app.size.width < NARROW)
         self.ready = True
         if self.first is not None:
             self.show(self.first)
+
+    def _set_columns(self, narrow: bool) -> None:
+        self.narrow = narrow
+        footer = self.query_one(KeyFooter)
+        # Every key fits on 80 columns, ^q and F1 included; ctrl+p is named in the summary and in F1.
+        footer.compact, footer.show_command_palette = narrow, not narrow
+        for tab, columns in (("mine", MINE_NARROW if narrow else MINE), ("unit", UNIT_NARROW if narrow else UNIT)):
+            table = self.query_one(f"#{tab}-table", DataTable)
+            table.clear(columns=True)
+            table.add_columns(*columns)
+
+    def on_resize(self) -> None:
+        narrow = self.size.width < NARROW
+        if self.ready and narrow != self.narrow:
+            self._set_columns(narrow)
+            self._fill()
 
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, which has (or is about to get) its caseload.
@@ -95,13 +133,25 @@ class CaseloadScreen(Screen):
     @work(thread=True, exclusive=True, group="caseload")
     def load(self) -> None:
         try:
-            caseload = read_caseload(self.app.desk)
+            caseload = read_caseload(self.desk)
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(self.Refused(str(error)))
             return
-        self.app.call_from_thread(self.show, caseload)
+        self.post_message(self.Loaded(caseload))
+
+    @on(Loaded)
+    @while_shown
+    def _loaded(self, message: Loaded) -> None:
+        self.show(message.caseload)
+
+    @on(Refused)
+    @while_shown
+    def _refused(self, message: Refused) -> None:
+        self.notify(message.reason, severity="error")
 
     def show(self, caseload: Caseload) -> None:
+        if self.ready and not is_shown(self):  # left (the demo user switched) before it came
+            return
         if not self.ready:  # came while the screen was still being built: shown once it is
             self.first = caseload
             return
@@ -123,27 +173,24 @@ class CaseloadScreen(Screen):
         wanted = self.query_one("#filter", Input).value.lower().split()
         zone = self.app.zone
         shown = {}
-        for tab, columns in (("mine", MINE), ("unit", UNIT)):
+        for tab in ("mine", "unit"):
             table = self.query_one(f"#{tab}-table", DataTable)
             keep = table.cursor_row
             table.clear()
             rows = [r for r in self.rows[tab]
                     if all(w in f"{r.family_name} {r.stage_label} {r.worker} {r.role}".lower() for w in wanted)]
+            cells = _narrow_cells if self.narrow else _cells
             for row in rows:
-                cells = [row.family_name, row.stage_label + (" closed" if row.closed_at else "")]
-                cells += [row.worker, row.role] if tab == "unit" else [row.role]
-                returned = (f"{row.returned} · due {format.short_day(row.correction_due_at, zone)}"
-                            if row.returned and row.correction_due_at else row.returned or "")
-                cells += [format.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
-                table.add_row(*cells, key=f"{row.stage_id}:{row.worker}:{row.role}")
+                table.add_row(*cells(row, tab == "unit", zone), key=f"{row.stage_id}:{row.worker}:{row.role}")
             table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
             shown[tab] = rows
         overdue = sum(1 for r in self.rows["mine"] if r.overdue)
+        mine = self.rows["mine"]
         self.query_one("#summary", Static).update(
             ("No stages assigned to you; ctrl+p finds a family by family or person name"
-             if not self.rows["mine"] else f"{len(self.rows['mine'])} stages assigned to you")
+             if not mine else f"{_count(len(mine), 'stage')} assigned to you")
             + (f" · {overdue} with an overdue deadline" if overdue else "")
-            + (f" · {len(self.rows['unit'])} assignments in your unit" if self.rows["unit"] else "")
+            + _unit(self.rows["unit"], self.app.me)
             + _away(self.away, self.app.zone))
         self.shown = shown
 
@@ -183,7 +230,46 @@ class CaseloadScreen(Screen):
     def action_new_note(self) -> None:
         row = self._current()
         if row:
-            self.app.open_editor(row.stage_id)
+            self.app.new_note(row.stage_id)
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        # Asked ahead, so that ctrl+n opens the editor at once (or says at once why not).
+        row = self._current()
+        if row is not None and row.stage_id not in self.app.note_offers:
+            self.app.know_note_offer(row.stage_id)
+
+
+def _cells(row: CaseloadRow, unit: bool, zone) -> list:
+    cells = [row.family_name, row.stage_label + (" closed" if row.closed_at else "")]
+    cells += [row.worker, row.role] if unit else [row.role]
+    returned = (f"{row.returned} · due {format.short_day(row.correction_due_at, zone)}"
+                if row.returned and row.correction_due_at else row.returned or "")
+    return cells + [format.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
+
+
+def _narrow_cells(row: CaseloadRow, unit: bool, zone) -> list:
+    deadline = _deadline(row, zone)
+    if row.closed_at:
+        deadline = f"{deadline} (closed)" if deadline else "closed"
+    cells = [row.family_name, row.stage_label] + ([row.worker] if unit else [])
+    cells += [deadline, row.drafts or "", row.returned or ""]
+    return cells if unit else cells + [format.short_date(row.last_contact_at, zone), row.role.removeprefix("Case ")]
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
+
+
+def _unit(rows: list[CaseloadRow], me) -> str:
+    """What the second tab counts: a supervisor's unit, or for a director (who heads no single unit)
+    the assignments of everyone below them."""
+    if not rows:
+        return ""
+    if me is not None and me.unit:
+        return f" · {_count(len(rows), 'assignment')} in your unit"
+    workers = len({row.worker for row in rows})
+    return f" · {_count(len(rows), 'assignment')} held by the {_count(workers, 'worker')} below you"
 
 
 def _deadline(row: CaseloadRow, zone) -> str:

@@ -1,36 +1,68 @@
 """A supervisor's review queue: notes from their workers, soonest due first, overdue ones marked.
-Space selects several; y approves the selection (or the current note); r returns the current one."""
+Space selects several; y approves the selection (or the current note) once Enter confirms the count
+and how many of them were not opened; r returns the current one."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import Worker, get_current_worker
 
 from store import StoreError
 from store.views import ReviewItem
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.queue_list import QueueList, heading
 
 
 FIRST_ROWS = 60  # read first: about two screens
+NARROW = 110
 
 
 class ReviewQueueScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="queue.back"),
         Binding("space", "toggle", "Select", id="queue.select"),
-        Binding("y", "approve", "Approve", id="queue.approve"),
+        Binding("y", "approve", "Approve…", id="queue.approve"),
         Binding("r", "return", "Return", id="queue.return"),
     ]
     DEFAULT_CSS = """
-    ReviewQueueScreen #summary { padding: 0 1; height: 1; }
+    ReviewQueueScreen #summary { padding: 0 1; height: auto; max-height: 2; }
     ReviewQueueScreen #headings { height: 1; text-style: bold; background: $panel; }
     ReviewQueueScreen QueueList { height: 1fr; }
     """
+
+    @dataclass
+    class QueueRead(Message, bubble=False):
+        items: list[ReviewItem]
+        whole: bool  # the whole queue, or its first screenful
+        worker: Worker  # the load that read it: one overtaken by a newer load is not shown
+
+    @dataclass
+    class Said(Message, bubble=False):
+        text: str
+        severity: str = "information"
+
+    @dataclass
+    class Approved(Message, bubble=False):
+        text: str
+        refused: bool
+
+    @dataclass
+    class ApproveAsked(Message, bubble=False):
+        notes: list[tuple[int, int]]  # (id, version) of each note to approve
+        not_opened: int  # how many of them the supervisor has not opened
+
+    @dataclass
+    class ReturnAsked(Message, bubble=False):
+        item: ReviewItem
+        refusal: str | None
 
     def __init__(self) -> None:
         super().__init__()
@@ -44,9 +76,12 @@ class ReviewQueueScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.desk = self.app.desk  # read with the desk it was opened for, even after a user switch
         self.query_one(QueueList).focus()
 
     def on_resize(self) -> None:
+        footer = self.query_one(KeyFooter)  # on 80 columns every key fits, ^q and F1 included
+        footer.compact, footer.show_command_palette = self.size.width < NARROW, self.size.width >= NARROW
         self.call_after_refresh(self._headings)
 
     def _headings(self) -> None:
@@ -70,25 +105,32 @@ class ReviewQueueScreen(Screen):
         """The first screenful of the queue, then all of it (a queue of thousands shows at once)."""
         worker = get_current_worker()
         try:
-            first = self.app.desk.review_queue(limit=FIRST_ROWS)
+            first = self.desk.review_queue(limit=FIRST_ROWS)
             if len(first) == FIRST_ROWS:
-                self.app.call_from_thread(self._show, first, False, worker)
-                items = self.app.desk.review_queue()
+                self.post_message(self.QueueRead(first, False, worker))
+                items = self.desk.review_queue()
             else:
                 items = first
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error")
+            self.post_message(self.Said(str(error), "error"))
             return
-        self.app.call_from_thread(self._show, items, True, worker)
+        self.post_message(self.QueueRead(items, True, worker))
 
-    def _show(self, items: list[ReviewItem], whole: bool, worker: Worker | None = None) -> None:
+    @on(QueueRead)
+    @while_shown
+    def _show(self, message: QueueRead) -> None:
         # A load overtaken by a newer one (after an approval) is cancelled; checked here, on the UI
         # thread that cancels it, so its older queue never replaces the newer one.
-        if not self.is_attached or (worker is not None and worker.is_cancelled):
+        if message.worker.is_cancelled:
             return
-        self.whole = whole
-        self.query_one(QueueList).set_items(items)
+        self.whole = message.whole
+        self.query_one(QueueList).set_items(message.items)
         self._summary()
+
+    @on(Said)
+    @while_shown
+    def _said(self, message: Said) -> None:
+        self.notify(message.text, severity=message.severity)
 
     def _summary(self) -> None:
         if not self.whole:
@@ -100,7 +142,7 @@ class ReviewQueueScreen(Screen):
         self.query_one("#summary", Static).update(
             f"{len(self.items)} notes waiting for you" + (f" · [b $error]{overdue} overdue[/]" if overdue else "")
             + (f" · {frozen} froze unreviewed (an addendum corrects them)" if frozen else "")
-            + (f" · {len(self.selected)} selected (y approves them all)" if self.selected else "")
+            + (f" · {len(self.selected)} selected (y asks to approve them)" if self.selected else "")
             if self.items else "Nothing waiting for your review.")
 
     def _current(self) -> ReviewItem | None:
@@ -116,25 +158,51 @@ class ReviewQueueScreen(Screen):
             self.app.open_note(event.item.note.id)
 
     def action_approve(self) -> None:
+        """Asks first, with the count and how many were not opened, then approves on Enter."""
         chosen = [i for i in self.items if i.note.id in self.selected] or ([self._current()] if self._current() else [])
         if chosen:
-            self._approve([(i.note.id, i.note.version) for i in chosen])
+            self._ask_approve([(i.note.id, i.note.version) for i in chosen])
+
+    @work(thread=True, exclusive=True, group="ask")
+    def _ask_approve(self, notes: list[tuple[int, int]]) -> None:
+        try:
+            unread = self.desk.not_opened([note_id for note_id, _ in notes])
+        except StoreError as error:
+            self.post_message(self.Said(str(error), "error"))
+            return
+        self.post_message(self.ApproveAsked(notes, len(unread)))
+
+    @on(ApproveAsked)
+    @while_shown
+    def _confirm_approve(self, message: ApproveAsked) -> None:
+        if not self.is_current:  # left for another screen meanwhile
+            return
+        from tui.dialogs.approve_notes import ApproveNotesDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "enter":
+                self._approve(message.notes)
+
+        self.app.push_screen(ApproveNotesDialog(len(message.notes), message.not_opened), answered)
 
     @work(thread=True, exclusive=True, group="approve")
     def _approve(self, notes: list[tuple[int, int]]) -> None:
         approved, refused = 0, []
         for note_id, version in notes:
             try:
-                self.app.desk.approve(note_id, version)
+                self.desk.approve(note_id, version)
                 approved += 1
             except StoreError as error:
                 refused.append(f"note {note_id}: {error}")
-        self.app.call_from_thread(self._approved, f"Approved {approved} note{'s' if approved != 1 else ''}"
-                                  + (". Not approved: " + " ".join(refused) if refused else ""), bool(refused))
+        self.post_message(self.Approved(f"Approved {approved} note{'s' if approved != 1 else ''}"
+                                        + (". Not approved: " + " ".join(refused) if refused else ""), bool(refused)))
 
-    def _approved(self, message: str, refused: bool) -> None:
+    @on(Approved)
+    @while_shown
+    def _approved(self, message: Approved) -> None:
         self.selected.clear()
-        self.notify(message, severity="warning" if refused else "information", timeout=8 if refused else 3)
+        self.notify(message.text, severity="warning" if message.refused else "information",
+                    timeout=8 if message.refused else 3)
         self.load()
 
     def action_return(self) -> None:
@@ -146,12 +214,17 @@ class ReviewQueueScreen(Screen):
     def _ask_return(self, item: ReviewItem) -> None:
         """Ask the store first, so a note that can no longer be returned says why instead of opening a form."""
         try:
-            refusal = self.app.desk.note_actions(item.note.id)["return"]
+            refusal = self.desk.note_actions(item.note.id)["return"]
         except StoreError as error:
             refusal = str(error)
-        self.app.call_from_thread(self._open_return, item, refusal)
+        self.post_message(self.ReturnAsked(item, refusal))
 
-    def _open_return(self, item: ReviewItem, refusal: str | None) -> None:
+    @on(ReturnAsked)
+    @while_shown
+    def _open_return(self, message: ReturnAsked) -> None:
+        item, refusal = message.item, message.refusal
+        if not self.is_current:  # left for another screen meanwhile
+            return
         if refusal:
             self.notify(refusal, severity="warning", timeout=8)
             return

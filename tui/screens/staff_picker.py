@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual import on, work
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import Store
 from store.views import WorkerView
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 
 
@@ -20,6 +24,10 @@ class StaffPickerScreen(Screen[str | None]):
     #intro { width: 110; padding: 1 2; }
     #staff { width: 110; height: 1fr; max-height: 30; }
     """
+
+    @dataclass
+    class Loaded(Message, bubble=False):
+        staff: list[WorkerView]
 
     def __init__(self, store: Store):
         super().__init__()
@@ -37,18 +45,20 @@ class StaffPickerScreen(Screen[str | None]):
 
     @work(thread=True, exclusive=True)
     def load_staff(self) -> None:
-        staff = self.store.staff()
-        self.app.call_from_thread(self._show, staff)
+        self.post_message(self.Loaded(self.store.staff()))
 
-    def _show(self, staff: list[WorkerView]) -> None:
+    @on(Loaded)
+    @while_shown
+    def _show(self, message: Loaded) -> None:
         options = self.query_one(OptionList)
-        options.add_options(Option(_label(w), id=w.login) for w in staff)
+        options.add_options(Option(_label(w), id=w.login) for w in message.staff)
         options.highlighted = 0
         options.focus()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        if self.is_current:  # a second Enter as the screen leaves picks nobody else
+            self.dismiss(event.option.id)
 
 
 def _label(worker: WorkerView) -> str:

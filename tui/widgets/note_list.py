@@ -21,6 +21,10 @@ _MARGIN = 1  # screens of notes asked for above and below the rows on screen
 LOADING: Cells = ((" …", "note-list--time"),)
 
 
+NARROW = 70  # below this many columns (an 80-column terminal beside the stage tree): date only, surname
+_SURNAME, _NARROW_MARK = 11, 8
+
+
 def _columns(width: int) -> tuple[int, int]:
     """Widths of the contact-type and author columns; the marks take what is left."""
     spare = width - (1 + _TIME + _STATUS + 4 * _GAP)
@@ -201,6 +205,8 @@ class NoteList(RowList):
         return cells
 
     def _format(self, note: NoteView, width: int, due: Obligation | None) -> Cells:
+        if width < NARROW:
+            return self._narrow(note, width, due)
         contact, author = _columns(width)
         when = format.short_moment(note.event_at, self.zone)
         marks = [_due_mark(due, self.zone)] if due else []
@@ -218,6 +224,26 @@ class NoteList(RowList):
             (middle, None),
             (fit(note.status, _STATUS), status_role),
             ((gap + fit(" ".join(marks), rest)) if rest > 0 else "", marks_role),
+        )
+
+
+    def _narrow(self, note: NoteView, width: int, due: Obligation | None) -> Cells:
+        """Date, contact type, the author's surname, status and (if there is room) one mark: what tells
+        notes apart in half of 80 columns (the preview below gives the time, full name and the rest)."""
+        gap = " " * _GAP
+        mark = (_due_mark(due, self.zone) if due else "late" if note.late_entry
+                else "addendum" if note.amends_note_id is not None else "")
+        status_role = {"draft": "note-list--draft", "returned": "note-list--returned"}.get(note.status)
+        surname = (note.author_name.split() or [""])[-1]
+        start = " " + format.short_date(note.event_at, self.zone) + gap
+        fixed = cell_len(start) + _SURNAME + _STATUS + 2 * _GAP
+        marks = _NARROW_MARK if width - fixed - _NARROW_MARK - _GAP >= 14 else 0
+        contact = max(6, width - fixed - (marks + _GAP if marks else 0))
+        return (
+            (start, "note-list--time"),
+            (fit(note.contact_type, contact) + gap + fit(surname, _SURNAME) + gap, None),
+            (fit(note.status, _STATUS), status_role),
+            ((gap + fit(mark, marks)) if marks else "", "note-list--overdue" if due and due.overdue else "note-list--marks"),
         )
 
 

@@ -13,18 +13,29 @@ from tui.widgets.row_list import Cells, RowList, fit
 # (heading, width) of each column; the contact type takes what is left.
 COLUMNS = (("", 1), ("Review by", 26), ("Worker", 18), ("Family", 11), ("Stage", 9), ("Event", 17),
            ("Contact type", 0), ("Round", 9))
+# Below NARROW columns (80): the review-by day without its hour (always the end of the day), the
+# worker's surname, the event's date, and the round as "2nd" for a corrected note.
+NARROW = 100
+COLUMNS_NARROW = (("", 1), ("Review by", 13), ("Worker", 11), ("Family", 10), ("Stage", 9), ("Event", 8),
+                  ("Contact type", 0), ("Round", 5))
 _GAP = 1
+
+
+def _columns(width: int) -> tuple:
+    return COLUMNS_NARROW if width < NARROW else COLUMNS
 
 
 def heading(width: int) -> str:
     """The column headings, aligned with the rows."""
-    return " " + "".join(text for text, _ in _line([label for label, _ in COLUMNS], width - 1, [None] * len(COLUMNS)))
+    columns = _columns(width)
+    return " " + "".join(text for text, _ in _line([label for label, _ in columns], width - 1, [None] * len(columns)))
 
 
 def _line(texts: list[str], width: int, roles: list[str | None]) -> Cells:
-    fixed = sum(w for _, w in COLUMNS) + _GAP * len(COLUMNS)
+    columns = _columns(width + 1)
+    fixed = sum(w for _, w in columns) + _GAP * len(columns)
     cells = []
-    for (_, column), text, role in zip(COLUMNS, texts, roles):
+    for (_, column), text, role in zip(columns, texts, roles):
         cells.append((fit(text, column or max(8, width - fixed)) + " " * _GAP, role))
     return tuple(cells)
 
@@ -107,10 +118,16 @@ class QueueList(RowList):
 
     def _format(self, item: ReviewItem, width: int) -> Cells:
         note, zone = item.note, self.zone
+        narrow = width < NARROW
         due = format.when_due(item.review_due_at, zone)
-        when = "FROZEN unreviewed" if note.frozen else f"OVERDUE {due}" if item.overdue else due
+        due = " ".join(due.split()[:2]) if narrow else due  # "Fri 11/20"
+        late = format.short_day(item.review_due_at, zone) if narrow else due
+        when = ("FROZEN" if narrow else "FROZEN unreviewed") if note.frozen else f"OVERDUE {late}" if item.overdue else due
         when_role = "queue-list--frozen" if note.frozen else "queue-list--overdue" if item.overdue else None
-        texts = ["●" if note.id in self.selected else "", when, note.author_name, item.family_name, item.stage_label,
-                 format.short_moment(note.event_at, zone), note.contact_type, "corrected" if item.resubmitted else "first"]
+        worker = (note.author_name.split() or [""])[-1] if narrow else note.author_name
+        event = format.short_date(note.event_at, zone) if narrow else format.short_moment(note.event_at, zone)
+        round_ = ("2nd" if narrow else "corrected") if item.resubmitted else ("1st" if narrow else "first")
+        texts = ["●" if note.id in self.selected else "", when, worker, item.family_name, item.stage_label,
+                 event, note.contact_type, round_]
         roles = ["queue-list--mark", when_role] + [None] * (len(texts) - 2)
         return ((" ", None),) + _line(texts, width - 1, roles)

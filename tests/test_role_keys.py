@@ -1,0 +1,119 @@
+"""Keys a role cannot use are not offered, or say why before anything is typed (issue 14, item 14):
+the store answers whether a note may be begun in a stage with the rule ``add_note`` applies; an
+advocate's ctrl+n and one on a closed FSI say why instead of opening the editor; the review queue and
+Timeliness are offered to supervisors only."""
+
+import asyncio
+
+import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from store import StoreError
+from tests.conftest import visit
+from tests.test_flows import open_app, press, settle
+from tui.screens.case import CaseScreen
+from tui.screens.caseload import CaseloadScreen
+from tui.screens.note_editor import NoteEditorScreen
+
+SIZE = (120, 40)
+
+
+def _refusal_of_add_note(desk, stage_id, fields, author=None) -> str | None:
+    try:
+        desk.add_note(stage_id, author=author, **fields)
+    except StoreError as refusal:
+        return refusal.message
+    return None
+
+
+def test_may_add_note_gives_the_sentence_add_note_refuses_with(store, agency, clock):
+    store.staffing().appoint_advocate("casa", agency.jay)
+    fields = visit(agency, clock)
+    cases = [("casa", agency.fss), ("cw", agency.int_), ("cwb", agency.fss), ("cpsw", agency.fss)]
+    for login, stage in cases:
+        desk = store.as_user(login)
+        said = desk.may_add_note(stage)
+        assert said is not None and said == _refusal_of_add_note(desk, stage, fields), (login, stage)
+    store.as_user("cw").close_stage(agency.fsi, "Progressed to another stage")
+    refusal = store.as_user("cw").may_add_note(agency.fsi)
+    assert "closed" in refusal and refusal == _refusal_of_add_note(store.as_user("cw"), agency.fsi,
+                                                                    visit(agency, clock, participants=[agency.jay]))
+    assert store.as_user("cw").may_add_note(agency.fss) is None
+    assert store.as_user("clerk").may_add_note(agency.fss) is None  # enters for an author chosen in the note
+    assert store.as_user("clerk").may_add_note(agency.int_) is not None
+
+
+def test_only_those_who_supervise_someone_supervise(store, agency):
+    assert [store.as_user(who).supervises() for who in ("director", "supa", "cw", "clerk", "casa")] == [
+        True, True, False, False, False]
+
+
+def _notes(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
+
+
+def test_an_advocates_new_note_says_why_instead_of_opening_the_editor(demo_store, tmp_path):
+    advocate = next(w.login for w in demo_store.staff() if w.title == "CASA Volunteer Advocate")
+    row = demo_store.as_user(advocate).caseload()[0]
+    refusal = demo_store.as_user(advocate).may_add_note(row.stage_id)
+    assert refusal
+
+    async def run():
+        app = open_app(demo_store, advocate, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["ctrl+n"])
+            on_caseload = type(app.screen)
+            await press(pilot, ["enter"])
+            await press(pilot, ["ctrl+n"])
+            return on_caseload, type(app.screen), _notes(app)
+
+    on_caseload, on_case, said = asyncio.run(run())
+    assert (on_caseload, on_case) == (CaseloadScreen, CaseScreen)
+    assert said.count(refusal) == 2
+
+
+def test_a_new_note_in_a_closed_investigation_says_why(store, agency, tmp_path):
+    store.as_user("cw").close_stage(agency.fsi, "Progressed to another stage")
+
+    async def run():
+        app = open_app(store, "cw", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_case(agency.case, agency.fsi)
+            await settle(pilot)
+            await press(pilot, ["ctrl+n"])
+            in_closed = type(app.screen), _notes(app)
+            app.pop_screen()
+            await settle(pilot)
+            app.open_case(agency.case, agency.fss)
+            await settle(pilot)
+            await press(pilot, ["ctrl+n"])
+            return in_closed, type(app.screen)
+
+    (screen, said), in_open = asyncio.run(run())
+    assert screen is CaseScreen
+    assert any("closed" in text and "takes no new notes" in text for text in said)
+    assert in_open is NoteEditorScreen
+
+
+def _footer_keys(app) -> list[str]:
+    return [key.description for key in app.screen.query_one(Footer).query(FooterKey)]
+
+
+@pytest.mark.parametrize("title, offered", [("Caseworker", False), ("Casework Supervisor", True)])
+def test_the_review_queue_and_timeliness_are_offered_to_supervisors_only(demo_store, tmp_path, title, offered):
+    login = next(w.login for w in demo_store.staff() if w.title == title)
+
+    async def run():
+        app = open_app(demo_store, login, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            keys = _footer_keys(app)
+            await press(pilot, ["ctrl+r"])
+            return keys, type(app.screen).__name__
+
+    keys, after_ctrl_r = asyncio.run(run())
+    assert ("Review queue" in keys, "Timeliness" in keys) == (offered, offered)
+    assert (after_ctrl_r == "ReviewQueueScreen") == offered

@@ -1,0 +1,58 @@
+"""Switching demo users and leaving screens while their reads are still in flight never crashes the
+app: the answers of screens that are gone are dropped (issue 14, item 2)."""
+
+import asyncio
+import random
+import time
+
+from store.desk import Desk
+from store.service import Store
+from tui.app import CasenotesApp
+from tui.screens.staff_picker import StaffPickerScreen
+
+SIZE = (120, 40)
+ROUNDS = 30
+
+
+def _slowed(monkeypatch, rng: random.Random) -> None:
+    """Every read the screens make takes a little while, as on a busy database."""
+    for owner, names in ((Desk, ("caseload", "unit_caseload", "next_absence", "case", "stage_note_ids", "stage_notes",
+                                 "stage_deadlines", "note_actions", "review_queue", "me")),
+                         (Store, ("staff",))):
+        for name in names:
+            original = getattr(owner, name)
+
+            def slow(*args, _original=original, **kwargs):
+                time.sleep(rng.uniform(0.0, 0.04))
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(owner, name, slow)
+
+
+def test_switching_users_and_leaving_screens_mid_load_never_crashes(demo_store, tmp_path, monkeypatch):
+    rng = random.Random(14)
+    staff = demo_store.staff()
+    _slowed(monkeypatch, rng)
+    moves = ["enter", "escape", "ctrl+r", "escape", "down", "enter", "space", "escape", "tab"]
+
+    async def run():
+        app = CasenotesApp(demo_store, staff[0].login, home=tmp_path, indexing=False)
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(ROUNDS):
+                await pilot.pause(rng.uniform(0.0, 0.05))
+                for key in rng.sample(moves, 3):  # leave loads in flight: no waiting for them
+                    await pilot.press(key)
+                    await pilot.pause(rng.uniform(0.0, 0.02))
+                app.action_switch_user()
+                await pilot.pause(rng.uniform(0.0, 0.06))
+                if isinstance(app.screen, StaffPickerScreen):
+                    for _ in range(rng.randrange(0, 4)):
+                        await pilot.press("down")
+                    await pilot.press("enter")
+                assert app.is_running
+            await pilot.pause(0.2)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            return app.is_running
+
+    assert asyncio.run(run()) is True
