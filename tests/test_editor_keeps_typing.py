@@ -16,7 +16,7 @@ from tests.test_flows import AFTERNOON, SIZE, first_caseworker, open_app, settle
 from tui.dialogs.confirm import ConfirmDialog
 from tui.prefs import RecoveryBox
 from tui.screens.caseload import CaseloadScreen
-from tui.screens.note_editor import KEEP_SECONDS, NoteEditorScreen
+from tui.screens.note_editor import AUTOSAVE_SECONDS, KEEP_SECONDS, NoteEditorScreen
 
 NARRATIVE = "Seen at home with his foster mother"
 
@@ -265,6 +265,8 @@ def test_closing_an_existing_draft_without_the_changes_keeps_its_last_saved_vers
             await pilot.press("escape")
             await pilot.pause()
             said = dialog_text(app.screen)
+            await pilot.pause(AUTOSAVE_SECONDS + 0.5)  # no autosave behind the question
+            await settle(pilot)
             await pilot.press("d")
             await settle(pilot)
             return said

@@ -64,6 +64,7 @@ def test_new_note_editor_at_80x24_keeps_the_narrative_in_view_snapshot(snap_comp
         for line in ("Seen at home with his foster mother.", "He showed his room and his school bag."):
             await type_text(pilot, line)
             await pilot.press("enter")
+        pilot.app.clear_notifications()  # a notice's 5 s may or may not have run out: not in the picture
         await settle(pilot)
     assert snap_compare(app, terminal_size=SMALL, run_before=type_a_note)
 
@@ -118,3 +119,17 @@ def test_a_clerk_starts_at_the_author_and_the_heading_names_the_author_chosen(de
     assert first_field == "author" and then == "when"
     assert f"· by {clerk.name}" not in before and f"entered by {clerk.name} for the author chosen below" in before
     assert f"by {first_role.worker_name} · entered by {clerk.name}" in after.replace("\n", " ")
+
+
+def test_quit_with_unsaved_typing_dialog_at_80x24_snapshot(snap_compare, demo_store, tmp_path):
+    from tests.test_editor_keeps_typing import start_a_note
+
+    demo_store.clock.set(AFTERNOON)
+    app = CasenotesApp(demo_store, first_caseworker(demo_store), home=tmp_path, indexing=False)
+
+    async def quit_while_typing(pilot):
+        await start_a_note(pilot)
+        pilot.app.clear_notifications()  # a notice's 5 s may or may not have run out: not in the picture
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert snap_compare(app, terminal_size=SMALL, run_before=quit_while_typing)

@@ -98,11 +98,17 @@ class CasenotesApp(App):
         editor = editors[0]  # the one on top; "s" saves it even when asked over another screen
         standing = editor.standing() if len(editors) == 1 else None
 
+        for each in editors:
+            each.hold_timers()
+
         def answered(answer: str | None) -> None:
             if answer == "s":
                 editor.save(then="quit")
             elif answer == "k":
                 self.exit()
+            else:
+                for each in editors:
+                    each.resume_timers()
 
         self.push_screen(quitting_dialog(editor.title_text, standing, len(editors) - 1), answered)
 

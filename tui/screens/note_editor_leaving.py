@@ -28,14 +28,26 @@ class LeavingTheEditor:
                 self._leave()
             elif answer == "d":
                 self._throw_away()
+            else:
+                self.resume_timers()
 
+        self.hold_timers()
         self.app.push_screen(closing_dialog(self.standing()), answered)
 
-    def _leave(self) -> None:
-        self.dirty = False  # so that leaving does not keep it again
+    def hold_timers(self) -> None:
+        """While a question about leaving is open, no autosave may change the record behind it (the
+        answer 'the note stays as saved' would no longer be true)."""
         for timer in (self._timer, self._keep_timer):
             if timer is not None:
                 timer.stop()
+
+    def resume_timers(self) -> None:
+        """Back to editing after such a question: pauses in typing count again."""
+        self._changed()
+
+    def _leave(self) -> None:
+        self.dirty = False  # so that leaving does not keep it again
+        self.hold_timers()
         self.app.pop_screen()
 
     def _throw_away(self) -> None:
