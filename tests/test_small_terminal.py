@@ -24,6 +24,18 @@ def test_my_deadlines_at_80x24(snap_compare, demo_store, tmp_path):
     assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("ctrl+l"))
 
 
+def test_my_absences_at_80x24(snap_compare, demo_store, tmp_path):
+    from datetime import date
+
+    from tests.test_deadlines_app import cancel_all
+
+    login = busy_caseworker(demo_store)
+    cancel_all(demo_store, login)
+    demo_store.as_user(login).plan_absence(date(2026, 11, 24), date(2026, 11, 27), "Thanksgiving week upstate")
+    app = app_as(demo_store, tmp_path, login)
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("ctrl+l", "t"))
+
+
 def test_team_deadlines_at_80x24(snap_compare, demo_store, tmp_path):
     app = app_as(demo_store, tmp_path, login_of(demo_store, SUPERVISOR))
     assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("ctrl+l", "t"))

@@ -28,6 +28,7 @@ NARROW = 110  # columns: below this the tables keep what fits; the line under th
 REVIEWS = ("Due", "What", "Author", "Family", "Stage", "Contact", "Event")  # mine, with others' notes to review
 TEAM = ("Due", "Who", "What", "Family", "Stage", "Contact", "Event")  # What says the status
 AWAY = ("First day", "Last day", "Reason", "Submit pending notes by", "Pending notes")
+AWAY_NARROW = ("First day", "Last day", "Reason", "Submit notes by", "Pending")
 FREEZES_FIRST = "freezes before it is due: correct it with an addendum"
 
 
@@ -157,7 +158,7 @@ class DeadlinesScreen(Screen):
         columns = REVIEWS if reviewer else MINE
         self._columns("mine", (columns[:4] if reviewer else columns[:5]) if narrow else columns)
         self._columns("team", TEAM[:4] if narrow else TEAM)
-        self._columns("away", AWAY)
+        self._columns("away", AWAY_NARROW if narrow else AWAY)
         self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
         self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
         when = format.weekday_date if not narrow else (lambda day: format.weekday_date(day, year=False))
