@@ -133,3 +133,37 @@ def test_quit_with_unsaved_typing_dialog_at_80x24_snapshot(snap_compare, demo_st
         await pilot.press("ctrl+q")
         await settle(pilot)
     assert snap_compare(app, terminal_size=SMALL, run_before=quit_while_typing)
+
+
+def test_a_long_return_comment_scrolls_and_the_narrative_stays_in_view(demo_store, tmp_path):
+    demo_store.clock.set(AFTERNOON)
+    worker = first_caseworker(demo_store)
+    desk = demo_store.as_user(worker)
+    stage_id = desk.caseload()[0].stage_id
+    note = desk.add_note(stage_id, event_at=AFTERNOON.replace(hour=18), contact_type="Caseworker/Child Contact",
+                         method="Face to face", location="Child's residence (foster/kinship home)",
+                         purposes=["Safety"], narrative="Seen at home.")
+    desk.submit(note.id, note.version)
+    comment = " ".join(f"Point {n}: say more about the visit." for n in range(1, 41)) + " The end."
+    demo_store.as_user(supervisor_of(demo_store, worker)).return_note(note.id, comment)
+
+    async def run():
+        app = open_app(demo_store, worker, tmp_path)
+        async with app.run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            app.open_editor(stage_id, note_id=note.id)
+            await settle(pilot)
+            editor = app.screen
+            panel, narrative = editor.query_one("#returned"), editor.query_one("#narrative")
+            heading = str(panel.query_one("Static").render()).splitlines()[0]
+            shown = (panel.region.height, narrative.region.bottom, editor.focused is narrative)
+            await pilot.press("tab")
+            reached = editor.focused is panel
+            await pilot.press("end")
+            await pilot.pause()
+            return heading, shown, reached, panel.scroll_y, panel.max_scroll_y
+
+    heading, (height, narrative_bottom, typing), reached, scrolled, most = asyncio.run(run())
+    assert typing and height <= 8 and narrative_bottom <= SMALL[1] - 2
+    assert "more below: Tab here, then ↓" in heading
+    assert reached and most > 0 and scrolled == most  # all of the comment can be read
