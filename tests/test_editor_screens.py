@@ -87,7 +87,7 @@ def test_the_return_comment_stays_in_view_while_the_narrative_is_corrected(demo_
             await pilot.pause()
             panel = editor.query_one("#returned")
             narrative = editor.query_one("#narrative")
-            return str(panel.render()), panel.region, narrative.region, editor.focused is narrative
+            return str(panel.query_one("Static").render()), panel.region, narrative.region, editor.focused is narrative
 
     said, panel, narrative, typing = asyncio.run(run())
     assert said.startswith(f"Returned by {boss.name} ")  # the name, not the login
