@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .index import Progress, SearchIndex
 
 BATCH = 2000  # change-log entries per batch; applied_seq moves after each
-SEARCH_BATCH = 100  # per batch before a search, which looks at its time between batches
+SEARCH_BATCH = 20  # the first batch before a search, which looks at its time between batches
 SEARCH_BUDGET = 0.5  # seconds a search spends applying the log before it answers with what is indexed
 
 
@@ -92,7 +92,8 @@ def catch_up_for_search(index: "SearchIndex", until: int, budget: float | None =
 def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None,
                budget: float | None = None) -> int:
     """Apply the log from ``applied_seq`` up to where it stood on entry (``until``, if earlier);
-    with a ``budget``, in smaller batches, stopping after the first batch that ends past it."""
+    with a ``budget``, in batches sized to what is left of it (a small one first: under load a
+    hundred notes took seconds), stopping after the first batch that ends past it."""
     feed = index.feed
     deadline = None if budget is None else time.monotonic() + budget
     try:
@@ -106,6 +107,7 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
     end = last if until is None else min(until, last)
     seq, written, size = start, 0, BATCH if budget is None else SEARCH_BATCH
     while seq < end and (changes := [c for c in feed.changes_since(seq, limit=size) if c.seq <= end]):
+        began = time.monotonic()
         touched: set[int] = set()
         for change in changes:
             # A note's change names the note: no need to ask the record which notes it touches.
@@ -125,8 +127,11 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
         index.write_applied_seq(seq)
         if progress:
             progress(seq - start, end - start)
-        if deadline is not None and time.monotonic() >= deadline:
-            break
+        if deadline is not None:
+            now = time.monotonic()
+            if now >= deadline:
+                break
+            size = max(SEARCH_BATCH, min(BATCH, int(len(changes) * (deadline - now) / max(now - began, 1e-3))))
     return written
 
 
