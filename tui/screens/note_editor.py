@@ -302,39 +302,6 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         self._keep_timer = self.set_timer(KEEP_SECONDS, self._keep_after_pause)
         self._timer = self.set_timer(AUTOSAVE_SECONDS, self.autosave)
 
-    def _keep_after_pause(self) -> None:
-        if self.dirty and not self._thrown:
-            self.keep_on_this_computer()
-
-    def autosave(self) -> None:
-        if self.dirty and not self._thrown:
-            self.keep_on_this_computer()
-            if self._complete_enough():
-                self.save(then=None)
-
-    def on_screen_suspend(self) -> None:
-        if self.dirty and not self._thrown:
-            self.keep_on_this_computer()
-
-    def keep_on_this_computer(self, form: dict | None = None) -> None:
-        if self.app.recovery:
-            self.app.recovery.save(self.key, {
-                "stage_id": self.stage_id, "note_id": self.note_id, "version": self.version, "amends": self.amends,
-                "title": self.title_text, "typed_at": format.moment(self.app.store.clock.now(), self.app.zone),
-                "form": form or self._form()})
-
-    def _complete_enough(self) -> bool:
-        return self.cannot_save() is None
-
-    def cannot_save(self) -> str | None:
-        """Why the form cannot be saved as a draft yet, as the sentence ctrl+s would show; None if it can."""
-        form = self._form()
-        try:
-            self._fields(form)
-        except ValueError as error:
-            return str(error)
-        return None if form["narrative"].strip() else "Write the narrative."
-
     # -- saving ---------------------------------------------------------------------------------
 
     def action_save(self) -> None:

@@ -1,15 +1,52 @@
-"""Leaving the note editor with unsaved changes: Esc asks what to do and does exactly what it said.
+"""Keeping what was typed in the note editor, and leaving it with unsaved changes.
 
-A part of NoteEditorScreen (a mixin), kept apart so the form's file stays about the form.
+What was typed goes to this computer after a pause in typing (KEEP_SECONDS) and on leaving the
+screen, and to the record as a draft after a longer pause once it can be saved; Esc asks what to do
+and does exactly what it said. A part of NoteEditorScreen (a mixin), kept apart so the form's file
+stays about the form.
 """
 
 from __future__ import annotations
 
 from store import StoreError
+from tui import format
 from tui.dialogs.unsaved_note import NoteStanding, closing_dialog
 
 
 class LeavingTheEditor:
+    def _keep_after_pause(self) -> None:
+        if self.dirty and not self._thrown:
+            self.keep_on_this_computer()
+
+    def autosave(self) -> None:
+        if self.dirty and not self._thrown:
+            self.keep_on_this_computer()
+            if self._complete_enough():
+                self.save(then=None)
+
+    def on_screen_suspend(self) -> None:
+        if self.dirty and not self._thrown:
+            self.keep_on_this_computer()
+
+    def keep_on_this_computer(self, form: dict | None = None) -> None:
+        if self.app.recovery:
+            self.app.recovery.save(self.key, {
+                "stage_id": self.stage_id, "note_id": self.note_id, "version": self.version, "amends": self.amends,
+                "title": self.title_text, "typed_at": format.moment(self.app.store.clock.now(), self.app.zone),
+                "form": form or self._form()})
+
+    def _complete_enough(self) -> bool:
+        return self.cannot_save() is None
+
+    def cannot_save(self) -> str | None:
+        """Why the form cannot be saved as a draft yet, as the sentence ctrl+s would show; None if it can."""
+        form = self._form()
+        try:
+            self._fields(form)
+        except ValueError as error:
+            return str(error)
+        return None if form["narrative"].strip() else "Write the narrative."
+
     def standing(self) -> NoteStanding:
         """Where the note stands, for the dialogs that ask before closing or quitting."""
         return NoteStanding(in_record=self.note_id is not None, created_here=not self.opened_in_record,
