@@ -12,6 +12,7 @@ from textual.widgets._footer import FooterKey
 from store import StoreError
 from tests.conftest import visit
 from tests.test_flows import open_app, press, settle
+from tui.commands import CasenotesCommands
 from tui.screens.case import CaseScreen
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.note_editor import NoteEditorScreen
@@ -111,9 +112,11 @@ def test_the_review_queue_and_timeliness_are_offered_to_supervisors_only(demo_st
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             keys = _footer_keys(app)
+            palette = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
             await press(pilot, ["ctrl+r"])
-            return keys, type(app.screen).__name__
+            return keys, palette, type(app.screen).__name__
 
-    keys, after_ctrl_r = asyncio.run(run())
+    keys, palette, after_ctrl_r = asyncio.run(run())
     assert ("Review queue" in keys, "Timeliness" in keys) == (offered, offered)
+    assert ("Review queue" in palette, "Timeliness" in palette) == (offered, offered)
     assert (after_ctrl_r == "ReviewQueueScreen") == offered

@@ -61,3 +61,48 @@ def test_switching_users_and_leaving_screens_mid_load_never_crashes(demo_store, 
             return app.is_running
 
     assert asyncio.run(run()) is True
+
+
+def test_a_caseload_read_that_comes_as_the_user_switches_is_dropped(demo_store, tmp_path, monkeypatch):
+    """The report's crash, aimed at: the caseload's reload (on coming back from a case) is held, the
+    demo user is switched, and the answer is let go at moments around the screen's removal."""
+    import threading
+
+    from tui.screens import caseload
+
+    read = caseload.read_caseload
+    gate = {"hold": False, "release": threading.Event()}
+
+    def held(desk):
+        if gate["hold"]:
+            gate["release"].wait(5)
+        return read(desk)
+
+    monkeypatch.setattr(caseload, "read_caseload", held)
+    boss = next(w.login for w in demo_store.staff() if w.title == "Casework Supervisor")
+
+    async def run():
+        app = CasenotesApp(demo_store, boss, home=tmp_path, indexing=False)
+        async with app.run_test(size=SIZE) as pilot:
+            for delay in (0, 0, 0.001, 0.002, 0.004, 0.008, 0.016, 0.03, 0.06, 0.1):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                app.screen.query_one("TabbedContent").active = "unit"
+                await pilot.press("enter")  # a case of the unit
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                gate["hold"], gate["release"] = True, threading.Event()
+                await pilot.press("escape")  # back: the caseload reads again, and is held
+                await pilot.pause(0.02)
+                app.action_switch_user()
+                await asyncio.sleep(delay)
+                gate["release"].set()
+                gate["hold"] = False
+                await pilot.pause(0.05)
+                await app.workers.wait_for_complete()
+                assert app.is_running and isinstance(app.screen, StaffPickerScreen)
+                app._picked(boss)
+            return app.is_running
+
+    assert asyncio.run(run()) is True
