@@ -4,7 +4,7 @@ Import nothing from ``search`` or ``tui`` here: they stand on this package, not 
 """
 
 from .clock import Clock, FrozenClock, SystemClock
-from .errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidNote, InvalidReport, InvalidStage, InvalidTransition, NoAccess, NoteFrozen, NotAuthor,
+from .errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidNote, InvalidReport, InvalidRequest, InvalidStage, InvalidTransition, NoAccess, NoteFrozen, NotAuthor,
                      NotFound, StaleEdit, StoreError)
 from .policy import Policy, PolicyError
 from .service import Store
@@ -13,4 +13,5 @@ __all__ = [
     "Clock", "FrozenClock", "SystemClock", "Policy", "PolicyError", "Store", "StoreError", "NoAccess",
     "NotAuthor", "NoteFrozen", "InvalidTransition", "StaleEdit", "InvalidNote", "InvalidStage", "NotFound",
     "CannotOpen", "DatabaseBusy", "DatabaseUnavailable", "InvalidAbsence", "InvalidReport",
+    "InvalidRequest",
 ]

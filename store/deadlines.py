@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
+from . import arguments
 from .access import check_visible, team_ids
 from .desk_base import DeskBase
 from .errors import InvalidAbsence, NotFound
 from .journal import audit
 from .models import Absence, Case
 from .obligations import absence_view, cutoff_of, next_absences, next_cutoffs, obligation, open_obligations
-from .rules import refuse_control_characters
 from .views import AbsenceView, Obligation
 
 REASON_MAX_CHARS = 200
@@ -37,6 +37,8 @@ class DeadlineDesk(DeskBase):
     def stage_deadlines(self, stage_id: int, ids: list[int] | None = None) -> dict[int, Obligation]:
         """Open obligations of a stage's notes by note id (the note list shows them), for the notes
         I may read: others' drafts stay out. ``ids``: only those notes (the rows on screen)."""
+        stage_id = arguments.record_id(stage_id, "stage")
+        ids = None if ids is None else arguments.record_ids(ids, "note")
         with self.store.reading() as session:
             found = open_obligations(session, self.policy, self._now(), stage_id=stage_id, note_ids=ids)
         visible = self.visible_note_ids([o.note_id for o in found])
@@ -44,6 +46,7 @@ class DeadlineDesk(DeskBase):
 
     def note_deadline(self, note_id: int) -> Obligation | None:
         """The note's current obligation (the editor and the note screen show it)."""
+        note_id = arguments.record_id(note_id, "note")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id)
@@ -60,18 +63,16 @@ class DeadlineDesk(DeskBase):
 
     def absence_cutoff(self, starts_on: date) -> datetime:
         """When pending notes are due before an absence starting on ``starts_on`` (a preview)."""
-        return cutoff_of(starts_on, self.policy)
+        return cutoff_of(arguments.day(starts_on, "first day of the absence", InvalidAbsence), self.policy)
 
     def plan_absence(self, starts_on: date, ends_on: date, reason: str = "") -> AbsenceView:
         """Record my planned absence; from now on my pending notes are due by its cut-off."""
-        if not isinstance(starts_on, date) or not isinstance(ends_on, date):
-            raise InvalidAbsence("An absence needs the first and the last day, as dates.")
+        starts_on = arguments.day(starts_on, "first day of the absence", InvalidAbsence)
+        ends_on = arguments.day(ends_on, "last day of the absence", InvalidAbsence)
         if ends_on < starts_on:
             raise InvalidAbsence(f"The absence ends on {ends_on:%m/%d/%Y}, before it starts on {starts_on:%m/%d/%Y}.")
-        reason = " ".join(str(reason or "").split())
-        if len(reason) > REASON_MAX_CHARS:
-            raise InvalidAbsence(f"Say why in at most {REASON_MAX_CHARS} characters.")
-        refuse_control_characters(reason, "reason")
+        reason = " ".join(arguments.text("" if reason is None else reason, "reason for the absence",
+                                         error=InvalidAbsence, most=REASON_MAX_CHARS).split())
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             today = self.policy.calendar.local_day(now)
@@ -90,6 +91,7 @@ class DeadlineDesk(DeskBase):
             return absence_view(session, absence, self.policy, now)
 
     def cancel_absence(self, absence_id: int) -> None:
+        absence_id = arguments.record_id(absence_id, "planned absence")
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             absence = session.get(Absence, absence_id)

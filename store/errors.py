@@ -55,6 +55,12 @@ class InvalidReport(StoreError):
     """A report asked for with settings it cannot take (e.g. a period of no days)."""
 
 
+class InvalidRequest(StoreError):
+    """A call made with arguments casenotes cannot use (a count that is not a whole number, …)."""
+
+    default = "casenotes could not make sense of what was asked. Nothing was saved."
+
+
 class NotFound(StoreError):
     default = "That record does not exist."
 

@@ -15,8 +15,10 @@ from datetime import date, datetime, timedelta
 import pendulum
 from sqlalchemy import or_, select
 
+from . import arguments
 from .access import case_access
 from .desk_base import DeskBase
+from .errors import InvalidNote
 from .models import Placement
 from .viewing import stage_view
 from .views import PersonView
@@ -68,6 +70,7 @@ def people_present(persons: tuple[PersonView, ...], placed: set[int], groups: tu
 class NoteDefaultsDesk(DeskBase):
     def note_defaults(self, stage_id: int) -> NoteDefaults:
         """What a new note in this stage starts with, for every contact type the policy has defaults for."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
@@ -81,6 +84,8 @@ class NoteDefaultsDesk(DeskBase):
 
     def default_participants(self, stage_id: int, contact_type: str | None) -> list[int]:
         """The stage's people usually present at this kind of contact (none for a type without defaults)."""
+        if contact_type is not None and not isinstance(contact_type, str):
+            raise InvalidNote(f"{arguments.shown(contact_type)} is not one of the agency's contact types.")
         return list(self.note_defaults(stage_id).for_contact(contact_type).participants)
 
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from . import arguments
 from .access import may_add_note
 from .desk_base import DeskBase, addenda_of
-from .errors import InvalidNote, StaleEdit
+from .errors import InvalidNote, NotFound, StaleEdit
 from .journal import audit, change, note_snapshot, record_note
 from .models import Note, NoteParticipant, Person
 from .note_checks import check_addendum, check_discard, check_edit, refusals
@@ -19,11 +20,15 @@ from .viewing import note_view, person_view, stage_persons
 
 _NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
 _NEW_PARTICIPANT = insert(NoteParticipant.__table__)
+LOGIN_MAX_CHARS = 60
 
 
 class NoteDesk(DeskBase):
     def add_note(self, stage_id: int, *, author: str | None = None, **fields: Any) -> NoteView:
         """A new draft in the stage (an FSI entry is final at once). ``author`` is for ENT PROG NOTE."""
+        stage_id = arguments.record_id(stage_id, "stage")
+        if author is not None:
+            author = arguments.text(author, "author's login", error=NotFound, most=LOGIN_MAX_CHARS)
         with self.store.writing() as session:
             now, user = self._now(), self._actor(session)
             stage = self._stage_facts(session, stage_id)
@@ -43,6 +48,7 @@ class NoteDesk(DeskBase):
 
     def edit_note(self, note_id: int, version: int, **changes: Any) -> NoteView:
         """Change fields of a draft or returned note; ``version`` is the one the caller last saw."""
+        note_id, version = arguments.record_id(note_id, "note"), arguments.version(version)
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id, lock=True)
@@ -59,6 +65,7 @@ class NoteDesk(DeskBase):
 
     def discard_draft(self, note_id: int) -> None:
         """Throw away a draft that was never submitted; its revisions and audit record remain."""
+        note_id = arguments.record_id(note_id, "note")
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id, lock=True)
@@ -69,6 +76,7 @@ class NoteDesk(DeskBase):
 
     def add_addendum(self, note_id: int, **fields: Any) -> NoteView:
         """A new note correcting a frozen or approved one; fields not given are taken from it."""
+        note_id = arguments.record_id(note_id, "note")
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             original = self._note(session, note_id)
@@ -92,6 +100,7 @@ class NoteDesk(DeskBase):
 
     def note_actions(self, note_id: int) -> dict[str, str | None]:
         """What I may do with this note now: for each action None, or the sentence saying why not."""
+        note_id = arguments.record_id(note_id, "note")
         with self.store.reading() as session:
             note = self._note(session, note_id)
             return refusals(session, note, self._user(session), self._now(), self.policy)

@@ -9,10 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import case as when, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from . import arguments
 from .access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access, has_function, readable_case_ids,
                      team_ids)
 from .desk_base import READ_AUDIT_EVERY, DeskBase, addenda_of
-from .errors import NotFound, StoreError
+from .errors import InvalidRequest, NotFound, StoreError
 from .journal import audit
 from .models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
@@ -21,6 +22,8 @@ from .views import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, Rev
                     StageView, WorkerView)
 from .viewing import case_view, note_view, stage_view, worker_view
 
+
+NAME_SEARCH_MAX_CHARS = 200
 
 
 class ReadingDesk(DeskBase):
@@ -51,6 +54,7 @@ class ReadingDesk(DeskBase):
             return self._caseload(session, below, self._now()) if below else []
 
     def case(self, case_id: int) -> CaseView:
+        case_id = arguments.record_id(case_id, "case")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             if session.get(Case, case_id) is None:
@@ -68,6 +72,7 @@ class ReadingDesk(DeskBase):
 
     def stage(self, stage_id: int) -> StageView:
         """One stage with its persons and current roles."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
@@ -79,6 +84,7 @@ class ReadingDesk(DeskBase):
     def stage_note_ids(self, stage_id: int) -> list[int]:
         """The ids of the stage's notes I may see, newest event first: a list of thousands opens from
         these, and ``stage_notes(stage_id, ids=…)`` reads the notes of the rows on screen."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
@@ -92,6 +98,9 @@ class ReadingDesk(DeskBase):
         """The stage's notes I may see, newest event first (the first ``limit`` of them, if given;
         only those of ``ids``, if given, which are pages of a list opened with ``stage_note_ids``).
         Others' drafts stay private to them."""
+        stage_id = arguments.record_id(stage_id, "stage")
+        limit = None if limit is None else arguments.count(limit, "number of notes to show")
+        ids = None if ids is None else arguments.record_ids(ids, "note")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
@@ -116,10 +125,12 @@ class ReadingDesk(DeskBase):
         return views
 
     def note(self, note_id: int) -> NoteView:
+        note_id = arguments.record_id(note_id, "note")
         return self.note_history(note_id).note
 
     def note_history(self, note_id: int) -> NoteHistory:
         """The note with every saved version and every review action."""
+        note_id = arguments.record_id(note_id, "note")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id)
@@ -147,6 +158,8 @@ class ReadingDesk(DeskBase):
         """Families I may read whose name, or one of whose persons' names, contains ``text`` — or
         comes close to it, so that a misspelt name still finds the family: the whole name, the
         first name or the surname ("Tarik", "Marcheti")."""
+        text = arguments.text(text, "name to find", error=InvalidRequest, most=NAME_SEARCH_MAX_CHARS)
+        limit = arguments.count(limit, "number of families to show", least=1)
         wanted = " ".join(text.lower().split())
         if not wanted:
             return []
@@ -182,6 +195,7 @@ class ReadingDesk(DeskBase):
     def may_search_case(self, case_id: int) -> None:
         """``NotFound`` or ``NoAccess`` unless I may search this family's notes; a search from
         outside the assignment is audited like any other read."""
+        case_id = arguments.record_id(case_id, "case")
         with self.store.reading() as session:
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
@@ -194,6 +208,7 @@ class ReadingDesk(DeskBase):
         """An agency-wide search showed notes of these families: each reached from outside the
         assignment is audited as a search of that family is (``may_search_case``), once per family
         and hour, so that widening a search never reads a family unrecorded."""
+        case_ids = arguments.record_ids(case_ids, "case")
         if not case_ids:
             return
         with self.store.reading() as session:
@@ -229,6 +244,7 @@ class ReadingDesk(DeskBase):
 
     def visible_note_ids(self, note_ids: list[int]) -> set[int]:
         """Of these notes, the ones I may read (for search results): the same rules as stage_notes."""
+        note_ids = arguments.record_ids(note_ids, "note")
         if not note_ids:
             return set()
         with self.store.reading() as session:

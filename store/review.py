@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pendulum
 from sqlalchemy import and_, exists, func, select
 
+from . import arguments
 from .clock import utc
 from .desk_base import DeskBase, addenda_of
 from .errors import InvalidNote, StaleEdit
@@ -14,9 +15,11 @@ from .journal import record_note
 from .models import AuditEntry, Case, Note, ReviewAction, Stage, Worker, stage_label
 from .note_checks import UNDER_REVIEW, check_move
 from .obligations import is_overdue
-from .rules import correction_due, is_frozen, local_text, refuse_control_characters, review_due
+from .rules import correction_due, is_frozen, local_text, review_due
 from .views import NoteView, QueuedNote, ReturnedNote, ReturnPlan, ReviewItem
 from .viewing import note_view
+
+COMMENT_MAX_CHARS = 5_000  # what to correct, for a note of at most 50,000
 
 
 class ReviewDesk(DeskBase):
@@ -33,6 +36,7 @@ class ReviewDesk(DeskBase):
 
     def plan_return(self, note_id: int, due: datetime | date | None = None) -> ReturnPlan:
         """The due date a return would set (policy default if none given) and any warning, unsaved."""
+        note_id, due = arguments.record_id(note_id, "note"), self._due_given(due)
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id)
@@ -45,6 +49,8 @@ class ReviewDesk(DeskBase):
         due date); those that froze unreviewed last. ``limit``: only the first so many, read without
         reading the whole queue, so that a queue of thousands shows its first screen at once.
         Read as plain columns, not as notes: the note itself is opened by id."""
+        if limit is not None:
+            limit = arguments.count(limit, "number of notes to show")
         with self.store.reading() as session:
             now = self._now()
             frozen = Note.freezes_at <= now
@@ -92,23 +98,27 @@ class ReviewDesk(DeskBase):
     def return_note(self, note_id: int, comment: str, due: datetime | date | None = None,
                     version: int | None = None) -> ReturnedNote:
         """Send the note back to its author with what to correct and by when (default from policy)."""
+        note_id, version = arguments.record_id(note_id, "note"), arguments.version(version, optional=True)
         if not isinstance(comment, str) or not comment.strip():
             raise InvalidNote("Say what needs correcting before returning the note.")
-        refuse_control_characters(comment, "return comment", allowed="\n\t")
+        comment = arguments.text(comment.strip(), "return comment", error=InvalidNote, most=COMMENT_MAX_CHARS,
+                                 lines=True)
+        due = self._due_given(due)
         result: dict = {}
 
         def _return(session, note, user, now):
             due_at = self._due(due, now)
             note.status, note.reviewed_at, note.correction_due_at = "returned", now, due_at
             session.add(ReviewAction(note_id=note.id, action="return", at=now, by_id=user.id,
-                                     comment=comment.strip(), due_at=due_at))
+                                     comment=comment, due_at=due_at))
             result["warning"], result["due"] = self._after_freeze(due_at, note), due_at
-            return {"comment": comment.strip(), "due": due_at}
+            return {"comment": comment, "due": due_at}
 
         view = self._move(note_id, version, "return", _return)
         return ReturnedNote(note=view, due_at=result["due"], warning=result.get("warning"))
 
     def _move(self, note_id, version, action, step) -> NoteView:
+        note_id, version = arguments.record_id(note_id, "note"), arguments.version(version, optional=True)
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id, lock=True)
@@ -146,6 +156,10 @@ class ReviewDesk(DeskBase):
         return (f"The correction is due {local_text(due_at, self.policy)}, after the note freezes on "
                 f"{local_text(note.freezes_at, self.policy, time=False)}; the correction will then have to go "
                 "in as an addendum.")
+
+    @staticmethod
+    def _due_given(due: datetime | date | None) -> datetime | date | None:
+        return None if due is None else arguments.day_or_moment(due, "correction due date", InvalidNote)
 
     def _due(self, due: datetime | date | None, now: datetime) -> datetime:
         if due is None:

@@ -6,16 +6,15 @@ understands; callers decide nothing themselves.
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 from typing import Any, Iterable
 
 import pendulum
 from dateutil import parser as dateparser
 
-from . import calendar
+from . import arguments, calendar
 from .clock import utc
-from .errors import InvalidNote, NoteFrozen
+from .errors import InvalidNote, NoteFrozen, StoreError
 from .policy import Policy
 
 NOTE_FIELDS = frozenset(
@@ -123,12 +122,13 @@ def check_complete(note: Any) -> None:
 def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: datetime) -> datetime:
     if isinstance(value, str):
         try:
+            if len(value) > arguments.PARSED_TEXT_MAX:
+                raise ValueError
             value = dateparser.isoparse(value.strip())
         except (ValueError, OverflowError):
-            raise InvalidNote(f"The event time {value!r} is not a date and time casenotes understands "
-                              "(for example 2026-11-20T14:30).") from None
-    if not isinstance(value, datetime):
-        raise InvalidNote("The event time must be a date and time.")
+            raise InvalidNote(f"The event time {arguments.shown(value)} is not a date and time casenotes "
+                              "understands (for example 2026-11-20T14:30).") from None
+    value = arguments.moment(value, "event time", InvalidNote)
     if value.tzinfo is None:  # a wall-clock time as typed in the agency
         value = pendulum.instance(value, tz=policy.zone)
     if value > now:
@@ -156,23 +156,14 @@ def _narrative(value: Any, policy: Policy) -> str:
     return text
 
 
-def refuse_control_characters(text: str, what: str, allowed: str = "") -> None:
-    plain = text
-    for char in allowed:
-        plain = plain.replace(char, "")
-    if plain.isprintable():  # in C: none of Cc, Cs, Co, Cn (nor Z* but the space), the usual case
-        return
-    for index, char in enumerate(text):
-        if char not in allowed and unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
-            line = text.count("\n", 0, index) + 1
-            column = index - (text.rfind("\n", 0, index) + 1) + 1
-            raise InvalidNote(f"The {what} holds an invisible control character (U+{ord(char):04X}) at "
-                              f"line {line}, column {column}. Remove it and save again.")
+def refuse_control_characters(text: str, what: str, allowed: str = "", error: type[StoreError] = InvalidNote) -> None:
+    """Refuse invisible control characters and direction overrides (see ``arguments``)."""
+    arguments.refuse_hidden_characters(text, what, error, allowed)
 
 
 def _pick(value: Any, choices: tuple[str, ...], label: str) -> str:
-    if value not in choices:
-        raise InvalidNote(f"{value!r} is not one of the agency's {label}s.")
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidNote(f"{arguments.shown(value)} is not one of the agency's {label}s.")
     return value
 
 
@@ -185,7 +176,7 @@ def _listed(value: Any, label: str) -> list[Any]:
 
 
 def _participants(value: Any, stage_person_ids: set[int]) -> list[int]:
-    ids = _unique(_listed(value, "participants"))
+    ids = _unique(arguments.record_id(pid, "participant", InvalidNote) for pid in _listed(value, "participants"))
     strangers = [pid for pid in ids if pid not in stage_person_ids]
     if strangers:
         raise InvalidNote("Participants must be persons of this stage; add anyone else as an 'other' "

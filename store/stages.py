@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from . import arguments
 from .access import chain_above, stage_roles
 from .desk_base import DeskBase
 from .errors import InvalidStage, NoAccess
@@ -13,6 +14,7 @@ from .views import StageView
 class StageDesk(DeskBase):
     def start_closing(self, stage_id: int, reason: str) -> StageView:
         """The Case Planner (or Case Manager) proposes closing; the Case Manager then closes."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             stage = self._open_stage(session, stage_id)
@@ -28,6 +30,7 @@ class StageDesk(DeskBase):
 
     def close_stage(self, stage_id: int, reason: str) -> StageView:
         """Only the Case Manager, or the Case Manager's supervisor, closes a stage."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.writing() as session:
             now, user = self._now(), self._user(session)
             stage = self._open_stage(session, stage_id)
@@ -52,6 +55,6 @@ class StageDesk(DeskBase):
         return stage
 
     def _closure_reason(self, reason: str) -> str:
-        if reason not in self.policy.stage_closure_reasons:
-            raise InvalidStage(f"{reason!r} is not one of the agency's reasons for closing a stage.")
+        if not isinstance(reason, str) or reason not in self.policy.stage_closure_reasons:
+            raise InvalidStage(f"{arguments.shown(reason)} is not one of the agency's reasons for closing a stage.")
         return reason

@@ -126,7 +126,7 @@ def test_an_absence_after_the_deadline_changes_nothing(store, agency, clock):
 @pytest.mark.parametrize("starts, ends, message", [
     (date(2026, 3, 10), date(2026, 3, 9), "before it starts"),
     (date(2026, 3, 2), date(2026, 3, 3), "must start after today"),
-    ("next week", date(2026, 3, 20), "as dates"),
+    ("next week", date(2026, 3, 20), "must be a date without a time"),
 ])
 def test_a_bad_absence_is_refused_and_nothing_is_written(store, agency, clock, starts, ends, message):
     before = counts(store)

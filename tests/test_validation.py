@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import InvalidNote
+from store.arguments import DIRECTION_CONTROLS
 from store.rules import refuse_control_characters
 from tests.conftest import counts, visit
 
@@ -80,11 +81,13 @@ def test_wall_clock_event_time_is_read_in_agency_zone(store, agency, clock):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec=None), max_size=40))
+@given(st.text(alphabet=st.one_of(st.characters(codec=None), st.sampled_from(sorted(DIRECTION_CONTROLS))), max_size=40))
 def test_control_character_check_refuses_exactly_the_control_categories(text):
     """The check's fast path (str.isprintable in C) must refuse what the rule names and nothing
-    else: a no-break space or a line separator is not a control character."""
-    expected = any(c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") for c in text)
+    else: a no-break space or a line separator is not a control character. Direction overrides and
+    isolates are refused too (they are format characters, which isprintable lets through)."""
+    expected = any(c not in "\n\t" and (unicodedata.category(c) in ("Cc", "Cs", "Co", "Cn") or c in DIRECTION_CONTROLS)
+                   for c in text)
     try:
         refuse_control_characters(text, "narrative", allowed="\n\t")
         refused = False
