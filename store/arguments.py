@@ -65,6 +65,13 @@ def record_ids(values: Any, what: str, error: type[StoreError] = NotFound) -> li
     return [record_id(v, what, error) for v in values]
 
 
+def possible_ids(values: Any, what: str, error: type[StoreError] = NotFound) -> set[int]:
+    """Of a list of numbers, those that could be a record's: anything else names none, and is left out."""
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+        raise error(f"The {what}s must be a list of their numbers, and casenotes was given {kind_of(values)}.")
+    return {v for v in values if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= ID_MAX}
+
+
 def version(value: Any, *, optional: bool = False) -> int | None:
     """The version of a note the caller last saw."""
     if value is None and optional:

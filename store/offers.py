@@ -4,6 +4,7 @@ Each answer reuses the rule the action itself applies, so an offer is never refu
 
 from __future__ import annotations
 
+from . import arguments
 from .access import ENTER_PROGRESS_NOTE, case_access, has_function, may_add_note, notes_hidden_from, supervises_anyone
 from .desk_base import DeskBase
 from .errors import StoreError
@@ -14,6 +15,7 @@ class OfferDesk(DeskBase):
         """None if I may begin a new note in this stage, else the sentence saying why not (the rule
         ``add_note`` applies; for staff who enter notes for others, the parts that hold whoever the
         author will be)."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)
@@ -33,6 +35,7 @@ class OfferDesk(DeskBase):
     def notes_not_shown(self, stage_id: int) -> str | None:
         """For a reader who sees only some of the stage's notes (the clerk who enters notes, a child's
         advocate), the sentence saying how many others it holds; None when nothing is left out."""
+        stage_id = arguments.record_id(stage_id, "stage")
         with self.store.reading() as session:
             now, user = self._now(), self._user(session)
             stage = self._stage(session, stage_id)

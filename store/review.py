@@ -87,7 +87,7 @@ class ReviewDesk(DeskBase):
         approval asks again before approving notes its supervisor has not read. An opening is a read
         of the whole note recorded in the audit log (a supervisor reads their workers' notes from
         outside the assignment, and each such read of a note is recorded)."""
-        ids = sorted({i for i in note_ids if isinstance(i, int) and not isinstance(i, bool)})
+        ids = sorted(arguments.possible_ids(note_ids, "note"))
         if not ids:
             return set()
         opened = exists().where(and_(AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read note",
