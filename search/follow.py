@@ -9,6 +9,7 @@ written for a batch has committed, and the next catch-up redoes whatever came af
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timezone
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
     from .index import Progress, SearchIndex
 
+_WORD = re.compile(r"\w+(?:\.?\w+)*")  # as Whoosh's RegexTokenizer reads words (schema.NAMES)
 BATCH = 2000  # change-log entries per batch; applied_seq moves after each
 SEARCH_BATCH = 20  # the first batch before a search, which looks at its time between batches
 SEARCH_BUDGET = 0.5  # seconds a search spends applying the log before it answers with what is indexed
@@ -30,9 +32,9 @@ SEARCH_BUDGET = 0.5  # seconds a search spends applying the log before it answer
 def note_fields(doc: "NoteDocument") -> dict:
     """The Whoosh document of a note."""
     event = doc.event_at if doc.event_at.tzinfo else doc.event_at.replace(tzinfo=timezone.utc)
-    plain = " ".join([doc.narrative, doc.contact_type, *doc.others, *doc.participants, doc.family_name,
-                      *doc.purposes, doc.location or "", doc.method or ""])
-    return dict(plain=plain,
+    every = " ".join([doc.narrative, doc.contact_type, *doc.others, *doc.participants, doc.family_name,
+                      *doc.purposes, doc.location or "", doc.method or ""]).lower()
+    return dict(
         id=str(doc.id), case_id=str(doc.case_id), family=doc.family_name,
         # Kept as written for display; the KEYWORD field indexes it lowercased.
         stage=doc.stage_label, status=doc.status,
@@ -40,7 +42,8 @@ def note_fields(doc: "NoteDocument") -> dict:
         purposes=",".join(doc.purposes), method=doc.method or "", location=doc.location or "",
         person=" ".join(doc.participants), others=" ".join(doc.others),
         author=f"{doc.author_name} {doc.author_login}", narrative=doc.narrative,
-        amends=doc.amends_note_id, version=doc.version)
+        amends=doc.amends_note_id, version=doc.version,
+        plain=" ".join(dict.fromkeys(_WORD.findall(every))))  # each word once: see schema.py
 
 
 def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None) -> int:
