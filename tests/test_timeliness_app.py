@@ -1,6 +1,7 @@
 """The Timeliness report where people see it: the screen for a supervisor and a director (snapshots),
 a caseworker told why not, the bar chart's text, the CSV export, and ``casenotes timeliness``."""
 
+import asyncio
 import csv
 import io
 from pathlib import Path
@@ -12,7 +13,7 @@ from store import FrozenClock, Store
 from store.views import Timeliness, UnitTimeliness, WorkerTimeliness
 from tests.conftest import DEMO_AS_OF
 from tests.test_deadlines_app import run, text_of
-from tests.test_tui import SIZE, keys_then_settle
+from tests.test_tui import SIZE, keys_then_settle, settle
 from tui import cli
 from tui.app import CasenotesApp
 from tui.screens.caseload import CaseloadScreen
@@ -91,16 +92,34 @@ def test_d_changes_the_period_and_asks_the_store_again(demo_store, tmp_path):
     assert unit.total.notes_entered != demo_store.as_user(login).timeliness(days=90).units[0].total.notes_entered
 
 
+def _opened_anyway(store, login, home, inspect, keys=()):
+    """Open the Timeliness screen as ``login`` without its key, press ``keys``, return ``inspect(app)``."""
+    async def go():
+        app = CasenotesApp(store, login, home=home, indexing=False)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.action_timeliness()
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            return inspect(app)
+    return asyncio.run(go())
+
+
 def test_a_caseworker_is_told_why_not_and_the_app_goes_on(demo_store, tmp_path):
     login = login_of(demo_store, "Caseworker")
 
     def shown(app):
         return type(app.screen), text_of(app, "#summary"), app.is_running
 
-    screen, summary, running = run(demo_store, login, tmp_path, ["ctrl+g"], shown)
+    # ctrl+g is not offered to a caseworker (issue 14, item 14); the screen, reached anyway, says why.
+    assert run(demo_store, login, tmp_path, ["ctrl+g"], lambda app: type(app.screen)) is CaseloadScreen
+
+    screen, summary, running = _opened_anyway(demo_store, login, tmp_path, shown)
     assert screen is TimelinessScreen and running
     assert summary == "The Timeliness report is for supervisors and directors: nobody reports to you."
-    assert run(demo_store, login, tmp_path, ["ctrl+g", "e", "escape"], lambda app: type(app.screen)) is CaseloadScreen
+    assert _opened_anyway(demo_store, login, tmp_path, lambda app: type(app.screen), ["e", "escape"]) is CaseloadScreen
     assert not (tmp_path / "reports").exists()
 
 
