@@ -6,6 +6,7 @@ understands; callers decide nothing themselves.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any, Iterable
 
@@ -119,6 +120,26 @@ def check_complete(note: Any) -> None:
         raise InvalidNote(f"Before it goes to review the note needs its {', '.join(missing)}.")
 
 
+def not_yet_happened(at: datetime, now: datetime, zone: str) -> str | None:
+    """A note records what has happened: why an event time after ``now`` is refused, or None.
+
+    The editor shows the same sentence as a time is typed (tui/when.py)."""
+    if at <= now:  # instants, whatever their zones: in the hour repeated in autumn a wall clock misleads
+        return None
+    local = pendulum.instance(at).in_timezone(zone).format("ddd MM/DD/YYYY h:mm A")
+    return (f"The event time {local} is in the future ({_ahead((at - now).total_seconds())}); "
+            "a note records something that has already happened.")
+
+
+def _ahead(seconds: float) -> str:
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min from now"
+    if minutes < 48 * 60:
+        return f"{round(minutes / 60)} h from now"
+    return f"{round(minutes / 1440)} days from now"
+
+
 def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: datetime) -> datetime:
     if isinstance(value, str):
         try:
@@ -131,9 +152,8 @@ def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: date
     value = arguments.moment(value, "event time", InvalidNote)
     if value.tzinfo is None:  # a wall-clock time as typed in the agency
         value = pendulum.instance(value, tz=policy.zone)
-    if value > now:
-        raise InvalidNote(f"The event time {local_text(value, policy)} is in the future; "
-                          "a note records something that has already happened.")
+    if reason := not_yet_happened(value, now, policy.zone):
+        raise InvalidNote(reason)
     value = utc(value)
     opened_day = pendulum.instance(stage_opened_at).in_timezone(policy.zone).date()
     if pendulum.instance(value).in_timezone(policy.zone).date() < opened_day:

@@ -119,8 +119,8 @@ def test_future_is_refused_but_shown(text, shown):
     reading = read_when(text, NOW, ZONE)
     assert reading.at is None
     assert reading.shown == shown
-    assert reading.error.startswith("That is in the future (")
-    assert reading.error.endswith("); a note records what has happened.")
+    assert reading.error.startswith(f"The event time {shown} is in the future (")
+    assert reading.error.endswith("); a note records something that has already happened.")
 
 
 @pytest.mark.parametrize(("text", "says"), [
@@ -225,3 +225,13 @@ def test_a_long_paste_is_refused_at_once():
     assert reading.at is None and reading.error.startswith("That is too long to be a time (more than 60 characters)")
     assert read_when("1" * 61, NOW, ZONE).error == reading.error
     assert read_when("yesterday 2pm" + " " * 47, NOW, ZONE).at == utc(2026, 11, 22, 19, 0)  # 60 is fine
+
+
+def test_a_future_time_is_refused_in_the_store_s_words():
+    """One rule, one sentence: the editor says as the time is typed what the store would say on saving."""
+    from store.rules import not_yet_happened
+
+    reading = read_when("today 2pm", NOW, ZONE)
+    assert reading.error == not_yet_happened(utc(2026, 11, 23, 19, 0), NOW, ZONE) == (
+        "The event time Mon 11/23/2026 2:00 PM is in the future (4 h from now); "
+        "a note records something that has already happened.")

@@ -12,7 +12,8 @@ Rules worth knowing:
 - A weekday is the most recent one, today included; a month/day without a year is this year,
   or last year when that day has not come yet.
 - "-2h", "-90m" and "30 min ago" are exact instants; "-1d" keeps the wall-clock time across DST.
-- Anything after the app's clock is refused: a note records what has happened.
+- Anything after the app's clock is refused with the store's rule and sentence
+  (store.rules.not_yet_happened): a note records what has happened.
 - In the hour repeated when daylight saving ends, "1:30am" is the most recent 1:30 that has already
   happened, shown with its zone ("1:30 AM EDT") and a hint naming the other; "1:30am EST" or
   "1:30am EDT" chooses. The zone's own abbreviations are the only zone names understood.
@@ -23,7 +24,6 @@ Rules worth knowing:
 from __future__ import annotations
 
 import calendar
-import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -33,6 +33,8 @@ from zoneinfo import ZoneInfo
 
 import pendulum
 from dateutil import parser as dateutil_parser
+
+from store.rules import not_yet_happened
 
 SHOWN_FORMAT = "ddd MM/DD/YYYY h:mm A"
 EXAMPLES = "try today 2pm, 11/21 9:15a or -2h"
@@ -93,9 +95,8 @@ def read_when(text: str, now: datetime, zone: str) -> Reading:
         return Reading(None, message, message)
     shown = when.in_timezone(zone).format(SHOWN_FORMAT) + hint
     utc = when.in_timezone("UTC")
-    if utc > now:  # compared as instants: in a repeated hour the wall clock alone would mislead
-        ahead = _ahead((utc - now).total_seconds())
-        return Reading(None, shown, f"That is in the future ({ahead}); a note records what has happened.")
+    if refused := not_yet_happened(utc, now, zone):  # the store's rule, in its words
+        return Reading(None, shown, refused)
     return Reading(datetime(utc.year, utc.month, utc.day, utc.hour, utc.minute, utc.second, tzinfo=timezone.utc), shown)
 
 
@@ -249,15 +250,6 @@ def _at(day: date, time: tuple[int, int], zone: str) -> pendulum.DateTime:
     if day.year < 1900:
         raise _Unclear(f"The year {day.year} does not look right — {EXAMPLES}")
     return pendulum.datetime(day.year, day.month, day.day, time[0], time[1], tz=zone)
-
-
-def _ahead(seconds: float) -> str:
-    minutes = math.ceil(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min from now"
-    if minutes < 48 * 60:
-        return f"{round(minutes / 60)} h from now"
-    return f"{round(minutes / 1440)} days from now"
 
 
 def _clip(text: str, limit: int = 30) -> str:
