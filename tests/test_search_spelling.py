@@ -149,3 +149,19 @@ def test_the_command_line_says_what_it_showed_instead(demo_store, capsys):
     assert cli.main(args + ["--json"]) == 0
     answer = json.loads(capsys.readouterr().out)
     assert answer["corrected"] == "Whitfield" and answer["hits"]
+
+
+def test_search_screen_with_a_correction_snapshot(snap_compare, demo_store, tmp_path):
+    """Across the agency, as the director: "Whitfeld" shows the notes of Whitfield and says so."""
+    from tests.test_tui import keys_then_settle
+
+    app = open_app(demo_store, director(demo_store), tmp_path, indexing=True)
+
+    async def search(pilot):
+        await keys_then_settle()(pilot)
+        await press(pilot, ["slash", *"Whitfeld"])
+        await answered(pilot)
+        pilot.app.screen.query_one("#query").cursor_blink = False  # the same picture however long it took
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=search)
