@@ -95,3 +95,21 @@ def test_approving_one_unread_note_says_it_was_not_opened(demo_store, tmp_path):
     assert question == "You have not opened this note. Approve it without reading it?"
     assert then is NoteScreen
     assert demo_store.as_user(boss).note(chosen[0]).status == "approved"
+
+
+def test_a_note_read_from_the_queue_counts_as_opened(demo_store, tmp_path):
+    boss = supervisor_of(demo_store, first_caseworker(demo_store))
+    _, chosen, rows = _queue_keys(demo_store, boss, 1)
+
+    async def run():
+        app = open_app(demo_store, boss, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["ctrl+r", *(["down"] * rows[0]), "enter"])  # read it
+            read = type(app.screen)
+            await press(pilot, ["escape"])
+            await press(pilot, ["y"])
+            return read, app.screen.question
+
+    read, question = asyncio.run(run())
+    assert read is NoteScreen and question == "Approve this note?"

@@ -327,7 +327,15 @@ class CasenotesApp(App):
         try:
             self.search_index().catch_up()
         except Exception as error:  # the index is a convenience; the record is already safe
-            self.call_from_thread(self.notify, f"Search index not updated: {error}", severity="warning")
+            self.post_message(self.IndexNotUpdated(str(error)))
+
+    @dataclass
+    class IndexNotUpdated(Message):
+        reason: str
+
+    @on(IndexNotUpdated)
+    def _index_not_updated(self, message: IndexNotUpdated) -> None:
+        self.notify(f"Search index not updated: {message.reason}", severity="warning")
 
     def action_search(self, family: int | None = None, family_name: str | None = None) -> None:
         from tui.screens.search import SearchScreen
