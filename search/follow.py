@@ -78,7 +78,9 @@ def catch_up_for_search(index: "SearchIndex", until: int, budget: float | None =
     What is left follows at the next catch-up. Returns how many log entries up to ``until`` were
     left for later (0 too when another process holds the lock: it is applying them)."""
     try:
-        if until <= index.applied_seq():
+        # Equal: the usual case, nothing new. (Past ``until``: another process applied more since,
+        # or the database was replaced and the index is of another record; _apply_log tells which.)
+        if until == index.applied_seq():
             return 0
     except IndexUnusable:
         pass  # missing or unreadable: taking the lock below rebuilds it

@@ -5,6 +5,7 @@ catching up with saves made after it started)."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 import time
 
 import pytest
@@ -108,3 +109,41 @@ def test_a_search_spends_a_bounded_time_catching_up_and_says_what_it_left(store,
     monkeypatch.setattr(search.follow, "SEARCH_BUDGET", 5.0)
     caught_up = index.search(cw, "puffin", family=agency.case)
     assert len(caught_up.hits) == 25 and caught_up.problem is None
+
+
+def _one_family(store, narrative: str, notes: int) -> int:
+    s = store.staffing()
+    s.add_worker("cw", "Cara Worker", "Caseworker")
+    case = s.open_case("Rivera")
+    kid = s.add_person(case, "Jay", "Rivera", "child", is_child=True)
+    stage = s.open_stage(case, "FSS", subtype="CWS", case_manager="cw", person_ids=[kid])
+    store.clock.advance(hours=2)
+    cw = store.as_user("cw")
+    for _ in range(notes):
+        cw.add_note(stage, event_at=store.clock.now() - timedelta(hours=1), contact_type="School Contact",
+                    narrative=narrative)
+    return case
+
+
+def test_a_search_on_a_replaced_database_rebuilds_the_index(tmp_path, clock):
+    """The database was restored or recreated: its log is behind the index, which is of another
+    record. The search rebuilds it rather than show the old record's words on the new one's notes."""
+    from store import Store
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    first = Store.open(url, clock=clock)
+    _one_family(first, "A walrus on the beach.", notes=5)
+    index = SearchIndex.for_store(first, path=tmp_path / "idx")
+    assert len(found(index, first.as_user("cw"), "walrus")) == 5
+    first.close()
+    for stale in tmp_path.glob("x.db*"):
+        stale.unlink()
+    second = Store.open(url, clock=clock)
+    try:
+        _one_family(second, "A narwhal in the bay.", notes=1)
+        again = SearchIndex.for_store(second, path=tmp_path / "idx")
+        assert again.applied_seq() > second.feed().last_seq()
+        cw = second.as_user("cw")
+        assert found(again, cw, "walrus") == [] and len(found(again, cw, "narwhal")) == 1
+    finally:
+        second.close()
