@@ -59,3 +59,7 @@ def test_quit_and_help_stay_in_the_footer_at_80_columns(app_for):
     for screen in ("caseload", "queue", "case"):
         assert {"Quit", "Help"} <= set(seen[screen]), (screen, seen[screen])
     assert seen["preview lines"] >= 5
+
+
+def test_staff_picker_at_80x24_snapshot(snap_compare, app_for):
+    assert snap_compare(app_for(), terminal_size=SMALL, run_before=settle)

@@ -21,8 +21,8 @@ class StaffPickerScreen(Screen[str | None]):
     BINDINGS = [("escape", "dismiss(None)", "Quit")]
     DEFAULT_CSS = """
     StaffPickerScreen { align: center middle; }
-    #intro { width: 110; padding: 1 2; }
-    #staff { width: 110; height: 1fr; max-height: 30; }
+    #intro { width: 110; max-width: 100%; padding: 1 2; }
+    #staff { width: 110; max-width: 100%; height: 1fr; max-height: 30; }
     """
 
     @dataclass
@@ -51,7 +51,8 @@ class StaffPickerScreen(Screen[str | None]):
     @while_shown
     def _show(self, message: Loaded) -> None:
         options = self.query_one(OptionList)
-        options.add_options(Option(_label(w), id=w.login) for w in message.staff)
+        narrow = self.app.size.width < 110  # 80 columns: the unit goes under the name and title
+        options.add_options(Option(_label(w, narrow), id=w.login) for w in message.staff)
         options.highlighted = 0
         options.focus()
 
@@ -61,7 +62,9 @@ class StaffPickerScreen(Screen[str | None]):
             self.dismiss(event.option.id)
 
 
-def _label(worker: WorkerView) -> str:
+def _label(worker: WorkerView, narrow: bool = False) -> str:
     where = worker.unit or worker.agency or "Agency-wide"
     extra = f" · {', '.join(worker.functions)}" if worker.functions else ""
+    if narrow:
+        return f"{worker.name:<22} {worker.title}\n{'':<23}{where}{extra}"
     return f"{worker.name:<24} {worker.title:<34} {where}{extra}"
