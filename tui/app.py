@@ -7,7 +7,9 @@ in worker threads and show the store's reasons when it refuses.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -24,6 +26,7 @@ from tui.prefs import Prefs, RecoveryBox, default_home
 
 SUPERVISORS_ONLY = ("review_queue", "timeliness")  # actions of screens for those with workers below them
 HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
+SIGNAL_EXIT_GRACE = 3.0  # seconds an exit after SIGHUP/SIGTERM may take before the process ends anyway
 
 
 class CasenotesApp(App):
@@ -134,6 +137,12 @@ class CasenotesApp(App):
         try:
             self.keep_unsaved_typing()
         finally:
+            # A terminal closed under the app can leave Textual's exit waiting for good on a writer
+            # thread that died on the hung-up terminal (seen: tmux kill-session). What was typed is on
+            # disk and every save commits on its own, so the process ends shortly whatever the exit does.
+            ender = threading.Timer(SIGNAL_EXIT_GRACE, os._exit, (1,))
+            ender.daemon = True
+            ender.start()
             self.exit(return_code=1)
 
     def action_switch_user(self) -> None:

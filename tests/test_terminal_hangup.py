@@ -1,0 +1,90 @@
+"""A terminal closed under the running app (a real one, in tmux: not Textual's headless driver) ends
+the app and keeps what was typed. Seen before the fix: `tmux kill-session` left the app running for
+good, its exit waiting on Textual's writer thread, which had died on the hung-up terminal."""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.test_flows import AFTERNOON, first_caseworker
+from tui.prefs import RecoveryBox
+
+NARRATIVE = "Seen at home before the line dropped"
+
+CHILD = """
+import os, sys
+from datetime import datetime
+from pathlib import Path
+from store import FrozenClock, Store
+from tui.app import CasenotesApp
+
+db, home, login, at, pidfile = sys.argv[1:6]
+store = Store.open(db, clock=FrozenClock(datetime.fromisoformat(at)))
+Path(pidfile).write_text(str(os.getpid()))
+CasenotesApp(store, login, home=Path(home)).run()
+"""
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux to give the app a real terminal")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def wait_for_screen(session: str, words: str, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if words in tmux("capture-pane", "-p", "-t", session):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{words!r} never showed:\n" + tmux("capture-pane", "-p", "-t", session))
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_terminal_closed_under_the_app_ends_it_and_keeps_the_typing(demo_store, tmp_path):
+    worker = first_caseworker(demo_store)
+    session, pidfile = f"casenotes-hup-{uuid.uuid4().hex[:8]}", tmp_path / "app.pid"
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    command = " ".join([sys.executable, str(script), str(demo_store.write_engine.url), str(tmp_path), worker,
+                        AFTERNOON.isoformat(), str(pidfile)])
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", "-c",
+                    str(Path(__file__).parent.parent), command], check=True)
+    pid = None
+    try:
+        wait_for_screen(session, "My caseload")
+        pid = int(pidfile.read_text())
+        tmux("send-keys", "-t", session, "C-n")
+        wait_for_screen(session, "When did it happen?")
+        time.sleep(1)  # the editor takes its focus once shown
+        tmux("send-keys", "-t", session, "9")  # 9 AM, earlier the same day
+        wait_for_screen(session, "9:00 AM")
+        tmux("send-keys", "-t", session, "Tab")
+        tmux("send-keys", "-t", session, "7")  # Caseworker/Child Contact: its defaults, then the narrative
+        wait_for_screen(session, "Caseworker/Child Contact")
+        tmux("send-keys", "-t", session, "-l", NARRATIVE)
+        wait_for_screen(session, NARRATIVE)
+        tmux("kill-session", "-t", session)
+        end = time.monotonic() + 15
+        while alive(pid) and time.monotonic() < end:
+            time.sleep(0.2)
+        assert not alive(pid), "the app outlived its terminal"
+    finally:
+        tmux("kill-session", "-t", session)
+        if pid and alive(pid):
+            os.kill(pid, 9)
+    kept = [data["form"]["narrative"] for _, data in RecoveryBox(tmp_path, worker).pending()]
+    assert kept == [NARRATIVE]
