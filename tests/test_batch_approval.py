@@ -3,6 +3,8 @@
 
 import asyncio
 
+from sqlalchemy import text
+
 from tests.conftest import visit
 from tests.test_flows import first_caseworker, open_app, press, settle, supervisor_of
 from tui.dialogs.approve_notes import ApproveNotesDialog
@@ -113,3 +115,69 @@ def test_a_note_read_from_the_queue_counts_as_opened(demo_store, tmp_path):
 
     read, question = asyncio.run(run())
     assert read is NoteScreen and question == "Approve this note?"
+
+
+def _status(store, note_id):
+    """Read by SQL: a read through the supervisor's desk would count as opening the note."""
+    with store.read_engine.connect() as conn:
+        return conn.execute(text("SELECT status FROM notes WHERE id = :n"), {"n": note_id}).scalar_one()
+
+
+def _y_then_enter_at_once(store, boss, rows, tmp_path, hold=None):
+    """Presses `y` and Enter with no pause between them; ``hold`` (an Event) keeps the store's count of
+    the unopened from answering until it is set, as under load."""
+    async def run():
+        app = open_app(store, boss, tmp_path)
+        seen = {}
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["ctrl+r", *(["down"] * rows[0])])
+            await pilot.press("y", "enter")
+            seen["after y enter"] = (type(app.screen), getattr(app.screen, "question", ""))
+            if hold is not None:
+                hold.set()
+            await settle(pilot)
+            seen["settled"] = (type(app.screen), getattr(app.screen, "question", ""))
+            await press(pilot, ["enter"])
+            seen["answered"] = type(app.screen)
+        return seen
+    return asyncio.run(run())
+
+
+def test_enter_typed_right_after_y_goes_to_the_question_not_to_the_queue(demo_store, tmp_path, monkeypatch):
+    """The question is there as `y` is handled; an Enter typed before the store has said how many were
+    not opened answers nothing (nothing approved, no note opened), the Enter typed after it approves."""
+    import threading
+
+    from store.desk import Desk
+
+    boss = supervisor_of(demo_store, first_caseworker(demo_store))
+    _, chosen, rows = _queue_keys(demo_store, boss, 1)
+    hold, real = threading.Event(), Desk.not_opened
+    states = []
+
+    def slow(self, note_ids):
+        hold.wait(10)
+        states.append(_status(demo_store, chosen[0]))  # before the answer is known
+        return real(self, note_ids)
+
+    monkeypatch.setattr(Desk, "not_opened", slow)
+    seen = _y_then_enter_at_once(demo_store, boss, rows, tmp_path, hold)
+    assert seen["after y enter"] == (ApproveNotesDialog, "Approve this note? Checking whether you have opened it…")
+    assert states and states[0] in {"submitted", "resubmitted"}  # the early Enter approved nothing
+    assert seen["settled"] == (ApproveNotesDialog, "You have not opened this note. Approve it without reading it?")
+    assert seen["answered"] is ReviewQueueScreen
+    assert _status(demo_store, chosen[0]) == "approved"
+
+
+def test_y_enter_with_no_pause_never_opens_the_note_and_approves_only_once_answered(demo_store, tmp_path):
+    boss = supervisor_of(demo_store, first_caseworker(demo_store))
+    _, chosen, rows = _queue_keys(demo_store, boss, 1)
+    seen = _y_then_enter_at_once(demo_store, boss, rows, tmp_path)
+    kind, _ = seen["after y enter"]
+    assert kind in {ApproveNotesDialog, ReviewQueueScreen}  # asked, or already answered: never the note
+    if seen["settled"][0] is ApproveNotesDialog:  # the early Enter came before the count: it answered nothing
+        assert seen["answered"] is ReviewQueueScreen  # the next Enter answered it
+    else:  # the count came first and the early Enter answered the question; the next opens a note
+        assert seen["answered"] is NoteScreen
+    assert demo_store.as_user(boss).note(chosen[0]).status == "approved"

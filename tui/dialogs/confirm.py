@@ -30,7 +30,7 @@ class ConfirmDialog(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.title_text, classes="title")
-            yield Static(self.question)
+            yield Static(self.question, id="question")
             keys = ("\n" if self.listed else "   ").join(
                 f"[b]{'Esc' if k == 'escape' else k}[/b] {label}" for k, label in self.answers.items())
             yield Static(keys, classes="answers")

@@ -10,7 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Static
 from textual.worker import Worker, get_current_worker
 
@@ -57,7 +57,9 @@ class ReviewQueueScreen(Screen):
     @dataclass
     class ApproveAsked(Message, bubble=False):
         notes: list[tuple[int, int]]  # (id, version) of each note to approve
-        not_opened: int  # how many of them the supervisor has not opened
+        not_opened: int | None  # how many of them the supervisor has not opened
+        dialog: ModalScreen  # the question, already shown, that this completes
+        refusal: str | None = None  # the store's sentence when it could not say
 
     @dataclass
     class ReturnAsked(Message, bubble=False):
@@ -158,32 +160,44 @@ class ReviewQueueScreen(Screen):
             self.app.open_note(event.item.note.id)
 
     def action_approve(self) -> None:
-        """Asks first, with the count and how many were not opened, then approves on Enter."""
+        """Asks first, with the count and how many were not opened, then approves on Enter. The question
+        is pushed now, with the count, so keys typed after `y` answer it (an Enter typed before it
+        appeared opened a note); the store's count of the unopened completes it when it comes."""
         chosen = [i for i in self.items if i.note.id in self.selected] or ([self._current()] if self._current() else [])
-        if chosen:
-            self._ask_approve([(i.note.id, i.note.version) for i in chosen])
-
-    @work(thread=True, exclusive=True, group="ask")
-    def _ask_approve(self, notes: list[tuple[int, int]]) -> None:
-        try:
-            unread = self.desk.not_opened([note_id for note_id, _ in notes])
-        except StoreError as error:
-            self.post_message(self.Said(str(error), "error"))
-            return
-        self.post_message(self.ApproveAsked(notes, len(unread)))
-
-    @on(ApproveAsked)
-    @while_shown
-    def _confirm_approve(self, message: ApproveAsked) -> None:
-        if not self.is_current:  # left for another screen meanwhile
+        if not chosen:
             return
         from tui.dialogs.approve_notes import ApproveNotesDialog
 
+        notes = [(i.note.id, i.note.version) for i in chosen]
+        dialog = ApproveNotesDialog(len(notes), None)
+
         def answered(answer: str | None) -> None:
             if answer == "enter":
-                self._approve(message.notes)
+                self._approve(notes)
 
-        self.app.push_screen(ApproveNotesDialog(len(message.notes), message.not_opened), answered)
+        self.app.push_screen(dialog, answered)
+        self._ask_approve(notes, dialog)
+
+    @work(thread=True, exclusive=True, group="ask")
+    def _ask_approve(self, notes: list[tuple[int, int]], dialog) -> None:
+        try:
+            unread = self.desk.not_opened([note_id for note_id, _ in notes])
+        except StoreError as error:
+            self.post_message(self.ApproveAsked(notes, None, dialog, str(error)))
+            return
+        self.post_message(self.ApproveAsked(notes, len(unread), dialog))
+
+    @on(ApproveAsked)
+    @while_shown
+    def _complete_question(self, message: ApproveAsked) -> None:
+        dialog = message.dialog
+        if not dialog.is_attached:  # answered (Esc) or gone meanwhile
+            return
+        if message.refusal:
+            dialog.dismiss(None)
+            self.notify(message.refusal, severity="error")
+            return
+        dialog.known(message.not_opened)
 
     @work(thread=True, exclusive=True, group="approve")
     def _approve(self, notes: list[tuple[int, int]]) -> None:
