@@ -169,8 +169,31 @@ def may_add_note(session: Session, user: Worker, author: Worker | None, stage: S
     # The author's own role is the common case; the supervision chain (a recursive query) only if not.
     if not (has_stage_role(session, stage.id, now, {author.id})
             or has_stage_role(session, stage.id, now, team_ids(session, author.id))):
-        who = "You have" if author.id == user.id else f"{author.name} has"
-        raise NoAccess(f"{who} no role in this stage and supervises nobody who has one.")
+        if author.id == user.id and advocates_in_case(session, user, stage.case_id):
+            raise NoAccess("A child's advocate reads the child's notes and writes none; tell the child's "
+                           "caseworker what should be recorded.")
+        who = "You have no role in this stage and supervise" if author.id == user.id else \
+            f"{author.name} has no role in this stage and supervises"
+        raise NoAccess(f"{who} nobody who has one.")
+
+
+def advocates_in_case(session: Session, user: Worker, case_id: int) -> bool:
+    """Whether the user is an outside advocate appointed for a child of this family."""
+    return session.scalar(select(AdvocateAppointment.id).join(Person).where(
+        AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active, Person.case_id == case_id)
+        .limit(1)) is not None
+
+
+def writes_notes(session: Session, user: Worker, now: datetime) -> bool:
+    """False for an outside advocate (DOMAIN: they write no progress notes): a worker with an active
+    appointment, no current role in any stage and no ENT PROG NOTE. Everyone else may write somewhere."""
+    appointed = session.scalar(select(AdvocateAppointment.id).where(
+        AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active).limit(1)) is not None
+    if not appointed:
+        return True
+    holds_role = session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.worker_id == user.id, active_role_filter(now)).limit(1)) is not None
+    return holds_role or has_function(session, user, ENTER_PROGRESS_NOTE)
 
 
 def supervises_anyone(session: Session, worker_id: int) -> bool:

@@ -5,7 +5,8 @@ Each answer reuses the rule the action itself applies, so an offer is never refu
 from __future__ import annotations
 
 from . import arguments
-from .access import ENTER_PROGRESS_NOTE, case_access, has_function, may_add_note, notes_hidden_from, supervises_anyone
+from .access import (ENTER_PROGRESS_NOTE, case_access, has_function, may_add_note, notes_hidden_from,
+                     supervises_anyone, writes_notes)
 from .desk_base import DeskBase
 from .errors import StoreError
 
@@ -26,6 +27,11 @@ class OfferDesk(DeskBase):
             except StoreError as refusal:
                 return refusal.message
             return None
+
+    def writes_notes(self) -> bool:
+        """Whether new notes are ever mine to begin: not for a child's outside advocate, who reads only."""
+        with self.store.reading() as session:
+            return writes_notes(session, self._user(session), self._now())
 
     def supervises(self) -> bool:
         """Whether anyone reports to me: the review queue and the Timeliness report are for those who do."""

@@ -54,25 +54,38 @@ def _notes(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
-def test_an_advocates_new_note_says_why_instead_of_opening_the_editor(demo_store, tmp_path):
+def test_an_advocate_writes_no_notes_and_is_told_so(store, agency, clock):
+    store.staffing().appoint_advocate("casa", agency.jay)
+    assert [store.as_user(who).writes_notes() for who in ("casa", "cw", "clerk", "director")] == [
+        False, True, True, True]
+    refusal = _refusal_of_add_note(store.as_user("casa"), agency.fss, visit(agency, clock))
+    assert refusal == store.as_user("casa").may_add_note(agency.fss)
+    assert refusal.startswith("A child's advocate reads the child's notes and writes none")
+    assert _refusal_of_add_note(store.as_user("cwb"), agency.fss, visit(agency, clock)) == (
+        "You have no role in this stage and supervise nobody who has one.")
+
+
+def test_an_advocate_is_not_offered_a_new_note(demo_store, tmp_path):
     advocate = next(w.login for w in demo_store.staff() if w.title == "CASA Volunteer Advocate")
-    row = demo_store.as_user(advocate).caseload()[0]
-    refusal = demo_store.as_user(advocate).may_add_note(row.stage_id)
-    assert refusal
 
     async def run():
         app = open_app(demo_store, advocate, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
+            seen = [("caseload", _footer_keys(app))]
             await press(pilot, ["ctrl+n"])
-            on_caseload = type(app.screen)
+            after = [type(app.screen)]
             await press(pilot, ["enter"])
+            seen.append(("case", _footer_keys(app)))
+            palette = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
             await press(pilot, ["ctrl+n"])
-            return on_caseload, type(app.screen), _notes(app)
+            after.append(type(app.screen))
+            return seen, palette, after
 
-    on_caseload, on_case, said = asyncio.run(run())
-    assert (on_caseload, on_case) == (CaseloadScreen, CaseScreen)
-    assert said.count(refusal) == 2
+    seen, palette, after = asyncio.run(run())
+    assert [(where, "New note" in keys) for where, keys in seen] == [("caseload", False), ("case", False)]
+    assert "New note in this stage" not in palette
+    assert after == [CaseloadScreen, CaseScreen]  # no editor opened
 
 
 def test_a_new_note_in_a_closed_investigation_says_why(store, agency, tmp_path):

@@ -51,6 +51,7 @@ class CasenotesApp(App):
         self.desk = None
         self.me = None
         self.supervises = False  # whether the review queue and Timeliness are offered
+        self.writes_notes = True  # whether ctrl+n is offered (not to a child's advocate)
         self.note_offers: dict[int, str | None] = {}  # stage → refusal of a new note (None: allowed)
         self.prefs: Prefs | None = None
         self.recovery: RecoveryBox | None = None
@@ -158,7 +159,7 @@ class CasenotesApp(App):
         # Signed out (``me`` None). The desk stays until the next sign-in replaces it: a screen just
         # popped may still have a read in flight that asks the app for it.
         self.me = None
-        self.supervises, self.note_offers = False, {}
+        self.supervises, self.writes_notes, self.note_offers = False, False, {}
         self.push_screen(StaffPickerScreen(self.store), self._picked)
 
     def _picked(self, login: str | None) -> None:
@@ -172,6 +173,7 @@ class CasenotesApp(App):
         self.desk = self.store.as_user(login)
         self.me = self.desk.me()
         self.supervises = self.desk.supervises()
+        self.writes_notes = self.desk.writes_notes()
         self.note_offers = {}
         self.prefs = Prefs(self.home, login)
         self.recovery = RecoveryBox(self.home, login)

@@ -30,7 +30,7 @@ class CasenotesCommands(Provider):
                          "This month's visits, visits at home, a new placement's first contacts"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
-        if stage_id is not None:
+        if stage_id is not None and app.writes_notes:
             commands.append(("New note in this stage", partial(app.new_note, stage_id), "Write a progress note"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]

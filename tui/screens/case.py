@@ -353,6 +353,10 @@ class CaseScreen(Screen):
         if self.case is not None:
             self.app.action_search(self.case.id, self.case.family_name)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+n is not offered to those who write no notes (a child's advocate reads only)."""
+        return getattr(self.app, "writes_notes", True) if action == "new_note" else True
+
     def action_new_note(self) -> None:
         if self.stage_id is not None:
             self.app.new_note(self.stage_id)

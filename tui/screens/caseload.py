@@ -227,6 +227,10 @@ class CaseloadScreen(Screen):
         if row:
             self.app.open_case(row.case_id, row.stage_id)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """ctrl+n is not offered to those who write no notes (a child's advocate reads only)."""
+        return getattr(self.app, "writes_notes", True) if action == "new_note" else True
+
     def action_new_note(self) -> None:
         row = self._current()
         if row:
