@@ -45,6 +45,7 @@ class Size:
 SIZES = {"tiny": Size(60, 2_000, 12), "small": Size(400, 20_000, 40), "medium": Size(2_000, 100_000, 120),
          "large": Size(20_000, 1_000_000, 600)}
 STAGE_KINDS = [("FSS", "CWS"), ("INV", None), ("FSS", "COI"), ("CCR", None), ("FSS", "OTI"), ("FAD", None)]
+LIFTED_TRIGGERS = ("note_participants_insert", "notes_insert_awaits_revision")
 STATUSES = (["approved"] * 92) + (["submitted"] * 3) + (["returned"] * 2) + (["draft"] * 3)
 
 
@@ -77,14 +78,18 @@ def generate(path: Path, size: Size, seed: int, log) -> None:
     rng = random.Random(seed)
     try:
         with store.write_engine.begin() as conn:
-            # Participants of approved notes are refused by a trigger once the note exists; a load
-            # writes them with their notes, so the trigger is lifted for the load and put back.
-            trigger = conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'note_participants_insert'")).scalar()
-            conn.execute(text("DROP TRIGGER note_participants_insert"))
+            # Participants of approved notes are refused by a trigger once the note exists, and a new
+            # note without its first revision at COMMIT (migration 0006); a load writes participants
+            # with their notes and no revisions, so those triggers are lifted for it and put back.
+            lifted = [conn.execute(text("SELECT sql FROM sqlite_master WHERE name = :n"), {"n": name}).scalar_one()
+                      for name in LIFTED_TRIGGERS]
+            for name in LIFTED_TRIGGERS:
+                conn.execute(text(f"DROP TRIGGER {name}"))
             units = _staff(conn, rng, size)
             families = _families(conn, rng, size, units)
             _notes(conn, rng, size, families, store.policy.purposes[:-1], log)
-            conn.execute(text(trigger))
+            for sql in lifted:
+                conn.execute(text(sql))
             conn.execute(insert(Meta), [{"key": "bench_corpus", "value": "complete"},
                                         {"key": "bench_size", "value": f"{size.families}/{size.notes}/{size.workers}"}])
     finally:

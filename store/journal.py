@@ -53,7 +53,7 @@ def record_note(session: Session, note: Note, by: Worker, action: str, now: date
                     status=note.status, snapshot=note_snapshot(note))
         flag_modified(note, "narrative")
         session.flush()
-    else:  # a new note's first revision follows its INSERT
+    else:  # a new note's first revision follows its INSERT, in the same transaction (COMMIT checks, 0006)
         _insert(session, NoteRevision, note_id=note.id, version=note.version, saved_at=now, saved_by_id=by.id,
                 status=note.status, snapshot=note_snapshot(note))
     audit(session, by, action, "note", note.id, now, {"version": note.version, **(detail or {})})

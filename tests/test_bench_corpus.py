@@ -38,8 +38,9 @@ def test_corpus_has_the_size_asked_for_and_narratives_of_realistic_length(tiny):
     assert db.execute("SELECT count(*) FROM workers").fetchone()[0] == 1 + TINY.workers
     words = [len(n.split()) for (n,) in db.execute("SELECT narrative FROM notes")]
     assert min(words) >= 60 and sum(words) / len(words) > 150
-    # The participants trigger lifted for the load is back.
-    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'note_participants_insert'").fetchone()[0] == 1
+    # The triggers lifted for the load are back.
+    for trigger in corpus.LIFTED_TRIGGERS:
+        assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = ?", (trigger,)).fetchone()[0] == 1
 
 
 def test_our_family_search_finds_what_fts5_finds(tiny):

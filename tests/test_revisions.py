@@ -1,5 +1,6 @@
 """Every version of every note has exactly one revision: the store writes one per save, and the
-database refuses a new version of a note whose revision was not written first (SQLite and PostgreSQL).
+database refuses a new version of a note whose revision was not written first, and a new note whose
+first revision was not written by COMMIT (SQLite and PostgreSQL).
 """
 
 from datetime import timedelta
@@ -8,8 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from store import InvalidTransition
-from tests.conftest import visit
+from store import InvalidTransition, journal
+from tests.conftest import counts, visit
 
 
 def _raw(store, *statements):
@@ -138,3 +139,104 @@ def test_older_refusals_still_come_first(store, draft, clock):
     clock.set(draft.freezes_at - timedelta(days=1))
     _refused(store, "StaleEdit", _edit(draft.id, "version"))
     _refused(store, "StaleEdit", _revision(draft.id, 2), _edit(draft.id, "version + 2"))
+
+
+# --- a new note: refused at COMMIT without the revision of the version it was inserted with (0006) -
+
+NEW_NOTE = ("INSERT INTO notes (stage_id, event_at, entered_at, author_id, entered_by_id, contact_type, purposes, "
+            "method, location, others, narrative, status, version, freezes_at) "
+            "SELECT stage_id, event_at, entered_at, author_id, entered_by_id, contact_type, purposes, method, "
+            "location, others, 'Typed in by hand.', 'draft', :v, freezes_at FROM notes WHERE id = :i")
+NEWEST = "(SELECT max(id) FROM notes)"
+
+
+def _new_note(draft, version=1):
+    return NEW_NOTE, {"i": draft.id, "v": version}
+
+
+def _new_revision(version=1):
+    sql, params = _revision(0, version)
+    return sql.replace("VALUES (:i,", f"VALUES ({NEWEST},"), {"v": params["v"]}
+
+
+def _refused_at_commit(store, *statements):
+    """Each statement is let through; the COMMIT refuses (PostgreSQL: the deferred trigger's sentence;
+    SQLite: the deferred foreign key of notes_awaiting_revision, which can say no more than that)."""
+    before = counts(store)
+    with store.write_engine.connect() as conn:
+        conn.begin()
+        for sql, params in statements:
+            conn.execute(text(sql), params)
+        with pytest.raises(DBAPIError) as caught:
+            conn.commit()
+        conn.rollback()  # SQLite keeps a transaction whose COMMIT failed open
+    message = str(caught.value.orig)
+    if store.write_engine.dialect.name == "postgresql":
+        assert "casenotes[InvalidTransition]: a new note is saved with its first revision" in message, message
+    else:
+        assert "FOREIGN KEY constraint failed" in message, message
+    assert counts(store) == before
+
+
+def test_raw_insert_of_a_note_without_a_revision_is_refused_at_commit(store, draft):
+    _refused_at_commit(store, _new_note(draft))
+
+
+def test_raw_insert_of_a_note_with_its_revision_is_allowed(store, draft):
+    before = counts(store)
+    _raw(store, _new_note(draft), _new_revision())
+    after = counts(store)
+    assert (after["notes"], after["note_revisions"]) == (before["notes"] + 1, before["note_revisions"] + 1)
+    with store.write_engine.connect() as conn:
+        newest = conn.execute(text(f"SELECT {NEWEST}")).scalar_one()
+    assert _versions(store, newest) == (1, [1])
+
+
+def test_raw_insert_of_a_note_with_a_revision_of_another_version_is_refused(store, draft):
+    _refused_at_commit(store, _new_note(draft, version=2))  # no revision of version 2
+    with pytest.raises(DBAPIError):  # version 1's revision is not the one version 2 needs
+        _raw(store, _new_note(draft, version=2), _new_revision(1))
+    with pytest.raises(DBAPIError):  # a revision of the next version only, never followed by it
+        _raw(store, _new_note(draft), _new_revision(2))
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_raw_note_inserted_and_deleted_in_one_transaction_is_let_go(store, draft):
+    before = counts(store)
+    _raw(store, _new_note(draft), (f"DELETE FROM notes WHERE id = {NEWEST}", {}))
+    assert counts(store) == before
+
+
+def test_nothing_is_left_waiting_for_a_revision_on_sqlite(store, agency, clock, draft):
+    if store.write_engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL checks with a deferred trigger, and keeps no table for it")
+    cw = store.as_user("cw")
+    cw.edit_note(draft.id, 1, narrative="Seen again.")
+    cw.discard_draft(cw.add_note(agency.fss, **visit(agency, clock)).id)
+    _raw(store, _new_note(draft), _new_revision())
+    with store.write_engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM notes_awaiting_revision")).scalar_one() == 0
+
+
+def test_a_save_writes_its_revision_in_the_same_transaction(store, agency, clock, draft, monkeypatch):
+    """Through the API: a new note and an addendum save as usual; a save path that forgot the first
+    revision would be refused at COMMIT with nothing written."""
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="A second visit."))
+    assert _versions(store, note.id) == (1, [1])
+    original = journal._insert
+
+    def without_first_revisions(session, model, **row):
+        if not (model is journal.NoteRevision and row["version"] == 1):
+            original(session, model, **row)
+
+    monkeypatch.setattr(journal, "_insert", without_first_revisions)
+    before = counts(store)
+    with pytest.raises((InvalidTransition, DBAPIError)) as caught:
+        cw.add_note(agency.fss, **visit(agency, clock, narrative="Its revision forgotten."))
+    if store.write_engine.dialect.name == "postgresql":
+        assert isinstance(caught.value, InvalidTransition)
+        assert caught.value.message.startswith("The database refused this: A new note is saved with its first")
+    assert counts(store) == before
+    monkeypatch.undo()  # and the store's next save goes through (the refused transaction was ended)
+    assert _versions(store, cw.add_note(agency.fss, **visit(agency, clock)).id) == (1, [1])

@@ -9,8 +9,7 @@ also for raw SQL:
   constraint of 0001 keeps it to one per version.
 PostgreSQL also checks at COMMIT that a revision of a next version was followed by that version
 (SQLite has no deferred triggers: there the orphan revision makes the note's next save fail).
-Not checked: a note INSERTed with no revision at all (the store always writes version 1's in the
-same transaction; the benchmarks insert bare notes on purpose to measure the store against them).
+A note INSERTed with no revision at all is refused at COMMIT by migration 0006.
 
 Messages read ``casenotes[ErrorName]: sentence`` like those of 0002; the older checks (frozen,
 fixed fields, version + 1) keep speaking first.
