@@ -190,7 +190,16 @@ class ReadingDesk(DeskBase):
             if case_id not in found and best is not None and best < nearest.get(case_id, (len(rank),))[0]:
                 nearest[case_id] = (best, family, name)
         found.update({case_id: CaseMatch(case_id, family, name) for case_id, (_, family, name) in nearest.items()})
-        return sorted(found.values(), key=lambda m: (m.family_name, m.case_id))[:limit]
+
+        def standing(match: CaseMatch) -> tuple:
+            """The family of that name first, then names that begin so, contain it, and the nearest
+            spellings: 'osei' opens the Osei family before the Carringtons' foster parent Vincent Osei."""
+            family, shown = match.family_name.lower(), match.matched.lower()
+            group = (0 if family == wanted else 1 if family.startswith(wanted) else 2 if wanted in family
+                     else 3 if wanted in shown else 4)
+            return group, nearest.get(match.case_id, (0,))[0], match.family_name, match.case_id
+
+        return sorted(found.values(), key=standing)[:limit]
 
     def may_search_case(self, case_id: int) -> None:
         """``NotFound`` or ``NoAccess`` unless I may search this family's notes; a search from

@@ -165,3 +165,27 @@ def test_search_screen_with_a_correction_snapshot(snap_compare, demo_store, tmp_
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=search)
+
+
+def test_the_family_of_the_name_typed_comes_first_in_store_and_palette(demo_store, tmp_path):
+    """'osei' listed families with a person named Osei (a foster parent) before the Osei family,
+    sorted by family name; the family of that name comes first, in the store's answer and the palette."""
+    clerk = next(w.login for w in demo_store.staff() if w.title == "Senior Clerk")
+    found = demo_store.as_user(clerk).find_cases("osei")
+    assert found[0].family_name == "Osei" and any(m.family_name < "Osei" for m in found[1:])  # was by name
+
+    async def run():
+        app = open_app(demo_store, clerk, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["ctrl+p", *"osei"])
+            for _ in range(50):
+                await pilot.pause(0.05)
+                options = app.screen.query_one("CommandList")
+                labels = [str(options.get_option_at_index(n).prompt) for n in range(options.option_count)]
+                if sum("Open case" in label for label in labels) >= 2:
+                    return [label for label in labels if "Open case" in label]
+            return labels
+
+    labels = asyncio.run(run())
+    assert labels[0].splitlines()[0] == "Open case: Osei" and len(labels) >= 2, labels
