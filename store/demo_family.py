@@ -32,6 +32,7 @@ PLACES = {
     "Face to face": ["Child's residence (foster/kinship home)", "Parent's home", "Agency office", "School", "Community"],
     "Telephone": ["Remote"], "Video": ["Remote"], "Email/text": ["Remote"], "Written/letter": ["Agency office"],
 }
+FOSTER_HOME = "Child's residence (foster/kinship home)"
 TYPE_PLACE = {"School Contact": "School", "Court Appearance": "Court", "Foster Home Visit": "Child's residence (foster/kinship home)",
               "Service Plan Review": "Agency office", "72 Hour Conference": "Agency office", "30 Day Conference": "Agency office"}
 TYPE_OTHERS = {"School Contact": ["school guidance counselor", "teacher"], "Court Appearance": ["law guardian", "ACS attorney"],
@@ -49,6 +50,7 @@ class Family:
         self.zone = store.policy.zone
         self.stage_persons: dict[int, set[int]] = {}
         self.placements: dict[int, list[int]] = {}  # stage → its children's placements
+        self.in_care: set[int] = set()  # the children placed now, by this story
 
     def now(self) -> datetime:
         return self.store.clock.now()
@@ -120,12 +122,15 @@ class Family:
     def _plan_placement(self, stage_id: int, kind: str, child_ids: list[int], opened: datetime,
                         closes: datetime | None) -> None:
         """A CCR's child is in care from the day it opens; about half of the other FSS-CWS families
-        have their children placed in its first days. Placements draw on their own random numbers, so
+        have their children placed as it opens (the placement is why it opened), so every visit the
+        stage's notes record is a foster-care visit. Placements draw on their own random numbers, so
         the rest of the story (every note) stays as it was without them."""
         chance = random.Random(f"placement {self.surname} {kind}")
         if kind != "CCR" and chance.random() >= PLACED_SHARE:
             return
-        when = opened if kind == "CCR" else opened + timedelta(days=chance.randint(1, 6), hours=chance.randint(0, 3))
+        if kind != "CCR":
+            chance.randint(1, 6), chance.randint(0, 3)  # drawn as before (the day it once came), so the setting stays
+        when = opened
         setting = chance.choice(SETTINGS)
         self.timeline.at(when, lambda: self._place(stage_id, child_ids, setting))
         if closes:
@@ -134,11 +139,13 @@ class Family:
     def _place(self, stage_id: int, child_ids: list[int], setting: str) -> None:
         staffing, today = self.store.staffing(), self._today()
         self.placements[stage_id] = [staffing.place_child(stage_id, child, today, setting) for child in child_ids]
+        self.in_care.update(child_ids)
 
     def _end_placements(self, stage_id: int) -> None:
         staffing, today = self.store.staffing(), self._today()
         for placement in self.placements.get(stage_id, []):
             staffing.end_placement(placement, today)
+        self.in_care.clear()
 
     def _schedule_contacts(self, stage_id: int, kind: str, writers: list[str], opened: datetime, ends: datetime) -> None:
         rng = self.rng
@@ -162,6 +169,8 @@ class Family:
         location = TYPE_PLACE.get(contact) if method == "Face to face" else None
         location = location or ("Parent's home" if attempted else rng.choice(PLACES[method]))
         present = self.children[:rng.randint(1, len(self.children))] if method == "Face to face" else []
+        if location == FOSTER_HOME and present and not self.in_care & {c for c, _ in present}:
+            location = "Parent's home"  # a child not (yet) in care is seen at home, not in a foster home
         adults = self.adults[:rng.randint(1, len(self.adults))]
         others = rng.sample(TYPE_OTHERS.get(contact, ["none"]), 1) if contact in TYPE_OTHERS else []
         purposes = rng.sample(self.store.policy.purposes[:-1], rng.randint(1, 3))

@@ -99,3 +99,27 @@ def test_demo_children_in_foster_care_show_every_visit_standing(demo_store):
     assert _scalar(demo_store, "SELECT count(*) FROM placements WHERE ends_on IS NOT NULL") >= 1
     mine = demo_store.as_user(children[0].worker).visit_standards()
     assert children[0] in mine and all(c.worker == children[0].worker for c in mine)
+
+
+def test_demo_visits_in_a_placing_stage_come_on_or_after_the_placement(demo_store):
+    """A stage opened for a placement (a CCR, a placed FSS-CWS family) places its children as it opens,
+    so each visit it records is a foster-care visit; a child not yet in care is seen at the parent's
+    home, never 'in a foster home'. The one exception is the emergency placement two days before the
+    story ends, in a family served at home until then: its visits before it are at home."""
+    before = _column(demo_store, """
+        SELECT n.id FROM placements pl JOIN note_participants np ON np.person_id = pl.person_id
+        JOIN notes n ON n.id = np.note_id
+        WHERE n.method = 'Face to face' AND n.stage_id = pl.stage_id AND date(n.event_at) < pl.starts_on
+          AND pl.starts_on < '2026-11-18'""")
+    assert before == set()
+    in_a_foster_home_before = _column(demo_store, """
+        SELECT n.id FROM placements pl JOIN note_participants np ON np.person_id = pl.person_id
+        JOIN notes n ON n.id = np.note_id
+        WHERE n.location = 'Child''s residence (foster/kinship home)' AND date(n.event_at) < pl.starts_on
+          AND NOT EXISTS (SELECT 1 FROM placements p2 WHERE p2.person_id = pl.person_id AND p2.starts_on <= date(n.event_at))""")
+    assert in_a_foster_home_before == set()
+    director = next(w.login for w in demo_store.staff() if "Director" in w.title)
+    children = demo_store.as_user(director).team_visit_standards()
+    # The README's story still holds: some at risk this month, a new placement due, one missed.
+    assert {c.child_name for c in children if c.at_risk} >= {"Marisol Estrada"}
+    assert {c.new_placement for c in children} >= {"met", "due", "missed"}

@@ -255,17 +255,17 @@ def test_a_visit_before_the_child_came_into_care_is_not_a_foster_care_visit(stor
 
 
 def test_tariqs_home_visit_this_month_shows_in_the_demo(demo_store):
-    """The demo's Tariq Holbrook: his only home visit was two days before he was placed; a home
-    visit made this month counts at once."""
+    """The demo's Tariq Holbrook: visited in three months, at home in one (September, in his first
+    week in care); a home visit made this month counts at once."""
     worker = demo_store.as_user("dkwarteng")
     [tariq] = [c for c in worker.visit_standards() if c.child_name == "Tariq Holbrook"]
-    assert (tariq.months_in_residence, tariq.months_with_visits) == (0, 2)
+    assert (tariq.months_in_residence, tariq.months_with_visits) == (1, 3)
     now = demo_store.clock.now()
     worker.add_note(tariq.stage_id, event_at=now - timedelta(hours=2), contact_type="Caseworker/Child Contact",
                     method="Face to face", location=RESIDENCE, purposes=["Safety"], participants=[tariq.person_id],
                     narrative="Tariq was seen at home with his aunt.")
     [tariq] = [c for c in worker.visit_standards() if c.child_name == "Tariq Holbrook"]
-    assert (tariq.months_in_residence, tariq.months_with_visits) == (1, 2)
+    assert (tariq.months_in_residence, tariq.months_with_visits) == (2, 3)
 
 
 # --- two contacts in the first 30 days ------------------------------------------------------------
