@@ -70,7 +70,8 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
     ]
     DEFAULT_CSS = """
     AbsenceDialog { align: center middle; }
-    AbsenceDialog > Vertical { width: 76; height: auto; border: thick $accent; background: $surface; padding: 1 2; }
+    AbsenceDialog > Vertical { width: 76; max-width: 100%; height: auto; max-height: 100%; border: thick $accent;
+                               background: $surface; padding: 0 2; }  /* 80x24: each day read back stays in view */
     AbsenceDialog .read { color: $text-muted; height: auto; margin-bottom: 1; }
     AbsenceDialog .read.-bad { color: $error; }
     AbsenceDialog #problem { color: $error; height: auto; }
