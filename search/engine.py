@@ -49,6 +49,7 @@ class SearchResults:
     problem: str | None
     estimated: int  # of the notes the user may see; exact when every match was looked at
     corrected: str | None = None  # the text searched instead when a word was misspelt ("Whitfield")
+    behind: int = 0  # change-log entries logged before the search that the index does not hold yet
 
 
 class Marks(Formatter):
@@ -69,7 +70,7 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
 
     left = 0
     try:
-        # What was saved before the search began, and no more: saves go on meanwhile.
+        # What was saved before the search began, and no more (saves go on meanwhile); only a few.
         left = catch_up_for_search(index, index.feed.last_seq())
     except StoreError:
         raise
@@ -90,7 +91,7 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
         desk.may_search_case(family)  # NoAccess or NotFound go to the caller, whatever was typed
         cases = {family}
     if parsed.query is None or parsed.query is NullQuery:  # nothing searchable was typed
-        return SearchResults((), parsed.shown, parsed.problem, 0)
+        return SearchResults((), parsed.shown, parsed.problem, 0, behind=left)
     if family is None:
         cases = desk.readable_case_ids()
     hits: list[Hit] = []
@@ -107,12 +108,12 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
             try:  # missing or corrupt on disk: rebuilt from the record, then once more
                 index.heal(wait=False)
             except IndexBusy as busy:  # a search does not wait out someone else's rebuild
-                return SearchResults((), parsed.shown, str(busy), 0)
+                return SearchResults((), parsed.shown, str(busy), 0, behind=left)
     if family is None:  # a family search was audited before it ran (may_search_case); these as it would be
         desk.audit_search_results({hit.case_id for hit in hits})
     if corrected is not None:
         parsed = reading(corrected)
-    return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected)
+    return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected, left)
 
 
 def _answer(index: "SearchIndex", desk: "Desk", parsed, reading, cases: set[int], limit: int, order: str

@@ -10,7 +10,6 @@ written for a batch has committed, and the next catch-up redoes whatever came af
 from __future__ import annotations
 
 import re
-import time
 from datetime import timezone
 from typing import TYPE_CHECKING
 
@@ -25,8 +24,7 @@ if TYPE_CHECKING:
 
 _WORD = re.compile(r"\w+(?:\.?\w+)*")  # as Whoosh's RegexTokenizer reads words (schema.NAMES)
 BATCH = 2000  # change-log entries per batch; applied_seq moves after each
-SEARCH_BATCH = 20  # the first batch before a search, which looks at its time between batches
-SEARCH_BUDGET = 0.5  # seconds a search spends applying the log before it answers with what is indexed
+SEARCH_APPLIES = 20  # change-log entries a search applies itself (one batch); more are the follower's
 
 
 def note_fields(doc: "NoteDocument") -> dict:
@@ -46,9 +44,11 @@ def note_fields(doc: "NoteDocument") -> dict:
         plain=" ".join(dict.fromkeys(_WORD.findall(every))))  # each word once: see schema.py
 
 
-def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None) -> int:
+def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None,
+             once: bool = False) -> int:
     """Apply the log to its end, following what is saved meanwhile (after a save, in the
-    background); returns how many notes were written or removed (0 if another process writes)."""
+    background) unless ``once`` (a command about to exit); returns how many notes were written or
+    removed (0 if another process writes)."""
     written = 0
     try:
         # The usual case: nothing new. (A log behind the index is a replaced database: rebuilt below.)
@@ -61,6 +61,8 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
             if not mine:
                 return written
             written += _apply_log(index, progress)
+        if once:
+            return written
         # A process that saved while we held the lock found it taken and left its change to us:
         # its commit came before our release, so looking once more after the release finds it.
         try:
@@ -70,37 +72,38 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
             return written
 
 
-def catch_up_for_search(index: "SearchIndex", until: int, budget: float | None = None) -> int:
-    """Before a search: apply the log as far as ``until`` (where it stood when the search began)
-    and no further, and stop once ``budget`` seconds are spent. Under a steady stream of saves
-    there is always something newer: a search that chased it answered only when the saving
-    stopped (a minute with 8 writers), and one that applied a long backlog waited for all of it.
-    What is left follows at the next catch-up. Returns how many log entries up to ``until`` were
-    left for later (0 too when another process holds the lock: it is applying them)."""
+def catch_up_for_search(index: "SearchIndex", until: int) -> int:
+    """Before a search: apply the log as far as ``until`` (where it stood when the search began),
+    but only a few entries (``SEARCH_APPLIES``: a person's own save and a few others', so that
+    their next search finds it) and only when no one else holds the writer lock. A longer backlog
+    is left whole to the follower (the catch-up after each save, or the one the search screen
+    starts): under 8 writers a search that applied even a 20-note batch spent most of its time on
+    it (660 ms median of 642 ms searches), and one that chased the log waited a minute. Returns how
+    many log entries up to ``until`` the index does not hold, for the answer to say; 0 for a few
+    that another process is applying at this moment."""
     try:
         # Equal: the usual case, nothing new. (Past ``until``: another process applied more since,
         # or the database was replaced and the index is of another record; _apply_log tells which.)
-        if until == index.applied_seq():
-            return 0
+        behind = until - index.applied_seq()
     except IndexUnusable:
-        pass  # missing or unreadable: taking the lock below rebuilds it
+        behind = None  # missing or unreadable: taking the lock below rebuilds it
+    if behind == 0:
+        return 0
+    if behind is not None and behind > SEARCH_APPLIES:
+        return behind
     with index.writer_lock(False) as mine:
         if not mine:
             return 0
-        _apply_log(index, None, until, SEARCH_BUDGET if budget is None else budget)
+        _apply_log(index, None, until)
         try:
             return max(0, until - index.applied_seq())
         except IndexUnusable:
             return 0
 
 
-def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None,
-               budget: float | None = None) -> int:
-    """Apply the log from ``applied_seq`` up to where it stood on entry (``until``, if earlier);
-    with a ``budget``, in batches sized to what is left of it (a small one first: under load a
-    hundred notes took seconds), stopping after the first batch that ends past it."""
+def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None) -> int:
+    """Apply the log from ``applied_seq`` up to where it stood on entry (``until``, if earlier)."""
     feed = index.feed
-    deadline = None if budget is None else time.monotonic() + budget
     try:
         index.open_shards()
         start = index.applied_seq()
@@ -110,9 +113,8 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
     if start > last:  # the database was replaced (restored, recreated): this index is of another record
         return index.rebuild_locked(progress)
     end = last if until is None else min(until, last)
-    seq, written, size = start, 0, BATCH if budget is None else SEARCH_BATCH
-    while seq < end and (changes := [c for c in feed.changes_since(seq, limit=size) if c.seq <= end]):
-        began = time.monotonic()
+    seq, written = start, 0
+    while seq < end and (changes := [c for c in feed.changes_since(seq, limit=BATCH) if c.seq <= end]):
         touched: set[int] = set()
         for change in changes:
             # A note's change names the note: no need to ask the record which notes it touches.
@@ -132,11 +134,6 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
         index.write_applied_seq(seq)
         if progress:
             progress(seq - start, end - start)
-        if deadline is not None:
-            now = time.monotonic()
-            if now >= deadline:
-                break
-            size = max(SEARCH_BATCH, min(BATCH, int(len(changes) * (deadline - now) / max(now - began, 1e-3))))
     return written
 
 

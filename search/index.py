@@ -89,11 +89,12 @@ class SearchIndex:
         return case_id % self.shards
 
     # -- the log and the record ------------------------------------------------------------
-    def catch_up(self, *, wait: bool = False, progress: Progress | None = None) -> int:
-        """Apply the change log since ``applied_seq``; 0 at once if another process is writing."""
+    def catch_up(self, *, wait: bool = False, progress: Progress | None = None, once: bool = False) -> int:
+        """Apply the change log since ``applied_seq``; 0 at once if another process is writing.
+        ``once``: only as far as it reaches now, not what is saved meanwhile."""
         from .follow import catch_up
 
-        return catch_up(self, wait=wait, progress=progress)
+        return catch_up(self, wait=wait, progress=progress, once=once)
 
     def search(self, desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
                order: str = "newest") -> "SearchResults":
@@ -193,10 +194,14 @@ class SearchIndex:
 
     def open_shards(self) -> list:
         """The shard indexes of the current generation, or ``IndexUnusable``."""
+        return self._current()[1]
+
+    def _current(self) -> tuple[str, list]:
+        """(generation directory, shard indexes): read once, as other threads may replace it."""
         generation = os.path.realpath(self.path)
-        if self._opened and self._opened[0] == generation and all(
-                os.path.isdir(ix.storage.folder) for ix in self._opened[1]):
-            return self._opened[1]
+        opened = self._opened
+        if opened and opened[0] == generation and all(os.path.isdir(ix.storage.folder) for ix in opened[1]):
+            return opened
         try:
             if (self.path / LAYOUT).read_text().strip() != str(self.shards):
                 raise IndexUnusable("built with another number of shards")
@@ -208,37 +213,40 @@ class SearchIndex:
             raise IndexUnusable(f"{type(exc).__name__}: {exc}") from exc
         if any(_shape(ix.schema) != _shape(self.schema) for ix in opened):
             raise IndexUnusable("built with another schema")
-        self._opened = (generation, opened)
-        return opened
+        self._opened = current = (generation, opened)
+        return current
 
     def forget_opened(self) -> None:
         """Open the shards afresh next time (after an error reading them)."""
         self._opened = None
-        self._close_readers(keep=())
+        self._close_readers(keep=None)
 
     def shard_reader(self, shard: int) -> tuple:
         """(reader, case ids with notes) of a shard as last committed. The reader is kept open
         between searches while it is current (opening one costs more than a small search) and is
         not to be closed by the caller; readers are kept per thread (Whoosh's are not shared)."""
-        shards = self.open_shards()
+        # Kept by generation directory, not by the shard objects: another thread searching at the
+        # same time may open the shards afresh (after an error, or racing to open them first), and
+        # closing this thread's readers for that closed them under its search (ReaderClosed).
+        generation, shards = self._current()
         ix = shards[shard]
         cache = self._readers.__dict__.setdefault("by_shard", {})
-        if any(kept[0] not in shards for kept in cache.values()):  # a rebuild swapped the index
-            self._close_readers(keep=shards)
+        if any(kept[0] != generation for kept in cache.values()):  # a rebuild swapped the index
+            self._close_readers(keep=generation)
         kept = cache.get(shard)
         if kept is None or kept[1].generation() != ix.latest_generation():
             if kept is not None:
                 kept[1].close()
             reader = ix.reader()
-            cache[shard] = kept = (ix, reader, frozenset(reader.field_terms("case_id")))
+            cache[shard] = kept = (generation, reader, frozenset(reader.field_terms("case_id")))
         return kept[1], kept[2]
 
-    def _close_readers(self, keep) -> None:
-        """Close this thread's readers of indexes not in ``keep``, so that a replaced generation's
-        files are let go (other threads close theirs on their next search)."""
+    def _close_readers(self, keep: str | None) -> None:
+        """Close this thread's readers of generations other than ``keep``, so that a replaced
+        generation's files are let go (other threads close theirs on their next search)."""
         cache = self._readers.__dict__.get("by_shard", {})
         for shard, kept in list(cache.items()):
-            if kept[0] not in keep:
+            if kept[0] != keep:
                 kept[1].close()
                 del cache[shard]
 

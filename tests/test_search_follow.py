@@ -93,22 +93,53 @@ def test_a_search_answers_while_a_writer_keeps_saving(store, agency, clock, inde
     assert len(found(index, cw, "badger", family=agency.case, limit=1000)) == len(saved) + 1
 
 
-def test_a_search_spends_a_bounded_time_catching_up_and_says_what_it_left(store, agency, clock, index, monkeypatch):
-    """A long backlog (a burst of saves, a load) is applied a batch at a time until the search's
-    budget is spent; the search answers from what is indexed and says how many saves it left."""
+def test_a_search_leaves_a_long_backlog_to_the_follower_and_says_so(store, agency, clock, index, monkeypatch):
+    """A long backlog (a burst of saves, a load) is not applied inside a search at all: the search
+    answers from what is indexed, says how many saves it does not hold yet, and the follower (the
+    catch-up after a save, or the one the search screen starts) applies them."""
     cw = store.as_user("cw")
     index.catch_up()
     notes = [cw.add_note(agency.fss, **visit(agency, clock, narrative=f"Puffin number {n}.")).id for n in range(25)]
-    monkeypatch.setattr(search.follow, "SEARCH_BATCH", 10)
-    monkeypatch.setattr(search.follow, "SEARCH_BUDGET", 0.0)  # time for one batch only
+    monkeypatch.setattr(search.follow, "SEARCH_APPLIES", 10)
+    written: list[set[int]] = []
+    real_write = search.follow.write_notes
+    monkeypatch.setattr(search.follow, "write_notes", lambda i, ids, **o: written.append(ids) or real_write(i, ids, **o))
     results = index.search(cw, "puffin", family=agency.case)
-    assert {h.note_id for h in results.hits} == set(notes[:10])
-    assert results.problem == ("The last 15 saves are still being added to the search index and are not in these "
+    assert results.hits == () and written == [] and results.behind == 25
+    assert results.problem == ("The last 25 saves are still being added to the search index and are not in these "
                                "results yet; search again in a moment.")
-    assert len(index.search(cw, "puffin", family=agency.case).hits) == 20  # the next search goes on
-    monkeypatch.setattr(search.follow, "SEARCH_BUDGET", 5.0)
+    index.catch_up()  # the follower
     caught_up = index.search(cw, "puffin", family=agency.case)
-    assert len(caught_up.hits) == 25 and caught_up.problem is None
+    assert {h.note_id for h in caught_up.hits} == set(notes) and caught_up.problem is None and caught_up.behind == 0
+
+
+def test_a_search_applies_a_few_saves_itself_so_that_ones_own_save_is_found(store, agency, clock, index, monkeypatch):
+    """Up to ``SEARCH_APPLIES`` log entries (one's own save and a few others') the search applies
+    itself: a note just saved is found by the next search even when no follower ran."""
+    cw = store.as_user("cw")
+    index.catch_up()
+    monkeypatch.setattr(search.follow, "SEARCH_APPLIES", 10)
+    notes = [cw.add_note(agency.fss, **visit(agency, clock, narrative=f"Gannet number {n}.")).id for n in range(10)]
+    results = index.search(cw, "gannet", family=agency.case)
+    assert {h.note_id for h in results.hits} == set(notes) and results.problem is None and results.behind == 0
+    assert index.applied_seq() == store.feed().last_seq()
+
+
+def test_a_search_applies_nothing_while_another_holds_the_writer_lock(store, agency, clock, index):
+    """Someone else (another window, the follower) is applying the log: the search answers from
+    the index as it stands at once instead of waiting for the lock."""
+    cw = store.as_user("cw")
+    before = cw.add_note(agency.fss, **visit(agency, clock, narrative="A stoat in the hedge.")).id
+    index.catch_up()
+    cw.add_note(agency.fss, **visit(agency, clock, narrative="Another stoat."))
+    other = SearchIndex.for_store(store, path=index.path)
+    with other.writer_lock(wait=False) as mine:
+        assert mine
+        began = time.monotonic()
+        results = index.search(cw, "stoat", family=agency.case)
+        took = time.monotonic() - began
+    assert [h.note_id for h in results.hits] == [before] and index.applied_seq() < store.feed().last_seq()
+    assert took < 5  # it did not wait for the lock (held until after the search)
 
 
 def _one_family(store, narrative: str, notes: int) -> int:

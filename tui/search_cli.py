@@ -44,7 +44,6 @@ def run_index(args) -> int:
 def run_search(args) -> int:
     from search import SearchIndex
     from store import StoreError
-    from tui import format
     from tui.cli import sign_in
 
     signed_in = sign_in(args)
@@ -57,6 +56,18 @@ def run_search(args) -> int:
     except StoreError as error:
         print(f"casenotes: {error}", file=sys.stderr)
         return 2
+    try:
+        _print(results, args, store)
+    finally:
+        if results.behind:  # left whole by the search, to answer at once: applied now, for the next search
+            sys.stdout.flush()
+            SearchIndex.for_store(store).catch_up(once=True)
+    return 0
+
+
+def _print(results, args, store) -> None:
+    from tui import format
+
     if args.json:
         print(json.dumps({"reading": results.shown, "problem": results.problem, "corrected": results.corrected,
                           "estimated": results.estimated,
@@ -65,7 +76,7 @@ def run_search(args) -> int:
                                     "type": h.contact_type, "author": h.author_name, "status": h.status,
                                     "snippet": h.snippet, "score": round(h.score, 3)} for h in results.hits]},
                          indent=2))
-        return 0
+        return
     if results.problem:
         print(f"note: {results.problem}", file=sys.stderr)
     if results.corrected:
@@ -75,4 +86,3 @@ def run_search(args) -> int:
         when = format.moment(hit.event_at, store.policy.time_zone)
         print(f"{when}  {hit.contact_type} · {hit.author_name} · {hit.family_name} {hit.stage_label} "
               f"(note {hit.note_id})\n    {hit.snippet}")
-    return 0

@@ -114,6 +114,8 @@ class SearchScreen(Screen):
         if text != self.query_one("#query", Input).value or order != self.order:
             return  # typing or the order changed meanwhile; a newer search is coming
         self.hits = results.hits
+        if results.behind:  # the search left a backlog whole (issue 14, item 6): the app's follower applies it
+            self.app.index_soon()
         count = f"{len(results.hits)} shown of about {results.estimated}" if results.hits else "No notes match"
         self.query_one("#reading", Static).update(f"{count} · {self.order} first · reading: {results.shown}")
         said = [f"Showing results for {results.corrected}."] if results.corrected else []
