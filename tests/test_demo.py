@@ -116,7 +116,8 @@ def test_demo_visits_in_a_placing_stage_come_on_or_after_the_placement(demo_stor
         SELECT n.id FROM placements pl JOIN note_participants np ON np.person_id = pl.person_id
         JOIN notes n ON n.id = np.note_id
         WHERE n.location = 'Child''s residence (foster/kinship home)' AND date(n.event_at) < pl.starts_on
-          AND NOT EXISTS (SELECT 1 FROM placements p2 WHERE p2.person_id = pl.person_id AND p2.starts_on <= date(n.event_at))""")
+          AND NOT EXISTS (SELECT 1 FROM placements p2
+                          WHERE p2.person_id = pl.person_id AND p2.starts_on <= date(n.event_at))""")
     assert in_a_foster_home_before == set()
     director = next(w.login for w in demo_store.staff() if "Director" in w.title)
     children = demo_store.as_user(director).team_visit_standards()

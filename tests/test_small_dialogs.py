@@ -30,6 +30,7 @@ def dialogs(store):
         "absence": (worker, lambda app: app.push_screen(AbsenceDialog())),
         "absence_typed": (worker, lambda app: app.push_screen(AbsenceDialog())),
         "recovered_draft": (worker, _recovered),
+        "cancel_absence": (_away(store), lambda app: None),  # ctrl+l, c: asked over My deadlines
         "return": (boss, lambda app: app.push_screen(ReturnDialog(*_version(store, boss)))),
         "approve": (boss, lambda app: app.push_screen(ApproveNotesDialog(12, 5))),
         "approve_checking": (boss, lambda app: app.push_screen(ApproveNotesDialog(12, None))),
@@ -53,6 +54,11 @@ def _recovered(app):
     app.offer_recovered_drafts()
 
 
+def _away(store):
+    """The demo's worker who booked a vacation."""
+    return next(w.login for w in store.staff() if store.as_user(w.login).my_absences())
+
+
 def _version(store, boss):
     note = _returnable(store, boss)
     return note.id, note.version
@@ -66,6 +72,10 @@ def opened(store, home, name):
         await settle(pilot)
         push(app)
         await settle(pilot)
+        if name == "cancel_absence":
+            for key in ["ctrl+l", "c"]:
+                await pilot.press(key)
+                await settle(pilot)
         if name == "absence_typed":  # each day read back, and the store's refusal: the tallest it gets
             for key in ["1", "1", "/", "1", "8", "enter", "1", "1", "/", "1", "0", "enter", "x", "ctrl+s"]:
                 await pilot.press(key)
@@ -73,14 +83,14 @@ def opened(store, home, name):
     return app, run_before
 
 
-@pytest.mark.parametrize("name", ["absence", "absence_typed", "recovered_draft", "return", "approve", "approve_checking", "unsaved_new",
-                                  "unsaved_saved", "quitting"])
+@pytest.mark.parametrize("name", ["absence", "absence_typed", "cancel_absence", "recovered_draft", "return", "approve",
+                                  "approve_checking", "unsaved_new", "unsaved_saved", "quitting"])
 def test_dialog_at_80x24(snap_compare, demo_store, tmp_path, name):
     app, run_before = opened(demo_store, tmp_path, name)
     assert snap_compare(app, terminal_size=SMALL, run_before=run_before)
 
 
-@pytest.mark.parametrize("name", ["absence_typed", "return", "unsaved_saved", "quitting", "recovered_draft"])
+@pytest.mark.parametrize("name", ["absence_typed", "cancel_absence", "return", "unsaved_saved", "quitting", "recovered_draft"])
 def test_dialog_box_lies_within_80x24(demo_store, tmp_path, name):
     """The dialog's box, border included, ends inside the terminal (the return dialog was 84 wide)."""
     import asyncio

@@ -25,7 +25,8 @@ class ReturnDialog(ModalScreen[bool]):
     ]
     DEFAULT_CSS = """
     ReturnDialog { align: center middle; }
-    ReturnDialog > Vertical { width: 84; max-width: 100%; height: auto; max-height: 100%; border: thick $accent; background: $surface; padding: 1 2; }
+    ReturnDialog > Vertical { width: 84; max-width: 100%; height: auto; max-height: 100%;  /* 80 columns too */
+                              border: thick $accent; background: $surface; padding: 1 2; }
     ReturnDialog TextArea { height: 6; }
     ReturnDialog #due-shown { color: $text-muted; height: auto; }
     ReturnDialog #problem { color: $error; height: auto; }
