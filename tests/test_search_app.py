@@ -42,6 +42,37 @@ def test_search_from_the_caseload_opens_the_note(demo_store, tmp_path):
     assert opened is NoteScreen and note_id == note.id
 
 
+def test_search_screen_starts_the_follower_for_saves_the_search_left(demo_store, tmp_path, monkeypatch):
+    """Saves made elsewhere (another worker's window) past what a search applies itself: the
+    screen says they are not in the answer yet and starts the app's catch-up, which applies them."""
+    import search.follow
+    from textual.widgets import Static
+
+    demo_store.clock.set(AFTERNOON)
+    login = first_caseworker(demo_store)
+
+    async def run():
+        app = open_app(demo_store, login, tmp_path, indexing=True)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)  # the catch-up at sign-in
+            monkeypatch.setattr(search.follow, "SEARCH_APPLIES", 1)
+            notes = [_note_with(demo_store, login, "kingfisher")[1].id for _ in range(3)]
+            behind = demo_store.feed().last_seq() - app.search_index().applied_seq()
+            await press(pilot, ["slash"])
+            await press(pilot, list("kingfisher"))
+            await answered(pilot)
+            problem = str(app.screen.query_one("#problem", Static).render())
+            for _ in range(100):
+                await pilot.pause(0.1)
+                if app.search_index().applied_seq() == demo_store.feed().last_seq():
+                    break
+            return notes, behind, problem, demo_store.feed().last_seq() - app.search_index().applied_seq()
+
+    notes, behind, problem, after = asyncio.run(run())
+    assert behind == 3 and problem.startswith("The last 3 saves are still being added to the search index")
+    assert after == 0
+
+
 def test_search_from_a_case_is_scoped_to_the_family(demo_store, tmp_path):
     demo_store.clock.set(AFTERNOON)
     login = first_caseworker(demo_store)
