@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from .errors import InvalidRequest, NotFound, StaleEdit, StoreError
 
+LOGIN_MAX_CHARS = 64  # workers.login
 ID_MAX = 2**31 - 1  # ids and versions are INTEGER columns (32 bits on PostgreSQL): a larger number is no record's
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # far from where date arithmetic overflows (years 1 and 9999)
 PARSED_TEXT_MAX = 100  # a date and time given as text is never longer
@@ -105,7 +106,32 @@ def text(value: Any, what: str, *, error: type[StoreError], most: int, lines: bo
     return value
 
 
-def refuse_hidden_characters(value: str, what: str, error: type[StoreError], allowed: str = "") -> None:
+def texts(values: Any, what: str, *, error: type[StoreError], most: int) -> list[str]:
+    """A list of short texts (a worker's function codes), each one checked as ``text``."""
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+        raise error(f"The {what}s must be a list of texts, and casenotes was given {kind_of(values)}.")
+    return [text(value, what, error=error, most=most, empty=False) for value in values]
+
+
+def login(value: Any, what: str, error: type[StoreError]) -> str:
+    """A login typed or given to name a worker: text no longer than a login can be, nothing hidden."""
+    if not isinstance(value, str):
+        raise error(f"A {what} is text, and casenotes was given {kind_of(value)}.")
+    if len(value) > LOGIN_MAX_CHARS:
+        raise error(f"There is no {what} {shown(value)}: a login has at most {LOGIN_MAX_CHARS} characters.")
+    refuse_hidden_characters(value, what, error, then="Remove it and try again.")
+    return value
+
+
+def yes_or_no(value: Any, subject: str, error: type[StoreError]) -> bool:
+    """A flag; ``subject`` begins the sentence ("Whether the person is a child")."""
+    if not isinstance(value, bool):
+        raise error(f"{subject} is said with yes or no (True or False), and casenotes was given {kind_of(value)}.")
+    return value
+
+
+def refuse_hidden_characters(value: str, what: str, error: type[StoreError], allowed: str = "",
+                             then: str = "Remove it and save again.") -> None:
     """Refuse what a reader cannot see but the record would hold: control characters, lone surrogates,
     private and unassigned code points, and the direction overrides that reorder the text around them."""
     plain = value
@@ -122,11 +148,9 @@ def refuse_hidden_characters(value: str, what: str, error: type[StoreError], all
             column = index - (value.rfind("\n", 0, index) + 1) + 1
             where = f"at line {line}, column {column}"
             if hidden:
-                raise error(f"The {what} holds an invisible control character (U+{ord(char):04X}) {where}. "
-                            "Remove it and save again.")
+                raise error(f"The {what} holds an invisible control character (U+{ord(char):04X}) {where}. {then}")
             raise error(f"The {what} holds a character that changes the direction of the text around it "
-                        f"(U+{ord(char):04X}) {where}: the text would read differently from what is stored. "
-                        "Remove it and save again.")
+                        f"(U+{ord(char):04X}) {where}: the text would read differently from what is stored. {then}")
 
 
 def moment(value: Any, what: str, error: type[StoreError]) -> datetime:

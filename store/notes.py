@@ -20,7 +20,6 @@ from .viewing import note_view, person_view, stage_persons
 
 _NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
 _NEW_PARTICIPANT = insert(NoteParticipant.__table__)
-LOGIN_MAX_CHARS = 60
 
 
 class NoteDesk(DeskBase):
@@ -28,7 +27,7 @@ class NoteDesk(DeskBase):
         """A new draft in the stage (an FSI entry is final at once). ``author`` is for ENT PROG NOTE."""
         stage_id = arguments.record_id(stage_id, "stage")
         if author is not None:
-            author = arguments.text(author, "author's login", error=NotFound, most=LOGIN_MAX_CHARS)
+            author = arguments.text(author, "author's login", error=NotFound, most=arguments.LOGIN_MAX_CHARS)
         with self.store.writing() as session:
             now, user = self._now(), self._actor(session)
             stage = self._stage_facts(session, stage_id)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import errors, opening
+from . import arguments, errors, opening
 from .clock import Clock, SystemClock
 from .db import SQLITE_BUSY_SECONDS, make_engines, upgrade_schema
 from .models import Meta, Worker
@@ -59,6 +59,7 @@ class Store:
     def as_user(self, login: str) -> "Desk":
         from .desk import Desk
 
+        login = arguments.login(login, "login", errors.NoAccess)
         with self.reading() as session:
             worker = session.scalar(select(Worker).where(Worker.login == login))
             if worker is None or not worker.active:

@@ -4,6 +4,10 @@ The agency's set-up work (and the demo generator's). Role and stage rules are en
 one Case Manager (LDSS staff), at most one Case Planner, CPS Worker/Monitor LDSS only, one worker
 at a time in an FSI, an FSI with a child in its person list, progression only along the stage tree;
 a child's placements in foster care, one at a time, recorded in an open FSS or CCR.
+
+Every public method checks its arguments first with store/arguments.py, as the desk does: a wrong
+type, a number no record can have, a text too long for its column or holding hidden characters is
+a ``StoreError`` with a sentence, and nothing is written.
 """
 
 from __future__ import annotations
@@ -14,8 +18,10 @@ from typing import TYPE_CHECKING, Iterable
 import pendulum
 from sqlalchemy import or_, select
 
+from . import arguments
 from .access import stage_roles
-from .errors import InvalidStage, NotFound
+from .deadlines import REASON_MAX_CHARS
+from .errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound
 from .journal import audit, change
 from .models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, RoleAssignment, Stage, Unit,
                      Worker, WorkerFunction)
@@ -29,19 +35,46 @@ PARENT_TYPES = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"), "C
 ROLES = ("Case Manager", "Case Planner", "Case Worker", "CPS Worker/Monitor")
 EMPLOYERS = ("LDSS", "VA", "CASA")
 PLACING_STAGES = ("FSS", "CCR")  # the stages that hold a child's placement in foster care
+# The longest text each column holds (store/models.py).
+NAME_MAX, PERSON_NAME_MAX, RELATIONSHIP_MAX, CODE_MAX, META_KEY_MAX, META_VALUE_MAX = 120, 80, 60, 32, 64, 400
+SETTING_MAX = 120
+
+
+def _text(value, what: str, most: int, *, empty: bool = False, error=InvalidRequest) -> str:
+    return arguments.text(value, what, error=error, most=most, empty=empty)
+
+
+def _login(value, what: str = "worker's login") -> str:
+    return arguments.login(value, what, NotFound)
+
+
+def _one_of(value, what: str, allowed: tuple[str, ...], error=InvalidStage) -> str:
+    """One of a fixed list of words; ``what`` reads "a stage type"."""
+    if not isinstance(value, str):
+        raise error(f"{what[0].upper()}{what[1:]} is one of {', '.join(allowed)}, and casenotes was given "
+                    f"{arguments.kind_of(value)}.")
+    if value not in allowed:
+        raise error(f"{arguments.shown(value)} is not {what} ({', '.join(allowed)}).")
+    return value
 
 
 class Staffing:
     def __init__(self, store: "Store", by: str | None = None):
         self.store = store
-        self.by = by  # login of the administrator, for the audit record
+        # login of the administrator, for the audit record
+        self.by = None if by is None else arguments.login(by, "administrator's login", InvalidRequest)
 
     def set_meta(self, key: str, value: str) -> None:
+        key = _text(key, "setting's name", META_KEY_MAX)
+        value = _text(value, "setting's value", META_VALUE_MAX, empty=True)
         with self.store.writing() as session:
             session.merge(Meta(key=key, value=value))
 
     def add_unit(self, name: str) -> int:
+        name = _text(name, "unit's name", NAME_MAX)
         with self.store.writing() as session:
+            if session.scalar(select(Unit.id).where(Unit.name == name)) is not None:
+                raise InvalidRequest(f"There is already a unit called {name!r}.")
             unit = Unit(name=name)
             session.add(unit)
             session.flush()
@@ -50,9 +83,21 @@ class Staffing:
 
     def add_worker(self, login: str, name: str, title: str, *, employer: str = "LDSS", agency: str = "",
                    unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = ()) -> int:
-        if employer not in EMPLOYERS:
-            raise InvalidStage(f"{employer!r} is not an employer type ({', '.join(EMPLOYERS)}).")
+        login = arguments.login(login, "new worker's login", InvalidRequest)
+        if not login.strip():
+            raise InvalidRequest("A new worker needs a login.")
+        name, title = _text(name, "worker's name", NAME_MAX), _text(title, "worker's title", NAME_MAX)
+        _one_of(employer, "an employer type", EMPLOYERS)
+        agency = _text(agency, "worker's agency", NAME_MAX, empty=True)
+        unit = None if unit is None else arguments.record_id(unit, "unit")
+        supervisor = None if supervisor is None else _login(supervisor, "supervisor's login")
+        functions = list(dict.fromkeys(arguments.texts(functions, "function code", error=InvalidRequest,
+                                                       most=CODE_MAX)))
         with self.store.writing() as session:
+            if session.scalar(select(Worker.id).where(Worker.login == login)) is not None:
+                raise InvalidRequest(f"There is already a worker with the login {login!r}.")
+            if unit is not None and session.get(Unit, unit) is None:
+                raise NotFound(f"There is no unit number {unit}.")
             boss = self._worker(session, supervisor) if supervisor else None
             worker = Worker(login=login, name=name, title=title, employer=employer, agency=agency,
                             unit_id=unit, supervisor=boss, active=True,
@@ -63,6 +108,11 @@ class Staffing:
             return worker.id
 
     def plan_absence(self, login: str, starts_on: date, ends_on: date, reason: str = "") -> int:
+        login = _login(login)
+        starts_on = arguments.day(starts_on, "first day of the absence", InvalidAbsence)
+        ends_on = arguments.day(ends_on, "last day of the absence", InvalidAbsence)
+        reason = " ".join(_text(reason, "reason for the absence", REASON_MAX_CHARS, empty=True,
+                                error=InvalidAbsence).split())
         if ends_on < starts_on:
             raise InvalidStage("An absence ends on or after the day it starts.")
         with self.store.writing() as session:
@@ -74,6 +124,7 @@ class Staffing:
             return absence.id
 
     def open_case(self, family_name: str) -> int:
+        family_name = _text(family_name, "family's name", NAME_MAX)
         with self.store.writing() as session:
             case = Case(family_name=family_name, opened_at=self.store.clock.now())
             session.add(case)
@@ -84,6 +135,12 @@ class Staffing:
 
     def add_person(self, case_id: int, first_name: str, last_name: str, relationship: str, *,
                    birth_date: date | None = None, is_child: bool = False) -> int:
+        case_id = arguments.record_id(case_id, "case")
+        first_name = _text(first_name, "person's first name", PERSON_NAME_MAX)
+        last_name = _text(last_name, "person's last name", PERSON_NAME_MAX)
+        relationship = _text(relationship, "person's relationship to the family", RELATIONSHIP_MAX)
+        birth_date = None if birth_date is None else arguments.day(birth_date, "birth date", InvalidRequest)
+        is_child = arguments.yes_or_no(is_child, "Whether the person is a child", InvalidRequest)
         with self.store.writing() as session:
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
@@ -98,9 +155,16 @@ class Staffing:
     def open_stage(self, case_id: int, type: str, *, case_manager: str, person_ids: Iterable[int],
                    subtype: str | None = None, parent_id: int | None = None) -> int:
         """Open a stage (or progress ``parent_id`` into it) with its persons and its Case Manager."""
-        person_ids = list(dict.fromkeys(person_ids))
+        case_id = arguments.record_id(case_id, "case")
+        _one_of(type, "a stage type", STAGE_TYPES)
+        case_manager = _login(case_manager, "Case Manager's login")
+        person_ids = list(dict.fromkeys(arguments.record_ids(person_ids, "person")))
+        subtype = None if subtype is None else _text(subtype, "Family Services Stage type", 16, error=InvalidStage)
+        parent_id = None if parent_id is None else arguments.record_id(parent_id, "stage")
         with self.store.writing() as session:
             now = self.store.clock.now()
+            if session.get(Case, case_id) is None:
+                raise NotFound(f"There is no case number {case_id}.")
             self._check_stage_kind(session, case_id, type, subtype, parent_id)
             persons = list(session.scalars(select(Person).where(Person.id.in_(person_ids), Person.case_id == case_id)))
             if len(persons) != len(person_ids):
@@ -120,6 +184,9 @@ class Staffing:
 
     def assign_role(self, stage_id: int, login: str, role: str, children: Iterable[int] = ()) -> int:
         """Give a worker a role in a stage. A new Case Manager replaces the current one."""
+        stage_id, login = arguments.record_id(stage_id, "stage"), _login(login)
+        role = _one_of(role, "a stage role", ROLES)
+        children = arguments.record_ids(children, "person")
         with self.store.writing() as session:
             stage = session.get(Stage, stage_id)
             if stage is None:
@@ -127,6 +194,8 @@ class Staffing:
             return self._assign(session, stage, self._worker(session, login), role, list(children))
 
     def end_role(self, stage_id: int, login: str, role: str) -> None:
+        stage_id, login = arguments.record_id(stage_id, "stage"), _login(login)
+        role = _one_of(role, "a stage role", ROLES)
         with self.store.writing() as session:
             now = self.store.clock.now()
             worker = self._worker(session, login)
@@ -141,6 +210,8 @@ class Staffing:
 
     def appoint_advocate(self, login: str, child_id: int, active: bool = True) -> int:
         """Switch a court-appointed advocate's read access to one child's records on or off."""
+        login, child_id = _login(login, "advocate's login"), arguments.record_id(child_id, "child")
+        active = arguments.yes_or_no(active, "Whether the advocate's access is on", InvalidRequest)
         with self.store.writing() as session:
             child = session.get(Person, child_id)
             if child is None or not child.is_child:
@@ -160,8 +231,11 @@ class Staffing:
     def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home") -> int:
         """Record that a child of the stage went into foster care on ``starts_on`` (a day in the agency's
         zone, counted in care)."""
-        setting = " ".join(setting.split())
-        if not setting or len(setting) > 120:
+        stage_id, person_id = arguments.record_id(stage_id, "stage"), arguments.record_id(person_id, "child")
+        starts_on = arguments.day(starts_on, "first day of the placement", InvalidStage)
+        setting = " ".join(_text(setting, "placement's setting", 10 * SETTING_MAX, empty=True,
+                                 error=InvalidStage).split())
+        if not setting or len(setting) > SETTING_MAX:
             raise InvalidStage("A placement names its setting, such as Foster home, in at most 120 characters.")
         with self.store.writing() as session:
             stage = session.get(Stage, stage_id)
@@ -190,6 +264,8 @@ class Staffing:
 
     def end_placement(self, placement_id: int, ends_on: date) -> None:
         """Record the last day a child spent in this placement."""
+        placement_id = arguments.record_id(placement_id, "placement")
+        ends_on = arguments.day(ends_on, "last day of the placement", InvalidStage)
         with self.store.writing() as session:
             placement = session.get(Placement, placement_id)
             if placement is None:
@@ -218,8 +294,7 @@ class Staffing:
 
     def _assign(self, session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
         now = self.store.clock.now()
-        if role not in ROLES:
-            raise InvalidStage(f"{role!r} is not a stage role ({', '.join(ROLES)}).")
+        _one_of(role, "a stage role", ROLES)
         if role in ("Case Manager", "CPS Worker/Monitor") and worker.employer != "LDSS":
             raise InvalidStage(f"A {role} is always local district (LDSS) staff; {worker.name} is not.")
         if worker.employer == "CASA":
@@ -243,8 +318,7 @@ class Staffing:
         return assignment.id
 
     def _check_stage_kind(self, session, case_id: int, type: str, subtype: str | None, parent_id: int | None):
-        if type not in STAGE_TYPES:
-            raise InvalidStage(f"{type!r} is not a stage type ({', '.join(STAGE_TYPES)}).")
+        _one_of(type, "a stage type", STAGE_TYPES)
         if (type == "FSS") != (subtype is not None) or (subtype and subtype not in FSS_TYPES):
             raise InvalidStage(f"A Family Services Stage has a type ({', '.join(FSS_TYPES)}); other stages have none.")
         if parent_id is None:
