@@ -96,3 +96,44 @@ def test_a_recovered_draft_keeps_what_was_typed(demo_store, tmp_path):
 
     assert asyncio.run(run()) == {"when": "2pm", "contact_type": "Caseworker/Child Contact", "method": None,
                                   "location": None, "purposes": (), "present": []}
+
+
+def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_path, monkeypatch):
+    """A quick typist (or a slow machine): ctrl+n, 9, Tab, 7 before the stage's read came back. The
+    read used to put the default time over the typed one and focus back on When, so the 7 went there."""
+    import time
+
+    from store.note_defaults import NoteDefaultsDesk
+
+    demo_store.clock.set(SIGNED_IN)
+    login = first_caseworker(demo_store)
+    stage = plan(demo_store, login).stage_id
+    slow = NoteDefaultsDesk.note_defaults
+
+    def slowly(desk, stage_id):
+        time.sleep(0.6)
+        return slow(desk, stage_id)
+
+    monkeypatch.setattr(NoteDefaultsDesk, "note_defaults", slowly)
+
+    async def run():
+        app = open_app(demo_store, login, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_editor(stage)
+            await pilot.pause()
+            editor = app.screen
+            await pilot.press("9", "tab", "7")
+            typed_before = editor.ready
+            await settle(pilot)
+            await pilot.pause(0.8)
+            await settle(pilot)
+            got = fields(editor)
+            focused = editor.focused.id if editor.focused else None
+            await pilot.press(*"Seen")
+            return typed_before, got, focused, editor.query_one(TextArea).text, editor.dirty
+
+    typed_before, got, focused, narrative, dirty = asyncio.run(run())
+    assert typed_before is False  # the keys really came before the read
+    assert (got["when"], got["contact_type"], got["method"]) == ("9", "Caseworker/Child Contact", "Face to face")
+    assert (focused, narrative, dirty) == ("narrative", "Seen", True)

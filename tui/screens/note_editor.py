@@ -111,6 +111,8 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if not (self.note_id or self.amends):
+            self.query_one("#when", Input).focus()  # keys typed before the stage is read go to When
         self.load()
 
     @work(thread=True, exclusive=True, group="load")
@@ -169,25 +171,40 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
                 self.query_one("#saved", Static).update(f"Version {note.version}, {note.status}.")
         if self.amends:
             self.query_one("#contact_type", Picklist).disabled = True
+        when = self.query_one("#when", Input)
+        # Keys typed while the stage was being read (a quick typist, a slow machine) are kept: the
+        # default time does not overwrite a typed one, and focus stays where the typing left it.
+        typed_ahead = note is None and not saved and bool(
+            when.value or self.query_one("#contact_type", Picklist).value)
         if defaults is not None:
             self.defaults = defaults
-            self.query_one("#when", Input).value = format.moment(defaults.event_at, zone)
+            if not when.value:
+                when.value = format.moment(defaults.event_at, zone)
         if saved:
             self._set_form(saved["form"])
             changed_since = bool(note and self.note_id and saved.get("version") not in (None, note.version))
             self.notify("The draft as you last typed it is back." + (
                 " The note was saved again since then; saving now replaces that version with what you see."
                 if changed_since else ""), timeout=8 if changed_since else 4)
-        self.baseline = {} if saved else self._form()
-        self._contact_type_seen = self.query_one("#contact_type", Picklist).value
+        self.baseline = {} if saved or typed_ahead else self._form()
+        self._contact_type_seen = None if typed_ahead else self.query_one("#contact_type", Picklist).value
         self.ready = True
         self.dirty = bool(saved)
+        if typed_ahead:
+            chosen = self.query_one("#contact_type", Picklist).value
+            if chosen is not None and self.defaults is not None:
+                self._apply_defaults_for(chosen)  # a contact type picked ahead brings its defaults too
+            self._changed()
+            return
         # A correction is usually to the narrative; a new note starts with when it happened, or with
         # whose note it is when a clerk enters it (the Author field comes first).
         if self.authors and not saved:
             self.call_after_refresh(lambda: self.query_one("#author Input").focus())
         else:
-            self.query_one("#narrative" if (self.note_id or self.amends) and not saved else "#when").focus()
+            target = self.query_one("#narrative" if (self.note_id or self.amends) and not saved else "#when")
+            target.focus()
+            if target is when:
+                when.select_all()  # typing replaces the default time (focus came before the value)
 
     def _show_heading(self) -> None:
         me = self.app.me
@@ -236,8 +253,11 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         Focus goes to the first of those fields left empty, or to the narrative."""
         if not self.ready or self.defaults is None or event.value == self._contact_type_seen:
             return  # filling the form, or an edit, or no change
-        self._contact_type_seen = event.value
-        start = self.defaults.for_contact(event.value)
+        self._apply_defaults_for(event.value)
+
+    def _apply_defaults_for(self, contact_type: str) -> None:
+        self._contact_type_seen = contact_type
+        start = self.defaults.for_contact(contact_type)
         people = self.query_one("#participants", SelectionList)
         purposes = self.query_one("#purposes", MultiPicklist)
         fields = {"method": (self.query_one("#method", Picklist), start.method),
@@ -258,7 +278,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             filled += ["who was present"] if start.participants else []
         if filled:
             said = ", ".join(filled[:-1]) + " and " + filled[-1] if len(filled) > 1 else filled[0]
-            self.notify(f"{event.value}: filled in the usual {said}; shift+tab goes back to change them.", timeout=5)
+            self.notify(f"{contact_type}: filled in the usual {said}; shift+tab goes back to change them.", timeout=5)
         empty = [widget for widget, filled in (
             (fields["method"][0].query_one(Input), fields["method"][0].value),
             (fields["location"][0].query_one(Input), fields["location"][0].value),
