@@ -111,7 +111,7 @@ def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_pa
     slow = NoteDefaultsDesk.note_defaults
 
     def slowly(desk, stage_id):
-        time.sleep(0.6)
+        time.sleep(2.5)
         return slow(desk, stage_id)
 
     monkeypatch.setattr(NoteDefaultsDesk, "note_defaults", slowly)
@@ -126,7 +126,7 @@ def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_pa
             await pilot.press("9", "tab", "7")
             typed_before = editor.ready
             await settle(pilot)
-            await pilot.pause(0.8)
+            await pilot.pause(3.0)
             await settle(pilot)
             got = fields(editor)
             focused = editor.focused.id if editor.focused else None
