@@ -1,9 +1,9 @@
 """An agency's years of notes, written straight into a casenotes database for the benchmarks.
 
-The demo generator (store/demo.py) tells its story through the service API, which is right for 40
+The demo generator (demo/agency.py) tells its story through the service API, which is right for 40
 families and far too slow for 20,000: this loader writes the same kind of record (units, workers
 with supervisors, families, persons, stages with their Case Managers, notes with participants,
-narratives from store/demo_text.py stretched to 60–400 words) with bulk INSERTs, as a migration
+narratives from demo/text.py stretched to 60–400 words) with bulk INSERTs, as a migration
 from a legacy system would. The notes' review history, revisions and audit rows are not written.
 
     python -m bench.corpus --size small|medium|large     # prints the path of the cached database
@@ -25,9 +25,9 @@ from pathlib import Path
 from sqlalchemy import insert, text
 
 from store import FrozenClock, Store
-from store import demo_text as words
-from store.demo_family import CONTACTS, PLACES, TYPE_OTHERS, TYPE_PLACE
-from store.models import Case, Meta, Note, NoteParticipant, Person, RoleAssignment, Stage, StagePerson, Unit, Worker
+from demo import text as words
+from demo.family import CONTACTS, PLACES, TYPE_OTHERS, TYPE_PLACE
+from store.db.models import Case, Meta, Note, NoteParticipant, Person, RoleAssignment, Stage, StagePerson, Unit, Worker
 
 CACHE = Path(__file__).parent / "cache"
 AS_OF = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)

@@ -69,7 +69,7 @@ def plan(store: Store, login: str) -> Plan:
 
 
 def _foster_parent_present(desk, stage_id: int) -> bool:
-    from store.note_defaults import CAREGIVERS_IN_CARE
+    from store.desks.note_defaults import CAREGIVERS_IN_CARE
 
     present = set(desk.default_participants(stage_id, CONTACT))
     return any(p.id in present and p.relationship in CAREGIVERS_IN_CARE for p in desk.stage(stage_id).persons)
@@ -157,7 +157,7 @@ def check(store: Store, login: str, chosen: Plan, ended_on: type) -> list[str]:
 
 
 def main() -> int:
-    from store.demo import generate
+    from demo.agency import generate
 
     with tempfile.TemporaryDirectory() as folder:
         clock = FrozenClock(STORY_ENDS)

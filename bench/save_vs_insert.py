@@ -26,7 +26,7 @@ from sqlalchemy import Column, MetaData, Table, create_engine, insert, inspect, 
 from sqlalchemy.engine import make_url
 
 from store import FrozenClock, Store
-from store.models import Note
+from store.db.models import Note
 
 from .search_vs_fts5 import Figures
 

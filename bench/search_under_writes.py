@@ -184,7 +184,7 @@ def run(backend: str, writers: int, searches: int, warm: float, log=print, follo
         try:
             clock = FrozenClock(AS_OF)
             store = Store.open(url, clock=clock)
-            from store.demo import generate
+            from demo.agency import generate
 
             log(f"{backend}: generating the demo agency…")
             generate(store, clock, seed=1)

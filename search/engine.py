@@ -18,7 +18,7 @@ from .index import IndexBusy
 from .schema import PLAIN
 
 if TYPE_CHECKING:
-    from store.desk import Desk
+    from store.desks.desk import Desk
 
     from .index import SearchIndex
 
@@ -78,7 +78,7 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
         index.forget_opened()
 
     def reading(typed: str):
-        parsed = parse_query(typed, now=desk.store.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
+        parsed = parse_query(typed, now=desk.db.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
         if not left:
             return parsed
         lag = ("The last save is still being added to the search index and is not" if left == 1 else

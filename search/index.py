@@ -29,7 +29,7 @@ from .schema import note_schema
 
 if TYPE_CHECKING:
     from store import Store
-    from store.desk import Desk
+    from store.desks.desk import Desk
     from store.feed import Feed
 
     from .engine import SearchResults

@@ -3,11 +3,11 @@
 Import nothing from ``search`` or ``tui`` here: they stand on this package, not the other way.
 """
 
-from .clock import Clock, FrozenClock, SystemClock
-from .errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidNote, InvalidReport, InvalidRequest, InvalidStage, InvalidTransition, NoAccess, NoteFrozen, NotAuthor,
+from store.core.clock import Clock, FrozenClock, SystemClock
+from store.core.errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidNote, InvalidReport, InvalidRequest, InvalidStage, InvalidTransition, NoAccess, NoteFrozen, NotAuthor,
                      NotFound, StaleEdit, StoreError)
-from .policy import Policy, PolicyError
-from .service import Store
+from store.core.policy import Policy, PolicyError
+from store.service import Store
 
 __all__ = [
     "Clock", "FrozenClock", "SystemClock", "Policy", "PolicyError", "Store", "StoreError", "NoAccess",

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .models import Change, Note, NoteParticipant, Stage
+from store.db.models import Change, Note, NoteParticipant, Stage
 
 if TYPE_CHECKING:
-    from .service import Store
+    from store.db.database import Database
 
 
 @dataclass(frozen=True)
@@ -50,34 +50,34 @@ class NoteDocument:
 
 
 class Feed:
-    def __init__(self, store: "Store"):
-        self.store = store
+    def __init__(self, db: "Database"):
+        self.db = db
 
     def last_seq(self) -> int:
-        with self.store.reading() as session:
+        with self.db.reading() as session:
             return session.scalar(select(func.coalesce(func.max(Change.seq), 0)))
 
     def changes_since(self, seq: int, limit: int = 5000) -> list[ChangeView]:
-        with self.store.reading() as session:
+        with self.db.reading() as session:
             rows = session.execute(select(Change.seq, Change.entity, Change.entity_id, Change.op)
                                    .where(Change.seq > seq).order_by(Change.seq).limit(limit))
             return [ChangeView(*row) for row in rows]
 
     def note_ids(self, after_id: int = 0, limit: int = 5000) -> list[int]:
         """Every note id, in order, a page at a time (for a rebuild or a check)."""
-        with self.store.reading() as session:
+        with self.db.reading() as session:
             return list(session.scalars(select(Note.id).where(Note.id > after_id).order_by(Note.id).limit(limit)))
 
     def note_cases(self, after_id: int = 0, limit: int = 50000) -> list[tuple[int, int]]:
         """(note id, case id) of every note, in note order, a page at a time (a rebuild's shards)."""
-        with self.store.reading() as session:
+        with self.db.reading() as session:
             rows = session.execute(select(Note.id, Stage.case_id).join(Stage).where(Note.id > after_id)
                                    .order_by(Note.id).limit(limit))
             return [(note_id, case_id) for note_id, case_id in rows]
 
     def note_ids_touching(self, change: ChangeView) -> list[int]:
         """Notes whose documents a change of a case, person or stage alters (names, labels)."""
-        with self.store.reading() as session:
+        with self.db.reading() as session:
             if change.entity == "case":
                 query = select(Note.id).join(Stage).where(Stage.case_id == change.entity_id)
             elif change.entity == "stage":
@@ -93,7 +93,7 @@ class Feed:
         ids = list(note_ids)
         if not ids:
             return []
-        with self.store.reading() as session:
+        with self.db.reading() as session:
             notes = session.scalars(
                 select(Note).where(Note.id.in_(ids)).order_by(Note.id)
                 .options(selectinload(Note.author), selectinload(Note.participants),

@@ -5,7 +5,7 @@ one Case Manager (LDSS staff), at most one Case Planner, CPS Worker/Monitor LDSS
 at a time in an FSI, an FSI with a child in its person list, progression only along the stage tree;
 a child's placements in foster care, one at a time, recorded in an open FSS or CCR.
 
-Every public method checks its arguments first with store/arguments.py, as the desk does: a wrong
+Every public method checks its arguments first with store/core/arguments.py, as the desk does: a wrong
 type, a number no record can have, a text too long for its column or holding hidden characters is
 a ``StoreError`` with a sentence, and nothing is written.
 """
@@ -18,16 +18,16 @@ from typing import TYPE_CHECKING, Iterable
 import pendulum
 from sqlalchemy import or_, select
 
-from . import arguments
-from .access import stage_roles
-from .deadlines import REASON_MAX_CHARS
-from .errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound
-from .journal import audit, change
-from .models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, RoleAssignment, Stage, Unit,
+from store.core import arguments
+from store.rules.access import stage_roles
+from store.desks.deadlines import REASON_MAX_CHARS
+from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound
+from store.db.journal import audit, change
+from store.db.models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, RoleAssignment, Stage, Unit,
                      Worker, WorkerFunction)
 
 if TYPE_CHECKING:
-    from .service import Store
+    from store.db.database import Database
 
 STAGE_TYPES = ("INT", "INV", "FSI", "FSS", "CCR", "FAD")
 FSS_TYPES = ("CWS", "OTI", "COI", "ICPC", "ADVPO")
@@ -35,7 +35,7 @@ PARENT_TYPES = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"), "C
 ROLES = ("Case Manager", "Case Planner", "Case Worker", "CPS Worker/Monitor")
 EMPLOYERS = ("LDSS", "VA", "CASA")
 PLACING_STAGES = ("FSS", "CCR")  # the stages that hold a child's placement in foster care
-# The longest text each column holds (store/models.py).
+# The longest text each column holds (store/db/models.py).
 NAME_MAX, PERSON_NAME_MAX, RELATIONSHIP_MAX, CODE_MAX, META_KEY_MAX, META_VALUE_MAX = 120, 80, 60, 32, 64, 400
 SETTING_MAX = 120
 
@@ -59,20 +59,20 @@ def _one_of(value, what: str, allowed: tuple[str, ...], error=InvalidStage) -> s
 
 
 class Staffing:
-    def __init__(self, store: "Store", by: str | None = None):
-        self.store = store
+    def __init__(self, db: "Database", by: str | None = None):
+        self.db = db
         # login of the administrator, for the audit record
         self.by = None if by is None else arguments.login(by, "administrator's login", InvalidRequest)
 
     def set_meta(self, key: str, value: str) -> None:
         key = _text(key, "setting's name", META_KEY_MAX)
         value = _text(value, "setting's value", META_VALUE_MAX, empty=True)
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             session.merge(Meta(key=key, value=value))
 
     def add_unit(self, name: str) -> int:
         name = _text(name, "unit's name", NAME_MAX)
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             if session.scalar(select(Unit.id).where(Unit.name == name)) is not None:
                 raise InvalidRequest(f"There is already a unit called {name!r}.")
             unit = Unit(name=name)
@@ -93,7 +93,7 @@ class Staffing:
         supervisor = None if supervisor is None else _login(supervisor, "supervisor's login")
         functions = list(dict.fromkeys(arguments.texts(functions, "function code", error=InvalidRequest,
                                                        most=CODE_MAX)))
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             if session.scalar(select(Worker.id).where(Worker.login == login)) is not None:
                 raise InvalidRequest(f"There is already a worker with the login {login!r}.")
             if unit is not None and session.get(Unit, unit) is None:
@@ -115,7 +115,7 @@ class Staffing:
                                 error=InvalidAbsence).split())
         if ends_on < starts_on:
             raise InvalidStage("An absence ends on or after the day it starts.")
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             absence = Absence(worker_id=self._worker(session, login).id, starts_on=starts_on,
                               ends_on=ends_on, reason=reason)
             session.add(absence)
@@ -125,12 +125,12 @@ class Staffing:
 
     def open_case(self, family_name: str) -> int:
         family_name = _text(family_name, "family's name", NAME_MAX)
-        with self.store.writing() as session:
-            case = Case(family_name=family_name, opened_at=self.store.clock.now())
+        with self.db.writing() as session:
+            case = Case(family_name=family_name, opened_at=self.db.clock.now())
             session.add(case)
             session.flush()
             self._audit(session, "open case", "case", case.id, {"family": family_name})
-            change(session, "case", case.id, "insert", self.store.clock.now())
+            change(session, "case", case.id, "insert", self.db.clock.now())
             return case.id
 
     def add_person(self, case_id: int, first_name: str, last_name: str, relationship: str, *,
@@ -141,7 +141,7 @@ class Staffing:
         relationship = _text(relationship, "person's relationship to the family", RELATIONSHIP_MAX)
         birth_date = None if birth_date is None else arguments.day(birth_date, "birth date", InvalidRequest)
         is_child = arguments.yes_or_no(is_child, "Whether the person is a child", InvalidRequest)
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
             person = Person(case_id=case_id, first_name=first_name, last_name=last_name,
@@ -149,7 +149,7 @@ class Staffing:
             session.add(person)
             session.flush()
             self._audit(session, "add person", "person", person.id, {"case": case_id})
-            change(session, "person", person.id, "insert", self.store.clock.now())
+            change(session, "person", person.id, "insert", self.db.clock.now())
             return person.id
 
     def open_stage(self, case_id: int, type: str, *, case_manager: str, person_ids: Iterable[int],
@@ -161,8 +161,8 @@ class Staffing:
         person_ids = list(dict.fromkeys(arguments.record_ids(person_ids, "person")))
         subtype = None if subtype is None else _text(subtype, "Family Services Stage type", 16, error=InvalidStage)
         parent_id = None if parent_id is None else arguments.record_id(parent_id, "stage")
-        with self.store.writing() as session:
-            now = self.store.clock.now()
+        with self.db.writing() as session:
+            now = self.db.clock.now()
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
             self._check_stage_kind(session, case_id, type, subtype, parent_id)
@@ -187,7 +187,7 @@ class Staffing:
         stage_id, login = arguments.record_id(stage_id, "stage"), _login(login)
         role = _one_of(role, "a stage role", ROLES)
         children = arguments.record_ids(children, "person")
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             stage = session.get(Stage, stage_id)
             if stage is None:
                 raise NotFound(f"There is no stage number {stage_id}.")
@@ -196,8 +196,8 @@ class Staffing:
     def end_role(self, stage_id: int, login: str, role: str) -> None:
         stage_id, login = arguments.record_id(stage_id, "stage"), _login(login)
         role = _one_of(role, "a stage role", ROLES)
-        with self.store.writing() as session:
-            now = self.store.clock.now()
+        with self.db.writing() as session:
+            now = self.db.clock.now()
             worker = self._worker(session, login)
             ended = [r for r in stage_roles(session, stage_id, now, {worker.id}) if r.role == role]
             if not ended:
@@ -212,7 +212,7 @@ class Staffing:
         """Switch a court-appointed advocate's read access to one child's records on or off."""
         login, child_id = _login(login, "advocate's login"), arguments.record_id(child_id, "child")
         active = arguments.yes_or_no(active, "Whether the advocate's access is on", InvalidRequest)
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             child = session.get(Person, child_id)
             if child is None or not child.is_child:
                 raise InvalidStage("An advocate is appointed for a child of the case.")
@@ -221,7 +221,7 @@ class Staffing:
                 AdvocateAppointment.worker_id == worker.id, AdvocateAppointment.person_id == child_id))
             if appointment is None:
                 appointment = AdvocateAppointment(worker_id=worker.id, person_id=child_id,
-                                                  appointed_at=self.store.clock.now())
+                                                  appointed_at=self.db.clock.now())
                 session.add(appointment)
             appointment.active = active
             session.flush()
@@ -237,7 +237,7 @@ class Staffing:
                                  error=InvalidStage).split())
         if not setting or len(setting) > SETTING_MAX:
             raise InvalidStage("A placement names its setting, such as Foster home, in at most 120 characters.")
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             stage = session.get(Stage, stage_id)
             if stage is None:
                 raise NotFound(f"There is no stage number {stage_id}.")
@@ -250,7 +250,7 @@ class Staffing:
             child = next((p for p in stage.persons if p.id == person_id), None)
             if child is None or not child.is_child:
                 raise InvalidStage("A placement is for a child in the stage's person list.")
-            today = pendulum.instance(self.store.clock.now()).in_timezone(self.store.policy.zone).date()
+            today = pendulum.instance(self.db.clock.now()).in_timezone(self.db.policy.zone).date()
             if starts_on > today:
                 raise InvalidStage(f"A placement is recorded once the child is placed; {_day(starts_on)} is still "
                                    "to come.")
@@ -266,7 +266,7 @@ class Staffing:
         """Record the last day a child spent in this placement."""
         placement_id = arguments.record_id(placement_id, "placement")
         ends_on = arguments.day(ends_on, "last day of the placement", InvalidStage)
-        with self.store.writing() as session:
+        with self.db.writing() as session:
             placement = session.get(Placement, placement_id)
             if placement is None:
                 raise NotFound(f"There is no placement number {placement_id}.")
@@ -293,7 +293,7 @@ class Staffing:
                            "a child's placements may not overlap.")
 
     def _assign(self, session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
-        now = self.store.clock.now()
+        now = self.db.clock.now()
         _one_of(role, "a stage role", ROLES)
         if role in ("Case Manager", "CPS Worker/Monitor") and worker.employer != "LDSS":
             raise InvalidStage(f"A {role} is always local district (LDSS) staff; {worker.name} is not.")
@@ -339,7 +339,7 @@ class Staffing:
 
     def _audit(self, session, action: str, entity: str, entity_id: int, detail: dict) -> None:
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
-        audit(session, by, action, entity, entity_id, self.store.clock.now(), detail)
+        audit(session, by, action, entity, entity_id, self.db.clock.now(), detail)
 
 
 def _day(day: date) -> str:

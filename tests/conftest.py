@@ -163,7 +163,7 @@ DEMO_AS_OF = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
     """Path of a demo SQLite database generated once per run; copy it before changing it."""
-    from store.demo import generate
+    from demo.agency import generate
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     clock = FrozenClock(DEMO_AS_OF)

@@ -1,4 +1,4 @@
-"""The desk's arguments are checked at its door (store/arguments.py): each bad argument the fuzzing
+"""The desk's arguments are checked at its door (store/core/arguments.py): each bad argument the fuzzing
 of issue 14 found is a ``StoreError`` with a sentence, and nothing is written. The property test
 over every method is tests/test_api_fuzz.py; these are the cases by name."""
 
@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from store import InvalidAbsence, InvalidNote, NotFound, StaleEdit, StoreError
-from store.review import COMMENT_MAX_CHARS
+from store.desks.review import COMMENT_MAX_CHARS
 from tests.conftest import counts, visit
 
 UTC = timezone.utc

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from store import Policy, StoreError
-from store.desk import Desk
+from store.desks.desk import Desk
 from tests.conftest import T0, visit
 
 EXAMPLES = int(os.environ.get("CASENOTES_FUZZ_EXAMPLES", "40"))

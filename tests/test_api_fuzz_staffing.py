@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from store import StoreError
-from store.desk import Desk
-from store.models import Base
+from store.desks.desk import Desk
+from store.db.models import Base
 from store.staffing import EMPLOYERS, FSS_TYPES, ROLES, STAGE_TYPES, Staffing
 from tests.test_api_fuzz import EXAMPLES, LOGINS, NASTY_TEXT, days_near, junk, record
 

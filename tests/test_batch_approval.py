@@ -149,7 +149,7 @@ def test_enter_typed_right_after_y_goes_to_the_question_not_to_the_queue(demo_st
     not opened answers nothing (nothing approved, no note opened), the Enter typed after it approves."""
     import threading
 
-    from store.desk import Desk
+    from store.desks.desk import Desk
 
     boss = supervisor_of(demo_store, first_caseworker(demo_store))
     _, chosen, rows = _queue_keys(demo_store, boss, 1)

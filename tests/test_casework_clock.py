@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from store import Policy
-from store.calendar import Window, absence_cutoff, freeze_instant
-from store.obligations import is_late_entry
-from store.rules import correction_due, entry_due, review_due
+from store.core.work_calendar import Window, absence_cutoff, freeze_instant
+from store.rules.obligations import is_late_entry
+from store.rules.note_rules import correction_due, entry_due, review_due
 
 @pytest.fixture(scope="module")
 def ny():
@@ -121,7 +121,7 @@ windows = st.builds(Window, st.integers(0, 20), st.sampled_from(["calendar_days"
 
 @pytest.fixture(scope="module")
 def calendars():
-    from store.calendar import WorkCalendar
+    from store.core.work_calendar import WorkCalendar
 
     return {state: WorkCalendar(pendulum.timezone(zone), "US", state) for state, zone in ZONES.items()}
 

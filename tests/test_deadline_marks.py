@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from textual.widgets import Static
 
-from store.views import Obligation
+from store.core.results import Obligation
 from tests.test_tui import SIZE, settle
 from tui.app import CasenotesApp
 from tui.widgets.note_list import NoteList, _due_mark

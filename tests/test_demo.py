@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import text
 
 from store import FrozenClock, Store
-from store.demo import generate
+from demo.agency import generate
 from tests.conftest import DEMO_AS_OF, pg_schema_url
 
 

@@ -103,7 +103,7 @@ def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_pa
     read used to put the default time over the typed one and focus back on When, so the 7 went there."""
     import time
 
-    from store.note_defaults import NoteDefaultsDesk
+    from store.desks.note_defaults import NoteDefaultsDesk
 
     demo_store.clock.set(SIGNED_IN)
     login = first_caseworker(demo_store)

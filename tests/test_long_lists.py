@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from store.models import AuditEntry
+from store.db.models import AuditEntry
 from tests.conftest import visit
 
 

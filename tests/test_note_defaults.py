@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from store import Policy, PolicyError
-from store.note_defaults import rounded_down
+from store.desks.note_defaults import rounded_down
 
 CHILD_CONTACT = "Caseworker/Child Contact"
 

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 
-from store.views import NoteView
+from store.core.results import NoteView
 from tui.widgets.note_list import NoteList
 
 ZONE = "America/New_York"

@@ -84,7 +84,7 @@ def test_an_older_load_that_comes_late_does_not_replace_a_newer_queue(long_queue
     is not shown over the newer one."""
     import threading
 
-    from store.review import ReviewDesk
+    from store.desks.review import ReviewDesk
 
     release, calls = threading.Event(), []
     read = ReviewDesk.review_queue

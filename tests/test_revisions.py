@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from store import InvalidTransition, journal
+from store import InvalidTransition
+from store.db import journal
 from tests.conftest import counts, visit
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from store import NoAccess
-from store.note_checks import ACTIONS
+from store.rules.note_checks import ACTIONS
 from tests.conftest import end_of_day, visit
 
 

@@ -10,7 +10,7 @@ import time
 
 from textual.widgets import Input, Static
 
-from store.desk import Desk
+from store.desks.desk import Desk
 from tests.test_tui import SIZE, first, settle
 from tui.app import CasenotesApp
 from tui.screens.caseload import CaseloadScreen

@@ -1,5 +1,5 @@
 """``Store.as_user`` and ``store.staffing()`` check their arguments at the door like the desk
-(store/arguments.py): each bad argument is a ``StoreError`` with a sentence, and nothing is written.
+(store/core/arguments.py): each bad argument is a ``StoreError`` with a sentence, and nothing is written.
 The property test over every method is tests/test_api_fuzz_staffing.py; these are the cases by name."""
 
 from datetime import date, datetime, timezone

@@ -7,7 +7,7 @@ import time
 
 from textual.widgets import OptionList
 
-from store.desk import Desk
+from store.desks.desk import Desk
 from store.service import Store
 from tui.app import CasenotesApp
 from tui.screens.staff_picker import StaffPickerScreen

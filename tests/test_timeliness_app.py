@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import DataTable
 
 from store import FrozenClock, Store
-from store.views import Timeliness, UnitTimeliness, WorkerTimeliness
+from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
 from tests.conftest import DEMO_AS_OF
 from tests.test_deadlines_app import run, text_of
 from tests.test_tui import SIZE, keys_then_settle, settle

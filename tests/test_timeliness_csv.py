@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from store.views import Timeliness, UnitTimeliness, WorkerTimeliness
+from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
 from tui.timeliness_csv import cells, write_csv
 
 

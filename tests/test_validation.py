@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store import InvalidNote
-from store.arguments import DIRECTION_CONTROLS
-from store.rules import refuse_control_characters
+from store.core.arguments import DIRECTION_CONTROLS
+from store.rules.note_rules import refuse_control_characters
 from tests.conftest import counts, visit
 
 BAD_FIELDS = {

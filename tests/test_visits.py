@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from store import InvalidStage, NotFound
-from store.clock import utc
-from store.visits import visit_standings
+from store.core.clock import utc
+from store.desks.visits import visit_standings
 from tests.conftest import visit
 
 RESIDENCE = "Child's residence (foster/kinship home)"

@@ -229,7 +229,7 @@ def test_a_long_paste_is_refused_at_once():
 
 def test_a_future_time_is_refused_in_the_store_s_words():
     """One rule, one sentence: the editor says as the time is typed what the store would say on saving."""
-    from store.rules import not_yet_happened
+    from store.rules.note_rules import not_yet_happened
 
     reading = read_when("today 2pm", NOW, ZONE)
     assert reading.error == not_yet_happened(utc(2026, 11, 23, 19, 0), NOW, ZONE) == (

@@ -168,8 +168,8 @@ def _os_login() -> str:
 
 def _demo(args) -> int:
     from store import FrozenClock, Store, SystemClock
-    from store.clock import utc
-    from store.demo import generate
+    from store.core.clock import utc
+    from demo.agency import generate
 
     url = args.db or _demo_url()
     if args.fresh and url.startswith("sqlite:///"):

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import pendulum
 
-from store.views import Timeliness, WorkerTimeliness
+from store.core.results import Timeliness, WorkerTimeliness
 from tui import format
 
 FIELDS = ("unit", "supervisor", "row", "login", "name", "notes_entered", "late_entries", "late_entry_percent",

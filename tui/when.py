@@ -13,7 +13,7 @@ Rules worth knowing:
   or last year when that day has not come yet.
 - "-2h", "-90m" and "30 min ago" are exact instants; "-1d" keeps the wall-clock time across DST.
 - Anything after the app's clock is refused with the store's rule and sentence
-  (store.rules.not_yet_happened): a note records what has happened.
+  (store.rules.note_rules.not_yet_happened): a note records what has happened.
 - In the hour repeated when daylight saving ends, "1:30am" is the most recent 1:30 that has already
   happened, shown with its zone ("1:30 AM EDT") and a hint naming the other; "1:30am EST" or
   "1:30am EDT" chooses. The zone's own abbreviations are the only zone names understood.
@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 import pendulum
 from dateutil import parser as dateutil_parser
 
-from store.rules import not_yet_happened
+from store.rules.note_rules import not_yet_happened
 
 SHOWN_FORMAT = "ddd MM/DD/YYYY h:mm A"
 EXAMPLES = "try today 2pm, 11/21 9:15a or -2h"

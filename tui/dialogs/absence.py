@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from store import StoreError
-from store.views import AbsenceView
+from store.core.results import AbsenceView
 from tui import format
 
 EXAMPLES = "try 12/21, dec 21, next mon, +7d"

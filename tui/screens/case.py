@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from store import StoreError
-from store.views import CaseView, NoteView, StageView
+from store.core.results import CaseView, NoteView, StageView
 from tui import format
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter

@@ -13,13 +13,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from store import StoreError
-from store.views import AbsenceView, CaseloadRow
+from store.core.results import AbsenceView, CaseloadRow
 from tui import format
 from tui.while_shown import is_shown, while_shown
 from tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
-    from store.desk import Desk
+    from store.desks.desk import Desk
 
 MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
 UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")

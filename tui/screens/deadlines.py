@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from store import StoreError
-from store.views import AbsenceView, Obligation
+from store.core.results import AbsenceView, Obligation
 from tui import format
 from tui.widgets.key_footer import KeyFooter
 

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from store import StoreError
-from store.views import NoteHistory
+from store.core.results import NoteHistory
 from tui import format
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_text import note_text

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
 from store import StaleEdit, StoreError
-from store.views import NoteHistory, NoteView
+from store.core.results import NoteHistory, NoteView
 from tui import format
 from tui.screens.note_editor_leaving import LeavingTheEditor
 from tui.when import read_when

@@ -15,7 +15,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
-from store.views import NoteHistory
+from store.core.results import NoteHistory
 from tui import format
 from tui.revision_diff import revision_changes
 from tui.widgets.key_footer import KeyFooter

@@ -15,7 +15,7 @@ from textual.widgets import Header, Static
 from textual.worker import Worker, get_current_worker
 
 from store import StoreError
-from store.views import ReviewItem
+from store.core.results import ReviewItem
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.queue_list import QueueList, heading

@@ -12,7 +12,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import Store
-from store.views import WorkerView
+from store.core.results import WorkerView
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
-from store.views import Timeliness, WorkerTimeliness
+from store.core.results import Timeliness, WorkerTimeliness
 from tui import format
 from tui.timeliness_csv import COLUMNS, cells, default_path, save_csv
 from tui.widgets.bar_chart import BarChart

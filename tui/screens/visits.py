@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
-from store.visits import ChildVisits
+from store.desks.visits import ChildVisits
 from tui import format
 from tui.widgets.key_footer import KeyFooter
 

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from textual.cache import LRUCache
 from textual.message import Message
 
-from store.views import NoteView, Obligation
+from store.core.results import NoteView, Obligation
 from tui import format
 from tui.widgets.row_list import Cells, RowList, fit
 

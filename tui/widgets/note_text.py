@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from store.views import NoteView
+from store.core.results import NoteView
 from tui import format
 
 STATUS_WORDS = {"draft": "Draft", "submitted": "Waiting for review", "resubmitted": "Corrected, waiting for review",

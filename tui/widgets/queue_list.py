@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.cache import LRUCache
 from textual.message import Message
 
-from store.views import ReviewItem
+from store.core.results import ReviewItem
 from tui import format
 from tui.widgets.row_list import Cells, RowList, fit
 

@@ -11,7 +11,7 @@ from rich.markup import escape
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from store.views import NoteHistory
+from store.core.results import NoteHistory
 from tui import format
 
 MORE = " · [i]more below: Tab here, then ↓[/]"

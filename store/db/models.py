@@ -1,0 +1,323 @@
+"""The database schema as SQLAlchemy 2 typed declarative models.
+
+Times are stored in UTC (``UTCDateTime``) and turned into the agency's zone only where a rule or a
+screen needs a local date. Append-only tables (revisions, review actions, audit, change log) are
+protected by triggers created in the migrations, not just by this code.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from store.core.clock import utc
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes in Python; ``timestamptz`` on PostgreSQL, naive UTC text on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect):
+        return dialect.type_descriptor(DateTime(timezone=dialect.name != "sqlite"))
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("casenotes stores aware datetimes only")
+        value = utc(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Meta(Base):
+    """Facts about the database itself, e.g. ``demo = yes`` for a generated demo agency."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(400))
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+
+class Worker(Base):
+    __tablename__ = "workers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(120))
+    employer: Mapped[str] = mapped_column(String(8))  # LDSS, VA (voluntary agency) or CASA
+    agency: Mapped[str] = mapped_column(String(120))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    unit: Mapped[Unit | None] = relationship()
+    supervisor: Mapped[Worker | None] = relationship(remote_side=[id])
+    functions: Mapped[list[WorkerFunction]] = relationship(cascade="all, delete-orphan")
+
+
+class WorkerFunction(Base):
+    """A business function on a worker's profile, e.g. ``ENT PROG NOTE``."""
+
+    __tablename__ = "worker_functions"
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class Absence(Base):
+    """A planned absence (vacation, training) during which notes must already be submitted."""
+
+    __tablename__ = "absences"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Case(Base):
+    """One family."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_name: Mapped[str] = mapped_column(String(120), index=True)
+    opened_at: Mapped[datetime]
+
+    persons: Mapped[list[Person]] = relationship(back_populates="case", order_by="Person.id")
+    stages: Mapped[list[Stage]] = relationship(back_populates="case", order_by="Stage.id")
+
+
+class Person(Base):
+    __tablename__ = "persons"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    relationship_: Mapped[str] = mapped_column("relationship", String(60))  # child, mother, teacher…
+    is_child: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    case: Mapped[Case] = relationship(back_populates="persons")
+
+    @property
+    def full_name(self) -> str:
+        return Person.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        return f"{first_name} {last_name}"
+
+
+class Stage(Base):
+    __tablename__ = "stages"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    type: Mapped[str] = mapped_column(String(4))  # INT INV FSI FSS CCR FAD
+    subtype: Mapped[str | None] = mapped_column(String(8))  # FSS: CWS OTI COI ICPC ADVPO
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("stages.id"))
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(String(200))
+    closing_started_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    closing_started_at: Mapped[datetime | None]
+    closing_reason: Mapped[str | None] = mapped_column(String(200))
+
+    case: Mapped[Case] = relationship(back_populates="stages")
+    parent: Mapped[Stage | None] = relationship(remote_side=[id])
+    persons: Mapped[list[Person]] = relationship(secondary="stage_persons", order_by="Person.id")
+    roles: Mapped[list[RoleAssignment]] = relationship(back_populates="stage")
+
+    @property
+    def label(self) -> str:
+        return stage_label(self.type, self.subtype)
+
+
+def stage_label(type_: str, subtype: str | None) -> str:
+    """"FSS-CWS", or "INV" for a stage kind without subtypes."""
+    return f"{type_}-{subtype}" if subtype else type_
+
+
+class StagePerson(Base):
+    __tablename__ = "stage_persons"
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+
+
+class RoleAssignment(Base):
+    __tablename__ = "role_assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime | None]
+
+    stage: Mapped[Stage] = relationship(back_populates="roles")
+    worker: Mapped[Worker] = relationship()
+    children: Mapped[list[Person]] = relationship(secondary="role_children", order_by="Person.id")
+
+
+class RoleChild(Base):
+    """A Case Worker's association with specific children of the stage."""
+
+    __tablename__ = "role_children"
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("role_assignments.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+
+
+class AdvocateAppointment(Base):
+    """A court appointment giving an outside advocate (CASA) read access to one child's records."""
+
+    __tablename__ = "advocate_appointments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    appointed_at: Mapped[datetime]
+
+
+class Note(Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"))
+    event_at: Mapped[datetime]
+    entered_at: Mapped[datetime]
+    author_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    contact_type: Mapped[str] = mapped_column(String(120))
+    purposes: Mapped[list[Any]] = mapped_column(default=list)
+    method: Mapped[str | None] = mapped_column(String(60))
+    location: Mapped[str | None] = mapped_column(String(80))
+    others: Mapped[list[Any]] = mapped_column(default=list)  # free-text participants
+    narrative: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    amends_note_id: Mapped[int | None] = mapped_column(ForeignKey("notes.id"), index=True)
+    freezes_at: Mapped[datetime]  # first instant at which the note can no longer change
+    first_submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    correction_due_at: Mapped[datetime | None]
+
+    stage: Mapped[Stage] = relationship()
+    author: Mapped[Worker] = relationship(foreign_keys=[author_id])
+    entered_by: Mapped[Worker] = relationship(foreign_keys=[entered_by_id])
+    participants: Mapped[list[Person]] = relationship(secondary="note_participants", order_by="Person.id")
+    amends: Mapped[Note | None] = relationship(remote_side=[id], foreign_keys=[amends_note_id])
+
+    __mapper_args__ = {"version_id_col": version}
+    # A discarded draft's id stays taken (its revisions keep it), so SQLite must never reuse ids.
+    __table_args__ = (Index("ix_notes_stage_event", "stage_id", "event_at"), {"sqlite_autoincrement": True})
+
+
+class NoteParticipant(Base):
+    __tablename__ = "note_participants"
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True, index=True)
+
+
+class NoteRevision(Base):
+    """Every saved version of a note. ``note_id`` has no foreign key on purpose: the revisions of a
+    discarded draft outlive the draft itself."""
+
+    __tablename__ = "note_revisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int]
+    saved_at: Mapped[datetime]
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    snapshot: Mapped[dict[str, Any]]
+
+    __table_args__ = (UniqueConstraint("note_id", "version"),)
+
+
+class ReviewAction(Base):
+    """submit, resubmit, recall, approve or return — with the return comment and correction due date."""
+
+    __tablename__ = "review_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id"), index=True)
+    action: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime]
+    by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime | None]
+
+    by: Mapped[Worker] = relationship()
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_log"
+    # "Was this read recorded in the last hour?" is asked at every search from outside the assignment.
+    __table_args__ = (Index("ix_audit_log_reader", "worker_id", "action", "entity_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Change(Base):
+    """The change log ``search/`` follows: one row per changed entity, in commit order."""
+
+    __tablename__ = "change_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int]
+    op: Mapped[str] = mapped_column(String(10))  # insert, update, delete
+
+    __table_args__ = {"sqlite_autoincrement": True}  # never reuse a sequence number
+
+
+class Placement(Base):
+    """A child's time in foster care, recorded in the stage that holds it (FSS or CCR).
+
+    ``starts_on`` and ``ends_on`` are days in the agency's zone, both counted in care; an open
+    placement has no ``ends_on``."""
+
+    __tablename__ = "placements"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    setting: Mapped[str] = mapped_column(String(120))
+
+    person: Mapped[Person] = relationship()
+    stage: Mapped[Stage] = relationship()

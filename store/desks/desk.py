@@ -1,0 +1,16 @@
+"""``Desk``: everything one signed-in worker can do, each call one unit of work with its rules."""
+
+from store.desks.deadlines import DeadlineDesk
+from store.desks.note_defaults import NoteDefaultsDesk
+from store.desks.notes import NoteDesk
+from store.desks.offers import OfferDesk
+from store.desks.reading import ReadingDesk
+from store.desks.review import ReviewDesk
+from store.desks.stages import StageDesk
+from store.desks.timeliness import TimelinessDesk
+from store.desks.visits import VisitDesk
+
+
+class Desk(NoteDesk, ReviewDesk, ReadingDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
+           OfferDesk):
+    """Acts as one worker: ``store.as_user(login)``."""

@@ -1,0 +1,148 @@
+"""Writing notes: add, edit, discard a draft, add an addendum."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from store.core import arguments
+from store.rules.access import may_add_note
+from store.desks.base import DeskBase, addenda_of
+from store.core.errors import InvalidNote, NotFound, StaleEdit
+from store.db.journal import audit, change, note_snapshot, record_note
+from store.db.models import Note, NoteParticipant, Person
+from store.rules.note_checks import check_addendum, check_discard, check_edit, refusals
+from store.rules.note_rules import ADDENDUM, check_complete, clean_fields, freeze_instant
+from store.core.results import NoteView, PersonView
+from store.desks.to_results import note_view, person_view, stage_persons
+
+_NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
+_NEW_PARTICIPANT = insert(NoteParticipant.__table__)
+
+
+class NoteDesk(DeskBase):
+    def add_note(self, stage_id: int, *, author: str | None = None, **fields: Any) -> NoteView:
+        """A new draft in the stage (an FSI entry is final at once). ``author`` is for ENT PROG NOTE."""
+        stage_id = arguments.record_id(stage_id, "stage")
+        if author is not None:
+            author = arguments.text(author, "author's login", error=NotFound, most=arguments.LOGIN_MAX_CHARS)
+        with self.db.writing() as session:
+            now, user = self._now(), self._actor(session)
+            stage = self._stage_facts(session, stage_id)
+            writer = user if author in (None, user.login) else self._worker(session, author)
+            may_add_note(session, user, writer, stage, now,
+                         closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
+            persons = stage_persons(session, stage.id)
+            clean = clean_fields(fields, self.policy, stage_opened_at=stage.opened_at, stage_person_ids=persons,
+                                 now=now)
+            missing = [f for f in ("event_at", "contact_type", "narrative") if f not in clean]
+            if missing:
+                raise InvalidNote(f"A new note needs its {', '.join(m.replace('_at', ' time').replace('_', ' ') for m in missing)}.")
+            note = self._new_note(session, stage, writer, user, now, clean, persons)
+            record_note(session, note, user, "add", now, op="insert",
+                        detail={"author": writer.login} if writer is not user else None)
+            return note_view(note, now, self.policy)
+
+    def edit_note(self, note_id: int, version: int, **changes: Any) -> NoteView:
+        """Change fields of a draft or returned note; ``version`` is the one the caller last saw."""
+        note_id, version = arguments.record_id(note_id, "note"), arguments.version(version)
+        with self.db.writing() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id, lock=True)
+            check_edit(session, note, user, now, self.policy)
+            if note.version != version:
+                raise StaleEdit()
+            clean = clean_fields(changes, self.policy, stage_opened_at=note.stage.opened_at,
+                                 stage_person_ids=[p.id for p in note.stage.persons], now=now,
+                                 addendum=note.amends_note_id is not None)
+            changed = self._apply(session, note, clean)
+            if changed:
+                record_note(session, note, user, "edit", now, detail={"fields": sorted(changed)})
+            return note_view(note, now, self.policy, addenda_of(session, note, user, now))
+
+    def discard_draft(self, note_id: int) -> None:
+        """Throw away a draft that was never submitted; its revisions and audit record remain."""
+        note_id = arguments.record_id(note_id, "note")
+        with self.db.writing() as session:
+            now, user = self._now(), self._user(session)
+            note = self._note(session, note_id, lock=True)
+            check_discard(session, note, user, now, self.policy)
+            audit(session, user, "discard", "note", note.id, now, {"snapshot": note_snapshot(note)})
+            change(session, "note", note.id, "delete", now)
+            session.delete(note)
+
+    def add_addendum(self, note_id: int, **fields: Any) -> NoteView:
+        """A new note correcting a frozen or approved one; fields not given are taken from it."""
+        note_id = arguments.record_id(note_id, "note")
+        with self.db.writing() as session:
+            now, user = self._now(), self._user(session)
+            original = self._note(session, note_id)
+            self._readable(session, original.stage.case_id, user, now)
+            check_addendum(session, original, user, now, self.policy)
+            persons = stage_persons(session, original.stage_id)
+            given = clean_fields(fields, self.policy, stage_opened_at=original.stage.opened_at,
+                                 stage_person_ids=persons, now=now, addendum=True)
+            if "narrative" not in given:
+                raise InvalidNote("An addendum needs a narrative saying what it corrects or adds.")
+            inherited = {"event_at": original.event_at, "purposes": list(original.purposes or []),
+                         "method": original.method, "location": original.location,
+                         "participants": [p.id for p in original.participants], "others": list(original.others or [])}
+            clean = {**inherited, **given, "contact_type": ADDENDUM}
+            # Inherited participants were checked when the original was written: kept even if one
+            # is no longer a person of the stage.
+            persons = {**{p.id: person_view(p) for p in original.participants}, **persons}
+            note = self._new_note(session, original.stage, user, user, now, clean, persons, amends=original)
+            record_note(session, note, user, "add addendum", now, op="insert", detail={"amends": original.id})
+            return note_view(note, now, self.policy)
+
+    def note_actions(self, note_id: int) -> dict[str, str | None]:
+        """What I may do with this note now: for each action None, or the sentence saying why not."""
+        note_id = arguments.record_id(note_id, "note")
+        with self.db.reading() as session:
+            note = self._note(session, note_id)
+            return refusals(session, note, self._user(session), self._now(), self.policy)
+
+    def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], persons: dict[int, PersonView],
+                  amends: Note | None = None):
+        """Write a new note and its participants with Core INSERTs (nothing reads it back in this
+        unit of work, so the ORM's flush is not needed); returns a stand-in with what ``record_note``
+        and ``note_view`` read of a note, its participants as ``PersonView``s."""
+        final_on_save = stage.type == "FSI"
+        row = {"stage_id": stage.id, "author_id": author.id, "entered_by_id": user.id, "entered_at": now,
+               "amends_note_id": amends.id if amends else None, "status": "final" if final_on_save else "draft",
+               "version": 1, "freezes_at": now if final_on_save else freeze_instant(now, self.policy),
+               "purposes": [], "method": None, "location": None, "others": [], "first_submitted_at": None,
+               "submitted_at": None, "reviewed_at": None, "correction_due_at": None,
+               **{name: value for name, value in clean.items() if name != "participants"}}
+        note = SimpleNamespace(**row, stage=stage, author=author, entered_by=user,
+                               participants=[persons[pid] for pid in clean.get("participants", [])])
+        if final_on_save:
+            check_complete(note)
+        connection = session.connection()
+        note.id = connection.execute(_NEW_NOTE, row).scalar_one()
+        if note.participants:
+            connection.execute(_NEW_PARTICIPANT, [{"note_id": note.id, "person_id": p.id} for p in note.participants])
+        return note
+
+    @staticmethod
+    def _apply(session, note: Note, clean: dict[str, Any]) -> set[str]:
+        """Set the changed fields on the note, writing nothing: loading the participants must not
+        autoflush the fields set before them as an UPDATE of its own (a version with no revision)."""
+        with session.no_autoflush:
+            return NoteDesk._set_fields(session, note, clean)
+
+    @staticmethod
+    def _set_fields(session, note: Note, clean: dict[str, Any]) -> set[str]:
+        changed = set()
+        for name, value in clean.items():
+            if name == "participants":
+                if [p.id for p in note.participants] != value:
+                    persons = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(value)))}
+                    note.participants = [persons[pid] for pid in value]
+                    changed.add(name)
+            elif getattr(note, name) != value:
+                setattr(note, name, value)
+                changed.add(name)
+        return changed

@@ -1,0 +1,130 @@
+"""The Timeliness report: per worker and per unit, how late entries and reviews run, what is overdue
+now, what froze without approval, and how many required foster-care visits were made."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from store.rules.access import team_ids
+from store.desks.base import DeskBase
+from store.core.errors import InvalidReport, NoAccess
+from store.db.models import Note, ReviewAction, RoleAssignment, Unit, Worker
+from store.rules.obligations import is_late_entry, open_obligations
+from store.rules.note_rules import ADDENDUM
+from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
+from store.desks.visits import visit_standings
+
+REPORT_DAYS = 90  # the default period: the last quarter
+MAX_DAYS = 3660
+SUBMISSIONS = ("submit", "resubmit")
+DECISIONS = ("approve", "return")
+
+
+class TimelinessDesk(DeskBase):
+    def timeliness(self, days: int = REPORT_DAYS) -> Timeliness:
+        """For a supervisor their unit, for a director every unit below them, over the last ``days``.
+        A row per worker who held a role in a stage or wrote a note in the period."""
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise InvalidReport(f"The report covers 1 to {MAX_DAYS:,} days, not {days!r}.")
+        with self.db.reading() as session:
+            now = self._now()
+            below = team_ids(session, self.worker_id) - {self.worker_id}
+            if not below:
+                raise NoAccess("The Timeliness report is for supervisors and directors: nobody reports to you.")
+            since = now - timedelta(days=days)
+            workers = list(session.scalars(select(Worker).where(Worker.id.in_(below), Worker.active)))
+            bosses = {w.supervisor_id for w in workers}
+            staff = [w for w in workers if w.id not in bosses]  # supervisors head their unit's row instead
+            stats = _note_stats(session, self.policy, {w.id for w in staff}, since, now)
+            casework = _held_roles(session, {w.id for w in staff}, since, now)
+            staff = [w for w in staff if w.id in casework or stats[w.id]["lags"]]
+            overdue = defaultdict(lambda: {"review": 0, "resubmit": 0, "submit": 0})
+            ids = {w.id for w in staff}
+            logins = {w.login: w.id for w in staff}
+            for item in open_obligations(session, self.policy, now, authors=ids):
+                if item.overdue:
+                    overdue[logins[item.author]]["review" if item.action == "re-review" else item.action] += 1
+            visits = defaultdict(lambda: [0, 0])
+            for child in visit_standings(session, self.policy, now, ids, since=self.policy.calendar.local_day(since)):
+                worker = logins.get(child.worker)
+                if worker is not None:
+                    visits[worker][0] += child.months_required
+                    visits[worker][1] += child.months_visited
+            units = {u.id: u.name for u in session.scalars(select(Unit))}
+            rows: dict[str, list[WorkerTimeliness]] = defaultdict(list)
+            heads: dict[str, str] = {}
+            for worker in sorted(staff, key=lambda w: w.name):
+                unit = units.get(worker.unit_id, "No unit")
+                heads.setdefault(unit, worker.supervisor.name if worker.supervisor else "")
+                s = stats[worker.id]
+                rows[unit].append(WorkerTimeliness(
+                    login=worker.login, name=worker.name, unit=unit, notes_entered=len(s["lags"]),
+                    late_entries=s["late"], median_entry_lag_hours=_median(s["lags"]), reviews=len(s["turns"]),
+                    median_review_hours=_median(s["turns"]), overdue_reviews=overdue[worker.id]["review"],
+                    overdue_corrections=overdue[worker.id]["resubmit"], overdue_entries=overdue[worker.id]["submit"],
+                    frozen_unapproved=s["frozen"],
+                    visits_required=visits[worker.id][0], visits_made=visits[worker.id][1]))
+            return Timeliness(since=since, until=now, units=tuple(
+                UnitTimeliness(unit, heads[unit], tuple(rows[unit]), _total(unit, rows[unit], stats, staff))
+                for unit in sorted(rows)))
+
+
+def _held_roles(session, worker_ids: set[int], since: datetime, now: datetime) -> set[int]:
+    """Workers with a role in some stage during the period (an entry clerk has none)."""
+    return set(session.scalars(select(RoleAssignment.worker_id).where(
+        RoleAssignment.worker_id.in_(worker_ids), RoleAssignment.starts_at <= now,
+        (RoleAssignment.ends_at.is_(None)) | (RoleAssignment.ends_at >= since))))
+
+
+def _note_stats(session, policy, worker_ids: set[int], since: datetime, now: datetime) -> dict[int, dict]:
+    stats: dict[int, dict] = defaultdict(lambda: {"lags": [], "late": 0, "turns": [], "frozen": 0})
+    if not worker_ids:
+        return stats
+    entered = session.execute(select(Note.author_id, Note.event_at, Note.entered_at, Note.contact_type).where(
+        Note.author_id.in_(worker_ids), Note.entered_at >= since, Note.entered_at <= now,
+        Note.contact_type != ADDENDUM))
+    for author, event_at, entered_at, contact_type in entered:
+        stats[author]["lags"].append((entered_at - event_at).total_seconds() / 3600)
+        stats[author]["late"] += is_late_entry(event_at, entered_at, policy, contact_type)
+    frozen = session.execute(select(Note.author_id).where(
+        Note.author_id.in_(worker_ids), Note.freezes_at >= since, Note.freezes_at <= now,
+        Note.status.not_in(("approved", "final"))))
+    for (author,) in frozen:
+        stats[author]["frozen"] += 1
+    actions = session.execute(select(Note.author_id, ReviewAction.note_id, ReviewAction.action, ReviewAction.at)
+                              .join(Note, Note.id == ReviewAction.note_id)
+                              .where(Note.author_id.in_(worker_ids), ReviewAction.at <= now)
+                              .order_by(ReviewAction.note_id, ReviewAction.id))
+    sent: dict[int, datetime] = {}
+    for author, note_id, action, at in actions:
+        if action in SUBMISSIONS:
+            sent[note_id] = at
+        elif action in DECISIONS and note_id in sent:
+            if at >= since:
+                stats[author]["turns"].append((at - sent[note_id]).total_seconds() / 3600)
+            del sent[note_id]
+        elif action == "recall":
+            sent.pop(note_id, None)
+    return stats
+
+
+def _total(unit: str, rows: list[WorkerTimeliness], stats, staff) -> WorkerTimeliness:
+    ids = {w.id for w in staff if w.login in {r.login for r in rows}}
+    lags = [lag for i in ids for lag in stats[i]["lags"]]
+    turns = [t for i in ids for t in stats[i]["turns"]]
+    return WorkerTimeliness(
+        login="", name="Unit total", unit=unit, notes_entered=sum(r.notes_entered for r in rows),
+        late_entries=sum(r.late_entries for r in rows), median_entry_lag_hours=_median(lags),
+        reviews=sum(r.reviews for r in rows), median_review_hours=_median(turns),
+        overdue_reviews=sum(r.overdue_reviews for r in rows), overdue_corrections=sum(r.overdue_corrections for r in rows),
+        overdue_entries=sum(r.overdue_entries for r in rows),
+        frozen_unapproved=sum(r.frozen_unapproved for r in rows), visits_required=sum(r.visits_required for r in rows),
+        visits_made=sum(r.visits_made for r in rows))
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None

@@ -1,0 +1,112 @@
+"""Turning database rows into the frozen views of ``store.core.results``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from store.core.errors import NoAccess
+from store.db.models import Case, Note, Person, RoleAssignment, Stage, StagePerson, Worker
+from store.core.policy import Policy
+from store.rules.obligations import is_late_entry
+from store.rules.note_rules import is_frozen
+from store.core.results import CaseView, NoteView, PersonView, RoleView, StageView, WorkerView
+
+
+def worker_view(worker: Worker) -> WorkerView:
+    return WorkerView(
+        id=worker.id, login=worker.login, name=worker.name, title=worker.title, employer=worker.employer,
+        agency=worker.agency, unit=worker.unit.name if worker.unit else None,
+        supervisor=worker.supervisor.login if worker.supervisor else None,
+        supervisor_name=worker.supervisor.name if worker.supervisor else None,
+        functions=tuple(sorted(f.code for f in worker.functions)),
+    )
+
+
+def person_view(person: Person | PersonView) -> PersonView:
+    if isinstance(person, PersonView):  # a new note's participants, read as views (stage_persons)
+        return person
+    return PersonView(id=person.id, name=person.full_name, relationship=person.relationship_,
+                      birth_date=person.birth_date, is_child=person.is_child)
+
+
+# Asked at every note save: built once.
+_STAGE_PERSONS = (select(Person.id, Person.first_name, Person.last_name, Person.relationship_, Person.birth_date,
+                         Person.is_child)
+                  .join(StagePerson, StagePerson.person_id == Person.id)
+                  .where(StagePerson.stage_id == bindparam("stage_id")).order_by(Person.id))
+
+
+def stage_persons(session: Session, stage_id: int) -> dict[int, PersonView]:
+    """The persons of a stage by id, read as plain columns (no autoflush: a stage's persons are
+    never pending in a session that asks this)."""
+    rows = session.connection().execute(_STAGE_PERSONS, {"stage_id": stage_id})
+    return {pid: PersonView(id=pid, name=Person.name_of(first, last), relationship=relationship, birth_date=born,
+                            is_child=child) for pid, first, last, relationship, born, child in rows}
+
+
+def role_view(role: RoleAssignment) -> RoleView:
+    return RoleView(worker_login=role.worker.login, worker_name=role.worker.name, role=role.role,
+                    starts_at=role.starts_at, ends_at=role.ends_at,
+                    children=tuple(p.full_name for p in role.children))
+
+
+def stage_view(stage: Stage, now: datetime, children_only: frozenset[int] | None = None) -> StageView:
+    """``children_only``: an advocate's view, which shows only the appointed children of the stage
+    (``NoAccess`` for a stage without any of them)."""
+    persons = stage.persons
+    if children_only is not None:
+        persons = [p for p in persons if p.id in children_only]
+        if not persons:
+            raise NoAccess("Your appointment covers other records of this family, not this stage.")
+    active = [r for r in stage.roles if r.starts_at <= now and (r.ends_at is None or r.ends_at > now)]
+    closer = stage.closing_started_by_id
+    return StageView(
+        id=stage.id, case_id=stage.case_id, family_name=stage.case.family_name, type=stage.type, subtype=stage.subtype, label=stage.label,
+        parent_id=stage.parent_id, opened_at=stage.opened_at, closed_at=stage.closed_at,
+        close_reason=stage.close_reason, closing_reason=stage.closing_reason,
+        closing_started_by=next((r.worker.login for r in stage.roles if r.worker_id == closer), None),
+        persons=tuple(person_view(p) for p in persons),
+        roles=tuple(role_view(r) for r in sorted(active, key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id))),
+    )
+
+
+ROLE_ORDER = {"Case Manager": 0, "Case Planner": 1, "Case Worker": 2, "CPS Worker/Monitor": 3}
+
+
+def case_view(case: Case, now: datetime, reach: str, children_only: frozenset[int] | None = None) -> CaseView:
+    """``children_only``: an advocate's view: the appointed children and the stages they are in."""
+    stages = [s for s in case.stages if children_only is None or any(p.id in children_only for p in s.persons)]
+    persons = [p for p in case.persons if children_only is None or p.id in children_only]
+    by_parent: dict[int | None, list[Stage]] = {}
+    shown = {s.id for s in stages}
+    for stage in stages:
+        by_parent.setdefault(stage.parent_id if stage.parent_id in shown else None, []).append(stage)
+    ordered: list[Stage] = []
+
+    def walk(parent_id: int | None) -> None:
+        for stage in by_parent.get(parent_id, []):
+            ordered.append(stage)
+            walk(stage.id)
+
+    walk(None)
+    return CaseView(id=case.id, family_name=case.family_name, opened_at=case.opened_at,
+                    persons=tuple(person_view(p) for p in persons),
+                    stages=tuple(stage_view(s, now, children_only) for s in ordered), reach=reach)
+
+
+def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...] = ()) -> NoteView:
+    return NoteView(
+        id=note.id, stage_id=note.stage_id, case_id=note.stage.case_id, event_at=note.event_at,
+        entered_at=note.entered_at, author=note.author.login, author_name=note.author.name,
+        entered_by=note.entered_by.login, entered_by_name=note.entered_by.name,
+        contact_type=note.contact_type, purposes=tuple(note.purposes or ()), method=note.method,
+        location=note.location, participants=tuple(person_view(p) for p in note.participants),
+        others=tuple(note.others or ()), narrative=note.narrative, status=note.status, version=note.version,
+        amends_note_id=note.amends_note_id, addenda=addenda, freezes_at=note.freezes_at,
+        frozen=is_frozen(note.freezes_at, now),
+        late_entry=is_late_entry(note.event_at, note.entered_at, policy, note.contact_type),
+        submitted_at=note.submitted_at, correction_due_at=note.correction_due_at,
+    )

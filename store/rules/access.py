@@ -1,0 +1,217 @@
+"""Who may read a case, add a note to a stage, change a note, review it, or close a stage.
+
+Reading follows DOMAIN.md: a role in any stage of the case, or a place in the supervision chain
+above someone with one. A worker with ``ENT PROG NOTE`` may find any case and enter notes for a
+named author, and reads back only what they entered. A CASA advocate reads the notes in which the
+appointed child took part.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.orm import Session
+
+from store.core.errors import InvalidStage, NoAccess, NotAuthor
+from store.db.models import AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, Worker, WorkerFunction
+
+ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
+
+
+class Reach(enum.Enum):
+    ASSIGNED = "assigned"          # a role in a stage of the case
+    SUPERVISION = "supervision"    # above an assigned worker; reads are audited
+    ENTRY_CLERK = "entry clerk"    # ENT PROG NOTE without a role: sees notes they entered
+    ADVOCATE = "advocate"          # court-appointed for a child: sees that child's notes
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    reach: Reach
+    child_ids: frozenset[int] = frozenset()
+
+
+def active_role_filter(now: datetime):
+    return (RoleAssignment.starts_at <= now) & or_(RoleAssignment.ends_at.is_(None), RoleAssignment.ends_at > now)
+
+
+def team_ids(session: Session, worker_id: int) -> set[int]:
+    """The worker and everyone they supervise, directly or through others."""
+    below = select(Worker.id).where(Worker.id == worker_id).cte("team", recursive=True)
+    below = below.union(select(Worker.id).where(Worker.supervisor_id == below.c.id))
+    return set(session.scalars(select(below.c.id)))
+
+
+def chain_above(session: Session, worker: Worker) -> list[Worker]:
+    """The worker's supervisor, that person's supervisor, and so on up."""
+    chain, seen, current = [], {worker.id}, worker.supervisor
+    while current is not None and current.id not in seen:
+        chain.append(current)
+        seen.add(current.id)
+        current = current.supervisor
+    return chain
+
+
+def has_function(session: Session, worker: Worker, code: str) -> bool:
+    return session.get(WorkerFunction, (worker.id, code)) is not None
+
+
+def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[int] | None = None):
+    query = select(RoleAssignment).where(RoleAssignment.stage_id == stage_id, active_role_filter(now))
+    if worker_ids is not None:
+        query = query.where(RoleAssignment.worker_id.in_(worker_ids))
+    return list(session.scalars(query))
+
+
+# Asked at every note save: built once (building the statement cost more than running it).
+_HAS_STAGE_ROLE = select(RoleAssignment.id).where(
+    RoleAssignment.stage_id == bindparam("stage_id"), active_role_filter(bindparam("now")),
+    RoleAssignment.worker_id.in_(bindparam("worker_ids", expanding=True))).limit(1)
+
+
+def has_stage_role(session: Session, stage_id: int, now: datetime, worker_ids: set[int]) -> bool:
+    """Whether any of these workers has a role in the stage now (asked without loading the roles,
+    and without the ORM's autoflush: role changes are never pending in a session that asks this)."""
+    found = session.connection().execute(_HAS_STAGE_ROLE, {"stage_id": stage_id, "now": now,
+                                                           "worker_ids": list(worker_ids)}).first()
+    return found is not None
+
+
+def case_access(session: Session, user: Worker, case_id: int, now: datetime) -> CaseAccess:
+    """How far the user reaches into a case, or ``NoAccess``."""
+    assigned = select(RoleAssignment.worker_id).join(Stage).where(Stage.case_id == case_id, active_role_filter(now))
+    workers = set(session.scalars(assigned))
+    if user.id in workers:
+        return CaseAccess(Reach.ASSIGNED)
+    if workers & team_ids(session, user.id):
+        return CaseAccess(Reach.SUPERVISION)
+    children = frozenset(session.scalars(
+        select(AdvocateAppointment.person_id).join(Person)
+        .where(AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active, Person.case_id == case_id)))
+    if children:
+        return CaseAccess(Reach.ADVOCATE, children)
+    if has_function(session, user, ENTER_PROGRESS_NOTE):
+        return CaseAccess(Reach.ENTRY_CLERK)
+    raise NoAccess("You have no role in this family's case and nobody you supervise has one, "
+                   "so you cannot see its notes.")
+
+
+def readable_case_ids(session: Session, user: Worker, now: datetime) -> set[int]:
+    """Cases the user reads through a role or supervision (not the clerk's search-and-enter reach)."""
+    query = (select(Stage.case_id).join(RoleAssignment)
+             .where(active_role_filter(now), RoleAssignment.worker_id.in_(team_ids(session, user.id))))
+    return set(session.scalars(query.distinct()))
+
+
+def visible_notes(user: Worker, access: CaseAccess):
+    """Which notes of an accessible case this reader sees."""
+    own = or_(Note.author_id == user.id, Note.entered_by_id == user.id)
+    not_private = or_(Note.status != "draft", own)
+    if access.reach is Reach.ENTRY_CLERK:
+        return Note.entered_by_id == user.id
+    if access.reach is Reach.ADVOCATE:
+        with_child = select(NoteParticipant.note_id).where(NoteParticipant.person_id.in_(access.child_ids))
+        return (Note.status != "draft") & Note.id.in_(with_child)
+    return not_private
+
+
+def check_visible(session: Session, note: Note, user: Worker, now: datetime) -> CaseAccess:
+    """``NoAccess`` unless the user may read this very note (not just its case)."""
+    access = case_access(session, user, note.stage.case_id, now)
+    if not session.scalar(select(func.count()).where(Note.id == note.id, visible_notes(user, access))):
+        raise NoAccess("This note is not one you may read.")
+    return access
+
+
+def may_change(note: Note, user: Worker) -> None:
+    if user.id not in (note.author_id, note.entered_by_id):
+        raise NotAuthor(f"Only the author ({note.author.name}) or the person who entered this note "
+                        f"({note.entered_by.name}) may change it.")
+
+
+def may_review(session: Session, note: Note, user: Worker) -> None:
+    if user not in chain_above(session, note.author):
+        raise NoAccess(f"Only {note.author.name}'s supervisors review this note.")
+    if user.id == note.entered_by_id:
+        raise NoAccess("You entered this note, so someone else in the author's supervision reviews it.")
+
+
+def is_author(note: Note, user: Worker, doing: str) -> None:
+    """Recalling and discarding belong to the author alone (DOMAIN: 'the author may pull…')."""
+    if user.id != note.author_id:
+        raise NotAuthor(f"Only the author ({note.author.name}) may {doing} this note.")
+
+
+def may_add_note(session: Session, user: Worker, author: Worker | None, stage: Stage, now: datetime,
+                 *, closed_stage_takes_notes: bool, addendum: bool = False) -> None:
+    """The stage rules for a new note (or addendum) written by ``author`` and typed by ``user``.
+    ``author`` None: asked before the note is begun, by someone who enters notes for others (the
+    author is chosen in the note): only the rules that hold whoever the author will be."""
+    if stage.type == "INT":
+        raise NoAccess("CPS Intake (INT) stages are read-only for local staff; record the contact in "
+                       "the investigation.")
+    if stage.closed_at is not None and (stage.type == "FSI" or not (addendum or closed_stage_takes_notes)):
+        raise InvalidStage(f"This {stage.label} stage is closed ({stage.close_reason}) and takes no new notes"
+                           + ("." if stage.type == "FSI" else "; corrections go in as addenda."))
+    if (author is None or author.id != user.id) and not has_function(session, user, ENTER_PROGRESS_NOTE):
+        raise NoAccess("Only staff with the ENT PROG NOTE function may enter a note for someone else.")
+    if stage.type == "INV":
+        for person in {user.id: user, **({author.id: author} if author else {})}.values():
+            if not has_stage_role(session, stage.id, now, {person.id}):
+                raise NoAccess(f"Only workers assigned to this investigation may write in it, and "
+                               f"{'you are' if person is user else person.name + ' is'} not.")
+        return
+    if author is None:
+        return
+    # The author's own role is the common case; the supervision chain (a recursive query) only if not.
+    if not (has_stage_role(session, stage.id, now, {author.id})
+            or has_stage_role(session, stage.id, now, team_ids(session, author.id))):
+        if author.id == user.id and advocates_in_case(session, user, stage.case_id):
+            raise NoAccess("A child's advocate reads the child's notes and writes none; tell the child's "
+                           "caseworker what should be recorded.")
+        who = "You have no role in this stage and supervise" if author.id == user.id else \
+            f"{author.name} has no role in this stage and supervises"
+        raise NoAccess(f"{who} nobody who has one.")
+
+
+def advocates_in_case(session: Session, user: Worker, case_id: int) -> bool:
+    """Whether the user is an outside advocate appointed for a child of this family."""
+    return session.scalar(select(AdvocateAppointment.id).join(Person).where(
+        AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active, Person.case_id == case_id)
+        .limit(1)) is not None
+
+
+def writes_notes(session: Session, user: Worker, now: datetime) -> bool:
+    """False for an outside advocate (DOMAIN: they write no progress notes): a worker with an active
+    appointment, no current role in any stage and no ENT PROG NOTE. Everyone else may write somewhere."""
+    appointed = session.scalar(select(AdvocateAppointment.id).where(
+        AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active).limit(1)) is not None
+    if not appointed:
+        return True
+    holds_role = session.scalar(select(RoleAssignment.id).where(
+        RoleAssignment.worker_id == user.id, active_role_filter(now)).limit(1)) is not None
+    return holds_role or has_function(session, user, ENTER_PROGRESS_NOTE)
+
+
+def supervises_anyone(session: Session, worker_id: int) -> bool:
+    """Whether anyone reports to this worker (the review queue and Timeliness are theirs)."""
+    return session.scalar(select(Worker.id).where(Worker.supervisor_id == worker_id).limit(1)) is not None
+
+
+def notes_hidden_from(session: Session, user: Worker, access: CaseAccess, stage_id: int) -> str | None:
+    """For a reader who sees only some of a stage's notes by their reach (the clerk who enters notes,
+    a child's advocate): how many others the stage holds, said so that an empty list is not taken for
+    an empty stage. Others' drafts are private and not counted."""
+    if access.reach not in (Reach.ENTRY_CLERK, Reach.ADVOCATE):
+        return None
+    hidden = session.scalar(select(func.count()).where(
+        Note.stage_id == stage_id, Note.status != "draft", ~visible_notes(user, access)))
+    if not hidden:
+        return None
+    notes, are = f"{hidden:,} note{'' if hidden == 1 else 's'}", "is" if hidden == 1 else "are"
+    if access.reach is Reach.ENTRY_CLERK:
+        return f"{notes} in this stage {are} not yours to read; the notes you entered are listed."
+    return f"{notes} in this stage {are} without the child you are appointed for, and not shown."

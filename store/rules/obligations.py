@@ -1,0 +1,138 @@
+"""The deadline engine: for every open note, who must act on it next and by when.
+
+One place decides who must act on a note and by when; the dates come from ``rules`` (which rule
+applies) and ``calendar`` (the window arithmetic), the numbers from ``policy``. The caseload, the
+note list, the editor, "My deadlines" and the Timeliness report read from here; the review queue
+uses the same ``rules.review_due``.
+
+An addendum records no event of its own (it keeps the time of the event it corrects, often weeks
+old): its entry clock starts when it is written, so it is never a late entry and its draft is due
+within the entry window of its own entry; its review window runs from its submission like any note's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, aliased, contains_eager
+
+from store.core import work_calendar
+from store.db.models import Absence, Case, Note, Stage, Worker
+from store.core.policy import Policy
+from store.rules.note_rules import ADDENDUM, correction_due, entry_due, is_frozen, review_due
+from store.core.results import AbsenceView, Obligation
+
+OPEN = ("draft", "returned", "submitted", "resubmitted")
+AUTHOR_ACTS = ("draft", "returned")
+
+
+def submit_due(event_at: datetime, entered_at: datetime, contact_type: str, policy: Policy) -> datetime:
+    """When a draft is due: the entry window from the event, or for an addendum from its own entry."""
+    if contact_type == ADDENDUM:
+        return entry_due(entered_at, policy, contact_type)
+    return entry_due(event_at, policy, contact_type)
+
+
+def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy, contact_type: str | None = None) -> bool:
+    """Entered after the entry window of the event; an addendum, entered when the need was found,
+    never is."""
+    return contact_type != ADDENDUM and entered_at > entry_due(event_at, policy, contact_type)
+
+
+def is_overdue(due_at: datetime, now: datetime) -> bool:
+    """A deadline has passed once the clock is beyond it (the last instant is still in time)."""
+    return now > due_at
+
+
+def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,
+               policy: Policy, cutoff_at: datetime | None = None) -> Obligation | None:
+    """The note's current obligation; None once it is approved, final or frozen (frozen without
+    approval is a fact for the Timeliness report, not something anyone can still do)."""
+    if note.status not in OPEN or is_frozen(note.freezes_at, now):
+        return None
+    if note.status == "draft":
+        action, who = "submit", author
+        due = submit_due(note.event_at, note.entered_at, note.contact_type, policy)
+    elif note.status == "returned":
+        action, who = "resubmit", author
+        due = note.correction_due_at or correction_due(note.reviewed_at or now, policy)
+    else:
+        resubmitted = note.status == "resubmitted"
+        action, who = ("re-review" if resubmitted else "review"), supervisor or author
+        due = review_due(note.submitted_at, resubmitted, policy)
+    # The cut-off pulls forward what happened before it; a contact made after it keeps its own deadline.
+    cutoff = (cutoff_at if cutoff_at is not None and who is author and note.event_at < cutoff_at < due
+              else None)
+    view = Obligation(
+        note_id=note.id, case_id=note.stage.case_id, family_name=family_name, stage_id=note.stage_id,
+        stage_label=note.stage.label, contact_type=note.contact_type, event_at=note.event_at,
+        author=author.login, author_name=author.name, status=note.status, who=who.login, who_name=who.name,
+        action=action, due_at=due, overdue=False, freezes_at=note.freezes_at, after_freeze=due >= note.freezes_at,
+        cutoff_at=cutoff)
+    return _with_overdue(view, now)
+
+
+def _with_overdue(view: Obligation, now: datetime) -> Obligation:
+    return replace(view, overdue=is_overdue(view.next_due_at, now))
+
+
+def open_obligations(session: Session, policy: Policy, now: datetime, *, authors: set[int] | None = None,
+                     reviewers: set[int] | None = None, stage_id: int | None = None,
+                     note_ids: list[int] | None = None) -> list[Obligation]:
+    """Open obligations on notes written by ``authors`` or waiting for review by ``reviewers``
+    (None and None: every note), soonest first."""
+    author, boss = aliased(Worker), aliased(Worker)
+    query = (select(Note, Case.family_name, author, boss)
+             .join(Stage, Note.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
+             .join(author, Note.author_id == author.id).outerjoin(boss, author.supervisor_id == boss.id)
+             .where(Note.status.in_(OPEN), Note.freezes_at > now).options(contains_eager(Note.stage)))
+    wanted = []
+    if authors is not None:
+        wanted.append(Note.author_id.in_(authors))
+    if reviewers is not None:
+        wanted.append(Note.status.in_(("submitted", "resubmitted")) & author.supervisor_id.in_(reviewers))
+    if wanted:
+        query = query.where(or_(*wanted))
+    if stage_id is not None:
+        query = query.where(Note.stage_id == stage_id)
+    if note_ids is not None:
+        query = query.where(Note.id.in_(note_ids))
+    rows = session.execute(query).all()
+    cutoffs = next_cutoffs(session, policy, now, {a.id for _, _, a, _ in rows})
+    found = [obligation(note, family, a, b, now, policy, cutoffs.get(a.id)) for note, family, a, b in rows]
+    return sorted((o for o in found if o is not None), key=lambda o: (o.next_due_at, o.note_id))
+
+
+def next_absences(session: Session, now: datetime, policy: Policy, worker_ids: set[int]) -> dict[int, Absence]:
+    """Each worker's next planned absence that has not started yet (agency's today)."""
+    if not worker_ids:
+        return {}
+    today = policy.calendar.local_day(now)
+    absences = session.scalars(select(Absence).where(Absence.worker_id.in_(worker_ids), Absence.starts_on > today)
+                               .order_by(Absence.starts_on, Absence.id))
+    found: dict[int, Absence] = {}
+    for absence in absences:
+        found.setdefault(absence.worker_id, absence)
+    return found
+
+
+def next_cutoffs(session: Session, policy: Policy, now: datetime, worker_ids: set[int]) -> dict[int, datetime]:
+    return {worker: cutoff_of(absence.starts_on, policy)
+            for worker, absence in next_absences(session, now, policy, worker_ids).items()}
+
+
+def cutoff_of(starts_on: date, policy: Policy) -> datetime:
+    return work_calendar.absence_cutoff(starts_on, policy.absence_working_days_before, policy.absence_cutoff,
+                                   policy.calendar)
+
+
+def absence_view(session: Session, absence: Absence, policy: Policy, now: datetime) -> AbsenceView:
+    worker = session.get(Worker, absence.worker_id)
+    pending = tuple(session.scalars(select(Note.id).where(
+        Note.author_id == worker.id, Note.status.in_(AUTHOR_ACTS), Note.freezes_at > now).order_by(Note.id)))
+    cutoff = cutoff_of(absence.starts_on, policy)
+    return AbsenceView(id=absence.id, worker=worker.login, worker_name=worker.name, starts_on=absence.starts_on,
+                       ends_on=absence.ends_on, reason=absence.reason, cutoff_at=cutoff, pending=pending,
+                       past_cutoff=bool(pending) and now > cutoff)
