@@ -3,7 +3,7 @@
 import pytest
 
 from store import Store
-from tui import cli
+from tui.cli import main as cli, sign_in
 
 
 def test_demo_no_open_creates_a_demo_database_once(tmp_path, capsys):
@@ -33,7 +33,7 @@ def test_user_flag_is_refused_on_a_real_database(real_agency, capsys):
 def test_unknown_login_is_told_to_ask_for_access(tmp_path, capsys, monkeypatch):
     url = f"sqlite:///{tmp_path / 'agency.db'}"
     Store.open(url)
-    monkeypatch.setattr(cli, "_os_login", lambda: "nobody-here")
+    monkeypatch.setattr(sign_in, "os_login", lambda: "nobody-here")
     assert cli.main(["--db", url]) == 2
     assert "no active casenotes user with the login 'nobody-here'" in capsys.readouterr().err
 
@@ -48,7 +48,7 @@ def test_sign_in_name_comes_from_the_user_id_not_the_environment(monkeypatch):
 
     monkeypatch.setenv("USER", "supa")
     monkeypatch.setenv("LOGNAME", "supa")
-    assert cli._os_login() == pwd.getpwuid(__import__("os").getuid()).pw_name != "supa"
+    assert sign_in.os_login() == pwd.getpwuid(__import__("os").getuid()).pw_name != "supa"
 
 
 def test_a_bad_policy_file_stops_the_command_with_its_reason(tmp_path, capsys, monkeypatch):
@@ -65,7 +65,7 @@ def test_policy_command_reads_the_clock_back_in_words(capsys, monkeypatch, tmp_p
     from datetime import datetime, timezone
 
     from store import FrozenClock
-    from tui.policy_cli import run_policy
+    from tui.cli.policy import run_policy
 
     class Args:
         preset = "washington"
@@ -113,7 +113,7 @@ def test_demo_flag_runs_a_sub_command_on_the_demo_database(demo_in_data_dir, cap
 
 
 def test_demo_flag_without_user_says_who_one_may_be(demo_in_data_dir, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_os_login", lambda: "root")
+    monkeypatch.setattr(sign_in, "os_login", lambda: "root")
     assert cli.main(["--demo", "search", "foo"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("casenotes: There is no active casenotes user with the login 'root'. On the demo, say who "
@@ -143,7 +143,7 @@ def test_demo_flag_and_db_are_one_or_the_other(capsys):
 
 
 def test_a_login_unknown_to_the_default_database_is_pointed_to_the_demo(demo_in_data_dir, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_os_login", lambda: "root")
+    monkeypatch.setattr(sign_in, "os_login", lambda: "root")
     assert cli.main(["timeliness"]) == 2
     assert capsys.readouterr().err == (
         "casenotes: There is no active casenotes user with the login 'root'. To use the demo agency instead, add "
@@ -152,7 +152,7 @@ def test_a_login_unknown_to_the_default_database_is_pointed_to_the_demo(demo_in_
 
 
 def test_without_a_demo_an_unknown_login_is_told_to_ask_for_access(data_dir, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "_os_login", lambda: "root")
+    monkeypatch.setattr(sign_in, "os_login", lambda: "root")
     assert cli.main(["search", "foo"]) == 2
     assert capsys.readouterr().err.endswith("login 'root'. Ask your administrator to add you.\n")
 

@@ -10,7 +10,7 @@ import pytest
 
 from store import Store
 from tests.test_opening import agency_file, read_only_file, read_only_folder, shared_dir, unprivileged  # noqa: F401
-from tui import cli
+from tui.cli import main as cli
 
 COMMANDS = {
     "app": [],

@@ -12,7 +12,7 @@ from textual.widgets._footer import FooterKey
 from store import StoreError
 from tests.conftest import visit
 from tests.test_flows import open_app, press, settle
-from tui.commands import CasenotesCommands
+from tui.palette import CasenotesCommands
 from tui.screens.case import CaseScreen
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.note_editor import NoteEditorScreen

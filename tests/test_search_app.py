@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from tests.test_flows import AFTERNOON, SIZE, first_caseworker, open_app, press, settle
-from tui import cli
+from tui.cli import main as cli
 from tui.screens.note import NoteScreen
 from tui.screens.search import SearchScreen
 

@@ -17,7 +17,7 @@ from search.schema import PLAIN, note_schema
 from tests.conftest import visit
 from tests.test_flows import SIZE, open_app, press, settle
 from tests.test_search_app import answered
-from tui import cli
+from tui.cli import main as cli
 
 
 @pytest.fixture(autouse=True)

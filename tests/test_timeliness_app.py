@@ -14,7 +14,7 @@ from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
 from tests.conftest import DEMO_AS_OF
 from tests.test_deadlines_app import run, text_of
 from tests.test_tui import SIZE, keys_then_settle, settle
-from tui import cli
+from tui.cli import main as cli
 from tui.app import CasenotesApp
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.timeliness import MEASURES, TimelinessScreen

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.message import Message
 
 from store import Store, StoreError
-from tui import format
+from tui import formatting
 from tui.prefs import Prefs, RecoveryBox, default_home
 
 
@@ -42,7 +42,7 @@ class CasenotesApp(App):
                  indexing: bool = True):
         """``indexing=False`` keeps the search index out of the way (screens tested on their own)."""
         super().__init__()
-        from tui.commands import CasenotesCommands
+        from tui.palette import CasenotesCommands
 
         self.COMMANDS = App.COMMANDS | {CasenotesCommands}
         self.store = store
@@ -180,7 +180,7 @@ class CasenotesApp(App):
         if self.prefs.theme in self.available_themes:
             self.theme = self.prefs.theme
         self.sub_title = " · ".join(
-            part for part in (self.me.name, self.me.unit or self.me.agency, format.today(self.store.clock.now(), self.zone))
+            part for part in (self.me.name, self.me.unit or self.me.agency, formatting.today(self.store.clock.now(), self.zone))
             if part)
         # The caseload is read before its screen is made, so that the first frame has the rows (read
         # while the screen was being built, the query waited on the interpreter and the screen was

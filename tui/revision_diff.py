@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tui import format
+from tui import formatting
 
 FIELDS = (("status", "Status"), ("event_at", "Event"), ("contact_type", "Type"), ("method", "Method"),
           ("location", "Location"), ("purposes", "Purposes"), ("participants", "Present (person ids)"),
@@ -52,7 +52,7 @@ def _show(value: Any, names: dict[int, str] | None, zone: str) -> str:
         return "—"
     if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
         try:  # a saved time: show it as the agency reads it
-            return format.moment(datetime.fromisoformat(value), zone)
+            return formatting.moment(datetime.fromisoformat(value), zone)
         except ValueError:
             pass
     if isinstance(value, list):

@@ -11,7 +11,7 @@ from typing import TextIO
 import pendulum
 
 from store.core.results import Timeliness, WorkerTimeliness
-from tui import format
+from tui import formatting
 
 FIELDS = ("unit", "supervisor", "row", "login", "name", "notes_entered", "late_entries", "late_entry_percent",
           "median_entry_lag_hours", "reviews", "median_review_hours", "overdue_reviews", "overdue_corrections",
@@ -35,7 +35,7 @@ def records(report: Timeliness) -> Iterator[dict]:
                    "since": report.since.isoformat(), "until": report.until.isoformat()}
 
 
-# Rounded as tui.format shows them (a spreadsheet should not read 14.285714285714286 where the screen
+# Rounded as tui.formatting shows them (a spreadsheet should not read 14.285714285714286 where the screen
 # says 14%); round() and the format specification both round half to even, so the two always agree.
 def _whole(percent: float | None) -> int | None:
     return None if percent is None else round(percent)
@@ -75,7 +75,7 @@ def default_path(home: Path, report: Timeliness, zone: str) -> Path:
 def cells(row: WorkerTimeliness) -> list[str]:
     """One row of the report as the screen and the command line show it (COLUMNS)."""
     return [row.name, str(row.notes_entered), _share(row.late_entry_percent, row.late_entries, row.notes_entered),
-            format.hours(row.median_entry_lag_hours), format.days(row.median_review_hours),
+            formatting.hours(row.median_entry_lag_hours), formatting.days(row.median_review_hours),
             str(row.overdue_reviews), str(row.overdue_corrections), str(row.overdue_entries),
             str(row.frozen_unapproved),
             _share(row.visit_percent, row.visits_made, row.visits_required)]
@@ -89,7 +89,7 @@ def text_table(report: Timeliness, zone: str) -> str:
         headings[len(rows)] = f"{unit.unit} · {unit.supervisor}"
         rows += [["  " + name, *rest] for name, *rest in map(cells, (*unit.workers, unit.total))]
     widths = [max(len(r[i]) for r in rows) for i in range(len(COLUMNS))]
-    lines = [f"Timeliness {format.day(report.since, zone)} – {format.day(report.until, zone)}"]
+    lines = [f"Timeliness {formatting.day(report.since, zone)} – {formatting.day(report.until, zone)}"]
     for n, row in enumerate(rows):
         if n in headings:
             lines.append(headings[n])
@@ -98,4 +98,4 @@ def text_table(report: Timeliness, zone: str) -> str:
 
 
 def _share(percent: float | None, part: int, whole: int) -> str:
-    return "—" if percent is None else f"{format.percent(percent)} ({part}/{whole})"
+    return "—" if percent is None else f"{formatting.percent(percent)} ({part}/{whole})"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from store.core import arguments
-from store.rules.access import may_add_note
+from store.rules.access import check_may_add_note
 from store.desks.base import DeskBase, addenda_of
 from store.core.errors import InvalidNote, NotFound, StaleEdit
 from store.db.journal import audit, change, note_snapshot, record_note
@@ -32,7 +32,7 @@ class NoteDesk(DeskBase):
             now, user = self._now(), self._actor(session)
             stage = self._stage_facts(session, stage_id)
             writer = user if author in (None, user.login) else self._worker(session, author)
-            may_add_note(session, user, writer, stage, now,
+            check_may_add_note(session, user, writer, stage, now,
                          closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
             persons = stage_persons(session, stage.id)
             clean = clean_fields(fields, self.policy, stage_opened_at=stage.opened_at, stage_person_ids=persons,

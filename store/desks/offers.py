@@ -5,7 +5,7 @@ Each answer reuses the rule the action itself applies, so an offer is never refu
 from __future__ import annotations
 
 from store.core import arguments
-from store.rules.access import (ENTER_PROGRESS_NOTE, case_access, has_function, may_add_note, notes_hidden_from,
+from store.rules.access import (ENTER_PROGRESS_NOTE, case_access, has_function, check_may_add_note, notes_hidden_from,
                      supervises_anyone, writes_notes)
 from store.desks.base import DeskBase
 from store.core.errors import StoreError
@@ -22,7 +22,7 @@ class OfferDesk(DeskBase):
             stage = self._stage(session, stage_id)
             author = None if has_function(session, user, ENTER_PROGRESS_NOTE) else user
             try:
-                may_add_note(session, user, author, stage, now,
+                check_may_add_note(session, user, author, stage, now,
                              closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
             except StoreError as refusal:
                 return refusal.message

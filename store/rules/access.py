@@ -126,26 +126,26 @@ def check_visible(session: Session, note: Note, user: Worker, now: datetime) -> 
     return access
 
 
-def may_change(note: Note, user: Worker) -> None:
+def check_may_change(note: Note, user: Worker) -> None:
     if user.id not in (note.author_id, note.entered_by_id):
         raise NotAuthor(f"Only the author ({note.author.name}) or the person who entered this note "
                         f"({note.entered_by.name}) may change it.")
 
 
-def may_review(session: Session, note: Note, user: Worker) -> None:
+def check_may_review(session: Session, note: Note, user: Worker) -> None:
     if user not in chain_above(session, note.author):
         raise NoAccess(f"Only {note.author.name}'s supervisors review this note.")
     if user.id == note.entered_by_id:
         raise NoAccess("You entered this note, so someone else in the author's supervision reviews it.")
 
 
-def is_author(note: Note, user: Worker, doing: str) -> None:
+def check_author(note: Note, user: Worker, doing: str) -> None:
     """Recalling and discarding belong to the author alone (DOMAIN: 'the author may pull…')."""
     if user.id != note.author_id:
         raise NotAuthor(f"Only the author ({note.author.name}) may {doing} this note.")
 
 
-def may_add_note(session: Session, user: Worker, author: Worker | None, stage: Stage, now: datetime,
+def check_may_add_note(session: Session, user: Worker, author: Worker | None, stage: Stage, now: datetime,
                  *, closed_stage_takes_notes: bool, addendum: bool = False) -> None:
     """The stage rules for a new note (or addendum) written by ``author`` and typed by ``user``.
     ``author`` None: asked before the note is begun, by someone who enters notes for others (the

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from store.rules.access import check_visible, has_stage_role, is_author, may_add_note, may_change, may_review
+from store.rules.access import check_visible, has_stage_role, check_author, check_may_add_note, check_may_change, check_may_review
 from store.core.errors import InvalidTransition, NoAccess
 from store.db.models import Note, Worker
 from store.core.policy import Policy
@@ -25,7 +25,7 @@ ACTIONS = ("edit", "submit", "recall", "approve", "return", "addendum", "discard
 
 
 def check_edit(session: Session, note: Note, user: Worker, now: datetime, policy: Policy) -> None:
-    may_change(note, user)
+    check_may_change(note, user)
     check_changeable(note, now, policy)
     check_still_assigned(session, note, user, now)
     if note.status in UNDER_REVIEW:
@@ -39,7 +39,7 @@ def check_still_assigned(session: Session, note: Note, user: Worker, now: dateti
 
 
 def check_discard(session: Session, note: Note, user: Worker, now: datetime, policy: Policy) -> None:
-    is_author(note, user, "discard")
+    check_author(note, user, "discard")
     check_changeable(note, now, policy)
     if note.status != "draft" or note.first_submitted_at is not None:
         raise InvalidTransition("Only a draft that was never sent for review can be discarded; "
@@ -49,11 +49,11 @@ def check_discard(session: Session, note: Note, user: Worker, now: datetime, pol
 def check_move(session: Session, note: Note, user: Worker, now: datetime, policy: Policy, action: str) -> None:
     allowed_from, by_reviewer = MOVES[action]
     if by_reviewer:
-        may_review(session, note, user)
+        check_may_review(session, note, user)
     elif action == "recall":
-        is_author(note, user, "recall")
+        check_author(note, user, "recall")
     else:
-        may_change(note, user)
+        check_may_change(note, user)
         check_still_assigned(session, note, user, now)
     if note.status not in allowed_from:
         raise InvalidTransition(_wrong_state(action, note.status))
@@ -69,7 +69,7 @@ def check_addendum(session: Session, note: Note, user: Worker, now: datetime, po
     if not is_locked(note, now):
         raise InvalidTransition("This note can still be changed by its author; an addendum is only "
                                 "for a note that is frozen or final.")
-    may_add_note(session, user, user, note.stage, now, addendum=True,
+    check_may_add_note(session, user, user, note.stage, now, addendum=True,
                  closed_stage_takes_notes=policy.closed_stage_takes_notes)
 
 

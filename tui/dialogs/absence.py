@@ -21,7 +21,7 @@ from textual.widgets import Input, Label, Static
 
 from store import StoreError
 from store.core.results import AbsenceView
-from tui import format
+from tui import formatting
 
 EXAMPLES = "try 12/21, dec 21, next mon, +7d"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -111,9 +111,9 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
         read = self._read(field) if event.value.strip() else ""
         shown = self.query_one(f"#{field}-read", Static)
         shown.set_class(isinstance(read, str) and bool(read), "-bad")
-        text = format.weekday_date(read) if isinstance(read, date) else read
+        text = formatting.weekday_date(read) if isinstance(read, date) else read
         if field == "starts" and isinstance(read, date):  # the store's cut-off, shown before planning
-            text += f" · pending notes due by {format.moment(self.app.desk.absence_cutoff(read), self.app.zone)}"
+            text += f" · pending notes due by {formatting.moment(self.app.desk.absence_cutoff(read), self.app.zone)}"
         shown.update(text)
         self.query_one("#problem", Static).update("")
 

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from store import StoreError
-from tui import format
+from tui import formatting
 
 
 class ReturnDialog(ModalScreen[bool]):
@@ -74,7 +74,7 @@ class ReturnDialog(ModalScreen[bool]):
         if plan is None:
             self.query_one("#due-shown", Static).update(f"[red]{problem}[/red]")
             return
-        text = f"Due {format.moment(plan.due_at, self.app.zone)} · the note freezes {format.moment(plan.freezes_at, self.app.zone)}"
+        text = f"Due {formatting.moment(plan.due_at, self.app.zone)} · the note freezes {formatting.moment(plan.freezes_at, self.app.zone)}"
         if plan.warning:
             text += f"\n[b $warning]{plan.warning}[/]"
         self.query_one("#due-shown", Static).update(text)
@@ -95,7 +95,7 @@ class ReturnDialog(ModalScreen[bool]):
         except StoreError as error:
             self.app.call_from_thread(self.query_one("#problem", Static).update, str(error))
             return
-        message = f"Returned; correction due {format.moment(result.due_at, self.app.zone)}"
+        message = f"Returned; correction due {formatting.moment(result.due_at, self.app.zone)}"
         self.app.call_from_thread(self.notify, message + (f". {result.warning}" if result.warning else ""),
                                   severity="warning" if result.warning else "information", timeout=6)
         self.app.call_from_thread(self.dismiss, True)

@@ -19,7 +19,7 @@ from textual.widgets import Header, Static, Tree
 
 from store import StoreError
 from store.core.results import CaseView, NoteView, StageView
-from tui import format
+from tui import formatting
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
@@ -194,7 +194,7 @@ class CaseScreen(Screen):
         tree.clear()
         nodes = {}
         narrow = self.has_class("-narrow")
-        day = format.short_date if narrow else format.day
+        day = formatting.short_date if narrow else formatting.day
         for stage in case.stages:
             parent = nodes.get(stage.parent_id, tree.root)
             state = (f"closed {day(stage.closed_at, zone)}" if stage.closed_at

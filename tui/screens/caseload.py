@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Input, Static, TabbedContent, Tab
 
 from store import StoreError
 from store.core.results import AbsenceView, CaseloadRow
-from tui import format
+from tui import formatting
 from tui.while_shown import is_shown, while_shown
 from tui.widgets.key_footer import KeyFooter
 
@@ -247,9 +247,9 @@ class CaseloadScreen(Screen):
 def _cells(row: CaseloadRow, unit: bool, zone) -> list:
     cells = [row.family_name, row.stage_label + (" closed" if row.closed_at else "")]
     cells += [row.worker, row.role] if unit else [row.role]
-    returned = (f"{row.returned} · due {format.short_day(row.correction_due_at, zone)}"
+    returned = (f"{row.returned} · due {formatting.short_day(row.correction_due_at, zone)}"
                 if row.returned and row.correction_due_at else row.returned or "")
-    return cells + [format.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
+    return cells + [formatting.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
 
 
 def _narrow_cells(row: CaseloadRow, unit: bool, zone) -> list:
@@ -258,7 +258,7 @@ def _narrow_cells(row: CaseloadRow, unit: bool, zone) -> list:
         deadline = f"{deadline} (closed)" if deadline else "closed"
     cells = [row.family_name, row.stage_label] + ([row.worker] if unit else [])
     cells += [deadline, row.drafts or "", row.returned or ""]
-    return cells if unit else cells + [format.short_date(row.last_contact_at, zone), row.role.removeprefix("Case ")]
+    return cells if unit else cells + [formatting.short_date(row.last_contact_at, zone), row.role.removeprefix("Case ")]
 
 
 def _count(n: int, what: str) -> str:
@@ -282,7 +282,7 @@ def _deadline(row: CaseloadRow, zone) -> str:
         return ""
     what = "correction" if due == row.correction_due_at else "entry"
     mark = "OVERDUE " if row.overdue else ""
-    return f"{mark}{format.short_day(due, zone)} {what}"
+    return f"{mark}{formatting.short_day(due, zone)} {what}"
 
 
 def _away(away: AbsenceView | None, zone) -> str:
@@ -291,5 +291,5 @@ def _away(away: AbsenceView | None, zone) -> str:
         return ""
     notes = f"{len(away.pending)} note{'s' if len(away.pending) != 1 else ''}"
     late = "[b $error]past the cut-off:[/] " if away.past_cutoff else ""
-    todo = f"{late}submit {notes} by {format.moment(away.cutoff_at, zone)}" if away.pending else "nothing pending"
+    todo = f"{late}submit {notes} by {formatting.moment(away.cutoff_at, zone)}" if away.pending else "nothing pending"
     return f" · Away from {away.starts_on:%a %m/%d}: {todo}"

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from store import StoreError
 from store.core.results import AbsenceView, Obligation
-from tui import format
+from tui import formatting
 from tui.widgets.key_footer import KeyFooter
 
 MINE = ("Due", "What", "Family", "Stage", "Contact", "Event", "Note status")
@@ -161,9 +161,9 @@ class DeadlinesScreen(Screen):
         self._columns("away", AWAY_NARROW if narrow else AWAY)
         self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
         self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
-        when = format.weekday_date if not narrow else (lambda day: format.weekday_date(day, year=False))
+        when = format.weekday_date if not narrow else (lambda day: formatting.weekday_date(day, year=False))
         self._fill("away", [[when(a.starts_on), when(a.ends_on), Text(_clip(a.reason or "—", 20 if narrow else 60)),
-                             format.when_due(a.cutoff_at, zone) if narrow else format.moment(a.cutoff_at, zone),
+                             formatting.when_due(a.cutoff_at, zone) if narrow else formatting.moment(a.cutoff_at, zone),
                              str(len(a.pending))] for a in away],
                    [str(a.id) for a in away])
 
@@ -186,15 +186,15 @@ class DeadlinesScreen(Screen):
         the table has it all); What says the note's status where there is no room for it."""
         zone = self.app.zone
         if self.narrow:  # four or five columns; the rest is in the line under the table
-            due = ("OVERDUE " if o.overdue else "") + format.short_day(o.next_due_at, zone) + " " + format.clock(
+            due = ("OVERDUE " if o.overdue else "") + formatting.short_day(o.next_due_at, zone) + " " + formatting.clock(
                 o.next_due_at, zone) + (" cut-off" if o.cutoff_at else "")
             if team or author:
                 return [due, o.who_name if team else o.what, o.what if team else o.author_name, o.family_name]
             return [due, o.what, o.family_name, o.stage_label, _clip(o.contact_type, 14)]
-        due = ("OVERDUE " if o.overdue else "") + format.when_due(o.next_due_at, zone)
+        due = ("OVERDUE " if o.overdue else "") + formatting.when_due(o.next_due_at, zone)
         if o.cutoff_at:
             due += " absence cut-off"
-        event = format.short_day(o.event_at, zone)
+        event = formatting.short_day(o.event_at, zone)
         if team:
             return [due, o.who_name, o.what, o.family_name, o.stage_label, _clip(o.contact_type, 18), event]
         if author:
@@ -218,11 +218,11 @@ class DeadlinesScreen(Screen):
         if away is None:
             return "[$text-muted]No absence planned · a plans one[/]"
         reason = f" ({escape(away.reason)})" if away.reason else ""
-        pending, cutoff = len(away.pending), format.when_due(away.cutoff_at, self.app.zone)
+        pending, cutoff = len(away.pending), formatting.when_due(away.cutoff_at, self.app.zone)
         late = "[b $error]past the cut-off:[/] " if away.past_cutoff else ""
         todo = (f"{late}[b]submit your {pending} pending note{'s' if pending != 1 else ''} by {cutoff}[/b]" if pending
                 else f"nothing pending; the cut-off is {cutoff}")
-        return (f"Away {format.weekday_date(away.starts_on, year=False)} – {format.weekday_date(away.ends_on, year=False)}"
+        return (f"Away {formatting.weekday_date(away.starts_on, year=False)} – {formatting.weekday_date(away.ends_on, year=False)}"
                 f"{reason}: {todo} · c cancels")
 
     def _tab(self) -> str:
@@ -244,10 +244,10 @@ class DeadlinesScreen(Screen):
         if isinstance(o, Obligation):
             zone = self.app.zone
             text = (f"Note {o.note_id} ({o.status}), {o.contact_type} by {o.author_name} on "
-                    f"{format.moment(o.event_at, zone)} · "
-                    f"{o.what.lower()} by {format.moment(o.due_at, zone)}"
-                    + (f", before your absence by {format.moment(o.cutoff_at, zone)}" if o.cutoff_at else "")
-                    + f" · freezes {format.moment(o.freezes_at, zone)}")
+                    f"{formatting.moment(o.event_at, zone)} · "
+                    f"{o.what.lower()} by {formatting.moment(o.due_at, zone)}"
+                    + (f", before your absence by {formatting.moment(o.cutoff_at, zone)}" if o.cutoff_at else "")
+                    + f" · freezes {formatting.moment(o.freezes_at, zone)}")
             if o.after_freeze:
                 text += f"\n[b $warning]This note {FREEZES_FIRST}.[/]"
         self.query_one("#detail", Static).update(text)
@@ -274,7 +274,7 @@ class DeadlinesScreen(Screen):
             return
         pending = len(absence.pending)
         self.notify(f"Absence planned. Submit {pending} pending note{'s' if pending != 1 else ''} by "
-                    f"{format.moment(absence.cutoff_at, self.app.zone)}." if pending else
+                    f"{formatting.moment(absence.cutoff_at, self.app.zone)}." if pending else
                     "Absence planned; nothing pending before it.", timeout=8)
         # the screen reloads when the dialog closes (ScreenResume)
 
@@ -286,7 +286,7 @@ class DeadlinesScreen(Screen):
             return
         from tui.dialogs.confirm import ConfirmDialog
 
-        question = (f"Cancel your absence {format.weekday_date(away.starts_on)} – {format.weekday_date(away.ends_on)}"
+        question = (f"Cancel your absence {formatting.weekday_date(away.starts_on)} – {formatting.weekday_date(away.ends_on)}"
                     + (f" ({escape(away.reason)})" if away.reason else "") + "?")
         self.app.push_screen(ConfirmDialog("Cancel a planned absence", question,
                                            {"y": "Cancel the absence", "escape": "Keep it"}),

@@ -16,7 +16,7 @@ from textual.widgets import Header, Static
 
 from store import StoreError
 from store.core.results import NoteHistory
-from tui import format
+from tui import formatting
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_text import note_text
 
@@ -91,9 +91,9 @@ class NoteScreen(Screen):
         self.query_one("#body", Static).update(note_text(history.note, self.app.zone))
         review = Text("Review history\n", style="bold")
         for action in history.review:
-            review.append(f"{format.moment(action.at, self.app.zone)}  {action.by_name}  {action.action}")
+            review.append(f"{formatting.moment(action.at, self.app.zone)}  {action.by_name}  {action.action}")
             if action.due_at:
-                review.append(f" · correct by {format.moment(action.due_at, self.app.zone)}")
+                review.append(f" · correct by {formatting.moment(action.due_at, self.app.zone)}")
             review.append("\n")
             if action.comment:
                 review.append(f"    “{action.comment}”\n", style="italic")

@@ -22,7 +22,7 @@ from textual.widgets import Header, Input, Label, SelectionList, Static, TextAre
 
 from store import StaleEdit, StoreError
 from store.core.results import NoteHistory, NoteView
-from tui import format
+from tui import formatting
 from tui.screens.note_editor_leaving import LeavingTheEditor
 from tui.when import read_when
 from tui.widgets.key_footer import KeyFooter
@@ -136,7 +136,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         due = self.deadline
         if due is None:
             return f"record within {self.app.store.policy.windows['entry'].describe()} of the event"
-        text = f"{due.what.lower()} by {format.moment(due.next_due_at, zone)}"
+        text = f"{due.what.lower()} by {formatting.moment(due.next_due_at, zone)}"
         return f"[b $error]OVERDUE: {text}[/]" if due.overdue else text
 
     def _fill(self, stage, note: NoteView | None, defaults, saved: dict | None,
@@ -145,7 +145,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         kind = "addendum" if self.amends else "note" if self.note_id is None else f"note {self.note_id}"
         self.title_text = f"{stage.label} {kind}"
         me = self.app.me
-        freeze = (f"freezes {format.moment(note.freezes_at, zone)}" if note and self.note_id
+        freeze = (f"freezes {formatting.moment(note.freezes_at, zone)}" if note and self.note_id
                   else f"freezes {self.app.store.policy.windows['freeze'].describe()} after it is entered")
         freeze = f"{self._due_text(zone)} · {freeze}"
         what = ('Addendum to note ' + str(self.amends) if self.amends
@@ -179,7 +179,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         if defaults is not None:
             self.defaults = defaults
             if not when.value:
-                when.value = format.moment(defaults.event_at, zone)
+                when.value = formatting.moment(defaults.event_at, zone)
         if saved:
             self._set_form(saved["form"])
             changed_since = bool(note and self.note_id and saved.get("version") not in (None, note.version))
@@ -218,7 +218,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         self.query_one("#context", Static).update(f"{before} · {by} · {after}")
 
     def _saved_text(self, at: datetime | None, version: int) -> str:
-        return f"{'at ' + format.moment(at, self.app.zone) + ', ' if at else ''}version {version}"
+        return f"{'at ' + formatting.moment(at, self.app.zone) + ', ' if at else ''}version {version}"
 
     def _set_form(self, form: dict, addendum: bool = False) -> None:
         self.query_one("#when", Input).value = form.get("when", "")
@@ -422,7 +422,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         saved_at = note.entered_at if note.version == 1 else self.app.store.clock.now()
         self.saved_text = self._saved_text(saved_at, note.version)
         self.query_one("#saved", Static).update(
-            f"Saved {format.moment(saved_at, self.app.zone)} · version {note.version}, {note.status}.")
+            f"Saved {formatting.moment(saved_at, self.app.zone)} · version {note.version}, {note.status}.")
         if then == "quit":
             self.app.exit()
         elif then == "submit":
@@ -435,7 +435,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             self.notify("Saved.", timeout=2)
 
 def _form_of(note: NoteView, zone: str) -> dict:
-    return {"when": format.moment(note.event_at, zone), "contact_type": note.contact_type, "method": note.method,
+    return {"when": formatting.moment(note.event_at, zone), "contact_type": note.contact_type, "method": note.method,
             "location": note.location, "purposes": list(note.purposes),
             "participants": [p.id for p in note.participants], "others": ", ".join(note.others),
             "narrative": note.narrative}

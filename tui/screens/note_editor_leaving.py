@@ -9,7 +9,7 @@ stays about the form.
 from __future__ import annotations
 
 from store import StoreError
-from tui import format
+from tui import formatting
 from tui.dialogs.unsaved_note import NoteStanding, closing_dialog
 
 
@@ -32,7 +32,7 @@ class LeavingTheEditor:
         if self.app.recovery:
             self.app.recovery.save(self.key, {
                 "stage_id": self.stage_id, "note_id": self.note_id, "version": self.version, "amends": self.amends,
-                "title": self.title_text, "typed_at": format.moment(self.app.store.clock.now(), self.app.zone),
+                "title": self.title_text, "typed_at": formatting.moment(self.app.store.clock.now(), self.app.zone),
                 "form": form or self._form()})
 
     def _complete_enough(self) -> bool:

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 
 from store import StoreError
 from store.core.results import NoteHistory
-from tui import format
+from tui import formatting
 from tui.revision_diff import revision_changes
 from tui.widgets.key_footer import KeyFooter
 
@@ -90,7 +90,7 @@ class NoteHistoryScreen(Screen):
         options = self.query_one(OptionList)
         zone = self.app.zone
         options.add_options(
-            Option(f"v{r.version:<3} {format.day(r.saved_at, zone)} {format.clock(r.saved_at, zone):>8}  "
+            Option(f"v{r.version:<3} {formatting.day(r.saved_at, zone)} {formatting.clock(r.saved_at, zone):>8}  "
                    f"{r.saved_by:<10} {r.status}", id=str(i))
             for i, r in enumerate(history.revisions))
         if history.revisions:

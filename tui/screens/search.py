@@ -19,7 +19,7 @@ from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
-from tui import format
+from tui import formatting
 from tui.widgets.key_footer import KeyFooter
 
 TYPING_PAUSE = 0.25  # seconds after the last key before searching
@@ -142,7 +142,7 @@ class SearchScreen(Screen):
 
 def _hit_text(hit, zone: str, show_family: bool) -> Text:
     text = Text()
-    text.append(format.moment(hit.event_at, zone), style="bold")
+    text.append(formatting.moment(hit.event_at, zone), style="bold")
     text.append(f"  {hit.contact_type} · {hit.author_name} · {hit.status}")
     if show_family:
         text.append(f" · {hit.family_name} {hit.stage_label}", style="italic")

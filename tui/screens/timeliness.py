@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
 from store.core.results import Timeliness, WorkerTimeliness
-from tui import format
+from tui import formatting
 from tui.timeliness_csv import COLUMNS, cells, default_path, save_csv
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.key_footer import KeyFooter
@@ -38,14 +38,14 @@ def _whole(value: float) -> str:
 
 
 MEASURES = (
-    Measure("Late entries (% of notes entered)", lambda r: r.late_entry_percent, 100.0, format.percent),
-    Measure("Median entry lag", lambda r: r.median_entry_lag_hours, None, format.hours),
-    Measure("Median review turnaround", lambda r: r.median_review_hours, None, format.days),
+    Measure("Late entries (% of notes entered)", lambda r: r.late_entry_percent, 100.0, formatting.percent),
+    Measure("Median entry lag", lambda r: r.median_entry_lag_hours, None, formatting.hours),
+    Measure("Median review turnaround", lambda r: r.median_review_hours, None, formatting.days),
     Measure("Open overdue reviews", lambda r: r.overdue_reviews, None, _whole),
     Measure("Open overdue corrections", lambda r: r.overdue_corrections, None, _whole),
     Measure("Open overdue entries (drafts past their deadline)", lambda r: r.overdue_entries, None, _whole),
     Measure("Notes frozen without approval", lambda r: r.frozen_unapproved, None, _whole),
-    Measure("Visit standard met (% of required visits)", lambda r: r.visit_percent, 100.0, format.percent),
+    Measure("Visit standard met (% of required visits)", lambda r: r.visit_percent, 100.0, formatting.percent),
 )
 PERIODS = (90, 30, 180, 365)  # days; the first is the store's default, the last quarter
 HEADERS = ("Notes", "Late\nentries", "Median\nentry lag", "Median\nreview", "Overdue\nreviews",
@@ -178,7 +178,7 @@ class TimelinessScreen(Screen):
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
         scope = escape(report.units[0].unit) if len(report.units) == 1 else f"{len(report.units)} units"
         self.query_one("#summary", Static).update(
-            f"[b]{scope}[/b] · {format.day(report.since, zone)} – {format.day(report.until, zone)} "
+            f"[b]{scope}[/b] · {formatting.day(report.since, zone)} – {formatting.day(report.until, zone)} "
             f"({(report.until - report.since).days} days) · overdue counts are as of now"
             if report.units else "Nobody in your units has notes to report on.")
         self._chart()

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
 from store.desks.visits import ChildVisits
-from tui import format
+from tui import formatting
 from tui.widgets.key_footer import KeyFooter
 
 COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
@@ -131,7 +131,7 @@ class VisitsScreen(Screen):
                      "missed": f"MISSED ({child.new_placement_contacts})"}.get(child.new_placement or "", "—")
         first, _, last = child.worker_name.partition(" ")
         worker = f"{first[:1]}. {last}" if last else first  # "D. Kwarteng": the column is narrow
-        last_visit = format.short_date(child.last_visit_at, self.app.zone)
+        last_visit = formatting.short_date(child.last_visit_at, self.app.zone)
         return [month, *(" " + cell for cell in (child.child_name, worker, last_visit, residence, placement))]
 
     def _cells(self, child: ChildVisits) -> list:
@@ -147,7 +147,7 @@ class VisitsScreen(Screen):
                             f" {child.new_placement_days_left} d left",
                      "missed": f"MISSED ({child.new_placement_contacts})"}.get(child.new_placement or "", "—")
         return [month, *(" " + cell for cell in (child.child_name, child.family_name, child.stage_label,
-                                                 child.worker_name, format.short_date(child.last_visit_at, zone),
+                                                 child.worker_name, formatting.short_date(child.last_visit_at, zone),
                                                  residence, placement))]
 
     @on(DataTable.RowSelected)

@@ -12,7 +12,7 @@ from textual.cache import LRUCache
 from textual.message import Message
 
 from store.core.results import NoteView, Obligation
-from tui import format
+from tui import formatting
 from tui.widgets.row_list import Cells, RowList, fit
 
 EMPTY = "No notes in this stage yet."
@@ -208,7 +208,7 @@ class NoteList(RowList):
         if width < NARROW:
             return self._narrow(note, width, due)
         contact, author = _columns(width)
-        when = format.short_moment(note.event_at, self.zone)
+        when = formatting.short_moment(note.event_at, self.zone)
         marks = [_due_mark(due, self.zone)] if due else []
         marks += [mark for mark, shown in (("addendum", note.amends_note_id is not None), ("late", note.late_entry),
                                           (f"+{len(note.addenda)} add.", bool(note.addenda)), ("frozen", note.frozen))
@@ -235,7 +235,7 @@ class NoteList(RowList):
                 else "addendum" if note.amends_note_id is not None else "")
         status_role = {"draft": "note-list--draft", "returned": "note-list--returned"}.get(note.status)
         surname = (note.author_name.split() or [""])[-1]
-        start = " " + format.short_date(note.event_at, self.zone) + gap
+        start = " " + formatting.short_date(note.event_at, self.zone) + gap
         fixed = cell_len(start) + _SURNAME + _STATUS + 2 * _GAP
         marks = _NARROW_MARK if width - fixed - _NARROW_MARK - _GAP >= 14 else 0
         contact = max(6, width - fixed - (marks + _GAP if marks else 0))
@@ -250,5 +250,5 @@ class NoteList(RowList):
 def _due_mark(due: Obligation, zone: str) -> str:
     """"OVERDUE", or "due 11/23": the next deadline of whoever must act on the note (the column is
     narrow; the preview and the editor give the overdue date and time)."""
-    day = format.short_day(due.next_due_at, zone)
+    day = formatting.short_day(due.next_due_at, zone)
     return "OVERDUE" if due.overdue else f"due {day}"

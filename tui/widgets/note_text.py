@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from store.core.results import NoteView
-from tui import format
+from tui import formatting
 
 STATUS_WORDS = {"draft": "Draft", "submitted": "Waiting for review", "resubmitted": "Corrected, waiting for review",
                 "returned": "Returned for correction", "approved": "Approved (final)", "final": "Final (intake entry)"}
@@ -18,19 +18,19 @@ def status_text(note: NoteView) -> str:
 
 def note_text(note: NoteView, zone: str) -> Text:
     facts = [
-        ("Event", format.moment(note.event_at, zone)),
+        ("Event", formatting.moment(note.event_at, zone)),
         ("Type", note.contact_type),
         ("Method", note.method or "—"),
         ("Location", note.location or "—"),
         ("Purposes", ", ".join(note.purposes) or "—"),
         ("Present", ", ".join([p.name for p in note.participants] + list(note.others)) or "—"),
         ("Author", note.author_name + (f" (entered by {note.entered_by_name})" if note.entered_by != note.author else "")),
-        ("Entered", format.moment(note.entered_at, zone) + ("  LATE ENTRY" if note.late_entry else "")),
+        ("Entered", formatting.moment(note.entered_at, zone) + ("  LATE ENTRY" if note.late_entry else "")),
         ("Status", f"{status_text(note)} · version {note.version}"),
-        ("Freezes", format.moment(note.freezes_at, zone) + ("  (frozen)" if note.frozen else "")),
+        ("Freezes", formatting.moment(note.freezes_at, zone) + ("  (frozen)" if note.frozen else "")),
     ]
     if note.correction_due_at and note.status == "returned":
-        facts.append(("Correct by", format.moment(note.correction_due_at, zone)))
+        facts.append(("Correct by", formatting.moment(note.correction_due_at, zone)))
     if note.amends_note_id:
         facts.append(("Amends", f"note {note.amends_note_id}"))
     if note.addenda:

@@ -7,7 +7,7 @@ from textual.cache import LRUCache
 from textual.message import Message
 
 from store.core.results import ReviewItem
-from tui import format
+from tui import formatting
 from tui.widgets.row_list import Cells, RowList, fit
 
 # (heading, width) of each column; the contact type takes what is left.
@@ -119,13 +119,13 @@ class QueueList(RowList):
     def _format(self, item: ReviewItem, width: int) -> Cells:
         note, zone = item.note, self.zone
         narrow = width < NARROW
-        due = format.when_due(item.review_due_at, zone)
+        due = formatting.when_due(item.review_due_at, zone)
         due = " ".join(due.split()[:2]) if narrow else due  # "Fri 11/20"
-        late = format.short_day(item.review_due_at, zone) if narrow else due
+        late = formatting.short_day(item.review_due_at, zone) if narrow else due
         when = ("FROZEN" if narrow else "FROZEN unreviewed") if note.frozen else f"OVERDUE {late}" if item.overdue else due
         when_role = "queue-list--frozen" if note.frozen else "queue-list--overdue" if item.overdue else None
         worker = (note.author_name.split() or [""])[-1] if narrow else note.author_name
-        event = format.short_date(note.event_at, zone) if narrow else format.short_moment(note.event_at, zone)
+        event = formatting.short_date(note.event_at, zone) if narrow else formatting.short_moment(note.event_at, zone)
         round_ = ("2nd" if narrow else "corrected") if item.resubmitted else ("1st" if narrow else "first")
         texts = ["●" if note.id in self.selected else "", when, worker, item.family_name, item.stage_label,
                  event, note.contact_type, round_]

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from store.core.results import NoteHistory
-from tui import format
+from tui import formatting
 
 MORE = " · [i]more below: Tab here, then ↓[/]"
 
@@ -42,8 +42,8 @@ class ReturnedPanel(VerticalScroll, can_focus=False):
         if history.note.status != "returned" or returned is None:
             self.remove_class("-returned")
             return
-        due = f" · correct by {format.moment(returned.due_at, zone)}" if returned.due_at else ""
-        self._heading = f"[b $warning]Returned by {escape(returned.by_name)}[/] {format.moment(returned.at, zone)}{due}"
+        due = f" · correct by {formatting.moment(returned.due_at, zone)}" if returned.due_at else ""
+        self._heading = f"[b $warning]Returned by {escape(returned.by_name)}[/] {formatting.moment(returned.at, zone)}{due}"
         self._comment = f"“{escape(returned.comment)}”" if returned.comment else "No comment given."
         self._render_text()
         self.add_class("-returned")

@@ -7,6 +7,8 @@ import json
 import sys
 import time
 
+from tui.cli.sign_in import sign_in
+
 
 def run_index(args) -> int:
     from search import SearchIndex
@@ -44,7 +46,7 @@ def run_index(args) -> int:
 def run_search(args) -> int:
     from search import SearchIndex
     from store import StoreError
-    from tui.cli import sign_in
+
 
     signed_in = sign_in(args)
     if not signed_in:
@@ -66,7 +68,7 @@ def run_search(args) -> int:
 
 
 def _print(results, args, store) -> None:
-    from tui import format
+    from tui import formatting
 
     if args.json:
         print(json.dumps({"reading": results.shown, "problem": results.problem, "corrected": results.corrected,
@@ -83,6 +85,6 @@ def _print(results, args, store) -> None:
         print(f"Showing results for {results.corrected}")
     print(f"{len(results.hits)} of about {results.estimated} · {results.shown}")
     for hit in results.hits:
-        when = format.moment(hit.event_at, store.policy.time_zone)
+        when = formatting.moment(hit.event_at, store.policy.time_zone)
         print(f"{when}  {hit.contact_type} · {hit.author_name} · {hit.family_name} {hit.stage_label} "
               f"(note {hit.note_id})\n    {hit.snippet}")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
-from pathlib import Path
+
+from tui.cli.sign_in import demo_path, demo_url, sign_in
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,21 +41,25 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.demo and args.command != "demo":
-            if not _demo_path().is_file():
+            if not demo_path().is_file():
                 print("casenotes: there is no demo database yet; make it with `casenotes demo` (or `make demo`).",
                       file=sys.stderr)
                 return 2
-            args.db = _demo_url()
+            args.db = demo_url()
         if args.command == "demo":
-            return _demo(args)
+            from tui.cli.demo import run_demo
+
+            return run_demo(args, _run_app)
         if args.command in ("index", "search"):
-            from tui.search_cli import run_index, run_search
+            from tui.cli.search import run_index, run_search
 
             return run_index(args) if args.command == "index" else run_search(args)
         if args.command == "timeliness":
-            return _timeliness(args)
+            from tui.cli.timeliness import run_timeliness
+
+            return run_timeliness(args)
         if args.command == "policy":
-            from tui.policy_cli import run_policy
+            from tui.cli.policy import run_policy
 
             return run_policy(args)
         return _open(args)
@@ -86,119 +90,10 @@ def _open(args) -> int:
     return _run_app(*signed_in) if signed_in else 2
 
 
-def sign_in(args):
-    """(store, login) for the user running this command, or None after saying why not."""
-    from store import Store, StoreError
-
-    store = Store.open(args.db)
-    if args.user and not store.is_demo:
-        print("casenotes: --user works only on a demo database; you are signed in as your own login.",
-              file=sys.stderr)
-        return None
-    login = args.user or _os_login()
-    try:
-        store.as_user(login)
-    except StoreError as error:
-        print(f"casenotes: {error} {_who_to_be(args, store)}", file=sys.stderr)
-        return None
-    return store, login
-
-
-def _who_to_be(args, store) -> str:
-    """What to do when the login is not a worker here: on a demo, say who one may be; on the default
-    database while a demo exists, point to it; otherwise, ask for access."""
-    if store.is_demo:
-        return f"On the demo, say who you are with --user, e.g. {_example_logins(store)}."
-    if args.db is None and _demo_path().is_file():
-        command = " ".join(["casenotes --demo --user LOGIN", *([args.command] if args.command else [])])
-        return (f"To use the demo agency instead, add --demo and a demo login: `{command}`; otherwise ask "
-                "your administrator to add you.")
-    return "Ask your administrator to add you."
-
-
-def _example_logins(store) -> str:
-    """A supervisor's and a caseworker's login on this database, as --user examples."""
-    staff = store.staff()
-    picks = [next((w for w in staff if word in w.title), None) for word in ("Supervisor", "Caseworker")]
-    return " or ".join(f"--user {w.login} ({w.title})" for w in picks if w) or "--user LOGIN"
-
-
 def _days(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 3660:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of days from 1 to 3660")
     return int(text)
-
-
-def _timeliness(args) -> int:
-    from store import StoreError
-    from tui.timeliness_csv import save_csv, text_table, write_csv
-
-    signed_in = sign_in(args)
-    if not signed_in:
-        return 2
-    store, login = signed_in
-    try:
-        desk = store.as_user(login)
-        report = desk.timeliness(days=args.days) if args.days else desk.timeliness()
-    except StoreError as error:
-        print(f"casenotes: {error}", file=sys.stderr)
-        return 2
-    if args.csv == "-":
-        write_csv(report, sys.stdout)
-    elif args.csv:
-        try:
-            print(f"casenotes: wrote the report to {save_csv(report, Path(args.csv))}", file=sys.stderr)
-        except OSError as error:
-            print(f"casenotes: the report was not written: {error}", file=sys.stderr)
-            return 1
-    else:
-        print(text_table(report, store.policy.time_zone))
-    return 0
-
-
-def _os_login() -> str:
-    """The operating system's name for this user, from the user id, not from $USER (which anyone can set)."""
-    try:
-        import pwd
-
-        return pwd.getpwuid(os.getuid()).pw_name
-    except (ImportError, KeyError):  # not POSIX, or a uid without a name
-        return getpass.getuser()
-
-
-def _demo(args) -> int:
-    from store import FrozenClock, Store, SystemClock
-    from store.core.clock import utc
-    from demo.agency import generate
-
-    url = args.db or _demo_url()
-    if args.fresh and url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(url.removeprefix("sqlite:///") + suffix).unlink(missing_ok=True)
-    store = Store.open(url)
-    if not store.staff():
-        clock = FrozenClock(utc(SystemClock().now()))
-        seeding = Store.open(url, clock=clock)
-        print(f"casenotes: creating the demo agency (seed {args.seed}, scale {args.scale}) in {url} …")
-        generate(seeding, clock, seed=args.seed, scale=args.scale)
-        seeding.close()
-    elif not store.is_demo:
-        print(f"casenotes: {url} holds a real agency, not a demo; refusing to use it as one.", file=sys.stderr)
-        return 2
-    if args.no_open:
-        print(f"casenotes: demo agency ready: {len(store.staff())} staff.")
-        return 0
-    return _run_app(store, args.user)
-
-
-def _demo_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("casenotes")) / "demo.db"
-
-
-def _demo_url() -> str:
-    return f"sqlite:///{_demo_path()}"
 
 
 def _run_app(store, login: str | None) -> int:
@@ -206,7 +101,3 @@ def _run_app(store, login: str | None) -> int:
 
     CasenotesApp(store, login).run()
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
