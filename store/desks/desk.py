@@ -4,13 +4,13 @@ from store.desks.deadlines import DeadlineDesk
 from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
 from store.desks.offers import OfferDesk
-from store.desks.reading import ReadingDesk
+from store.desks.record import RecordDesk
 from store.desks.review import ReviewDesk
 from store.desks.stages import StageDesk
 from store.desks.timeliness import TimelinessDesk
 from store.desks.visits import VisitDesk
 
 
-class Desk(NoteDesk, ReviewDesk, ReadingDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
+class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -26,7 +26,7 @@ from store.desks.to_results import case_view, note_view, stage_view, worker_view
 NAME_SEARCH_MAX_CHARS = 200
 
 
-class ReadingDesk(DeskBase):
+class RecordDesk(DeskBase):
     def caseload(self) -> list[CaseloadRow]:
         """The stages I have a role in, most urgent first; for a court-appointed advocate, the
         stages of the children they are appointed for."""
