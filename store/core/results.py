@@ -83,12 +83,9 @@ class CaseloadRow:
     returned: int
     correction_due_at: datetime | None  # earliest due date among returned notes
     entry_due_at: datetime | None  # earliest "record within 72 hours" deadline among drafts
-    overdue: bool  # the next deadline has passed
-
-    @property
-    def next_deadline_at(self) -> datetime | None:
-        dues = [d for d in (self.correction_due_at, self.entry_due_at) if d is not None]
-        return min(dues) if dues else None
+    next_deadline_at: datetime | None  # the sooner of the two
+    next_deadline_kind: str | None  # what is due then: "entry" (a draft) or "correction" (a returned note)
+    overdue: bool  # the next deadline has passed (the deadline engine's answer)
 
 
 @dataclass(frozen=True)

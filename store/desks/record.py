@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import case as when, func, select
@@ -17,13 +16,15 @@ from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.journal import audit
 from store.db.models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
-from store.rules.obligations import is_overdue, open_obligations
-from store.core.results import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, ReviewActionView, RevisionView,
-                    StageView, WorkerView)
+from store.rules.obligations import open_obligations
+from store.core.results import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, Obligation, ReviewActionView,
+                                RevisionView, StageView, WorkerView)
 from store.desks.to_results import case_view, note_view, stage_view, worker_view
 
 
 NAME_SEARCH_MAX_CHARS = 200
+# The caseload's deadlines are the stage worker's own: the kind of each action they must take.
+DEADLINE_KINDS = {"submit": "entry", "resubmit": "correction"}
 
 
 class RecordDesk(DeskBase):
@@ -44,7 +45,8 @@ class RecordDesk(DeskBase):
         return [CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
                             worker="", role=f"Advocate for {child}", opened_at=stage.opened_at,
                             closed_at=stage.closed_at, last_contact_at=None, drafts=0, returned=0,
-                            correction_due_at=None, entry_due_at=None, overdue=False)
+                            correction_due_at=None, entry_due_at=None, next_deadline_at=None,
+                            next_deadline_kind=None, overdue=False)
                 for stage, family, child in rows]
 
     def unit_caseload(self) -> list[CaseloadRow]:
@@ -282,24 +284,38 @@ class RecordDesk(DeskBase):
             .where(RoleAssignment.worker_id.in_(worker_ids), active_role_filter(now))
             .group_by(RoleAssignment.id, Stage.id, Case.family_name, Worker.name, Worker.login)
         )
-        dues: dict[tuple[int, str, str], datetime] = {}  # (stage, author login, action) → soonest
+        dues: dict[tuple[int, str, str], datetime] = {}  # (stage, author login, kind) → soonest
+        first: dict[tuple[int, str], Obligation] = {}  # (stage, author login) → what comes due first
         for item in open_obligations(session, self.policy, now, authors=worker_ids):
-            if item.action in ("submit", "resubmit"):
-                key = (item.stage_id, item.author, "correction" if item.action == "resubmit" else "entry")
-                dues[key] = min(dues.get(key, item.next_due_at), item.next_due_at)
-        rows = [
-            CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
-                        worker=name, role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at,
-                        last_contact_at=_utc(last), drafts=int(drafts or 0), returned=int(returned or 0),
-                        correction_due_at=dues.get((stage.id, login, "correction")),
-                        entry_due_at=dues.get((stage.id, login, "entry")), overdue=False)
-            for role, stage, family, name, login, last, drafts, returned in session.execute(query)
-        ]
-        rows = [replace(r, overdue=r.next_deadline_at is not None and is_overdue(r.next_deadline_at, now)) for r in rows]
+            if item.action not in DEADLINE_KINDS:
+                continue  # waiting on the supervisor, not on the stage's worker
+            key = (item.stage_id, item.author, DEADLINE_KINDS[item.action])
+            dues[key] = min(dues.get(key, item.next_due_at), item.next_due_at)
+            known = first.get(key[:2])
+            if known is None or _sooner(item, known):
+                first[key[:2]] = item
+        rows = []
+        for role, stage, family, name, login, last, drafts, returned in session.execute(query):
+            soonest = first.get((stage.id, login))
+            rows.append(CaseloadRow(
+                stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label, worker=name,
+                role=role.role, opened_at=stage.opened_at, closed_at=stage.closed_at, last_contact_at=_utc(last),
+                drafts=int(drafts or 0), returned=int(returned or 0),
+                correction_due_at=dues.get((stage.id, login, "correction")),
+                entry_due_at=dues.get((stage.id, login, "entry")),
+                next_deadline_at=soonest.next_due_at if soonest else None,
+                next_deadline_kind=DEADLINE_KINDS[soonest.action] if soonest else None,
+                overdue=bool(soonest and soonest.overdue)))
         far = datetime.max.replace(tzinfo=now.tzinfo)
         return sorted(rows, key=lambda r: (r.closed_at is not None, r.next_deadline_at or far, -r.drafts,
                                            r.last_contact_at or datetime.min.replace(tzinfo=now.tzinfo),
                                            r.family_name))
+
+
+def _sooner(item: Obligation, than: Obligation) -> bool:
+    """Due first; on the same instant (an absence cut-off) a correction is named before an entry."""
+    return ((item.next_due_at, DEADLINE_KINDS[item.action] != "correction")
+            < (than.next_due_at, DEADLINE_KINDS[than.action] != "correction"))
 
 
 def _utc(value: datetime | str | None) -> datetime | None:

@@ -14,8 +14,8 @@ from store.core.errors import InvalidNote, StaleEdit
 from store.db.journal import record_note
 from store.db.models import AuditEntry, Case, Note, ReviewAction, Stage, Worker, stage_label
 from store.rules.note_checks import UNDER_REVIEW, check_move
-from store.rules.obligations import is_overdue
-from store.rules.note_rules import correction_due, is_frozen, local_text, review_due
+from store.rules.obligations import deadline
+from store.rules.note_rules import correction_due, is_frozen, local_text
 from store.core.results import NoteView, QueuedNote, ReturnedNote, ReturnPlan, ReviewItem
 from store.desks.to_results import note_view
 
@@ -55,8 +55,8 @@ class ReviewDesk(DeskBase):
             now = self._now()
             frozen = Note.freezes_at <= now
             query = (select(Note.id, Note.stage_id, Stage.case_id, Note.version, Note.status, Worker.login, Worker.name,
-                            Note.contact_type, Note.event_at, Note.submitted_at, Note.freezes_at, Case.family_name,
-                            Stage.type, Stage.subtype)
+                            Note.contact_type, Note.event_at, Note.entered_at, Note.submitted_at, Note.freezes_at,
+                            Case.family_name, Stage.type, Stage.subtype)
                      .join(Worker, Note.author_id == Worker.id).join(Stage, Note.stage_id == Stage.id)
                      .join(Case, Stage.case_id == Case.id)
                      .where(Worker.supervisor_id == self.worker_id, Note.status.in_(UNDER_REVIEW)))
@@ -69,15 +69,19 @@ class ReviewDesk(DeskBase):
                 ranked = query.add_columns(place).subquery()
                 query = select(*[c for c in ranked.c if c.name != "place"]).where(ranked.c.place <= limit)
             items = []
-            for (note_id, stage_id, case_id, version, status, login, name, contact_type, event_at, submitted_at,
-                 freezes_at, family_name, stage_type, subtype) in session.execute(query):
-                resubmitted = status == "resubmitted"
-                due = review_due(submitted_at, resubmitted, self.policy)
+            for (note_id, stage_id, case_id, version, status, login, name, contact_type, event_at, entered_at,
+                 submitted_at, freezes_at, family_name, stage_type, subtype) in session.execute(query):
+                # The deadline engine's answer (no absence cut-off: the supervisor acts), read from
+                # columns; a note that froze unreviewed is past anyone's doing and so not overdue.
+                due = deadline(status, event_at=event_at, entered_at=entered_at, contact_type=contact_type,
+                               submitted_at=submitted_at, reviewed_at=None, correction_due_at=None,
+                               freezes_at=freezes_at, now=now, policy=self.policy)
                 note = QueuedNote(id=note_id, stage_id=stage_id, case_id=case_id, version=version, status=status,
                                   author=login, author_name=name, contact_type=contact_type, event_at=event_at,
                                   submitted_at=submitted_at, freezes_at=freezes_at, frozen=is_frozen(freezes_at, now))
                 items.append(ReviewItem(note=note, family_name=family_name, stage_label=stage_label(stage_type, subtype),
-                                        review_due_at=due, overdue=is_overdue(due, now), resubmitted=resubmitted))
+                                        review_due_at=due.due_at, overdue=due.overdue,
+                                        resubmitted=due.action == "re-review"))
             # Notes that froze unreviewed can only be corrected by an addendum now: they go last.
             items.sort(key=lambda item: (item.note.frozen, item.review_due_at, item.note.submitted_at, item.note.id))
             return items[:limit] if limit is not None else items

@@ -2,8 +2,9 @@
 
 One place decides who must act on a note and by when; the dates come from ``rules`` (which rule
 applies) and ``calendar`` (the window arithmetic), the numbers from ``policy``. The caseload, the
-note list, the editor, "My deadlines" and the Timeliness report read from here; the review queue
-uses the same ``rules.review_due``.
+note list, the editor, the review queue, "My deadlines" and the Timeliness report read from here
+(``deadline`` is the rule, ``obligation`` and ``open_obligations`` its answers about notes), and
+"overdue" is decided here only (``is_overdue``).
 
 An addendum records no event of its own (it keeps the time of the event it corrects, often weeks
 old): its entry clock starts when it is written, so it is never a late entry and its draft is due
@@ -12,7 +13,7 @@ within the entry window of its own entry; its review window runs from its submis
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -41,9 +42,52 @@ def is_late_entry(event_at: datetime, entered_at: datetime, policy: Policy, cont
     return contact_type != ADDENDUM and entered_at > entry_due(event_at, policy, contact_type)
 
 
-def is_overdue(due_at: datetime, now: datetime) -> bool:
-    """A deadline has passed once the clock is beyond it (the last instant is still in time)."""
-    return now > due_at
+def is_overdue(due_at: datetime, now: datetime, freezes_at: datetime | None = None) -> bool:
+    """A deadline has passed once the clock is beyond it (the last instant is still in time). Once the
+    note has frozen nobody can meet it any more: it is no longer overdue but "frozen unreviewed" or
+    "frozen in draft", a fact for the Timeliness report."""
+    return now > due_at and not (freezes_at is not None and is_frozen(freezes_at, now))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """What a note in a given status waits for and by when (see ``deadline``)."""
+
+    action: str  # "submit", "resubmit", "review", "re-review"
+    author_acts: bool  # the author must act, else the author's supervisor
+    due_at: datetime  # the policy's deadline
+    cutoff_at: datetime | None  # the author's absence cut-off, when it comes first
+    overdue: bool
+
+    @property
+    def next_due_at(self) -> datetime:
+        return min(self.due_at, self.cutoff_at) if self.cutoff_at else self.due_at
+
+
+def deadline(status: str, *, event_at: datetime, entered_at: datetime, contact_type: str,
+             submitted_at: datetime | None, reviewed_at: datetime | None, correction_due_at: datetime | None,
+             freezes_at: datetime, now: datetime, policy: Policy, cutoff_at: datetime | None = None) -> Deadline:
+    """The one rule of who acts next on an open note, by when, and whether that has passed: a draft is
+    submitted within the entry window, a returned note corrected by its due date, a submitted one
+    reviewed within the review window from its sending (the re-review window for a correction). The
+    author's absence cut-off ``cutoff_at`` pulls forward what the author must do about a contact made
+    before it. Read from columns, so a list of thousands (the review queue) needs no notes loaded."""
+    if status == "draft":
+        action, author_acts = "submit", True
+        due = submit_due(event_at, entered_at, contact_type, policy)
+    elif status == "returned":
+        action, author_acts = "resubmit", True
+        due = correction_due_at or correction_due(reviewed_at or now, policy)
+    elif status in ("submitted", "resubmitted"):
+        resubmitted = status == "resubmitted"
+        action, author_acts = ("re-review" if resubmitted else "review"), False
+        due = review_due(submitted_at, resubmitted, policy)
+    else:
+        raise ValueError(f"A note that is {status} waits for nobody.")
+    # The cut-off pulls forward what happened before it; a contact made after it keeps its own deadline.
+    cutoff = cutoff_at if cutoff_at is not None and author_acts and event_at < cutoff_at < due else None
+    soonest = min(due, cutoff) if cutoff else due
+    return Deadline(action, author_acts, due, cutoff, is_overdue(soonest, now, freezes_at))
 
 
 def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,
@@ -52,30 +96,17 @@ def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker 
     approval is a fact for the Timeliness report, not something anyone can still do)."""
     if note.status not in OPEN or is_frozen(note.freezes_at, now):
         return None
-    if note.status == "draft":
-        action, who = "submit", author
-        due = submit_due(note.event_at, note.entered_at, note.contact_type, policy)
-    elif note.status == "returned":
-        action, who = "resubmit", author
-        due = note.correction_due_at or correction_due(note.reviewed_at or now, policy)
-    else:
-        resubmitted = note.status == "resubmitted"
-        action, who = ("re-review" if resubmitted else "review"), supervisor or author
-        due = review_due(note.submitted_at, resubmitted, policy)
-    # The cut-off pulls forward what happened before it; a contact made after it keeps its own deadline.
-    cutoff = (cutoff_at if cutoff_at is not None and who is author and note.event_at < cutoff_at < due
-              else None)
-    view = Obligation(
+    due = deadline(note.status, event_at=note.event_at, entered_at=note.entered_at, contact_type=note.contact_type,
+                   submitted_at=note.submitted_at, reviewed_at=note.reviewed_at,
+                   correction_due_at=note.correction_due_at, freezes_at=note.freezes_at, now=now, policy=policy,
+                   cutoff_at=cutoff_at)
+    who = author if due.author_acts else supervisor or author
+    return Obligation(
         note_id=note.id, case_id=note.stage.case_id, family_name=family_name, stage_id=note.stage_id,
         stage_label=note.stage.label, contact_type=note.contact_type, event_at=note.event_at,
         author=author.login, author_name=author.name, status=note.status, who=who.login, who_name=who.name,
-        action=action, due_at=due, overdue=False, freezes_at=note.freezes_at, after_freeze=due >= note.freezes_at,
-        cutoff_at=cutoff)
-    return _with_overdue(view, now)
-
-
-def _with_overdue(view: Obligation, now: datetime) -> Obligation:
-    return replace(view, overdue=is_overdue(view.next_due_at, now))
+        action=due.action, due_at=due.due_at, overdue=due.overdue, freezes_at=note.freezes_at,
+        after_freeze=due.due_at >= note.freezes_at, cutoff_at=due.cutoff_at)
 
 
 def open_obligations(session: Session, policy: Policy, now: datetime, *, authors: set[int] | None = None,

@@ -280,9 +280,8 @@ def _deadline(row: CaseloadRow, zone) -> str:
     due = row.next_deadline_at
     if due is None:
         return ""
-    what = "correction" if due == row.correction_due_at else "entry"
     mark = "OVERDUE " if row.overdue else ""
-    return f"{mark}{formatting.short_day(due, zone)} {what}"
+    return f"{mark}{formatting.short_day(due, zone)} {row.next_deadline_kind}"
 
 
 def _away(away: AbsenceView | None, zone) -> str:

@@ -139,7 +139,7 @@ class ReviewQueueScreen(Screen):
             self.query_one("#summary", Static).update(f"The first {len(self.items)} notes waiting for you; "
                                                       "counting the rest…")
             return
-        overdue = sum(item.overdue and not item.note.frozen for item in self.items)
+        overdue = sum(item.overdue for item in self.items)
         frozen = sum(item.note.frozen for item in self.items)
         self.query_one("#summary", Static).update(
             f"{len(self.items)} notes waiting for you" + (f" · [b $error]{overdue} overdue[/]" if overdue else "")
