@@ -136,7 +136,7 @@ def _families(conn, rng: random.Random, size: Size, units: list[list[int]]) -> l
         opened = start + timedelta(days=rng.uniform(0, 365 * YEARS - 30))
         cases.append({"id": case_id, "family_name": surname, "opened_at": opened})
         family = Family(case_id, [], [], [])
-        for n in range(rng.choice((1, 2, 2, 3, 4))):
+        for _ in range(rng.choice((1, 2, 2, 3, 4))):
             person_id += 1
             first = rng.choice(words.FIRST_NAMES_CHILD)
             family.children.append((person_id, f"{first} {surname}"))
@@ -198,7 +198,7 @@ def _notes(conn, rng: random.Random, size: Size, families: list[Family], purpose
     counts = _notes_per_family(rng, size)
     notes, participants, note_id, done = [], [], 0, 0
     started = time.perf_counter()
-    for family, count in zip(families, counts):
+    for family, count in zip(families, counts, strict=True):
         for _ in range(count):
             note_id += 1
             stage_id, kind, opened, writers = rng.choice(family.stages)

@@ -75,7 +75,7 @@ def build(folder: str, stage: int, queue: int) -> tuple[Store, dict]:
         kid = s.add_person(case, "Kim", f"Family{n}", "child", is_child=True)
         ids[n] = (case, s.open_stage(case, "FSS", subtype="CWS", case_manager=f"cw{n}", person_ids=[kid]))
     clock.advance(hours=1)
-    for n, (case, stage) in ids.items():
+    for n, (_case, stage) in ids.items():
         desk = store.as_user(f"cw{n}")
         queued = SMALL if n == SMALL else queue
         for i in range(n):

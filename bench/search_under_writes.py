@@ -93,7 +93,7 @@ def _pick(store: Store, writers: int) -> tuple[list[tuple[int, str]], tuple[str,
             logins.add(login)
     if len(pairs) < writers:
         pairs = [pairs[n % len(pairs)] for n in range(writers)]  # fewer workers than writers: some share
-    reader = next((login, case_id) for _, login, case_id in rows if login not in {l for _, l in pairs[:writers]}) \
+    reader = next((login, case_id) for _, login, case_id in rows if login not in {who for _, who in pairs[:writers]}) \
         if len(logins) > writers else (rows[0][1], rows[0][2])
     return pairs[:writers], reader
 

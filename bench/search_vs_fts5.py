@@ -51,7 +51,7 @@ class Figures:
     samples: int
 
     @classmethod
-    def of(cls, seconds: list[float]) -> "Figures":
+    def of(cls, seconds: list[float]) -> Figures:
         ordered = sorted(seconds)
         p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
         return cls(round(statistics.median(ordered) * 1000, 2), round(p95 * 1000, 2), round(ordered[-1] * 1000, 2),

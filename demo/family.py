@@ -43,7 +43,7 @@ PLACED_SHARE = 0.5  # of the FSS-CWS families (that do not go on to a CCR) whose
 
 
 class Family:
-    def __init__(self, store: Store, rng: random.Random, staff: "DemoStaff", timeline: "Timeline",
+    def __init__(self, store: Store, rng: random.Random, staff: DemoStaff, timeline: Timeline,
                  surname: str, pattern: list[tuple]):
         self.store, self.rng, self.staff, self.timeline = store, rng, staff, timeline
         self.surname, self.pattern = surname, pattern

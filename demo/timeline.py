@@ -6,7 +6,7 @@ import heapq
 import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable
+from collections.abc import Callable
 
 from store.core.clock import FrozenClock
 

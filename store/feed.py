@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -50,7 +51,7 @@ class NoteDocument:
 
 
 class Feed:
-    def __init__(self, db: "Database"):
+    def __init__(self, db: Database):
         self.db = db
 
     def last_seq(self) -> int:

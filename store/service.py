@@ -25,7 +25,7 @@ class Store(Database):
 
     @classmethod
     def open(cls, url: str | None = None, clock: Clock | None = None, policy: Policy | None = None, *,
-             busy_seconds: float = SQLITE_BUSY_SECONDS) -> "Store":
+             busy_seconds: float = SQLITE_BUSY_SECONDS) -> Store:
         """Open (creating or upgrading) the database at ``url``; None is the default SQLite file.
         ``busy_seconds`` is how long a SQLite save waits for another writer before ``DatabaseBusy``.
         Refuses with ``CannotOpen`` (a sentence naming the database and what to do) whatever cannot

@@ -13,7 +13,8 @@ a ``StoreError`` with a sentence, and nothing is written.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 import pendulum
 from sqlalchemy import or_, select
@@ -59,7 +60,7 @@ def _one_of(value, what: str, allowed: tuple[str, ...], error=InvalidStage) -> s
 
 
 class Staffing:
-    def __init__(self, db: "Database", by: str | None = None):
+    def __init__(self, db: Database, by: str | None = None):
         self.db = db
         # login of the administrator, for the audit record
         self.by = None if by is None else arguments.login(by, "administrator's login", InvalidRequest)

@@ -48,7 +48,7 @@ def _queue_keys(store, boss, count):
 
 def test_batch_approval_asks_with_the_count_and_the_unopened_then_approves_only_on_enter(demo_store, tmp_path):
     boss = supervisor_of(demo_store, first_caseworker(demo_store))
-    keys, chosen, rows = _queue_keys(demo_store, boss, 3)
+    keys, chosen, _ = _queue_keys(demo_store, boss, 3)
     before = [row.note.status for row in demo_store.as_user(boss).review_queue() if row.note.id in chosen]
     statuses = lambda: [demo_store.as_user(boss).note(note_id).status for note_id in chosen]  # noqa: E731
     demo_store.as_user(boss).note(chosen[0])  # the supervisor has read one of the three
@@ -73,7 +73,7 @@ def test_batch_approval_asks_with_the_count_and_the_unopened_then_approves_only_
     kind, count, not_opened, question = seen["asked"]
     assert len(before) == 3 and set(before) <= {"submitted", "resubmitted"}
     assert (kind, count, not_opened) == (ApproveNotesDialog, 3, 2)
-    assert "Approve 3 notes? 2 of them you have not opened (1 you have)." == question
+    assert question == "Approve 3 notes? 2 of them you have not opened (1 you have)."
     assert seen["after escape"] == (ReviewQueueScreen, before)  # nothing approved
     assert seen["after enter"] is ReviewQueueScreen
     assert statuses() == ["approved"] * 3
@@ -101,7 +101,7 @@ def test_approving_one_unread_note_says_it_was_not_opened(demo_store, tmp_path):
 
 def test_a_note_read_from_the_queue_counts_as_opened(demo_store, tmp_path):
     boss = supervisor_of(demo_store, first_caseworker(demo_store))
-    _, chosen, rows = _queue_keys(demo_store, boss, 1)
+    _, _, rows = _queue_keys(demo_store, boss, 1)
 
     async def run():
         app = open_app(demo_store, boss, tmp_path)

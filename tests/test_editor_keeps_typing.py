@@ -233,7 +233,7 @@ def test_throwing_away_a_new_note_not_yet_saved_keeps_nothing(demo_store, tmp_pa
     demo_store.clock.set(AFTERNOON)
     worker = first_caseworker(demo_store)
     before = drafts_of(demo_store, worker)
-    said, back_on, _ = close_with(demo_store, worker, tmp_path, "d", autosave_first=False)
+    said, _, _ = close_with(demo_store, worker, tmp_path, "d", autosave_first=False)
     assert "This new note is not in the record yet." in said and "d Throw it away: nothing is kept" in said
     assert drafts_of(demo_store, worker) == before and kept(tmp_path, worker) == []
 

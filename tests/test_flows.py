@@ -12,7 +12,6 @@ from tests.conftest import DEMO_AS_OF, end_of_day
 from tui.app import CasenotesApp
 from bench.keystrokes import plan
 from tui.screens.case import CaseScreen
-from tui.screens.caseload import CaseloadScreen
 from tui.screens.note_editor import NoteEditorScreen
 
 SIZE = (120, 40)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from store import InvalidNote, NoAccess, NotAuthor, Store
-from tests.conftest import T0, end_of_day, visit
+from tests.conftest import T0, visit
 
 
 class TickingClock:

@@ -126,9 +126,9 @@ def test_raw_revision_of_a_next_version_never_made_is_refused_at_commit_on_postg
 
 
 def test_through_a_unit_of_work_a_missing_revision_is_a_typed_refusal(store, draft):
-    with pytest.raises(InvalidTransition, match="^The database refused this: Every change of a note"):
-        with store.writing() as session:
-            session.execute(text(_edit(draft.id)[0]), {"i": draft.id})
+    with pytest.raises(InvalidTransition, match=r"^The database refused this: Every change of a note"), \
+            store.writing() as session:
+        session.execute(text(_edit(draft.id)[0]), {"i": draft.id})
     assert _versions(store, draft.id) == (1, [1])
 
 

@@ -83,7 +83,7 @@ def test_leaving_each_screen_while_it_loads_does_not_crash(demo_store, tmp_path,
                         await pilot.pause(SLOW * 4)
                         await settle(pilot)
                         if kind in LOADED:
-                            selector, waiting = LOADED[kind]
+                            selector, _ = LOADED[kind]
                             answered[kind.__name__] = str(app.screen.query_one(selector, Static).render())
                     else:
                         await pilot.pause(SLOW * (round_ % 3) / 2)  # leave at once, midway, or as it answers
@@ -97,7 +97,7 @@ def test_leaving_each_screen_while_it_loads_does_not_crash(demo_store, tmp_path,
 
     app = asyncio.run(go())
     assert app._exception is None
-    for kind, (selector, waiting) in LOADED.items():
+    for kind, (_, waiting) in LOADED.items():
         assert answered[kind.__name__] and waiting not in answered[kind.__name__], kind
 
 

@@ -68,7 +68,7 @@ def test_search_screen_starts_the_follower_for_saves_the_search_left(demo_store,
                     break
             return notes, behind, problem, demo_store.feed().last_seq() - app.search_index().applied_seq()
 
-    notes, behind, problem, after = asyncio.run(run())
+    _, behind, problem, after = asyncio.run(run())
     assert behind == 3 and problem.startswith("The last 3 saves are still being added to the search index")
     assert after == 0
 

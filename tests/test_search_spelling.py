@@ -61,7 +61,7 @@ def test_a_prefix_longer_than_the_stem_still_matches(demo):
 
 
 def test_a_misspelt_word_is_corrected_from_the_index_and_the_answer_says_so(demo):
-    store, index, desk = demo
+    _, index, desk = demo
     meant = index.search(desk, "Whitfield")
     assert meant.hits and meant.corrected is None  # a word the index holds is taken as meant
     corrected = index.search(desk, "Whitfeld")
@@ -74,14 +74,14 @@ def test_a_misspelt_word_is_corrected_from_the_index_and_the_answer_says_so(demo
 
 @pytest.mark.parametrize("typed, meant", [("Tarik", "Tariq"), ("Holbrok", "Holbrook")])
 def test_a_bare_misspelt_name_finds_that_persons_notes_as_person_does(demo, typed, meant):
-    store, index, desk = demo
+    _, index, desk = demo
     by_person = ids(index.search(desk, f"person:{typed}", limit=500))
     bare = index.search(desk, typed, limit=500)
     assert by_person and bare.corrected == meant and by_person <= ids(bare)
 
 
 def test_person_with_an_unquoted_full_name_means_the_person(demo):
-    store, index, desk = demo
+    _, index, desk = demo
     unquoted = index.search(desk, "person:Tarik Holbrok", limit=500)
     assert unquoted.shown == "person ≈ Tarik Holbrok"
     quoted = ids(index.search(desk, 'person:"Tariq Holbrook"', limit=500))

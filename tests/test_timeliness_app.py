@@ -132,7 +132,7 @@ def test_e_exports_the_report_as_csv_to_the_users_folder(demo_store, tmp_path):
     with path.open(newline="") as f:
         rows = list(csv.reader(f))
     assert tuple(rows[0]) == FIELDS
-    records = [dict(zip(rows[0], r)) for r in rows[1:]]
+    records = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
     assert_matches(records, report)
 
 
@@ -203,11 +203,11 @@ def test_csv_has_numbers_as_shown_and_empty_cells_for_no_value():
     out = io.StringIO()
     write_csv(small_report(), out)
     header, worker, total = list(csv.reader(io.StringIO(out.getvalue())))
-    record = dict(zip(header, worker))
+    record = dict(zip(header, worker, strict=True))
     assert (record["late_entry_percent"], record["median_entry_lag_hours"], record["median_review_hours"]) == (
         "25", "5.5", "")
     assert record["visit_percent"] == "67" and record["row"] == "worker"  # 200/3, as the screen's 67%
-    assert dict(zip(header, total))["visit_percent"] == "" and total[header.index("row")] == "unit total"
+    assert dict(zip(header, total, strict=True))["visit_percent"] == "" and total[header.index("row")] == "unit total"
 
 
 def test_text_table_shows_the_unit_heading_and_formatted_cells():

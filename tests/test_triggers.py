@@ -254,9 +254,9 @@ def test_raw_participant_update_is_refused(store, agency, draft):
 
 def test_trigger_refusal_through_a_unit_of_work_is_a_note_frozen_error(store, draft, clock):
     clock.advance(days=21)
-    with pytest.raises(NoteFrozen, match="^The database refused this: This note is past its freeze date"):
-        with store.writing() as session:
-            session.execute(text(EDIT), {"i": draft.id})
+    with pytest.raises(NoteFrozen, match=r"^The database refused this: This note is past its freeze date"), \
+            store.writing() as session:
+        session.execute(text(EDIT), {"i": draft.id})
     assert _note(store, draft.id)["version"] == draft.version
 
 
@@ -269,7 +269,6 @@ def test_trigger_refusal_through_a_unit_of_work_is_a_note_frozen_error(store, dr
 def test_trigger_refusal_through_a_unit_of_work_has_its_typed_error(store, draft, sql, error):
     store.as_user("cw").submit(draft.id)  # so there is a review action; the note is under review
     store.as_user("cw").recall(draft.id)
-    with pytest.raises(error, match="^The database refused this: "):
-        with store.writing() as session:
-            session.execute(text(sql), {"i": draft.id})
+    with pytest.raises(error, match=r"^The database refused this: "), store.writing() as session:
+        session.execute(text(sql), {"i": draft.id})
     assert _note(store, draft.id)["version"] == draft.version + 2

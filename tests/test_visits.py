@@ -115,7 +115,7 @@ def test_overlapping_placements_of_one_child_are_refused(store, agency, clock):
         store.staffing().place_child(agency.fss, agency.jay, date(2026, 10, 20))
     store.staffing().end_placement(first, date(2026, 10, 10))
     before = written(store)
-    with pytest.raises(InvalidStage, match="placed from 10/01/2026 to 10/10/2026; .* may not overlap"):
+    with pytest.raises(InvalidStage, match=r"placed from 10/01/2026 to 10/10/2026; .* may not overlap"):
         store.staffing().place_child(agency.fss, agency.jay, date(2026, 10, 10))
     with pytest.raises(InvalidStage, match="already ended on 10/10/2026"):
         store.staffing().end_placement(first, date(2026, 10, 12))
@@ -202,7 +202,7 @@ def test_addendum_is_not_a_second_contact(store, agency, clock):
 def test_majority_of_visited_months_in_the_childs_residence(store, agency, clock, locations, visited, at_home,
                                                            majority):
     place(store, clock, agency, on=date(2026, 7, 1))
-    for month, location in zip((7, 8, 9, 10), locations):
+    for month, location in zip((7, 8, 9, 10), locations, strict=True):
         if location:
             visit_on(store, agency, clock, local(2026, month, 15, 10), location=location)
     at(clock, 2026, 11, 5, 12)

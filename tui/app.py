@@ -312,9 +312,7 @@ class CasenotesApp(App):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys for the supervisors' screens are offered only to those who supervise someone."""
-        if action in SUPERVISORS_ONLY and not self.supervises:
-            return False
-        return True
+        return not (action in SUPERVISORS_ONLY and not self.supervises)
 
     def action_caseload(self) -> None:
         from tui.screens.caseload import CaseloadScreen

@@ -93,7 +93,7 @@ def text_table(report: Timeliness, zone: str) -> str:
     for n, row in enumerate(rows):
         if n in headings:
             lines.append(headings[n])
-        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))))
+        lines.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
     return "\n".join(lines)
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from store.core.errors import InvalidRequest, NotFound, StaleEdit, StoreError
 

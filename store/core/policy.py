@@ -83,7 +83,7 @@ class Policy:
         return self.contact_defaults.get(contact_type or "", ContactDefaults())
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None) -> "Policy":
+    def load(cls, path: str | os.PathLike | None = None) -> Policy:
         """Shipped defaults, overlaid with a preset if the agency file names one, then the agency file."""
         data = _read_toml(resources.files("store.core").joinpath("policy.toml").read_text("utf-8"), "defaults")
         if path is not None and not Path(path).exists():
@@ -101,12 +101,12 @@ class Policy:
         return cls._from_dict(data)
 
     @classmethod
-    def defaults(cls) -> "Policy":
+    def defaults(cls) -> Policy:
         """The shipped defaults alone, whatever agency file this machine has."""
         return cls._from_dict(_read_toml(resources.files("store.core").joinpath("policy.toml").read_text("utf-8"), "defaults"))
 
     @classmethod
-    def preset(cls, name: str) -> "Policy":
+    def preset(cls, name: str) -> Policy:
         """The shipped defaults with one jurisdiction's preset on top (``texas``, ``washington``)."""
         data = _read_toml(resources.files("store.core").joinpath("policy.toml").read_text("utf-8"), "defaults")
         shipped = data["picklists"].pop("defaults", {})
@@ -115,7 +115,7 @@ class Policy:
         return cls._from_dict(data)
 
     @classmethod
-    def _from_dict(cls, data: dict[str, Any]) -> "Policy":
+    def _from_dict(cls, data: dict[str, Any]) -> Policy:
         try:
             agency, clock, visits = data["agency"], data["clock"], data["visits"]
             picklists = {name: tuple(str(v) for v in data["picklists"][name]) for name in PICKLISTS}

@@ -55,7 +55,7 @@ _STAGE_FACTS = select(Stage.id, Stage.case_id, Stage.type, Stage.subtype, Stage.
 
 
 class DeskBase:
-    def __init__(self, db: "Database", worker_id: int, login: str):
+    def __init__(self, db: Database, worker_id: int, login: str):
         self.db = db
         self.worker_id = worker_id
         self.login = login

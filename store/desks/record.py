@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import case as when, func, select
 from sqlalchemy.orm import Session, selectinload

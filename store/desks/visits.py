@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 import pendulum
 from sqlalchemy import or_, select
@@ -191,7 +192,7 @@ def _placement_neighbours(session: Session, child_ids: set[int]) -> tuple[dict[i
         by_child.setdefault(placement.person_id, []).append(placement)
     next_starts, counted_from = {}, {}
     for placements in by_child.values():
-        for earlier, later in zip(placements, placements[1:]):
+        for earlier, later in pairwise(placements):
             next_starts[earlier.id] = later.starts_on
             moved = earlier.ends_on is None or earlier.ends_on >= _month_start(later.starts_on)
             counted_from[later.id] = _month_start(later.starts_on) if moved else later.starts_on

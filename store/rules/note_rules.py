@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 import pendulum
 from dateutil import parser as dateparser

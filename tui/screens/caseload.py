@@ -37,7 +37,7 @@ class Caseload:
     away: AbsenceView | None
 
 
-def read_caseload(desk: "Desk") -> Caseload:
+def read_caseload(desk: Desk) -> Caseload:
     """What the home screen shows (a worker thread's call: the store is asked three things)."""
     return Caseload(desk.caseload(), desk.unit_caseload(), desk.next_absence())
 
@@ -73,7 +73,7 @@ class CaseloadScreen(Screen):
 
         reason: str
 
-    def __init__(self, first: Caseload | None = None, *, coming: bool = False, desk: "Desk | None" = None) -> None:
+    def __init__(self, first: Caseload | None = None, *, coming: bool = False, desk: Desk | None = None) -> None:
         """``first``: the caseload read before the screen was made (painted with its first frame);
         ``coming``: it is being read for this screen, which gets it through ``show``; ``desk``: the
         signed-in worker's (the app's at mount if not given). The screen reads with that desk even

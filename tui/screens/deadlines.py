@@ -177,7 +177,7 @@ class DeadlinesScreen(Screen):
         table = self.query_one(f"#{tab}-table", DataTable)
         keep = table.cursor_row
         table.clear()
-        for cells, key in zip(rows, keys):
+        for cells, key in zip(rows, keys, strict=True):
             table.add_row(*cells, key=key)
         table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
 

@@ -35,7 +35,7 @@ def _line(texts: list[str], width: int, roles: list[str | None]) -> Cells:
     columns = _columns(width + 1)
     fixed = sum(w for _, w in columns) + _GAP * len(columns)
     cells = []
-    for (_, column), text, role in zip(columns, texts, roles):
+    for (_, column), text, role in zip(columns, texts, roles, strict=True):
         cells.append((fit(text, column or max(8, width - fixed)) + " " * _GAP, role))
     return tuple(cells)
 
