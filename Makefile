@@ -19,6 +19,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 	$(BIN)/python -m bench.run --size small --quick > /dev/null  # smoke: the suite runs (about a minute)
 

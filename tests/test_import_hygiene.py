@@ -10,7 +10,7 @@ HEAVY = ("textual", "tui.app", "search", "whoosh", "sqlalchemy", "store", "alemb
 def _loaded_after(code: str) -> list[str]:
     probe = (f"import sys\n{code}\n"
              f"print(sorted({{m.split('.')[0] if m.split('.')[0] != 'tui' else m for m in sys.modules}}))")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     return eval(result.stdout.strip().splitlines()[-1])
 
