@@ -161,7 +161,7 @@ class DeadlinesScreen(Screen):
         self._columns("away", AWAY_NARROW if narrow else AWAY)
         self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
         self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
-        when = format.weekday_date if not narrow else (lambda day: formatting.weekday_date(day, year=False))
+        when = formatting.weekday_date if not narrow else (lambda day: formatting.weekday_date(day, year=False))
         self._fill("away", [[when(a.starts_on), when(a.ends_on), Text(_clip(a.reason or "—", 20 if narrow else 60)),
                              formatting.when_due(a.cutoff_at, zone) if narrow else formatting.moment(a.cutoff_at, zone),
                              str(len(a.pending))] for a in away],
