@@ -1,4 +1,5 @@
-"""Building the shards of a new index generation, on every core.
+"""Rebuilding the index from the record: a new generation's shards filled on every core, then
+swapped in.
 
 Whoosh analysis is pure Python, so one process uses one core. The shards are independent indexes,
 so a rebuild gives each worker process its own shards to fill: each opens the database itself,
@@ -19,15 +20,61 @@ from typing import TYPE_CHECKING, Callable
 
 from whoosh import index as whoosh_index
 
-from .index import DOC_CHUNK
+from . import schema
+from .shards import DOC_CHUNK, IndexBusy, IndexUnusable, Progress, ShardedIndex
 
 if TYPE_CHECKING:
     from store.feed import Feed
 
-    from .index import Progress
-
 POLL = 0.5  # seconds between progress reports from worker processes
 URL_VARIABLE = "CASENOTES_BUILD_URL"
+ID_PAGE = 5000  # note ids read from the record at a time
+
+
+def rebuild_locked(index: ShardedIndex, progress: Progress | None = None, workers: int | None = None) -> int:
+    """Index every note afresh (on ``workers`` processes, one per core by default) and swap the new
+    generation in, for a caller holding the writer lock; returns the number of notes."""
+    build = index.new_build()
+    feed = index.feed
+    # Taken before reading notes: whatever changes meanwhile is applied again by catch-up.
+    seq = feed.last_seq()
+    ids_by_shard: list[list[int]] = [[] for _ in range(index.shards)]
+    # A family's notes side by side in its shard: a family-scoped search skips to them.
+    for note_id, case_id in sorted(every_note_case(feed), key=lambda pair: (pair[1], pair[0])):
+        ids_by_shard[index.shard_of(case_id)].append(note_id)
+    count = build_shards(feed, index.store.url, build, ids_by_shard,
+                         workers=default_workers() if workers is None else workers, progress=progress)
+    index.write_applied_seq(seq, build)
+    index.swap_in(build)
+    return count
+
+
+def heal(index: ShardedIndex, wait: bool = True) -> None:
+    """Rebuild if the index cannot be opened (after waiting for whoever is writing it, unless not
+    ``wait``: then ``IndexBusy`` while someone else holds the lock, e.g. rebuilding)."""
+    with index.writer_lock(wait=wait) as mine:
+        if not mine:
+            raise IndexBusy("The search index is being rebuilt by another window or process; "
+                            "try again in a few minutes.")
+        index.forget_opened()
+        try:
+            index.open_shards()
+        except IndexUnusable:
+            rebuild_locked(index)
+
+
+def every_note_id(feed: "Feed") -> list[int]:
+    ids: list[int] = []
+    while page := feed.note_ids(after_id=ids[-1] if ids else 0, limit=ID_PAGE):
+        ids.extend(page)
+    return ids
+
+
+def every_note_case(feed: "Feed") -> list[tuple[int, int]]:
+    pairs: list[tuple[int, int]] = []
+    while page := feed.note_cases(after_id=pairs[-1][0] if pairs else 0, limit=ID_PAGE * 10):
+        pairs.extend(page)
+    return pairs
 
 
 def default_workers() -> int:
@@ -35,7 +82,7 @@ def default_workers() -> int:
 
 
 def build_shards(feed: "Feed", url: str, build: Path, ids_by_shard: list[list[int]], *, workers: int,
-                 progress: "Progress | None" = None) -> int:
+                 progress: Progress | None = None) -> int:
     """Fill ``build/shard-NN`` from the notes listed for each shard; returns the number of notes."""
     total = sum(map(len, ids_by_shard))
     if workers <= 1 or len(ids_by_shard) < 2 or _in_memory(url):
@@ -119,8 +166,6 @@ def _worker(build: str) -> None:
 
 
 def _fill(feed: "Feed", build: Path, shards: list[tuple[int, list[int]]], count: Callable[[int], None]) -> None:
-    from .follow import note_fields
-
     for number, ids in shards:
         writer = whoosh_index.open_dir(str(build / f"shard-{number:02d}")).writer(limitmb=128)
         try:
@@ -129,7 +174,7 @@ def _fill(feed: "Feed", build: Path, shards: list[tuple[int, list[int]]], count:
                 documents = {doc.id: doc for doc in feed.note_documents(chunk)}
                 for note_id in chunk:  # in the order given: a family's notes side by side
                     if note_id in documents:
-                        writer.add_document(**note_fields(documents[note_id]))
+                        writer.add_document(**schema.note_fields(documents[note_id]))
                 count(len(chunk))
             writer.commit()
         except BaseException:

@@ -14,13 +14,12 @@ from whoosh.searching import Searcher
 
 from store import StoreError
 
-from .index import IndexBusy
+from .build import heal
 from .schema import PLAIN
+from .shards import IndexBusy, ShardedIndex
 
 if TYPE_CHECKING:
     from store.desks.desk import Desk
-
-    from .index import SearchIndex
 
 ORDERS = ("newest", "relevance")
 SNIPPET_CHARS = 160
@@ -61,7 +60,7 @@ class Marks(Formatter):
         return f"«{get_text(text, token, replace)}»"
 
 
-def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
+def search(index: ShardedIndex, desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
            order: str = "newest") -> SearchResults:
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -106,7 +105,7 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
             if attempt == 2:
                 raise
             try:  # missing or corrupt on disk: rebuilt from the record, then once more
-                index.heal(wait=False)
+                heal(index, wait=False)
             except IndexBusy as busy:  # a search does not wait out someone else's rebuild
                 return SearchResults((), parsed.shown, str(busy), 0, behind=left)
     if family is None:  # a family search was audited before it ran (may_search_case); these as it would be
@@ -116,7 +115,7 @@ def search(index: "SearchIndex", desk: "Desk", text: str, *, family: int | None 
     return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected, left)
 
 
-def _answer(index: "SearchIndex", desk: "Desk", parsed, reading, cases: set[int], limit: int, order: str
+def _answer(index: ShardedIndex, desk: "Desk", parsed, reading, cases: set[int], limit: int, order: str
             ) -> tuple[list[Hit], int, str | None]:
     """The hits, their estimated number and, when a misspelt word was corrected, the text searched
     instead: tried first, kept only if it finds notes the user may see (see spelling.py)."""
@@ -133,13 +132,13 @@ def _answer(index: "SearchIndex", desk: "Desk", parsed, reading, cases: set[int]
     return (*_run(index, desk, parsed.query, cases, limit, order), None)
 
 
-def _segments(index: "SearchIndex", cases: set[int]) -> list:
+def _segments(index: ShardedIndex, cases: set[int]) -> list:
     """The segment readers of the shards holding these families."""
     shards = sorted({index.shard_of(case) for case in cases})
     return [leaf for n in shards for leaf, _ in index.shard_reader(n)[0].leaf_readers() if leaf.doc_count_all()]
 
 
-def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int, order: str
+def _run(index: ShardedIndex, desk: "Desk", query, cases: set[int], limit: int, order: str
          ) -> tuple[list[Hit], int]:
     if not cases or limit <= 0:
         return [], 0
@@ -154,7 +153,7 @@ def _run(index: "SearchIndex", desk: "Desk", query, cases: set[int], limit: int,
     if scope is None:
         return [], 0
     # One searcher over the segments of every shard concerned: one sort, one set of term statistics.
-    # The readers stay open for the next search (see SearchIndex.shard_reader).
+    # The readers stay open for the next search (see ShardedIndex.shard_reader).
     with Searcher(leaves[0] if len(leaves) == 1 else MultiReader(leaves), closereader=False) as searcher:
         # Recording which words matched each note lets highlights come from the positions stored
         # in the index, but costs on every match: worth it over a few families' notes, not over

@@ -9,42 +9,22 @@ written for a batch has committed, and the next catch-up redoes whatever came af
 
 from __future__ import annotations
 
-import re
-from datetime import timezone
 from typing import TYPE_CHECKING
 
 from store import StoreError
 
-from .index import DOC_CHUNK, WRITER_TIMEOUT, IndexUnusable
+from . import schema
+from .build import every_note_id, rebuild_locked
+from .shards import DOC_CHUNK, WRITER_TIMEOUT, IndexUnusable, Progress, ShardedIndex
 
 if TYPE_CHECKING:
     from store.feed import NoteDocument
 
-    from .index import Progress, SearchIndex
-
-_WORD = re.compile(r"\w+(?:\.?\w+)*")  # as Whoosh's RegexTokenizer reads words (schema.NAMES)
 BATCH = 2000  # change-log entries per batch; applied_seq moves after each
 SEARCH_APPLIES = 20  # change-log entries a search applies itself (one batch); more are the follower's
 
 
-def note_fields(doc: "NoteDocument") -> dict:
-    """The Whoosh document of a note."""
-    event = doc.event_at if doc.event_at.tzinfo else doc.event_at.replace(tzinfo=timezone.utc)
-    every = " ".join([doc.narrative, doc.contact_type, *doc.others, *doc.participants, doc.family_name,
-                      *doc.purposes, doc.location or "", doc.method or ""]).lower()
-    return dict(
-        id=str(doc.id), case_id=str(doc.case_id), family=doc.family_name,
-        # Kept as written for display; the KEYWORD field indexes it lowercased.
-        stage=doc.stage_label, status=doc.status,
-        event=event.astimezone(timezone.utc).replace(tzinfo=None), type=doc.contact_type,
-        purposes=",".join(doc.purposes), method=doc.method or "", location=doc.location or "",
-        person=" ".join(doc.participants), others=" ".join(doc.others),
-        author=f"{doc.author_name} {doc.author_login}", narrative=doc.narrative,
-        amends=doc.amends_note_id, version=doc.version,
-        plain=" ".join(dict.fromkeys(_WORD.findall(every))))  # each word once: see schema.py
-
-
-def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | None" = None,
+def catch_up(index: ShardedIndex, *, wait: bool = False, progress: Progress | None = None,
              once: bool = False) -> int:
     """Apply the log to its end, following what is saved meanwhile (after a save, in the
     background) unless ``once`` (a command about to exit); returns how many notes were written or
@@ -72,7 +52,7 @@ def catch_up(index: "SearchIndex", *, wait: bool = False, progress: "Progress | 
             return written
 
 
-def catch_up_for_search(index: "SearchIndex", until: int) -> int:
+def catch_up_for_search(index: ShardedIndex, until: int) -> int:
     """Before a search: apply the log as far as ``until`` (where it stood when the search began),
     but only a few entries (``SEARCH_APPLIES``: a person's own save and a few others', so that
     their next search finds it) and only when no one else holds the writer lock. A longer backlog
@@ -101,17 +81,17 @@ def catch_up_for_search(index: "SearchIndex", until: int) -> int:
             return 0
 
 
-def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | None = None) -> int:
+def _apply_log(index: ShardedIndex, progress: Progress | None, until: int | None = None) -> int:
     """Apply the log from ``applied_seq`` up to where it stood on entry (``until``, if earlier)."""
     feed = index.feed
     try:
         index.open_shards()
         start = index.applied_seq()
     except IndexUnusable:
-        return index.rebuild_locked(progress)
+        return rebuild_locked(index, progress)
     last = feed.last_seq()
     if start > last:  # the database was replaced (restored, recreated): this index is of another record
-        return index.rebuild_locked(progress)
+        return rebuild_locked(index, progress)
     end = last if until is None else min(until, last)
     seq, written = start, 0
     while seq < end and (changes := [c for c in feed.changes_since(seq, limit=BATCH) if c.seq <= end]):
@@ -128,7 +108,7 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
             try:
                 index.open_shards()
             except IndexUnusable:  # broken under us (e.g. a garbled file): the record is the source
-                return written + index.rebuild_locked(progress)
+                return written + rebuild_locked(index, progress)
             raise
         seq = changes[-1].seq
         index.write_applied_seq(seq)
@@ -137,7 +117,7 @@ def _apply_log(index: "SearchIndex", progress: "Progress | None", until: int | N
     return written
 
 
-def write_notes(index: "SearchIndex", note_ids: set[int], *, everywhere: bool = False) -> int:
+def write_notes(index: ShardedIndex, note_ids: set[int], *, everywhere: bool = False) -> int:
     """Make the index hold these notes as the record has them now (the caller holds the lock).
     ``everywhere`` first removes every copy in any shard (a repair: duplicates, strays)."""
     if not note_ids:
@@ -158,7 +138,7 @@ def write_notes(index: "SearchIndex", note_ids: set[int], *, everywhere: bool = 
             for note_id in sorted(removals.get(n, ())):
                 writer.delete_by_term("id", str(note_id))
             for doc in additions.get(n, ()):
-                writer.update_document(**note_fields(doc))
+                writer.update_document(**schema.note_fields(doc))
             writer.commit()
         except BaseException:
             writer.cancel()
@@ -166,7 +146,7 @@ def write_notes(index: "SearchIndex", note_ids: set[int], *, everywhere: bool = 
     return len(note_ids)
 
 
-def shards_holding(index: "SearchIndex", note_ids: set[int]) -> dict[int, set[int]]:
+def shards_holding(index: ShardedIndex, note_ids: set[int]) -> dict[int, set[int]]:
     """Which shards hold documents of these notes (a deleted note's family is no longer known)."""
     held: dict[int, set[int]] = {}
     for n, ix in enumerate(index.open_shards()):
@@ -177,7 +157,7 @@ def shards_holding(index: "SearchIndex", note_ids: set[int]) -> dict[int, set[in
     return held
 
 
-def check(index: "SearchIndex", *, repair: bool = False) -> list[str]:
+def check(index: ShardedIndex, *, repair: bool = False) -> list[str]:
     """Compare every note's id and version in the index with the record; sentences, in note order."""
     with index.writer_lock(wait=True):
         # Holding the lock, and caught up first, so that no lag or concurrent write reads as a difference.
@@ -187,7 +167,7 @@ def check(index: "SearchIndex", *, repair: bool = False) -> list[str]:
             with ix.searcher() as searcher:
                 for stored in searcher.all_stored_fields():
                     indexed.setdefault(int(stored["id"]), []).append(stored["version"])
-        ids = index.every_note_id()
+        ids = every_note_id(index.feed)
         recorded = {d.id: d.version for start in range(0, len(ids), DOC_CHUNK)
                     for d in index.feed.note_documents(ids[start:start + DOC_CHUNK])}
         problems: dict[int, str] = {}

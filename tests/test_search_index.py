@@ -171,7 +171,7 @@ def test_check_reports_planted_differences_and_repair_fixes_them(store, agency, 
     stale = store.feed().note_documents([edited.id])[0]
     cw.edit_note(edited.id, edited.version, narrative="Second thoughts.")
     index.catch_up()
-    from search.follow import note_fields
+    from search.schema import note_fields
 
     writer = shard.writer()
     writer.delete_by_term("id", str(kept.id))

@@ -52,7 +52,7 @@ def index():
     ix = RamStorage().create_index(note_schema())
     with ix.writer() as writer:
         for note in NOTES:
-            plain = " ".join(note.get(field, "") for field in DEFAULT_FIELDS)  # as search/follow.py writes it
+            plain = " ".join(note.get(field, "") for field in DEFAULT_FIELDS)  # as search/schema.py note_fields writes it
             writer.add_document(**{"case_id": "c1", "stage": "fss-cws", "version": 1, "plain": plain, **note})
     return ix
 

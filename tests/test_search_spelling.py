@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import text
 
-import search.follow
+import search.schema
 from search import SearchIndex
 from search.schema import PLAIN, note_schema
 from tests.conftest import visit
@@ -115,9 +115,9 @@ def test_an_index_built_without_the_unstemmed_words_is_rebuilt_at_the_next_searc
     store, index, desk = demo
     old_schema = note_schema()
     old_schema.remove(PLAIN)
-    real_fields = search.follow.note_fields
+    real_fields = search.schema.note_fields
     with monkeypatch.context() as before:
-        before.setattr(search.follow, "note_fields", lambda doc: {k: v for k, v in real_fields(doc).items()
+        before.setattr(search.schema, "note_fields", lambda doc: {k: v for k, v in real_fields(doc).items()
                                                                   if k != PLAIN})
         old = SearchIndex.for_store(store, path=index.path)
         old.schema = old_schema  # as the index was built before
