@@ -252,7 +252,7 @@ def test_a_search_already_audited_this_hour_does_not_wait_for_the_writer(store, 
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-        supa.store.close()
+        supa.db.close()
     assert _audit_rows(store, "read search") == 1
 
 def test_rebuild_on_two_processes_indexes_every_note_once(store, agency, clock, index):
