@@ -1,15 +1,27 @@
 """Shared fixtures: a frozen clock, a store on each backend, a small agency with known people.
 
-PostgreSQL tests use one database created for this run (dropped at the end) and a fresh schema per
-test. Without a reachable server they skip with the reason, except under CI, where they fail.
+Each worker (pytest-xdist) migrates an empty database once and builds the test agency once, per
+backend: a SQLite file copied per test, a PostgreSQL template database (``CREATE DATABASE ..
+TEMPLATE ..``) per test. ``db_url`` hands a test the copy its fixtures need: the agency's when it uses
+``agency``, the empty migrated schema when it uses ``store``, and an empty database otherwise (a test
+that opens the store itself sees it created). Database, role and file names carry the worker's id.
+PostgreSQL tests skip with the reason when no server is reachable, except under CI, where they fail.
 """
 
 from __future__ import annotations
 
+import fcntl
+import itertools
 import os
+import queue
+import shutil
+import sqlite3
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,13 +32,30 @@ from store import FrozenClock, Store
 PG_ADMIN_URL = os.environ.get("CASENOTES_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Monday 2 March 2026, 10:00 in New York (EST, UTC-5); DST starts Sunday 8 March.
 T0 = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
+# This process's xdist worker ("gw0", "gw1", ...; "main" without xdist), in every name a test creates
+# outside its tmp_path, and this run's tag, so that workers and concurrent runs never collide.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+RUN = uuid.uuid4().hex[:8]
+
+
+def unique_name(prefix: str) -> str:
+    """A database, schema, role or session name of this worker that no other worker or run uses."""
+    return f"{prefix}_{WORKER}_{uuid.uuid4().hex[:8]}"
+
+
+def _pg_admin():
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def _pg_database():
     """Create this run's PostgreSQL database; returns (url, drop) or (None, reason)."""
     try:
-        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-        name = f"casenotes_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        admin = _pg_admin()
+        name = unique_name("casenotes_test")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # no server, no driver, no rights
@@ -37,7 +66,7 @@ def _pg_database():
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
-    return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False), drop
+    return _pg_url(name), drop
 
 
 @pytest.fixture(scope="session")
@@ -51,16 +80,163 @@ def pg_database():
     drop_or_reason()
 
 
+@dataclass(frozen=True)
+class Agency:
+    """Who is who in the test agency (logins) and the ids of the Rivera family's records."""
+
+    case: int
+    jay: int      # child
+    mia: int      # child
+    ana: int      # mother
+    fss: int      # FSS-CWS: Case Manager cw, Case Planner vaplanner, Case Worker cw2 (for Jay)
+    int_: int     # INT: Case Manager cpsw
+    inv: int      # INV: Case Manager cpsw
+    fsi: int      # FSI: Case Manager cw
+    other_case: int
+    other_fss: int  # FSS-COI of another family: Case Manager cwb (unit B)
+
+
+class Templates:
+    """Databases built once per worker and copied per test: "schema" (migrated, empty) and "agency"
+    (the test agency of ``build_agency`` on top, its clock still at T0). Subclasses say how a backend
+    makes, fills and copies one."""
+
+    def __init__(self):
+        self.made: dict[str, str] = {}
+        self.agency_ids: Agency | None = None
+
+    def template(self, kind: str) -> str:
+        if kind not in self.made:
+            if kind == "schema":
+                url = self.make("schema", None)
+                Store.open(url, clock=FrozenClock(T0)).close()
+            else:
+                url = self.make("agency", self.template("schema"))
+                built = Store.open(url, clock=FrozenClock(T0))
+                self.agency_ids = build_agency(built)
+                built.close()
+            self.made[kind] = self.seal(url)
+        return self.made[kind]
+
+
+class SqliteTemplates(Templates):
+    def __init__(self, folder: Path):
+        super().__init__()
+        self.folder = folder
+
+    def make(self, kind: str, source: str | None) -> str:
+        path = self.folder / f"{kind}.db"
+        if source:
+            shutil.copy(source, path)
+        return f"sqlite:///{path}"
+
+    def seal(self, url: str) -> str:
+        """The file alone holds everything (no write-ahead log beside it): the path to copy."""
+        path = make_url(url).database
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        assert not Path(path + "-wal").exists() or Path(path + "-wal").stat().st_size == 0
+        return path
+
+    def copy(self, kind: str, target: Path) -> str:
+        shutil.copy(self.template(kind), target)
+        return f"sqlite:///{target}"
+
+
+class PostgresTemplates(Templates):
+    def __init__(self, admin):
+        super().__init__()
+        self.admin = admin
+        self.names = (f"casenotes_t_{WORKER}_{RUN}_{n}" for n in itertools.count())
+        self.templates: list[str] = []
+        # Dropping a database waits for a checkpoint (seconds when the server is busy): a thread of
+        # this worker drops the tests' copies while the next tests run.
+        self.dropping: queue.Queue[str | None] = queue.Queue()
+        self.dropper = threading.Thread(target=self._drop_each, name=f"drop-{WORKER}", daemon=True)
+        self.dropper.start()
+
+    def make(self, kind: str, source: str | None) -> str:
+        name = f"casenotes_tmpl_{WORKER}_{RUN}_{kind}"
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{source}"' if source else "")))
+        self.templates.append(name)
+        return _pg_url(name)
+
+    def seal(self, url: str) -> str:
+        return make_url(url).database  # the builder's engines are closed: it may serve as a template
+
+    def copy(self, kind: str) -> tuple[str, str]:
+        name = next(self.names)
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template(kind)}"'))
+        return name, _pg_url(name)
+
+    def drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    def drop_later(self, name: str) -> None:
+        self.dropping.put(name)
+
+    def _drop_each(self) -> None:
+        while (name := self.dropping.get()) is not None:
+            self.drop(name)
+
+    def close(self) -> None:
+        self.dropping.put(None)
+        self.dropper.join()
+        for name in reversed(self.templates):
+            self.drop(name)
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory):
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def pg_templates(pg_database):
+    templates = PostgresTemplates(_pg_admin())
+    yield templates
+    templates.close()
+
+
+def _needs(request) -> str | None:
+    """What the test's fixtures will build on the database: a template to start from instead."""
+    if "agency" in request.fixturenames:
+        return "agency"
+    if "store" in request.fixturenames:
+        return "schema"
+    return None
+
+
+AGENCY_COPIED = pytest.StashKey[Agency]()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
+    kind = _needs(request)
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'casenotes.db'}"
-    return pg_schema_url(request.getfixturevalue("pg_database"))
+        if kind is None:
+            return f"sqlite:///{tmp_path / 'casenotes.db'}"
+        templates = request.getfixturevalue("sqlite_templates")
+        url = templates.copy(kind, tmp_path / "casenotes.db")
+    else:
+        if kind is None:
+            return pg_schema_url(request.getfixturevalue("pg_database"))
+        templates = request.getfixturevalue("pg_templates")
+        name, url = templates.copy(kind)
+        request.addfinalizer(lambda: templates.drop_later(name))
+    if kind == "agency":
+        request.node.stash[AGENCY_COPIED] = templates.agency_ids
+    return url
 
 
 def pg_schema_url(database_url: str) -> str:
     """A URL whose connections work in a new, empty schema of the run's database."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
+    schema = unique_name("t")
     engine = create_engine(database_url)
     with engine.begin() as conn:
         conn.execute(text(f"CREATE SCHEMA {schema}"))
@@ -81,24 +257,8 @@ def store(db_url, clock):
     opened.close()
 
 
-@dataclass
-class Agency:
-    """Who is who in the test agency (logins) and the ids of the Rivera family's records."""
-
-    case: int
-    jay: int      # child
-    mia: int      # child
-    ana: int      # mother
-    fss: int      # FSS-CWS: Case Manager cw, Case Planner vaplanner, Case Worker cw2 (for Jay)
-    int_: int     # INT: Case Manager cpsw
-    inv: int      # INV: Case Manager cpsw
-    fsi: int      # FSI: Case Manager cw
-    other_case: int
-    other_fss: int  # FSS-COI of another family: Case Manager cwb (unit B)
-
-
-@pytest.fixture
-def agency(store) -> Agency:
+def build_agency(store) -> Agency:
+    """The test agency, written through the staffing API at the store's clock."""
     s = store.staffing()
     a, b, cps = s.add_unit("Unit A"), s.add_unit("Unit B"), s.add_unit("CPS")
     s.add_worker("director", "Dana Director", "Director")
@@ -126,8 +286,20 @@ def agency(store) -> Agency:
     other_case = s.open_case("Nguyen")
     kid = s.add_person(other_case, "Lan", "Nguyen", "child", is_child=True)
     other_fss = s.open_stage(other_case, "FSS", subtype="COI", case_manager="cwb", person_ids=[kid])
-    store.clock.advance(hours=2)  # so that events an hour ago fall after the stages opened
     return Agency(case, jay, mia, ana, fss, int_, inv, fsi, other_case, other_fss)
+
+
+@pytest.fixture
+def agency(request, store) -> Agency:
+    """The test agency: ``db_url`` gave the store a copy of it, built at T0 as ``build_agency`` does."""
+    copied = request.node.stash.get(AGENCY_COPIED, None)
+    if copied is None:
+        built = build_agency(store)
+    else:
+        assert store.clock.now() == T0, "the agency's copy was built at T0: move the clock after `agency`"
+        built = copied
+    store.clock.advance(hours=2)  # so that events an hour ago fall after the stages opened
+    return built
 
 
 def visit(agency: Agency, clock: FrozenClock, **override):
@@ -160,24 +332,39 @@ def counts(store: Store) -> dict[str, int]:
 DEMO_AS_OF = datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc)
 
 
+@contextmanager
+def run_wide(tmp_path_factory, name: str):
+    """A folder all of this run's workers share, held by this worker alone meanwhile (a file lock):
+    what one worker builds there the others copy rather than build again."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if WORKER != "main" else base) / name
+    folder.mkdir(exist_ok=True)
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory):
-    """Path of a demo SQLite database generated once per run; copy it before changing it."""
+    """Path of a demo SQLite database generated once per run (by the first worker to need it);
+    copy it before changing it."""
     from demo.agency import generate
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    clock = FrozenClock(DEMO_AS_OF)
-    seeded = Store.open(f"sqlite:///{path}", clock=clock)
-    generate(seeded, clock, seed=1)
-    seeded.close()
+    with run_wide(tmp_path_factory, "demo") as folder:
+        path = folder / "demo.db"
+        if not path.exists():
+            building = folder / f"building-{WORKER}.db"
+            clock = FrozenClock(DEMO_AS_OF)
+            seeded = Store.open(f"sqlite:///{building}", clock=clock)
+            generate(seeded, clock, seed=1)
+            seeded.close()
+            os.replace(building, path)
     return path
 
 
 @pytest.fixture
 def demo_store(demo_db, tmp_path):
     """A private copy of the demo database, opened with the clock stopped at the demo's end."""
-    import shutil
-
     copy = tmp_path / "demo.db"
     shutil.copy(demo_db, copy)
     opened = Store.open(f"sqlite:///{copy}", clock=FrozenClock(DEMO_AS_OF))
