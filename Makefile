@@ -20,7 +20,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto  # one worker per core (pytest-xdist)
 	$(BIN)/python -m bench.run --size small --quick > /dev/null  # smoke: the suite runs (about a minute)
 
 # Figures with their references in the same run, into bench/results/<date>-<size>.md and .json.

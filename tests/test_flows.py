@@ -9,6 +9,7 @@ from sqlalchemy import text
 from textual.widgets import TextArea
 
 from tests.conftest import DEMO_AS_OF, end_of_day
+from tests.keyboard import type_text
 from tui.app import CasenotesApp
 from bench.keystrokes import plan
 from tui.screens.case import CaseScreen
@@ -27,8 +28,7 @@ async def settle(pilot):
 async def press(pilot, keys):
     for key in keys:
         if len(key) > 1 and " " in key:  # a whole line of narrative
-            for char in key:
-                await pilot.press("space" if char == " " else char)
+            await type_text(pilot, key)
         else:
             await pilot.press(key)
     await settle(pilot)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from store import CannotOpen, Store, StoreError
+from tests.conftest import unique_name
 
 NOBODY = 65534
 
@@ -266,11 +267,9 @@ def test_a_folder_you_may_not_enter(shared_dir):
 
 @pytest.mark.postgres
 def test_a_postgresql_login_without_the_right_to_create_the_tables(pg_database):
-    import uuid
-
     from sqlalchemy.engine import make_url
 
-    role, schema = f"reader_{uuid.uuid4().hex[:8]}", f"closed_{uuid.uuid4().hex[:8]}"  # roles are server-wide
+    role, schema = unique_name("reader"), unique_name("closed")  # roles are server-wide
     admin = create_engine(pg_database, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f"CREATE ROLE {role} LOGIN"))

@@ -7,11 +7,11 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import unique_name
 from tests.test_flows import AFTERNOON, first_caseworker
 from tui.prefs import RecoveryBox
 
@@ -56,7 +56,7 @@ def alive(pid: int) -> bool:
 
 def test_a_terminal_closed_under_the_app_ends_it_and_keeps_the_typing(demo_store, tmp_path):
     worker = first_caseworker(demo_store)
-    session, pidfile = f"casenotes-hup-{uuid.uuid4().hex[:8]}", tmp_path / "app.pid"
+    session, pidfile = unique_name("casenotes-hup"), tmp_path / "app.pid"  # one tmux server for all
     script = tmp_path / "child.py"
     script.write_text(CHILD)
     command = " ".join([sys.executable, str(script), str(demo_store.write_engine.url), str(tmp_path), worker,
