@@ -217,21 +217,24 @@ AGENCY_COPIED = pytest.StashKey[Agency]()
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request, tmp_path):
-    kind = _needs(request)
+    kind, copied = _needs(request), None
     if request.param == "sqlite":
         if kind is None:
-            return f"sqlite:///{tmp_path / 'casenotes.db'}"
+            yield f"sqlite:///{tmp_path / 'casenotes.db'}"
+            return
         templates = request.getfixturevalue("sqlite_templates")
         url = templates.copy(kind, tmp_path / "casenotes.db")
     else:
         if kind is None:
-            return pg_schema_url(request.getfixturevalue("pg_database"))
+            yield pg_schema_url(request.getfixturevalue("pg_database"))
+            return
         templates = request.getfixturevalue("pg_templates")
-        name, url = templates.copy(kind)
-        request.addfinalizer(lambda: templates.drop_later(name))
+        copied, url = templates.copy(kind)
     if kind == "agency":
         request.node.stash[AGENCY_COPIED] = templates.agency_ids
-    return url
+    yield url
+    if copied:
+        templates.drop_later(copied)
 
 
 def pg_schema_url(database_url: str) -> str:
