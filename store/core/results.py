@@ -19,6 +19,7 @@ class WorkerView:
     supervisor: str | None  # login
     supervisor_name: str | None
     functions: tuple[str, ...]
+    may_enter_for_others: bool  # enters notes for a stage's workers (ENT PROG NOTE): the editor asks whose
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,20 @@ class NoteHistory:
     note: NoteView
     revisions: tuple[RevisionView, ...]
     review: tuple[ReviewActionView, ...]
+
+
+@dataclass(frozen=True)
+class NoteForm:
+    """A note's fields as a form holds them, checked before a save: what stops them from being saved,
+    by field name in the sentences the save would give, and which of the fields a save needs are
+    still empty (a form need not complain of those while they are being filled in)."""
+
+    problems: dict[str, str]
+    missing: tuple[str, ...]  # of "event_at", "contact_type", "narrative"
+
+    @property
+    def may_save(self) -> bool:
+        return not self.problems
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from store.core.errors import InvalidNote, NotFound, StaleEdit
 from store.db.journal import audit, change, note_snapshot, record_note
 from store.db.models import Note, NoteParticipant, Person
 from store.rules.note_checks import check_addendum, check_discard, check_edit, refusals
-from store.rules.note_rules import ADDENDUM, check_complete, clean_fields, freeze_instant
-from store.core.results import NoteView, PersonView
+from store.rules.note_rules import (ADDENDUM, check_complete, check_required, clean_fields, contact_types_to_choose,
+                                    form_problems, freeze_instant, missing_fields)
+from store.core.results import NoteForm, NoteView, PersonView
 from store.desks.to_results import note_view, person_view, stage_persons
 
 _NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
@@ -37,9 +38,7 @@ class NoteDesk(DeskBase):
             persons = stage_persons(session, stage.id)
             clean = clean_fields(fields, self.policy, stage_opened_at=stage.opened_at, stage_person_ids=persons,
                                  now=now)
-            missing = [f for f in ("event_at", "contact_type", "narrative") if f not in clean]
-            if missing:
-                raise InvalidNote(f"A new note needs its {', '.join(m.replace('_at', ' time').replace('_', ' ') for m in missing)}.")
+            check_required(clean, new=True)
             note = self._new_note(session, stage, writer, user, now, clean, persons)
             record_note(session, note, user, "add", now, op="insert",
                         detail={"author": writer.login} if writer is not user else None)
@@ -84,8 +83,7 @@ class NoteDesk(DeskBase):
             persons = stage_persons(session, original.stage_id)
             given = clean_fields(fields, self.policy, stage_opened_at=original.stage.opened_at,
                                  stage_person_ids=persons, now=now, addendum=True)
-            if "narrative" not in given:
-                raise InvalidNote("An addendum needs a narrative saying what it corrects or adds.")
+            check_required(given, new=True, addendum=True)
             inherited = {"event_at": original.event_at, "purposes": list(original.purposes or []),
                          "method": original.method, "location": original.location,
                          "participants": [p.id for p in original.participants], "others": list(original.others or [])}
@@ -96,6 +94,23 @@ class NoteDesk(DeskBase):
             note = self._new_note(session, original.stage, user, user, now, clean, persons, amends=original)
             record_note(session, note, user, "add addendum", now, op="insert", detail={"amends": original.id})
             return note_view(note, now, self.policy)
+
+    def check_note_form(self, fields: dict[str, Any], *, new: bool, addendum: bool = False) -> NoteForm:
+        """The fields a form would save, checked by the rules that need no database (the policy and the
+        clock only, so an editor may ask as it is typed): what stops them being saved, by field, in
+        the sentences the save would give, and which needed fields are still empty. ``new``: for
+        ``add_note`` (with ``addendum``: ``add_addendum``); else for ``edit_note`` (``addendum``: of an
+        addendum). Saving checks the rest: the stage's people, the day it opened, who may write."""
+        if not isinstance(fields, dict):
+            raise InvalidNote("The fields of a note are given by name.")
+        new, addendum = bool(new), bool(addendum)
+        return NoteForm(form_problems(fields, self.policy, now=self._now(), new=new, addendum=addendum),
+                        tuple(missing_fields(fields, new=new, addendum=addendum)))
+
+    def note_contact_types(self) -> tuple[str, ...]:
+        """The contact types a note may be given, in the policy's order ('Addendum' is not one: an
+        addendum is added from the note it corrects). Reads no database."""
+        return contact_types_to_choose(self.policy)
 
     def note_actions(self, note_id: int) -> dict[str, str | None]:
         """What I may do with this note now: for each action None, or the sentence saying why not."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from store.core.errors import NoAccess
 from store.db.models import Case, Note, Person, RoleAssignment, Stage, StagePerson, Worker
 from store.core.policy import Policy
+from store.rules.access import may_enter_for_others
 from store.rules.obligations import is_late_entry
 from store.rules.note_rules import is_frozen
 from store.core.results import CaseView, NoteView, PersonView, RoleView, StageView, WorkerView
@@ -22,6 +23,7 @@ def worker_view(worker: Worker) -> WorkerView:
         supervisor=worker.supervisor.login if worker.supervisor else None,
         supervisor_name=worker.supervisor.name if worker.supervisor else None,
         functions=tuple(sorted(f.code for f in worker.functions)),
+        may_enter_for_others=may_enter_for_others(f.code for f in worker.functions),
     )
 
 

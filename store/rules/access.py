@@ -9,6 +9,7 @@ appointed child took part.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +58,12 @@ def chain_above(session: Session, worker: Worker) -> list[Worker]:
 
 def has_function(session: Session, worker: Worker, code: str) -> bool:
     return session.get(WorkerFunction, (worker.id, code)) is not None
+
+
+def may_enter_for_others(functions: Iterable[str]) -> bool:
+    """Staff with the ENT PROG NOTE function (a clerk typing dictation) enter notes for the workers
+    of a stage, who are their authors (``may_add_note`` checks each such note)."""
+    return ENTER_PROGRESS_NOTE in set(functions)
 
 
 def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[int] | None = None):

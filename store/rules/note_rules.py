@@ -28,6 +28,12 @@ SET_BY_STORE = frozenset({"entered_at", "entered_by", "entered_by_id", "author_i
                           "freezes_at", "stage_id", "amends_note_id"})
 ADDENDUM = "Addendum"
 OTHER_MAX_CHARS = 120
+# What a note is never without: a new note is given all three; a new addendum only its narrative (it
+# takes the rest from the note it corrects); an edit may leave any out but not empty one.
+REQUIRED = ("event_at", "contact_type", "narrative")
+FIELD_LABELS = {"event_at": "event time", "contact_type": "contact type", "method": "method", "location": "location",
+                "purposes": "purposes", "participants": "people present", "others": "others present",
+                "narrative": "narrative"}
 
 
 def local_text(at: datetime, policy: Policy, *, time: bool = True) -> str:
@@ -81,9 +87,67 @@ def check_changeable(note: Any, now: datetime, policy: Policy) -> None:
         )
 
 
-def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: datetime,
-                 stage_person_ids: Iterable[int], now: datetime, addendum: bool = False) -> dict[str, Any]:
-    """Validate and normalise note fields given by a caller. Raises ``InvalidNote``; changes nothing."""
+def contact_types_to_choose(policy: Policy) -> tuple[str, ...]:
+    """The contact types a caseworker may give a note, in the policy's order: all but the addendum's,
+    which an addendum takes from the note it corrects and keeps (``clean_fields`` refuses it otherwise)."""
+    return tuple(kind for kind in policy.contact_types if kind != ADDENDUM)
+
+
+def missing_sentence(names: Iterable[str], *, addendum: bool = False) -> str:
+    """What a note lacks before it can be saved at all, e.g. 'A note needs its contact type.'"""
+    names = list(names)
+    if addendum and names == ["narrative"]:
+        return "An addendum needs a narrative saying what it corrects or adds."
+    return f"A note needs its {', '.join(FIELD_LABELS[name] for name in names)}."
+
+
+def missing_fields(fields: dict[str, Any], *, new: bool, addendum: bool = False) -> list[str]:
+    """The fields a save needs that are not filled in: a new note's event time, contact type and
+    narrative, a new addendum's narrative (the rest comes from the note it corrects), and any of
+    these given empty, since no save may empty one."""
+    return [name for name in REQUIRED
+            if (_empty(fields[name]) if name in fields else name in _needed(new, addendum))]
+
+
+def check_required(fields: dict[str, Any], *, new: bool, addendum: bool = False) -> None:
+    """Refuse a save without a field it needs (a blank narrative is for ``_narrative`` to refuse)."""
+    missing = [name for name in missing_fields(fields, new=new, addendum=addendum)
+               if name not in fields or fields[name] is None]
+    if missing:
+        raise InvalidNote(missing_sentence(missing, addendum=addendum and new))
+
+
+def _needed(new: bool, addendum: bool) -> tuple[str, ...]:
+    return ("narrative",) if new and addendum else REQUIRED if new else ()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def form_problems(fields: dict[str, Any], policy: Policy, *, now: datetime, new: bool,
+                  addendum: bool = False) -> dict[str, str]:
+    """What stops these fields from being saved as they are, field by field, in the sentences a save
+    would give (empty when nothing does): the rules of ``check_required`` and ``clean_fields`` that
+    need no database, so that a form may ask as it is typed. Saving checks the rest (the stage's
+    people, the day it opened, who may write)."""
+    problems: dict[str, str] = {}
+    for name, value in fields.items():
+        try:
+            clean_fields({name: value}, policy, stage_opened_at=None, stage_person_ids=None, now=now,
+                         addendum=addendum)
+        except InvalidNote as refusal:
+            problems[name] = refusal.message
+    for name in missing_fields(fields, new=new, addendum=addendum):
+        problems.setdefault(name, missing_sentence([name], addendum=addendum and new))
+    return problems
+
+
+def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: datetime | None,
+                 stage_person_ids: Iterable[int] | None, now: datetime, addendum: bool = False) -> dict[str, Any]:
+    """Validate and normalise note fields given by a caller. Raises ``InvalidNote``; changes nothing.
+    ``stage_opened_at`` and ``stage_person_ids`` None: not known to the caller (a form checked as it
+    is typed, ``form_problems``), and not checked."""
     stolen = SET_BY_STORE & fields.keys()
     if stolen:
         raise InvalidNote("The entry time, the author, who entered the note, its status and its version "
@@ -91,6 +155,7 @@ def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: dat
     unknown = fields.keys() - NOTE_FIELDS
     if unknown:
         raise InvalidNote(f"A note has no field called {', '.join(sorted(unknown))}.")
+    check_required(fields, new=False)
     clean: dict[str, Any] = {}
     if "event_at" in fields:
         clean["event_at"] = _event_time(fields["event_at"], policy, stage_opened_at, now)
@@ -108,7 +173,8 @@ def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: dat
     if "purposes" in fields:
         clean["purposes"] = _unique(_pick(p, policy.purposes, "purpose") for p in _listed(fields["purposes"], "purposes"))
     if "participants" in fields:
-        clean["participants"] = _participants(fields["participants"], set(stage_person_ids))
+        clean["participants"] = _participants(fields["participants"],
+                                              None if stage_person_ids is None else set(stage_person_ids))
     if "others" in fields:
         clean["others"] = _unique(_other(o) for o in _listed(fields["others"], "other participants"))
     return clean
@@ -143,7 +209,7 @@ def _ahead(seconds: float) -> str:
     return f"{round(minutes / 1440)} days from now"
 
 
-def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: datetime) -> datetime:
+def _event_time(value: Any, policy: Policy, stage_opened_at: datetime | None, now: datetime) -> datetime:
     if isinstance(value, str):
         try:
             if len(value) > arguments.PARSED_TEXT_MAX:
@@ -158,6 +224,8 @@ def _event_time(value: Any, policy: Policy, stage_opened_at: datetime, now: date
     if reason := not_yet_happened(value, now, policy.zone):
         raise InvalidNote(reason)
     value = utc(value)
+    if stage_opened_at is None:
+        return value
     opened_day = pendulum.instance(stage_opened_at).in_timezone(policy.zone).date()
     if pendulum.instance(value).in_timezone(policy.zone).date() < opened_day:
         raise InvalidNote(f"The event time {local_text(value, policy)} is before this stage opened on "
@@ -198,9 +266,9 @@ def _listed(value: Any, label: str) -> list[Any]:
     return list(value)
 
 
-def _participants(value: Any, stage_person_ids: set[int]) -> list[int]:
+def _participants(value: Any, stage_person_ids: set[int] | None) -> list[int]:
     ids = _unique(arguments.record_id(pid, "participant", InvalidNote) for pid in _listed(value, "participants"))
-    strangers = [pid for pid in ids if pid not in stage_person_ids]
+    strangers = [] if stage_person_ids is None else [pid for pid in ids if pid not in stage_person_ids]
     if strangers:
         raise InvalidNote("Participants must be persons of this stage; add anyone else as an 'other' "
                           f"participant (unknown person ids: {', '.join(map(str, strangers))}).")

@@ -21,7 +21,7 @@ class NoteStanding:
     in_record: bool           # a version of it is in the record
     created_here: bool        # that version was first saved by this editor (a new note or addendum)
     saved: str | None         # when and as what it was last saved: "at 2:14 PM, version 2"
-    cannot_save: str | None   # why ctrl+s would be refused now ("Choose the contact type."), if known
+    cannot_save: str | None   # why ctrl+s would be refused now (the store's sentence), if known
 
 
 def closing_dialog(standing: NoteStanding) -> ConfirmDialog:

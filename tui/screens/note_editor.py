@@ -11,6 +11,7 @@ or quitting with unsaved changes asks, saying what each answer does (tui/dialogs
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import datetime
 
 from textual import on, work
@@ -21,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, SelectionList, Static, TextArea
 
 from store import StaleEdit, StoreError
-from store.core.results import NoteHistory, NoteView
+from store.core.results import NoteForm, NoteHistory, NoteView
 from tui import formatting
 from tui.screens.note_editor_leaving import LeavingTheEditor
 from tui.when import read_when
@@ -31,6 +32,7 @@ from tui.widgets.returned_panel import ReturnedPanel
 
 AUTOSAVE_SECONDS = 3.0  # a pause in typing this long saves to the record (when the note is complete enough)
 KEEP_SECONDS = 1.0  # a pause this long keeps what was typed on this computer: all a crash can lose
+FORM_ORDER = ("event_at", "contact_type", "method", "location", "purposes", "participants", "others", "narrative")
 
 
 class _Present(SelectionList[int]):
@@ -68,6 +70,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
                  recovered: str | None = None):
         super().__init__()
         self.stage_id, self.note_id, self.amends = stage_id, note_id, amends
+        self.addendum = amends is not None  # an addendum's form (an addendum opened to edit: once read)
         self.version: int | None = None
         self.deadline = None  # the note's current obligation, from the store's deadline engine
         self.key = recovered or (f"note-{note_id}" if note_id else f"stage-{stage_id}-" + (f"addendum-{amends}" if amends else "new"))
@@ -96,7 +99,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             yield Label("When did it happen?", id="when-label")
             yield Input(placeholder="today 2pm · yesterday 14:30 · 11/21 9:15a · -2h", id="when")
             yield Static("", id="when-shown")
-            yield Picklist("Contact type", [c for c in policy.contact_types if c != "Addendum"], id="contact_type")
+            yield Picklist("Contact type", self.app.desk.note_contact_types(), id="contact_type")
             yield Picklist("Method", policy.methods, id="method")
             yield Picklist("Location", policy.locations, id="location")
             yield MultiPicklist("Purposes", policy.purposes, id="purposes")
@@ -155,7 +158,9 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             self.saved_text = self._saved_text(history.revisions[-1].saved_at if history.revisions else None,
                                                history.note.version)
             self.query_one(ReturnedPanel).show(history, zone)
-        if "ENT PROG NOTE" in me.functions and not (self.note_id or self.amends):
+        if self.note_id and note is not None:
+            self.addendum = note.amends_note_id is not None
+        if me.may_enter_for_others and not (self.note_id or self.amends):
             # Entering for someone else (a clerk typing dictation): the store checks the author may write here.
             self.authors = {f"{r.worker_name} ({r.role})": r.worker_login for r in stage.roles}
             self.author_names = {f"{r.worker_name} ({r.role})": r.worker_name for r in stage.roles}
@@ -338,18 +343,27 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         self._save(form, then, self._requested)
 
     def _fields(self, form: dict) -> dict:
+        """The form as the store's fields; ``ValueError`` with the store's first problem, in form order."""
+        fields, check = self._checked(form)
+        if check.problems:
+            raise ValueError(next(iter(check.problems.values())))
+        return fields
+
+    def _checked(self, form: dict) -> tuple[dict, NoteForm]:
+        """The form as the store's fields, and the store's check of them (its sentences by field, put
+        in form order); a time typed but not read as one says what the reading found instead."""
         reading = read_when(form["when"], self.app.store.clock.now(), self.app.zone)
-        if reading.at is None:
-            raise ValueError(reading.error or "Type when it happened.")
         fields = {"event_at": reading.at, "method": form["method"], "location": form["location"],
                   "purposes": form["purposes"], "participants": form["participants"],
                   "others": [o.strip() for o in form["others"].split(",") if o.strip()],
                   "narrative": form["narrative"]}
-        if not self.amends:
-            if not form["contact_type"]:
-                raise ValueError("Choose the contact type.")
+        if not self.amends:  # a new addendum takes its contact type from the note it corrects
             fields["contact_type"] = form["contact_type"]
-        return fields
+        check = self.app.desk.check_note_form(fields, new=self.note_id is None, addendum=self.addendum)
+        problems = dict(check.problems)
+        if reading.at is None and form["when"].strip():
+            problems["event_at"] = reading.error
+        return fields, replace(check, problems={name: problems[name] for name in FORM_ORDER if name in problems})
 
     @work(thread=True, group="save")
     def _save(self, form: dict, then: str | None, number: int) -> None:

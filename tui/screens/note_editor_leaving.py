@@ -36,16 +36,18 @@ class LeavingTheEditor:
                 "form": form or self._form()})
 
     def _complete_enough(self) -> bool:
-        return self.cannot_save() is None
+        """Saved as a draft once it has what the store needs of a note (a time, a contact type, a
+        narrative); another problem is then said, as ctrl+s would say it."""
+        return not self._checked(self._form())[1].missing
 
     def cannot_save(self) -> str | None:
-        """Why the form cannot be saved as a draft yet, as the sentence ctrl+s would show; None if it can."""
-        form = self._form()
+        """Why the form cannot be saved as a draft yet, as the sentence ctrl+s would show (the store's
+        form check); None if it can."""
         try:
-            self._fields(form)
+            self._fields(self._form())
         except ValueError as error:
             return str(error)
-        return None if form["narrative"].strip() else "Write the narrative."
+        return None
 
     def standing(self) -> NoteStanding:
         """Where the note stands, for the dialogs that ask before closing or quitting."""
