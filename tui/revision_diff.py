@@ -1,4 +1,5 @@
-"""What changed between two saved versions of a note, as text to read."""
+"""What changed between two saved versions of a note, as text to read: the store says which fields
+changed and gives their values typed (``RevisionView.changes_from``); this only sets them out."""
 
 from __future__ import annotations
 
@@ -8,32 +9,25 @@ from typing import Any
 
 from rich.text import Text
 
+from store.core.results import RevisionView
 from tui import formatting
 
-FIELDS = (("status", "Status"), ("event_at", "Event"), ("contact_type", "Type"), ("method", "Method"),
-          ("location", "Location"), ("purposes", "Purposes"), ("participants", "Present (person ids)"),
-          ("others", "Others present"), ("correction_due_at", "Correct by"))
 
-
-def revision_changes(before: dict[str, Any] | None, after: dict[str, Any], names: dict[int, str] | None = None,
-                     zone: str = "UTC") -> Text:
+def revision_changes(before: RevisionView | None, after: RevisionView, zone: str = "UTC") -> Text:
     """Field changes, then the narrative's changed lines (- removed, + added)."""
     text = Text()
     if before is None:
         text.append("First saved version.\n\n", style="bold")
-        text.append(after.get("narrative", ""))
+        text.append(after.narrative)
         return text
     changed = False
-    for key, label in FIELDS:
-        old, new = before.get(key), after.get(key)
-        if old != new:
-            changed = True
-            text.append(f"{label}: ", style="bold")
-            text.append(f"{_show(old, names, zone)}", style="red strike")
-            text.append(" → ")
-            text.append(f"{_show(new, names, zone)}\n", style="green")
-    old_lines = (before.get("narrative") or "").splitlines()
-    new_lines = (after.get("narrative") or "").splitlines()
+    for change in after.changes_from(before):
+        changed = True
+        text.append(f"{change.label}: ", style="bold")
+        text.append(_show(change.before, zone), style="red strike")
+        text.append(" → ")
+        text.append(f"{_show(change.after, zone)}\n", style="green")
+    old_lines, new_lines = before.narrative.splitlines(), after.narrative.splitlines()
     if old_lines != new_lines:
         changed = True
         text.append("\nNarrative:\n", style="bold")
@@ -47,14 +41,11 @@ def revision_changes(before: dict[str, Any] | None, after: dict[str, Any], names
     return text
 
 
-def _show(value: Any, names: dict[int, str] | None, zone: str) -> str:
-    if value in (None, "", []):
+def _show(value: Any, zone: str) -> str:
+    if value in (None, "", ()):
         return "—"
-    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
-        try:  # a saved time: show it as the agency reads it
-            return formatting.moment(datetime.fromisoformat(value), zone)
-        except ValueError:
-            pass
-    if isinstance(value, list):
-        return ", ".join(names.get(v, str(v)) if names and isinstance(v, int) else str(v) for v in value)
+    if isinstance(value, datetime):
+        return formatting.moment(value, zone)
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
     return str(value)

@@ -124,13 +124,40 @@ class NoteView:
         return self.status in ("approved", "final") or self.frozen
 
 
+# The fields of a saved version a reader compares, in the order a note reads, with their names.
+REVISION_FIELDS = (("status", "Status"), ("event_at", "Event"), ("contact_type", "Type"), ("method", "Method"),
+                   ("location", "Location"), ("purposes", "Purposes"), ("participants", "Present"),
+                   ("others", "Others present"), ("correction_due_at", "Correct by"))
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A field that differs between two saved versions of a note, with its values typed: a time is an
+    aware datetime, a list a tuple, the people present their names; an empty value is None or ()."""
+
+    name: str  # the note's field, e.g. "event_at"
+    label: str  # as a reader calls it, e.g. "Event"
+    before: Any
+    after: Any
+
+
 @dataclass(frozen=True)
 class RevisionView:
     version: int
     saved_at: datetime
     saved_by: str
     status: str
-    snapshot: dict[str, Any]
+    snapshot: dict[str, Any]  # the version as recorded (times as ISO text, people by id)
+    values: dict[str, Any]  # the same version typed: the fields of REVISION_FIELDS and "narrative"
+
+    @property
+    def narrative(self) -> str:
+        return self.values["narrative"]
+
+    def changes_from(self, earlier: RevisionView) -> tuple[FieldChange, ...]:
+        """The fields other than the narrative that differ from an earlier version, in reading order."""
+        return tuple(FieldChange(name, label, earlier.values.get(name), self.values.get(name))
+                     for name, label in REVISION_FIELDS if earlier.values.get(name) != self.values.get(name))
 
 
 @dataclass(frozen=True)

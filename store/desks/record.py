@@ -18,8 +18,8 @@ from store.db.models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRe
                      RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
 from store.rules.obligations import open_obligations
 from store.core.results import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, Obligation, ReviewActionView,
-                                RevisionView, StageView, WorkerView)
-from store.desks.to_results import case_view, note_view, stage_view, worker_view
+                                StageView, WorkerView)
+from store.desks.to_results import case_view, note_view, revision_view, stage_view, worker_view
 
 
 NAME_SEARCH_MAX_CHARS = 200
@@ -137,15 +137,16 @@ class RecordDesk(DeskBase):
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id)
             access = check_visible(session, note, user, now)
-            revisions = session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
-                                        .order_by(NoteRevision.version))
+            revisions = list(session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
+                                             .order_by(NoteRevision.version)))
             logins, names = {}, {}
             for worker_id, login, name in session.execute(select(Worker.id, Worker.login, Worker.name)):
                 logins[worker_id], names[worker_id] = login, name
+            present = {pid for r in revisions for pid in r.snapshot.get("participants") or ()}
+            people = {p.id: p.full_name for p in session.scalars(select(Person).where(Person.id.in_(present)))}
             history = NoteHistory(
                 note=note_view(note, now, self.policy, addenda_of(session, note, user, now, access)),
-                revisions=tuple(RevisionView(r.version, r.saved_at, logins[r.saved_by_id], r.status, r.snapshot)
-                                for r in revisions),
+                revisions=tuple(revision_view(r, logins[r.saved_by_id], people) for r in revisions),
                 review=tuple(ReviewActionView(a.action, a.at, logins[a.by_id], names[a.by_id], a.comment, a.due_at)
                              for a in session.scalars(select(ReviewAction).where(ReviewAction.note_id == note_id)
                                                       .order_by(ReviewAction.id))))

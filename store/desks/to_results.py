@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from store.core.clock import utc
 from store.core.errors import NoAccess
-from store.db.models import Case, Note, Person, RoleAssignment, Stage, StagePerson, Worker
+from store.db.models import Case, Note, NoteRevision, Person, RoleAssignment, Stage, StagePerson, Worker
 from store.core.policy import Policy
 from store.rules.access import may_enter_for_others
 from store.rules.obligations import is_late_entry
 from store.rules.note_rules import is_frozen
-from store.core.results import CaseView, NoteView, PersonView, RoleView, StageView, WorkerView
+from store.core.results import CaseView, NoteView, PersonView, RevisionView, RoleView, StageView, WorkerView
 
 
 def worker_view(worker: Worker) -> WorkerView:
@@ -112,3 +113,30 @@ def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...
         late_entry=is_late_entry(note.event_at, note.entered_at, policy, note.contact_type),
         submitted_at=note.submitted_at, correction_due_at=note.correction_due_at,
     )
+
+
+def revision_view(revision: NoteRevision, saved_by: str, person_names: dict[int, str]) -> RevisionView:
+    """A saved version with its recorded snapshot read back into typed values (``person_names``: the
+    names of the people present in it, by id)."""
+    saved = revision.snapshot
+    values = {
+        "status": saved.get("status") or revision.status,
+        "event_at": _moment(saved.get("event_at")),
+        "contact_type": saved.get("contact_type"),
+        "method": saved.get("method"),
+        "location": saved.get("location"),
+        "purposes": tuple(saved.get("purposes") or ()),
+        "participants": tuple(person_names.get(pid, f"person {pid}") for pid in saved.get("participants") or ()),
+        "others": tuple(saved.get("others") or ()),
+        "correction_due_at": _moment(saved.get("correction_due_at")),
+        "narrative": saved.get("narrative") or "",
+    }
+    return RevisionView(revision.version, revision.saved_at, saved_by, revision.status, saved, values)
+
+
+def _moment(text: str | None) -> datetime | None:
+    """A time as the journal records it (ISO text, with its offset), as an aware datetime in UTC."""
+    if not text:
+        return None
+    at = datetime.fromisoformat(text)
+    return utc(at if at.tzinfo else at.replace(tzinfo=timezone.utc))  # the journal writes UTC

@@ -110,9 +110,8 @@ class NoteHistoryScreen(Screen):
     def _compare(self, index: int) -> None:
         revisions = self.history.revisions
         base = self.base if self.base is not None and self.base != index else index - 1
-        before = revisions[base].snapshot if base >= 0 else None
-        names = {p.id: p.name for p in self.history.note.participants}
+        before = revisions[base] if base >= 0 else None
         text = Text(f"Version {revisions[index].version} against version {revisions[base].version}\n\n"
                     if base >= 0 else "", style="bold")
-        text.append_text(revision_changes(before, revisions[index].snapshot, names, self.app.zone))
+        text.append_text(revision_changes(before, revisions[index], self.app.zone))
         self.query_one("#diff-text", Static).update(text)
