@@ -4,7 +4,10 @@ swapped in.
 Whoosh analysis is pure Python, so one process uses one core. The shards are independent indexes,
 so a rebuild gives each worker process its own shards to fill: each opens the database itself,
 reads its notes a chunk at a time and commits its shards. An in-memory database (tests) cannot be
-opened from another process, and one core gains nothing from a second: both build in-process.
+opened from another process, and one core gains nothing from a second: both build in-process. So
+does a small index: a worker process takes seconds to start (it imports casenotes and Whoosh), more
+than it saves on fewer than ``NOTES_PER_PROCESS`` notes (421 demo notes: 5 s in-process, 9 s on two
+processes on a busy 2-core machine).
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ if TYPE_CHECKING:
 POLL = 0.5  # seconds between progress reports from worker processes
 URL_VARIABLE = "CASENOTES_BUILD_URL"
 ID_PAGE = 5000  # note ids read from the record at a time
+NOTES_PER_PROCESS = 2000  # a build process for each this many notes, up to one per core
 
 
 def rebuild_locked(index: ShardedIndex, progress: Progress | None = None, workers: int | None = None) -> int:
-    """Index every note afresh (on ``workers`` processes, one per core by default) and swap the new
+    """Index every note afresh (on ``workers`` processes, by default ``workers_for`` the notes) and swap the new
     generation in, for a caller holding the writer lock; returns the number of notes."""
     build = index.new_build()
     feed = index.feed
@@ -43,7 +47,8 @@ def rebuild_locked(index: ShardedIndex, progress: Progress | None = None, worker
     for note_id, case_id in sorted(every_note_case(feed), key=lambda pair: (pair[1], pair[0])):
         ids_by_shard[index.shard_of(case_id)].append(note_id)
     count = build_shards(feed, index.store.url, build, ids_by_shard,
-                         workers=default_workers() if workers is None else workers, progress=progress)
+                         workers=workers_for(sum(map(len, ids_by_shard))) if workers is None else workers,
+                         progress=progress)
     index.write_applied_seq(seq, build)
     index.swap_in(build)
     return count
@@ -79,6 +84,12 @@ def every_note_case(feed: "Feed") -> list[tuple[int, int]]:
 
 def default_workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, 8))
+
+
+def workers_for(notes: int) -> int:
+    """Build processes for ``notes`` notes: one per core, but only one for each ``NOTES_PER_PROCESS``
+    notes (1: in this process)."""
+    return max(1, min(default_workers(), notes // NOTES_PER_PROCESS))
 
 
 def build_shards(feed: "Feed", url: str, build: Path, ids_by_shard: list[list[int]], *, workers: int,

@@ -266,6 +266,22 @@ def test_rebuild_on_two_processes_indexes_every_note_once(store, agency, clock, 
     assert index.check() == [] and {copies(index, n) for n in mine + [theirs]} == {1}
 
 
+def test_a_small_index_is_rebuilt_in_this_process_and_a_large_one_on_every_core(store, agency, clock, index,
+                                                                              monkeypatch):
+    """A build process takes seconds to start: for a few notes it costs more than it saves."""
+    from search import build
+
+    def no_process(*args, **kwargs):
+        raise AssertionError("a build process was started for a small index")
+
+    monkeypatch.setattr(build.subprocess, "Popen", no_process)
+    monkeypatch.setattr(build, "default_workers", lambda: 4)
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock, narrative="Origami cranes."))
+    assert index.rebuild() == 1 and found(index, cw, "origami", family=agency.case) == [note.id]
+    assert [build.workers_for(n) for n in (0, 1999, 2000, 4000, 10**6)] == [1, 1, 1, 2, 4]
+
+
 def test_a_failing_build_process_says_why_and_leaves_the_index_in_place(store, agency, clock, index, monkeypatch):
     from search import build
 
