@@ -152,7 +152,7 @@ class RevisionView:
 
     @property
     def narrative(self) -> str:
-        return self.values["narrative"]
+        return str(self.values["narrative"])
 
     def changes_from(self, earlier: RevisionView) -> tuple[FieldChange, ...]:
         """The fields other than the narrative that differ from an earlier version, in reading order."""

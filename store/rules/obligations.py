@@ -78,12 +78,12 @@ def deadline(status: str, *, event_at: datetime, entered_at: datetime, contact_t
     elif status == "returned":
         action, author_acts = "resubmit", True
         due = correction_due_at or correction_due(reviewed_at or now, policy)
-    elif status in ("submitted", "resubmitted"):
+    elif status in ("submitted", "resubmitted") and submitted_at is not None:  # a sent note has its time
         resubmitted = status == "resubmitted"
         action, author_acts = ("re-review" if resubmitted else "review"), False
         due = review_due(submitted_at, resubmitted, policy)
     else:
-        raise ValueError(f"A note that is {status} waits for nobody.")
+        raise ValueError(f"A note that is {status} waits for nobody (or was never sent).")
     # The cut-off pulls forward what happened before it; a contact made after it keeps its own deadline.
     cutoff = cutoff_at if cutoff_at is not None and author_acts and event_at < cutoff_at < due else None
     soonest = min(due, cutoff) if cutoff else due
