@@ -88,3 +88,22 @@ def test_a_correction_and_an_entry_due_at_one_cutoff_name_the_correction(store, 
 def test_a_stage_with_nothing_due_has_no_next_deadline(store, agency, clock):
     row = _row(store.as_user("cw"), agency.fss)
     assert (row.next_deadline_at, row.next_deadline_kind, row.overdue) == (None, None, False)
+
+
+def test_a_new_notes_terms_follow_its_contact_type_its_stage_and_an_addendums_own_clock(store, agency, clock,
+                                                                                        tmp_path):
+    from store import Policy, Store
+
+    path = tmp_path / "policy.toml"
+    path.write_text('[clock.entry_by_contact_type]\n"Caseworker/Child Contact" = { amount = 1, unit = "calendar_days" }\n')
+    strict = Store(store.url, clock, Policy.load(path))
+    desk = strict.as_user("cw")
+    assert desk.new_note_terms("FSS") == "record within 72 hours of the event · freezes 21 days after it is entered"
+    assert desk.new_note_terms("FSS", "Caseworker/Child Contact").startswith("record within 1 day of the event ·")
+    assert desk.new_note_terms("FSS", "School Contact").startswith("record within 72 hours of the event ·")
+    assert desk.new_note_terms("FSS", "Caseworker/Child Contact", addendum=True).startswith(
+        "record within 72 hours of writing it ·")  # an addendum's clock runs from its own entry
+    assert desk.new_note_terms("FSI") == "record within 72 hours of the event · final as soon as it is saved"
+    fsi = desk.add_note(agency.fsi, **visit(agency, clock))
+    assert fsi.status == "final" and fsi.freezes_at == fsi.entered_at  # what the words promise
+    strict.close()

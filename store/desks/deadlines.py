@@ -9,10 +9,11 @@ from sqlalchemy import select
 from store.core import arguments
 from store.rules.access import check_visible, team_ids
 from store.desks.base import DeskBase
-from store.core.errors import InvalidAbsence, NotFound
+from store.core.errors import InvalidAbsence, InvalidRequest, NotFound
 from store.db.journal import audit
 from store.db.models import Absence, Case
-from store.rules.obligations import absence_view, cutoff_of, next_absences, next_cutoffs, obligation, open_obligations
+from store.rules.obligations import (absence_view, cutoff_of, new_note_terms, next_absences, next_cutoffs, obligation,
+                                     open_obligations)
 from store.core.results import AbsenceView, Obligation
 
 REASON_MAX_CHARS = 200
@@ -55,6 +56,15 @@ class DeadlineDesk(DeskBase):
             cutoff = next_cutoffs(session, self.policy, now, {author.id}).get(author.id)
             return obligation(note, session.get(Case, note.stage.case_id).family_name, author, author.supervisor,
                               now, self.policy, cutoff)
+
+    def new_note_terms(self, stage_type: str, contact_type: str | None = None, *, addendum: bool = False) -> str:
+        """What the casework clock will ask of a note not yet in the record, in words, e.g. 'record
+        within 72 hours of the event · freezes 21 days after it is entered' (the editor's heading).
+        ``stage_type`` as in ``StageView.type``. Reads no database."""
+        stage_type = arguments.text(stage_type, "stage type", error=InvalidRequest, most=8)
+        if contact_type is not None:
+            contact_type = arguments.text(contact_type, "contact type", error=InvalidRequest, most=200)
+        return new_note_terms(self.policy, stage_type, contact_type, addendum=bool(addendum))
 
     def supervises(self) -> bool:
         """Whether anyone reports to me (the team tabs and the Timeliness report are for them)."""

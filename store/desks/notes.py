@@ -15,7 +15,7 @@ from store.db.journal import audit, change, note_snapshot, record_note
 from store.db.models import Note, NoteParticipant, Person
 from store.rules.note_checks import check_addendum, check_discard, check_edit, refusals
 from store.rules.note_rules import (ADDENDUM, check_complete, check_required, clean_fields, contact_types_to_choose,
-                                    form_problems, freeze_instant, missing_fields)
+                                    form_problems, freeze_instant, is_final_on_save, missing_fields)
 from store.core.results import NoteForm, NoteView, PersonView
 from store.desks.to_results import note_view, person_view, stage_persons
 
@@ -124,7 +124,7 @@ class NoteDesk(DeskBase):
         """Write a new note and its participants with Core INSERTs (nothing reads it back in this
         unit of work, so the ORM's flush is not needed); returns a stand-in with what ``record_note``
         and ``note_view`` read of a note, its participants as ``PersonView``s."""
-        final_on_save = stage.type == "FSI"
+        final_on_save = is_final_on_save(stage.type)
         row = {"stage_id": stage.id, "author_id": author.id, "entered_by_id": user.id, "entered_at": now,
                "amends_note_id": amends.id if amends else None, "status": "final" if final_on_save else "draft",
                "version": 1, "freezes_at": now if final_on_save else freeze_instant(now, self.policy),

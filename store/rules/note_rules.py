@@ -48,6 +48,11 @@ def freeze_instant(entered_at: datetime, policy: Policy) -> datetime:
     return work_calendar.freeze_instant(entered_at, policy.windows["freeze"], policy.calendar)
 
 
+def is_final_on_save(stage_type: str) -> bool:
+    """A Family Services Intake entry is final as it is saved: it freezes at once."""
+    return stage_type == "FSI"
+
+
 def is_frozen(freezes_at: datetime, now: datetime) -> bool:
     return now >= freezes_at
 

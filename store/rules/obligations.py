@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 from store.core import work_calendar
 from store.db.models import Absence, Case, Note, Stage, Worker
 from store.core.policy import Policy
-from store.rules.note_rules import ADDENDUM, correction_due, entry_due, is_frozen, review_due
+from store.rules.note_rules import ADDENDUM, correction_due, entry_due, is_final_on_save, is_frozen, review_due
 from store.core.results import AbsenceView, Obligation
 
 OPEN = ("draft", "returned", "submitted", "resubmitted")
@@ -88,6 +88,20 @@ def deadline(status: str, *, event_at: datetime, entered_at: datetime, contact_t
     cutoff = cutoff_at if cutoff_at is not None and author_acts and event_at < cutoff_at < due else None
     soonest = min(due, cutoff) if cutoff else due
     return Deadline(action, author_acts, due, cutoff, is_overdue(soonest, now, freezes_at))
+
+
+def new_note_terms(policy: Policy, stage_type: str, contact_type: str | None = None, *,
+                   addendum: bool = False) -> str:
+    """The casework clock of a note not yet in the record, in words: the entry window it is recorded
+    within (the contact type's own, if it has one; an addendum's from its own entry, see
+    ``submit_due``) and when it freezes (an intake entry as it is saved)."""
+    if addendum:
+        due = f"record within {policy.entry_window(ADDENDUM).describe()} of writing it"
+    else:
+        due = f"record within {policy.entry_window(contact_type).describe()} of the event"
+    if is_final_on_save(stage_type):
+        return f"{due} · final as soon as it is saved"
+    return f"{due} · freezes {policy.windows['freeze'].describe()} after it is entered"
 
 
 def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,

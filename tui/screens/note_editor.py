@@ -79,7 +79,9 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         self.title_text = "a note"
         self.authors: dict[str, str] = {}  # Author picklist label -> login, for a clerk entering for others
         self.author_names: dict[str, str] = {}
-        self.heading: tuple[str, str] = ("", "")  # the context line before and after "by <author>"
+        self.heading = ""  # the context line before "by <author>"
+        self._stage_type = ""
+        self._freezes_at: datetime | None = None  # of a note opened from the record
         self.opened_in_record = note_id is not None
         self.saved_text: str | None = None  # "at 2:14 PM, version 2": the last version in the record
         self._thrown = False  # thrown away by the worker: no save may land after that
@@ -134,13 +136,18 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         saved = self.app.recovery.load(self.key) if self.app.recovery else None
         self.app.call_from_thread(self._fill, stage, note, defaults, saved, history)
 
-    def _due_text(self, zone: str) -> str:
-        """What the casework clock asks of this note: the store's deadline, or the entry window."""
+    def _clock_text(self, zone: str) -> str:
+        """What the casework clock asks of this note: the store's deadline and the freeze date of a
+        note opened from the record, or the store's terms for a new one of the contact type chosen."""
+        if self._freezes_at is None:
+            chosen = self.query_one("#contact_type", Picklist).value
+            return self.app.desk.new_note_terms(self._stage_type, chosen, addendum=self.addendum)
+        freezes = f"freezes {formatting.moment(self._freezes_at, zone)}"
         due = self.deadline
         if due is None:
-            return f"record within {self.app.store.policy.windows['entry'].describe()} of the event"
+            return freezes
         text = f"{due.what.lower()} by {formatting.moment(due.next_due_at, zone)}"
-        return f"[b $error]OVERDUE: {text}[/]" if due.overdue else text
+        return f"{f'[b $error]OVERDUE: {text}[/]' if due.overdue else text} · {freezes}"
 
     def _fill(self, stage, note: NoteView | None, defaults, saved: dict | None,
               history: NoteHistory | None = None) -> None:
@@ -148,12 +155,11 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         kind = "addendum" if self.amends else "note" if self.note_id is None else f"note {self.note_id}"
         self.title_text = f"{stage.label} {kind}"
         me = self.app.me
-        freeze = (f"freezes {formatting.moment(note.freezes_at, zone)}" if note and self.note_id
-                  else f"freezes {self.app.store.policy.windows['freeze'].describe()} after it is entered")
-        freeze = f"{self._due_text(zone)} · {freeze}"
+        self._stage_type = stage.type
+        self._freezes_at = note.freezes_at if note and self.note_id else None
         what = ('Addendum to note ' + str(self.amends) if self.amends
                 else 'Editing note ' + str(self.note_id) if self.note_id else 'New note')
-        self.heading = (f"{what} · {stage.family_name} family · {stage.label}", freeze)
+        self.heading = f"{what} · {stage.family_name} family · {stage.label}"
         if history is not None:
             self.saved_text = self._saved_text(history.revisions[-1].saved_at if history.revisions else None,
                                                history.note.version)
@@ -219,8 +225,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
                   else f"entered by {me.name} for the author chosen below")
         else:
             by = f"by {me.name} · reviewed by {me.supervisor_name or 'nobody on record'}"
-        before, after = self.heading
-        self.query_one("#context", Static).update(f"{before} · {by} · {after}")
+        self.query_one("#context", Static).update(f"{self.heading} · {by} · {self._clock_text(self.app.zone)}")
 
     def _saved_text(self, at: datetime | None, version: int) -> str:
         return f"{'at ' + formatting.moment(at, self.app.zone) + ', ' if at else ''}version {version}"
@@ -301,6 +306,11 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
     @on(Picklist.Changed, "#author")
     def _author_chosen(self, _event) -> None:
         self._show_heading()
+
+    @on(Picklist.Changed, "#contact_type")
+    def _contact_type_chosen(self, _event) -> None:
+        if self.ready and self._freezes_at is None:  # a new note's entry window may be its contact type's
+            self._show_heading()
 
     @on(Input.Changed, "#when")
     def _when_changed(self, event: Input.Changed) -> None:
