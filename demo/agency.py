@@ -136,7 +136,7 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
 
 
 # Stage stories: each a list of (stage type, FSS subtype, parent index, closes?)
-PATTERNS = [
+PATTERNS: list[list[tuple[str, str | None, int | None, bool]]] = [
     [("INT", None, None, True), ("INV", None, 0, True), ("FSS", "CWS", 1, False)],
     [("FSI", None, None, True), ("FSS", "CWS", 0, False), ("CCR", None, 1, False)],
     [("FSS", "CWS", None, False)],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pendulum
@@ -157,7 +158,7 @@ class Family:
                 entry = when + timedelta(hours=lag)
                 if entry < ends:
                     author = rng.choice(writers)
-                    self.timeline.at(entry, lambda s=stage_id, k=kind, a=author, w=when: self._note(s, k, a, w))
+                    self.timeline.at(entry, partial(self._note, stage_id, kind, author, when))
             day = day.add(days=rng.randint(3, 10))
 
     def _note(self, stage_id: int, kind: str, author: str, event: datetime) -> None:

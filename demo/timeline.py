@@ -27,10 +27,10 @@ class Timeline:
 
     def __init__(self, clock: FrozenClock, as_of: datetime):
         self.clock, self.as_of = clock, as_of
-        self._queue: list[tuple[datetime, int, Callable[[], None]]] = []
+        self._queue: list[tuple[datetime, int, Callable[[], object]]] = []
         self._order = itertools.count()
 
-    def at(self, when: datetime, action: Callable[[], None]) -> None:
+    def at(self, when: datetime, action: Callable[[], object]) -> None:
         if when <= self.as_of:
             heapq.heappush(self._queue, (when, next(self._order), action))
 

@@ -56,7 +56,8 @@ class Feed:
 
     def last_seq(self) -> int:
         with self.db.reading() as session:
-            return session.scalar(select(func.coalesce(func.max(Change.seq), 0)))
+            seq: int | None = session.scalar(select(func.coalesce(func.max(Change.seq), 0)))
+            return seq or 0
 
     def changes_since(self, seq: int, limit: int = 5000) -> list[ChangeView]:
         with self.db.reading() as session:

@@ -13,16 +13,17 @@ a ``StoreError`` with a sentence, and nothing is written.
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
 
 import pendulum
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from store.core import arguments
 from store.rules.access import stage_roles
 from store.desks.deadlines import REASON_MAX_CHARS
-from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound
+from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
 from store.db.journal import audit, change
 from store.db.models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, RoleAssignment, Stage, Unit,
                      Worker, WorkerFunction)
@@ -41,22 +42,22 @@ NAME_MAX, PERSON_NAME_MAX, RELATIONSHIP_MAX, CODE_MAX, META_KEY_MAX, META_VALUE_
 SETTING_MAX = 120
 
 
-def _text(value, what: str, most: int, *, empty: bool = False, error=InvalidRequest) -> str:
+def _text(value: Any, what: str, most: int, *, empty: bool = False, error: type[StoreError] = InvalidRequest) -> str:
     return arguments.text(value, what, error=error, most=most, empty=empty)
 
 
-def _login(value, what: str = "worker's login") -> str:
+def _login(value: Any, what: str = "worker's login") -> str:
     return arguments.login(value, what, NotFound)
 
 
-def _one_of(value, what: str, allowed: tuple[str, ...], error=InvalidStage) -> str:
+def _one_of(value: Any, what: str, allowed: tuple[str, ...], error: type[StoreError] = InvalidStage) -> str:
     """One of a fixed list of words; ``what`` reads "a stage type"."""
     if not isinstance(value, str):
         raise error(f"{what[0].upper()}{what[1:]} is one of {', '.join(allowed)}, and casenotes was given "
                     f"{arguments.kind_of(value)}.")
     if value not in allowed:
         raise error(f"{arguments.shown(value)} is not {what} ({', '.join(allowed)}).")
-    return value
+    return str(value)
 
 
 class Staffing:
@@ -279,7 +280,7 @@ class Staffing:
             self._audit(session, "end placement", "placement", placement.id,
                         {"child": placement.person_id, "to": ends_on})
 
-    def _check_no_overlap(self, session, child: Person, starts_on: date) -> None:
+    def _check_no_overlap(self, session: Session, child: Person, starts_on: date) -> None:
         """A child is in one placement at a time; the new one is open, so any placement that has not
         ended before ``starts_on`` would overlap it."""
         earlier = session.scalar(select(Placement).where(
@@ -293,7 +294,7 @@ class Staffing:
         raise InvalidStage(f"{child.full_name} was placed from {_day(earlier.starts_on)} to {_day(earlier.ends_on)}; "
                            "a child's placements may not overlap.")
 
-    def _assign(self, session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
+    def _assign(self, session: Session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
         now = self.db.clock.now()
         _one_of(role, "a stage role", ROLES)
         if role in ("Case Manager", "CPS Worker/Monitor") and worker.employer != "LDSS":
@@ -318,7 +319,8 @@ class Staffing:
         self._audit(session, "assign role", "stage", stage.id, {"worker": worker.login, "role": role})
         return assignment.id
 
-    def _check_stage_kind(self, session, case_id: int, type: str, subtype: str | None, parent_id: int | None):
+    def _check_stage_kind(self, session: Session, case_id: int, type: str, subtype: str | None,
+                          parent_id: int | None) -> None:
         _one_of(type, "a stage type", STAGE_TYPES)
         if (type == "FSS") != (subtype is not None) or (subtype and subtype not in FSS_TYPES):
             raise InvalidStage(f"A Family Services Stage has a type ({', '.join(FSS_TYPES)}); other stages have none.")
@@ -332,13 +334,13 @@ class Staffing:
         if parent.type not in PARENT_TYPES[type]:
             raise InvalidStage(f"A {type} stage does not follow from a {parent.type} stage.")
 
-    def _worker(self, session, login: str) -> Worker:
+    def _worker(self, session: Session, login: str) -> Worker:
         worker = session.scalar(select(Worker).where(Worker.login == login))
         if worker is None:
             raise NotFound(f"There is no worker with the login {login!r}.")
         return worker
 
-    def _audit(self, session, action: str, entity: str, entity_id: int, detail: dict) -> None:
+    def _audit(self, session: Session, action: str, entity: str, entity_id: int, detail: dict[str, Any]) -> None:
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
         audit(session, by, action, entity, entity_id, self.db.clock.now(), detail)
 

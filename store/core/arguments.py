@@ -164,7 +164,7 @@ def moment(value: Any, what: str, error: type[StoreError]) -> datetime:
     except (ValueError, TypeError, OverflowError):
         raise error(f"The {what} has a time zone casenotes cannot read.") from None
     if value.tzinfo is not None and offset is None:  # a zone that knows no offset: a wall-clock time
-        value = value.replace(tzinfo=None)
+        return value.replace(tzinfo=None)
     return value
 
 

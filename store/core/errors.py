@@ -11,7 +11,7 @@ class StoreError(Exception):
 
     @property
     def message(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class NoAccess(StoreError):

@@ -15,6 +15,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date, time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,7 @@ class Policy:
         return self.contact_defaults.get(contact_type or "", ContactDefaults())
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None) -> Policy:
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Policy:
         """Shipped defaults, overlaid with a preset if the agency file names one, then the agency file."""
         data = _read_toml(resources.files("store.core").joinpath("policy.toml").read_text("utf-8"), "defaults")
         if path is not None and not Path(path).exists():
@@ -167,7 +168,7 @@ def _keep_fitting_defaults(data: dict[str, Any], shipped: dict[str, Any]) -> Non
     one naming a value its lists no longer hold is left out. The agency's own defaults are checked
     strictly by `_contact_defaults`."""
     lists = data["picklists"]
-    fits = {"method": lambda v: v in lists["methods"], "location": lambda v: v in lists["locations"],
+    fits: dict[str, Callable[[Any], bool]] = {"method": lambda v: v in lists["methods"], "location": lambda v: v in lists["locations"],
             "purposes": lambda v: all(p in lists["purposes"] for p in v), "present": lambda v: True}
     kept = {kind: {key: value for key, value in entry.items() if fits[key](value)}
             for kind, entry in shipped.items() if kind in lists["contact_types"]}
@@ -223,10 +224,10 @@ def _count(value: Any, where: str, least: int = 0) -> int:
 
 
 def _percent(value: Any, where: str) -> int:
-    value = _count(value, where)
-    if value > 100:
-        raise PolicyError(f"The policy setting {where} is a percentage (0 to 100), not {value}.")
-    return value
+    percent = _count(value, where)
+    if percent > 100:
+        raise PolicyError(f"The policy setting {where} is a percentage (0 to 100), not {percent}.")
+    return percent
 
 
 def _flag(value: Any, where: str) -> bool:

@@ -7,6 +7,7 @@ import re
 from contextlib import contextmanager
 from collections.abc import Iterator
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,7 +42,7 @@ class Database:
             yield session
 
     @contextmanager
-    def _unit(self, engine) -> Iterator[Session]:
+    def _unit(self, engine: Engine) -> Iterator[Session]:
         """One transaction; database refusals come out as the matching ``StoreError``."""
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():

@@ -11,10 +11,18 @@ from __future__ import annotations
 from datetime import timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from store.core.clock import Clock
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from alembic.config import Config
+    from sqlalchemy.pool import ConnectionPoolEntry
 
 SQLITE_BUSY_SECONDS = 5.0
 PG_CONNECT_SECONDS = 10
@@ -45,7 +53,7 @@ def make_engines(url: str, clock: Clock, busy_seconds: float = SQLITE_BUSY_SECON
     engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": PG_CONNECT_SECONDS})
 
     @event.listens_for(engine, "begin")
-    def _set_clock(conn):
+    def _set_clock(conn: Connection) -> None:
         conn.exec_driver_sql(
             "SELECT set_config('casenotes.now', %s, true)", (clock.now().isoformat(),)
         )
@@ -61,10 +69,11 @@ def _sqlite_engine(url: str, clock: Clock, begin: str, busy_seconds: float) -> E
                                               "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn, record):
+    def _on_connect(dbapi_conn: sqlite3.Connection, record: ConnectionPoolEntry) -> None:
         # Like PostgreSQL's now(): the instant the transaction began, so that the store (which reads
         # its clock after BEGIN) and the triggers never disagree within one unit of work.
-        began = record.info["casenotes_now"] = {}
+        began: dict[str, str] = {}
+        record.info["casenotes_now"] = began
         dbapi_conn.create_function(
             "casenotes_now", 0, lambda: began.get("at") or _sqlite_time(clock), deterministic=False
         )
@@ -75,7 +84,7 @@ def _sqlite_engine(url: str, clock: Clock, begin: str, busy_seconds: float) -> E
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn):
+    def _on_begin(conn: Connection) -> None:
         conn.connection.info["casenotes_now"]["at"] = _sqlite_time(clock)
         conn.exec_driver_sql(begin)
 
@@ -96,8 +105,8 @@ def upgrade_schema(engine: Engine) -> None:
         command.upgrade(config, "head")
 
 
-def known_revisions() -> tuple[set[str], str]:
-    """Every schema revision this code has a migration for, and the newest."""
+def known_revisions() -> tuple[set[str], str | None]:
+    """Every schema revision this code has a migration for, and the newest (None only with no migrations)."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config())
@@ -115,7 +124,7 @@ def stored_revisions(engine: Engine) -> tuple[tuple[str, ...], list[str]]:
         return heads, ([] if heads else inspect(conn).get_table_names())
 
 
-def _alembic_config():
+def _alembic_config() -> Config:
     from alembic.config import Config
 
     config = Config()

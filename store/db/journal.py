@@ -7,11 +7,11 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Insert, text
+from sqlalchemy import FromClause, Insert, Table, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from store.db.models import AuditEntry, Change, Note, NoteRevision, Worker
+from store.db.models import AuditEntry, Base, Change, Note, NoteRevision, Worker
 
 # PostgreSQL hands out sequence numbers at INSERT but makes them visible at COMMIT, so a follower
 # could see seq 11 before seq 10. One transaction-scoped lock around the change-log insert makes
@@ -72,14 +72,15 @@ def change(session: Session, entity: str, entity_id: int, op: str, now: datetime
     _insert(session, Change, at=now, entity=entity, entity_id=entity_id, op=op)
 
 
-def _insert(session: Session, model, **row: Any) -> None:
+def _insert(session: Session, model: type[Base], **row: Any) -> None:
     """One row written at once by a Core INSERT: these records are never read back in the
     transaction that writes them, so the ORM's unit of work (a third of a note save) is not needed."""
     session.connection().execute(_insert_into(model.__table__), row)
 
 
 @cache
-def _insert_into(table) -> Insert:
+def _insert_into(table: FromClause) -> Insert:
+    assert isinstance(table, Table)  # a declarative model's __table__ is always its Table
     return table.insert()
 
 

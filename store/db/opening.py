@@ -112,7 +112,7 @@ def refusals(parsed: URL, busy_seconds: float, cleanup: Callable[[], None] | Non
         raise CannotOpen(_sentence(parsed, exc, busy_seconds)) from exc
 
 
-def _sentence(parsed: URL, exc: Exception, busy_seconds: float) -> str:
+def _sentence(parsed: URL, exc: DBAPIError | ImportError | ArgumentError | OSError, busy_seconds: float) -> str:
     where = describe(parsed)
     if isinstance(exc, ImportError):  # the dialect's driver module (psycopg, pg8000, …) is not installed
         if parsed.drivername in ("postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
@@ -131,7 +131,7 @@ def _sentence(parsed: URL, exc: Exception, busy_seconds: float) -> str:
     return _server_sentence(where, exc.orig)
 
 
-def _sqlite_sentence(path: Path | None, where: str, orig: BaseException, busy_seconds: float) -> str:
+def _sqlite_sentence(path: Path | None, where: str, orig: BaseException | None, busy_seconds: float) -> str:
     code = getattr(orig, "sqlite_errorname", "")
     if code.startswith("SQLITE_NOTADB"):
         return f"{_capital(where)} is not a SQLite database (perhaps another kind of file); check the path in --db."
@@ -158,7 +158,7 @@ def _read_only_file(path: Path) -> str:
             "audit of reading); ask your administrator for write access.")
 
 
-def _server_sentence(where: str, orig: BaseException) -> str:
+def _server_sentence(where: str, orig: BaseException | None) -> str:
     reason = _first_line(orig)
     for prefix in ("connection failed:", "connection to server at"):
         if reason.startswith(prefix):
@@ -173,7 +173,7 @@ def _server_sentence(where: str, orig: BaseException) -> str:
     return f"Cannot reach {where} ({reason}); {advice}."
 
 
-def _first_line(orig: BaseException) -> str:
+def _first_line(orig: BaseException | None) -> str:
     lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
     return lines[0].rstrip(".") if lines else type(orig).__name__
 

@@ -12,8 +12,9 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.core.errors import InvalidStage, NoAccess, NotAuthor
@@ -35,7 +36,7 @@ class CaseAccess:
     child_ids: frozenset[int] = frozenset()
 
 
-def active_role_filter(now: datetime):
+def active_role_filter(now: datetime | BindParameter[Any]) -> ColumnElement[bool]:
     return (RoleAssignment.starts_at <= now) & or_(RoleAssignment.ends_at.is_(None), RoleAssignment.ends_at > now)
 
 
@@ -66,7 +67,7 @@ def may_enter_for_others(functions: Iterable[str]) -> bool:
     return ENTER_PROGRESS_NOTE in set(functions)
 
 
-def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[int] | None = None):
+def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[int] | None = None) -> list[RoleAssignment]:
     query = select(RoleAssignment).where(RoleAssignment.stage_id == stage_id, active_role_filter(now))
     if worker_ids is not None:
         query = query.where(RoleAssignment.worker_id.in_(worker_ids))
@@ -113,7 +114,7 @@ def readable_case_ids(session: Session, user: Worker, now: datetime) -> set[int]
     return set(session.scalars(query.distinct()))
 
 
-def visible_notes(user: Worker, access: CaseAccess):
+def visible_notes(user: Worker, access: CaseAccess) -> ColumnElement[bool]:
     """Which notes of an accessible case this reader sees."""
     own = or_(Note.author_id == user.id, Note.entered_by_id == user.id)
     not_private = or_(Note.status != "draft", own)

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy.orm import Session
 
@@ -79,11 +81,11 @@ def refusals(session: Session, note: Note, user: Worker, now: datetime, policy: 
     from store.core.errors import StoreError
 
     check_visible(session, note, user, now)
-    checks = {
+    checks: dict[str, Callable[[], object]] = {
         "edit": lambda: check_edit(session, note, user, now, policy),
         "discard": lambda: check_discard(session, note, user, now, policy),
         "addendum": lambda: check_addendum(session, note, user, now, policy),
-        **{action: (lambda a=action: check_move(session, note, user, now, policy, a)) for action in MOVES},
+        **{action: partial(check_move, session, note, user, now, policy, action) for action in MOVES},
     }
     result: dict[str, str | None] = {}
     for action in ACTIONS:

@@ -194,7 +194,7 @@ def check_complete(note: Any) -> None:
         raise InvalidNote(f"Before it goes to review the note needs its {', '.join(missing)}.")
 
 
-def not_yet_happened(at: datetime, now: datetime, zone: str) -> str | None:
+def not_yet_happened(at: datetime, now: datetime, zone: str | pendulum.Timezone) -> str | None:
     """A note records what has happened: why an event time after ``now`` is refused, or None.
 
     The editor shows the same sentence as a time is typed (tui/when.py)."""
@@ -223,19 +223,19 @@ def _event_time(value: Any, policy: Policy, stage_opened_at: datetime | None, no
         except (ValueError, OverflowError):
             raise InvalidNote(f"The event time {arguments.shown(value)} is not a date and time casenotes "
                               "understands (for example 2026-11-20T14:30).") from None
-    value = arguments.moment(value, "event time", InvalidNote)
-    if value.tzinfo is None:  # a wall-clock time as typed in the agency
-        value = pendulum.instance(value, tz=policy.zone)
-    if reason := not_yet_happened(value, now, policy.zone):
+    at = arguments.moment(value, "event time", InvalidNote)
+    if at.tzinfo is None:  # a wall-clock time as typed in the agency
+        at = pendulum.instance(at, tz=policy.zone)
+    if reason := not_yet_happened(at, now, policy.zone):
         raise InvalidNote(reason)
-    value = utc(value)
+    at = utc(at)
     if stage_opened_at is None:
-        return value
+        return at
     opened_day = pendulum.instance(stage_opened_at).in_timezone(policy.zone).date()
-    if pendulum.instance(value).in_timezone(policy.zone).date() < opened_day:
-        raise InvalidNote(f"The event time {local_text(value, policy)} is before this stage opened on "
+    if pendulum.instance(at).in_timezone(policy.zone).date() < opened_day:
+        raise InvalidNote(f"The event time {local_text(at, policy)} is before this stage opened on "
                           f"{local_text(stage_opened_at, policy, time=False)}.")
-    return value
+    return at
 
 
 def _narrative(value: Any, policy: Policy) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
 from store.core import work_calendar
@@ -81,6 +81,8 @@ def deadline(status: str, *, event_at: datetime, entered_at: datetime, contact_t
     elif status in ("submitted", "resubmitted") and submitted_at is not None:  # a sent note has its time
         resubmitted = status == "resubmitted"
         action, author_acts = ("re-review" if resubmitted else "review"), False
+        if submitted_at is None:
+            raise ValueError(f"A note that is {status} has no time it was sent.")
         due = review_due(submitted_at, resubmitted, policy)
     else:
         raise ValueError(f"A note that is {status} waits for nobody (or was never sent).")
@@ -133,7 +135,7 @@ def open_obligations(session: Session, policy: Policy, now: datetime, *, authors
              .join(Stage, Note.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
              .join(author, Note.author_id == author.id).outerjoin(boss, author.supervisor_id == boss.id)
              .where(Note.status.in_(OPEN), Note.freezes_at > now).options(contains_eager(Note.stage)))
-    wanted = []
+    wanted: list[ColumnElement[bool]] = []
     if authors is not None:
         wanted.append(Note.author_id.in_(authors))
     if reviewers is not None:
@@ -174,7 +176,7 @@ def cutoff_of(starts_on: date, policy: Policy) -> datetime:
 
 
 def absence_view(session: Session, absence: Absence, policy: Policy, now: datetime) -> AbsenceView:
-    worker = session.get(Worker, absence.worker_id)
+    worker = session.get_one(Worker, absence.worker_id)
     pending = tuple(session.scalars(select(Note.id).where(
         Note.author_id == worker.id, Note.status.in_(AUTHOR_ACTS), Note.freezes_at > now).order_by(Note.id)))
     cutoff = cutoff_of(absence.starts_on, policy)
