@@ -20,6 +20,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -n auto  # one worker per core (pytest-xdist)
 	$(BIN)/python -m bench.run --size small --quick > /dev/null  # smoke: the suite runs (about a minute)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date, datetime
-from typing import Any
+from typing import Any, overload
 from collections.abc import Iterable
 
 from store.core.errors import InvalidRequest, NotFound, StaleEdit, StoreError
@@ -74,6 +74,10 @@ def possible_ids(values: Any, what: str, error: type[StoreError] = NotFound) -> 
     return {v for v in values if isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= ID_MAX}
 
 
+@overload
+def version(value: Any) -> int: ...
+@overload
+def version(value: Any, *, optional: bool) -> int | None: ...
 def version(value: Any, *, optional: bool = False) -> int | None:
     """The version of a note the caller last saw."""
     if value is None and optional:

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import FromClause, Insert, Table, text
+from sqlalchemy import Insert, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from store.db.models import AuditEntry, Base, Change, Note, NoteRevision, Worker
+from store.db.models import AuditEntry, Base, Change, Note, NoteRevision, WorkerFields, table_of
 
 # PostgreSQL hands out sequence numbers at INSERT but makes them visible at COMMIT, so a follower
 # could see seq 11 before seq 10. One transaction-scoped lock around the change-log insert makes
@@ -39,7 +39,7 @@ def note_snapshot(note: Note) -> dict[str, Any]:
     }
 
 
-def record_note(session: Session, note: Note, by: Worker, action: str, now: datetime,
+def record_note(session: Session, note: Note, by: WorkerFields, action: str, now: datetime,
                 detail: dict[str, Any] | None = None, op: str = "update") -> None:
     """A saved version of the note, its audit row and its change-log entry.
 
@@ -60,7 +60,7 @@ def record_note(session: Session, note: Note, by: Worker, action: str, now: date
     change(session, "note", note.id, op, now)
 
 
-def audit(session: Session, by: Worker | None, action: str, entity: str, entity_id: int | None,
+def audit(session: Session, by: WorkerFields | None, action: str, entity: str, entity_id: int | None,
           now: datetime, detail: dict[str, Any] | None = None) -> None:
     _insert(session, AuditEntry, at=now, worker_id=by.id if by else None, action=action, entity=entity,
             entity_id=entity_id, detail={k: _plain(v) for k, v in (detail or {}).items()})
@@ -75,13 +75,12 @@ def change(session: Session, entity: str, entity_id: int, op: str, now: datetime
 def _insert(session: Session, model: type[Base], **row: Any) -> None:
     """One row written at once by a Core INSERT: these records are never read back in the
     transaction that writes them, so the ORM's unit of work (a third of a note save) is not needed."""
-    session.connection().execute(_insert_into(model.__table__), row)
+    session.connection().execute(_insert_into(model), row)
 
 
 @cache
-def _insert_into(table: FromClause) -> Insert:
-    assert isinstance(table, Table)  # a declarative model's __table__ is always its Table
-    return table.insert()
+def _insert_into(model: type[Base]) -> Insert:
+    return table_of(model).insert()
 
 
 def _plain(value: Any) -> Any:

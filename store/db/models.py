@@ -8,7 +8,7 @@ protected by triggers created in the migrations, not just by this code.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -47,11 +48,52 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+        return aware_utc(value)
+
+
+def aware_utc(value: datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime (SQLite keeps naive UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+class WorkerFields(Protocol):
+    """What the rules and the journal read of a worker: a ``Worker`` row, or the desk's ``Actor``
+    (the same columns read plainly, which a note save does because the ORM's look-up costs more)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def login(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class StageFields(Protocol):
+    """What the rules read of a stage to take a note: a ``Stage`` row, or the desk's ``StageFacts``."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def case_id(self) -> int: ...
+    @property
+    def type(self) -> str: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def close_reason(self) -> str | None: ...
+    @property
+    def label(self) -> str: ...
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, typed as one (SQLAlchemy declares ``__table__`` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 class Base(DeclarativeBase):

@@ -69,7 +69,7 @@ class DeskBase:
         return self.db.clock.now()
 
     def _user(self, session: Session) -> Worker:
-        return session.get(Worker, self.worker_id)
+        return session.get_one(Worker, self.worker_id)
 
     def _actor(self, session: Session) -> Actor:
         return Actor(*session.connection().execute(_ACTOR, {"id": self.worker_id}).one())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -20,6 +21,9 @@ REASON_MAX_CHARS = 200
 
 
 class DeadlineDesk(DeskBase):
+    if TYPE_CHECKING:  # RecordDesk's, beside this one in Desk
+        def visible_note_ids(self, note_ids: list[int]) -> set[int]: ...
+
     def my_deadlines(self) -> list[Obligation]:
         """Everything waiting on me, soonest first: my notes to submit or correct, notes to review."""
         with self.db.reading() as session:
@@ -54,7 +58,7 @@ class DeadlineDesk(DeskBase):
             check_visible(session, note, user, now)
             author = note.author
             cutoff = next_cutoffs(session, self.policy, now, {author.id}).get(author.id)
-            return obligation(note, session.get(Case, note.stage.case_id).family_name, author, author.supervisor,
+            return obligation(note, session.get_one(Case, note.stage.case_id).family_name, author, author.supervisor,
                               now, self.policy, cutoff)
 
     def new_note_terms(self, stage_type: str, contact_type: str | None = None, *, addendum: bool = False) -> str:

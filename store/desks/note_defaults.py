@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import pendulum
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from store.core import arguments
 from store.rules.access import case_access
@@ -89,7 +90,7 @@ class NoteDefaultsDesk(DeskBase):
         return list(self.note_defaults(stage_id).for_contact(contact_type).participants)
 
 
-def _placed_today(session, child_ids: list[int], today: date) -> set[int]:
+def _placed_today(session: Session, child_ids: list[int], today: date) -> set[int]:
     if not child_ids:
         return set()
     return set(session.scalars(select(Placement.person_id).where(

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from store.core import arguments
 from store.rules.access import check_may_add_note
 from store.desks.base import DeskBase, addenda_of
 from store.core.errors import InvalidNote, NotFound, StaleEdit
 from store.db.journal import audit, change, note_snapshot, record_note
-from store.db.models import Note, NoteParticipant, Person
+from store.db.models import Note, NoteParticipant, Person, StageFields, WorkerFields, table_of
 from store.rules.note_checks import check_addendum, check_discard, check_edit, refusals
 from store.rules.note_rules import (ADDENDUM, check_complete, check_required, clean_fields, contact_types_to_choose,
                                     form_problems, freeze_instant, is_final_on_save, missing_fields)
 from store.core.results import NoteForm, NoteView, PersonView
 from store.desks.to_results import note_view, person_view, stage_persons
 
-_NEW_NOTE = insert(Note.__table__).returning(Note.__table__.c.id)
-_NEW_PARTICIPANT = insert(NoteParticipant.__table__)
+_NEW_NOTE = insert(table_of(Note)).returning(table_of(Note).c.id)
+_NEW_PARTICIPANT = insert(table_of(NoteParticipant))
 
 
 class NoteDesk(DeskBase):
@@ -119,11 +121,13 @@ class NoteDesk(DeskBase):
             note = self._note(session, note_id)
             return refusals(session, note, self._user(session), self._now(), self.policy)
 
-    def _new_note(self, session, stage, author, user, now, clean: dict[str, Any], persons: dict[int, PersonView],
-                  amends: Note | None = None):
+    def _new_note(self, session: Session, stage: StageFields, author: WorkerFields, user: WorkerFields,
+                  now: datetime, clean: dict[str, Any], persons: dict[int, PersonView],
+                  amends: Note | None = None) -> Any:
         """Write a new note and its participants with Core INSERTs (nothing reads it back in this
         unit of work, so the ORM's flush is not needed); returns a stand-in with what ``record_note``
-        and ``note_view`` read of a note, its participants as ``PersonView``s."""
+        and ``note_view`` read of a note, its participants as ``PersonView``s (typed Any: a
+        SimpleNamespace passed where a Note is read)."""
         final_on_save = is_final_on_save(stage.type)
         row = {"stage_id": stage.id, "author_id": author.id, "entered_by_id": user.id, "entered_at": now,
                "amends_note_id": amends.id if amends else None, "status": "final" if final_on_save else "draft",
@@ -142,15 +146,15 @@ class NoteDesk(DeskBase):
         return note
 
     @staticmethod
-    def _apply(session, note: Note, clean: dict[str, Any]) -> set[str]:
+    def _apply(session: Session, note: Note, clean: dict[str, Any]) -> set[str]:
         """Set the changed fields on the note, writing nothing: loading the participants must not
         autoflush the fields set before them as an UPDATE of its own (a version with no revision)."""
         with session.no_autoflush:
             return NoteDesk._set_fields(session, note, clean)
 
     @staticmethod
-    def _set_fields(session, note: Note, clean: dict[str, Any]) -> set[str]:
-        changed = set()
+    def _set_fields(session: Session, note: Note, clean: dict[str, Any]) -> set[str]:
+        changed: set[str] = set()
         for name, value in clean.items():
             if name == "participants":
                 if [p.id for p in note.participants] != value:

@@ -15,7 +15,7 @@ from store.desks.base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.journal import audit
 from store.db.models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
-                     RoleAssignment, Stage, StagePerson, UTCDateTime, Worker)
+                     RoleAssignment, Stage, StagePerson, Worker, aware_utc)
 from store.rules.obligations import open_obligations
 from store.core.results import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, Obligation, ReviewActionView,
                                 StageView, WorkerView)
@@ -62,12 +62,12 @@ class RecordDesk(DeskBase):
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
             access = case_access(session, user, case_id, now)
-            found = session.scalar(
+            found = session.scalars(
                 select(Case).where(Case.id == case_id).options(
                     selectinload(Case.persons),
                     selectinload(Case.stages).selectinload(Stage.persons),
                     selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.worker),
-                    selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.children)))
+                    selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.children))).one()
             view = case_view(found, now, access.reach.value, children_only=access.child_ids or None)
         self._audit_read(access, case_id, "case", case_id)
         return view
@@ -114,7 +114,7 @@ class RecordDesk(DeskBase):
             if ids is not None:
                 query = query.where(Note.id.in_(ids))
             notes = list(session.scalars(query.limit(limit) if limit else query))
-            addenda: dict[int, list[int]] = {}
+            addenda: dict[int | None, list[int]] = {}
             if notes:
                 rows = session.execute(select(Note.amends_note_id, Note.id)  # the addenda I may read
                                        .where(Note.amends_note_id.in_([n.id for n in notes]),
@@ -194,7 +194,7 @@ class RecordDesk(DeskBase):
                 nearest[case_id] = (best, family, name)
         found.update({case_id: CaseMatch(case_id, family, name) for case_id, (_, family, name) in nearest.items()})
 
-        def standing(match: CaseMatch) -> tuple:
+        def standing(match: CaseMatch) -> tuple[int, int, str, int]:
             """The family of that name first, then names that begin so, contain it, and the nearest
             spellings: 'osei' opens the Osei family before the Carringtons' foster parent Vincent Osei."""
             family, shown = match.family_name.lower(), match.matched.lower()
@@ -220,8 +220,8 @@ class RecordDesk(DeskBase):
         """An agency-wide search showed notes of these families: each reached from outside the
         assignment is audited as a search of that family is (``may_search_case``), once per family
         and hour, so that widening a search never reads a family unrecorded."""
-        case_ids = arguments.record_ids(case_ids, "case")
-        if not case_ids:
+        wanted = arguments.record_ids(case_ids, "case")
+        if not wanted:
             return
         with self.db.reading() as session:
             now, user = self._now(), self._user(session)
@@ -229,8 +229,8 @@ class RecordDesk(DeskBase):
             # queue for the writer, nor work out again how it reaches families already recorded.
             recent = set(session.scalars(select(AuditEntry.entity_id).where(
                 AuditEntry.worker_id == self.worker_id, AuditEntry.action == "read search",
-                AuditEntry.entity_id.in_(sorted(case_ids)), AuditEntry.at > now - READ_AUDIT_EVERY)))
-            rest = set(case_ids) - recent
+                AuditEntry.entity_id.in_(sorted(wanted)), AuditEntry.at > now - READ_AUDIT_EVERY)))
+            rest = set(wanted) - recent
             if not rest:
                 return
             assigned = set(session.scalars(
@@ -323,4 +323,4 @@ def _utc(value: datetime | str | None) -> datetime | None:
     """Aggregates may bypass the column type (SQLite hands back text): make it an aware datetime."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return UTCDateTime().process_result_value(value, None)
+    return aware_utc(value)

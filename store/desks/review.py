@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 import pendulum
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
 
 from store.core import arguments
 from store.core.clock import utc
@@ -20,6 +23,9 @@ from store.core.results import NoteView, QueuedNote, ReturnedNote, ReturnPlan, R
 from store.desks.to_results import note_view
 
 COMMENT_MAX_CHARS = 5_000  # what to correct, for a note of at most 50,000
+
+# One review move on a locked note (session, note, acting user, now): what the revision's detail records.
+Step = Callable[[Session, Note, Worker, datetime], dict[str, Any] | None]
 
 
 class ReviewDesk(DeskBase):
@@ -108,9 +114,9 @@ class ReviewDesk(DeskBase):
         comment = arguments.text(comment.strip(), "return comment", error=InvalidNote, most=COMMENT_MAX_CHARS,
                                  lines=True)
         due = self._due_given(due)
-        result: dict = {}
+        result: dict[str, Any] = {}
 
-        def _return(session, note, user, now):
+        def _return(session: Session, note: Note, user: Worker, now: datetime) -> dict[str, Any]:
             due_at = self._due(due, now)
             note.status, note.reviewed_at, note.correction_due_at = "returned", now, due_at
             session.add(ReviewAction(note_id=note.id, action="return", at=now, by_id=user.id,
@@ -121,7 +127,7 @@ class ReviewDesk(DeskBase):
         view = self._move(note_id, version, "return", _return)
         return ReturnedNote(note=view, due_at=result["due"], warning=result.get("warning"))
 
-    def _move(self, note_id, version, action, step) -> NoteView:
+    def _move(self, note_id: int, version: int | None, action: str, step: Step) -> NoteView:
         note_id, version = arguments.record_id(note_id, "note"), arguments.version(version, optional=True)
         with self.db.writing() as session:
             now, user = self._now(), self._user(session)
@@ -136,20 +142,22 @@ class ReviewDesk(DeskBase):
             record_note(session, note, user, action, now, detail=detail)
             return note_view(note, now, self.policy, addenda_of(session, note, user, now))
 
-    def _submit(self, session, note, user, now):
+    def _submit(self, session: Session, note: Note, user: Worker, now: datetime) -> dict[str, Any]:
         action = "resubmit" if note.status == "returned" else "submit"
         note.status = "resubmitted" if action == "resubmit" else "submitted"
         note.submitted_at = now
         note.first_submitted_at = note.first_submitted_at or now
         session.add(ReviewAction(note_id=note.id, action=action, at=now, by_id=user.id))
-        return {"to": note.author.supervisor.login}
+        supervisor = note.author.supervisor
+        assert supervisor is not None  # check_move refused a note whose author has nobody to send it to
+        return {"to": supervisor.login}
 
-    def _recall(self, session, note, user, now):
+    def _recall(self, session: Session, note: Note, user: Worker, now: datetime) -> None:
         # A recalled resubmission is still a returned note with its correction deadline.
         note.status = "returned" if note.status == "resubmitted" else "draft"
         session.add(ReviewAction(note_id=note.id, action="recall", at=now, by_id=user.id))
 
-    def _approve(self, session, note, user, now):
+    def _approve(self, session: Session, note: Note, user: Worker, now: datetime) -> None:
         note.status, note.reviewed_at, note.correction_due_at = "approved", now, None
         session.add(ReviewAction(note_id=note.id, action="approve", at=now, by_id=user.id))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from store.core import arguments
 from store.rules.access import chain_above, stage_roles
 from store.desks.base import DeskBase
@@ -9,6 +11,7 @@ from store.core.errors import InvalidStage, NoAccess
 from store.db.journal import audit, change
 from store.desks.to_results import stage_view
 from store.core.results import StageView
+from store.db.models import Stage
 
 
 class StageDesk(DeskBase):
@@ -48,7 +51,7 @@ class StageDesk(DeskBase):
         with self.db.reading() as session:
             return [w.login for w in chain_above(session, self._user(session))]
 
-    def _open_stage(self, session, stage_id):
+    def _open_stage(self, session: Session, stage_id: int) -> Stage:
         stage = self._stage(session, stage_id)
         if stage.closed_at is not None:
             raise InvalidStage(f"This {stage.label} stage is already closed ({stage.close_reason}).")

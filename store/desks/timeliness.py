@@ -6,12 +6,15 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import TypedDict
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from store.rules.access import team_ids
 from store.desks.base import DeskBase
 from store.core.errors import InvalidReport, NoAccess
+from store.core.policy import Policy
 from store.db.models import Note, ReviewAction, RoleAssignment, Unit, Worker
 from store.rules.obligations import is_late_entry, open_obligations
 from store.rules.note_rules import ADDENDUM
@@ -42,19 +45,19 @@ class TimelinessDesk(DeskBase):
             stats = _note_stats(session, self.policy, {w.id for w in staff}, since, now)
             casework = _held_roles(session, {w.id for w in staff}, since, now)
             staff = [w for w in staff if w.id in casework or stats[w.id]["lags"]]
-            overdue = defaultdict(lambda: {"review": 0, "resubmit": 0, "submit": 0})
+            overdue: defaultdict[int, dict[str, int]] = defaultdict(lambda: {"review": 0, "resubmit": 0, "submit": 0})
             ids = {w.id for w in staff}
             logins = {w.login: w.id for w in staff}
             for item in open_obligations(session, self.policy, now, authors=ids):
                 if item.overdue:
                     overdue[logins[item.author]]["review" if item.action == "re-review" else item.action] += 1
-            visits = defaultdict(lambda: [0, 0])
+            visits: defaultdict[int, list[int]] = defaultdict(lambda: [0, 0])
             for child in visit_standings(session, self.policy, now, ids, since=self.policy.calendar.local_day(since)):
-                worker = logins.get(child.worker)
-                if worker is not None:
-                    visits[worker][0] += child.months_required
-                    visits[worker][1] += child.months_visited
-            units = {u.id: u.name for u in session.scalars(select(Unit))}
+                worker_id = logins.get(child.worker)
+                if worker_id is not None:
+                    visits[worker_id][0] += child.months_required
+                    visits[worker_id][1] += child.months_visited
+            units: dict[int | None, str] = {u.id: u.name for u in session.scalars(select(Unit))}
             rows: dict[str, list[WorkerTimeliness]] = defaultdict(list)
             heads: dict[str, str] = {}
             for worker in sorted(staff, key=lambda w: w.name):
@@ -73,15 +76,23 @@ class TimelinessDesk(DeskBase):
                 for unit in sorted(rows)))
 
 
-def _held_roles(session, worker_ids: set[int], since: datetime, now: datetime) -> set[int]:
+def _held_roles(session: Session, worker_ids: set[int], since: datetime, now: datetime) -> set[int]:
     """Workers with a role in some stage during the period (an entry clerk has none)."""
     return set(session.scalars(select(RoleAssignment.worker_id).where(
         RoleAssignment.worker_id.in_(worker_ids), RoleAssignment.starts_at <= now,
         (RoleAssignment.ends_at.is_(None)) | (RoleAssignment.ends_at >= since))))
 
 
-def _note_stats(session, policy, worker_ids: set[int], since: datetime, now: datetime) -> dict[int, dict]:
-    stats: dict[int, dict] = defaultdict(lambda: {"lags": [], "late": 0, "turns": [], "frozen": 0})
+class _Stats(TypedDict):
+    lags: list[float]  # hours from event to entry, a note each
+    late: int  # notes entered past the entry window
+    turns: list[float]  # hours from sending to the supervisor's decision
+    frozen: int  # notes that froze unapproved
+
+
+def _note_stats(session: Session, policy: Policy, worker_ids: set[int], since: datetime,
+                now: datetime) -> dict[int, _Stats]:
+    stats: dict[int, _Stats] = defaultdict(lambda: _Stats(lags=[], late=0, turns=[], frozen=0))
     if not worker_ids:
         return stats
     entered = session.execute(select(Note.author_id, Note.event_at, Note.entered_at, Note.contact_type).where(
@@ -112,7 +123,7 @@ def _note_stats(session, policy, worker_ids: set[int], since: datetime, now: dat
     return stats
 
 
-def _total(unit: str, rows: list[WorkerTimeliness], stats, staff) -> WorkerTimeliness:
+def _total(unit: str, rows: list[WorkerTimeliness], stats: dict[int, _Stats], staff: list[Worker]) -> WorkerTimeliness:
     ids = {w.id for w in staff if w.login in {r.login for r in rows}}
     lags = [lag for i in ids for lag in stats[i]["lags"]]
     turns = [t for i in ids for t in stats[i]["turns"]]

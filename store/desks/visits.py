@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 
 import pendulum
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.rules.access import active_role_filter, team_ids
@@ -163,7 +163,7 @@ def _standing(placement: Placement, stage: Stage, child: Person, family: str, wo
         new_placement=state, new_placement_contacts=contacts, new_placement_days_left=days_left)
 
 
-def _placements(today: date, since: date | None):
+def _placements(today: date, since: date | None) -> Select[Placement, Stage, Person, str]:
     query = (select(Placement, Stage, Person, Case.family_name)
              .join(Stage, Stage.id == Placement.stage_id).join(Person, Person.id == Placement.person_id)
              .join(Case, Case.id == Stage.case_id).order_by(Placement.id))

@@ -18,7 +18,8 @@ from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, selec
 from sqlalchemy.orm import Session
 
 from store.core.errors import InvalidStage, NoAccess, NotAuthor
-from store.db.models import AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, Worker, WorkerFunction
+from store.db.models import (AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, StageFields, Worker,
+                             WorkerFields, WorkerFunction)
 
 ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
 
@@ -57,7 +58,7 @@ def chain_above(session: Session, worker: Worker) -> list[Worker]:
     return chain
 
 
-def has_function(session: Session, worker: Worker, code: str) -> bool:
+def has_function(session: Session, worker: WorkerFields, code: str) -> bool:
     return session.get(WorkerFunction, (worker.id, code)) is not None
 
 
@@ -153,8 +154,8 @@ def check_author(note: Note, user: Worker, doing: str) -> None:
         raise NotAuthor(f"Only the author ({note.author.name}) may {doing} this note.")
 
 
-def check_may_add_note(session: Session, user: Worker, author: Worker | None, stage: Stage, now: datetime,
-                 *, closed_stage_takes_notes: bool, addendum: bool = False) -> None:
+def check_may_add_note(session: Session, user: WorkerFields, author: WorkerFields | None, stage: StageFields,
+                       now: datetime, *, closed_stage_takes_notes: bool, addendum: bool = False) -> None:
     """The stage rules for a new note (or addendum) written by ``author`` and typed by ``user``.
     ``author`` None: asked before the note is begun, by someone who enters notes for others (the
     author is chosen in the note): only the rules that hold whoever the author will be."""
@@ -185,7 +186,7 @@ def check_may_add_note(session: Session, user: Worker, author: Worker | None, st
         raise NoAccess(f"{who} nobody who has one.")
 
 
-def advocates_in_case(session: Session, user: Worker, case_id: int) -> bool:
+def advocates_in_case(session: Session, user: WorkerFields, case_id: int) -> bool:
     """Whether the user is an outside advocate appointed for a child of this family."""
     return session.scalar(select(AdvocateAppointment.id).join(Person).where(
         AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active, Person.case_id == case_id)
