@@ -12,6 +12,7 @@ processes on a busy 2-core machine).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -19,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from whoosh import index as whoosh_index
 
@@ -68,14 +70,14 @@ def heal(index: ShardedIndex, wait: bool = True) -> None:
             rebuild_locked(index)
 
 
-def every_note_id(feed: "Feed") -> list[int]:
+def every_note_id(feed: Feed) -> list[int]:
     ids: list[int] = []
     while page := feed.note_ids(after_id=ids[-1] if ids else 0, limit=ID_PAGE):
         ids.extend(page)
     return ids
 
 
-def every_note_case(feed: "Feed") -> list[tuple[int, int]]:
+def every_note_case(feed: Feed) -> list[tuple[int, int]]:
     pairs: list[tuple[int, int]] = []
     while page := feed.note_cases(after_id=pairs[-1][0] if pairs else 0, limit=ID_PAGE * 10):
         pairs.extend(page)
@@ -92,7 +94,7 @@ def workers_for(notes: int) -> int:
     return max(1, min(default_workers(), notes // NOTES_PER_PROCESS))
 
 
-def build_shards(feed: "Feed", url: str, build: Path, ids_by_shard: list[list[int]], *, workers: int,
+def build_shards(feed: Feed, url: str, build: Path, ids_by_shard: list[list[int]], *, workers: int,
                  progress: Progress | None = None) -> int:
     """Fill ``build/shard-NN`` from the notes listed for each shard; returns the number of notes."""
     total = sum(map(len, ids_by_shard))
@@ -112,42 +114,41 @@ def build_shards(feed: "Feed", url: str, build: Path, ids_by_shard: list[list[in
     groups = [[(n, ids_by_shard[n]) for n in order[w::workers]] for w in range(workers)]
     # The URL goes by the environment, not the command line that `ps` shows (it may hold a password).
     environment = {**os.environ, URL_VARIABLE: url}
-    errors = [tempfile.TemporaryFile("w+") for _ in groups]
-    # -P: not the current directory first on the path, where a folder named "search" could shadow ours.
-    children = [subprocess.Popen([sys.executable, "-P", "-m", "search.build", str(build)], stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=error, text=True, env=environment) for error in errors]
-    try:
-        for child, group in zip(children, groups):
-            try:
-                child.stdin.write(json.dumps(group))
-                child.stdin.close()
-            except BrokenPipeError:  # it died on start; its error output says why, below
-                pass
-        written = [0] * len(children)
-        streams = {child.stdout.fileno(): (i, child) for i, child in enumerate(children)}
-        while streams:
-            ready, _, _ = select.select(list(streams), [], [], POLL)
-            for fd in ready:
-                i, child = streams[fd]
-                line = child.stdout.readline()
-                if not line:
-                    del streams[fd]
-                    continue
-                written[i] = int(line)
-            if progress:
-                progress(sum(written), total)
-        for child, error in zip(children, errors):
-            if child.wait():
-                error.seek(0)
-                last = (error.read().strip().splitlines() or ["no message"])[-1]
-                raise RuntimeError(f"building the search index failed in a worker process: {last}")
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-        for error in errors:
-            error.close()
+    with contextlib.ExitStack() as files:  # the workers' stderr, closed once they are done
+        errors = [files.enter_context(tempfile.TemporaryFile("w+")) for _ in groups]
+        # -P: not the current directory first on the path, where a folder named "search" could shadow ours.
+        children = [subprocess.Popen([sys.executable, "-P", "-m", "search.build", str(build)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=error, text=True, env=environment) for error in errors]
+        try:
+            for child, group in zip(children, groups, strict=True):
+                try:
+                    child.stdin.write(json.dumps(group))
+                    child.stdin.close()
+                except BrokenPipeError:  # it died on start; its error output says why, below
+                    pass
+            written = [0] * len(children)
+            streams = {child.stdout.fileno(): (i, child) for i, child in enumerate(children)}
+            while streams:
+                ready, _, _ = select.select(list(streams), [], [], POLL)
+                for fd in ready:
+                    i, child = streams[fd]
+                    line = child.stdout.readline()
+                    if not line:
+                        del streams[fd]
+                        continue
+                    written[i] = int(line)
+                if progress:
+                    progress(sum(written), total)
+            for child, error in zip(children, errors, strict=True):
+                if child.wait():
+                    error.seek(0)
+                    last = (error.read().strip().splitlines() or ["no message"])[-1]
+                    raise RuntimeError(f"building the search index failed in a worker process: {last}")
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.kill()
+                    child.wait()
     return total
 
 
@@ -176,7 +177,7 @@ def _worker(build: str) -> None:
         store.close()
 
 
-def _fill(feed: "Feed", build: Path, shards: list[tuple[int, list[int]]], count: Callable[[int], None]) -> None:
+def _fill(feed: Feed, build: Path, shards: list[tuple[int, list[int]]], count: Callable[[int], None]) -> None:
     for number, ids in shards:
         writer = whoosh_index.open_dir(str(build / f"shard-{number:02d}")).writer(limitmb=128)
         try:

@@ -60,7 +60,7 @@ class Marks(Formatter):
         return f"«{get_text(text, token, replace)}»"
 
 
-def search(index: ShardedIndex, desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
+def search(index: ShardedIndex, desk: Desk, text: str, *, family: int | None = None, limit: int = 50,
            order: str = "newest") -> SearchResults:
     if order not in ORDERS:
         raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
@@ -115,7 +115,7 @@ def search(index: ShardedIndex, desk: "Desk", text: str, *, family: int | None =
     return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected, left)
 
 
-def _answer(index: ShardedIndex, desk: "Desk", parsed, reading, cases: set[int], limit: int, order: str
+def _answer(index: ShardedIndex, desk: Desk, parsed, reading, cases: set[int], limit: int, order: str
             ) -> tuple[list[Hit], int, str | None]:
     """The hits, their estimated number and, when a misspelt word was corrected, the text searched
     instead: tried first, kept only if it finds notes the user may see (see spelling.py)."""
@@ -138,7 +138,7 @@ def _segments(index: ShardedIndex, cases: set[int]) -> list:
     return [leaf for n in shards for leaf, _ in index.shard_reader(n)[0].leaf_readers() if leaf.doc_count_all()]
 
 
-def _run(index: ShardedIndex, desk: "Desk", query, cases: set[int], limit: int, order: str
+def _run(index: ShardedIndex, desk: Desk, query, cases: set[int], limit: int, order: str
          ) -> tuple[list[Hit], int]:
     if not cases or limit <= 0:
         return [], 0

@@ -123,12 +123,12 @@ def write_notes(index: ShardedIndex, note_ids: set[int], *, everywhere: bool = F
     if not note_ids:
         return 0
     ordered = sorted(note_ids)
-    docs: list["NoteDocument"] = []
+    docs: list[NoteDocument] = []
     for start in range(0, len(ordered), DOC_CHUNK):
         docs.extend(index.feed.note_documents(ordered[start:start + DOC_CHUNK]))
     gone = note_ids - {d.id for d in docs}
     removals = shards_holding(index, note_ids if everywhere else gone) if (gone or everywhere) else {}
-    additions: dict[int, list["NoteDocument"]] = {}
+    additions: dict[int, list[NoteDocument]] = {}
     for doc in docs:
         additions.setdefault(index.shard_of(doc.case_id), []).append(doc)
     shards = index.open_shards()

@@ -28,7 +28,7 @@ __all__ = ["SearchIndex", "IndexBusy", "IndexUnusable", "Progress", "default_pat
 
 class SearchIndex(ShardedIndex):
     @classmethod
-    def for_store(cls, store: "Store", path: str | Path | None = None, shards: int = 16) -> "SearchIndex":
+    def for_store(cls, store: Store, path: str | Path | None = None, shards: int = 16) -> SearchIndex:
         return cls(store, path or default_path(store.url), shards)
 
     def catch_up(self, *, wait: bool = False, progress: Progress | None = None, once: bool = False) -> int:
@@ -38,8 +38,8 @@ class SearchIndex(ShardedIndex):
 
         return catch_up(self, wait=wait, progress=progress, once=once)
 
-    def search(self, desk: "Desk", text: str, *, family: int | None = None, limit: int = 50,
-               order: str = "newest") -> "SearchResults":
+    def search(self, desk: Desk, text: str, *, family: int | None = None, limit: int = 50,
+               order: str = "newest") -> SearchResults:
         from .engine import search
 
         return search(self, desk, text, family=family, limit=limit, order=order)

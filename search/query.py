@@ -322,7 +322,7 @@ class _Reader:
 
 
 def _is_filter(node) -> bool:
-    return node[0] == "leaf" and node[3] or node[0] == "not" and _is_filter(node[1])
+    return (node[0] == "leaf" and node[3]) or (node[0] == "not" and _is_filter(node[1]))
 
 
 def _render(node, top: bool = False) -> tuple[Q.Query, str]:
@@ -332,10 +332,10 @@ def _render(node, top: bool = False) -> tuple[Q.Query, str]:
     kids = [node[1]] if node[0] == "not" else node[1]
     rendered = [_render(kid) for kid in kids]
     queries = [query for query, _ in rendered]
-    texts = [f"({text})" if kid[0] in ("and", "or") else text for kid, (_, text) in zip(kids, rendered)]
+    texts = [f"({text})" if kid[0] in ("and", "or") else text for kid, (_, text) in zip(kids, rendered, strict=True)]
     if node[0] == "not":
         return Q.Not(queries[0]), "NOT " + texts[0]
     if node[0] == "or" or not top:
         return (Q.Or if node[0] == "or" else Q.And)(queries), f" {node[0].upper()} ".join(texts)
-    words = " AND ".join(text for kid, text in zip(kids, texts) if not _is_filter(kid))
-    return Q.And(queries), " · ".join([words] * bool(words) + [t for kid, t in zip(kids, texts) if _is_filter(kid)])
+    words = " AND ".join(text for kid, text in zip(kids, texts, strict=True) if not _is_filter(kid))
+    return Q.And(queries), " · ".join([words] * bool(words) + [t for kid, t in zip(kids, texts, strict=True) if _is_filter(kid)])

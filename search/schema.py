@@ -55,7 +55,7 @@ FIELD_FILTERS = {"type": "type", "author": "author", "person": "person", "stage"
                  "family": "family", "purpose": "purposes", "method": "method", "location": "location"}
 
 
-def note_fields(doc: "NoteDocument") -> dict:
+def note_fields(doc: NoteDocument) -> dict:
     """The Whoosh document of a note."""
     event = doc.event_at if doc.event_at.tzinfo else doc.event_at.replace(tzinfo=timezone.utc)
     every = " ".join([doc.narrative, doc.contact_type, *doc.others, *doc.participants, doc.family_name,

@@ -21,7 +21,8 @@ import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from whoosh import index as whoosh_index
 
@@ -69,7 +70,7 @@ class ShardedIndex:
     """The index of a store's notes at ``path``, in ``shards`` shards: the files, not what is done
     with them (see ``SearchIndex``)."""
 
-    def __init__(self, store: "Store", path: str | Path, shards: int = 16):
+    def __init__(self, store: Store, path: str | Path, shards: int = 16):
         self.store = store
         self.path = Path(path).absolute()
         self.shards = shards
@@ -78,7 +79,7 @@ class ShardedIndex:
         self._readers = threading.local()  # per thread, Whoosh readers are not shared between threads
 
     @property
-    def feed(self) -> "Feed":
+    def feed(self) -> Feed:
         """The change log and note documents of the record indexed."""
         return self.store.feed()
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SHORTEST = 3  # "th" or "jo" would be "corrected" to too many words
 
 
-def corrected_text(parsed: "ParsedQuery", readers: list) -> str | None:
+def corrected_text(parsed: ParsedQuery, readers: list) -> str | None:
     """The text with each misspelt bare word replaced by its closest word in the index; None if
     none was misspelt or none could be corrected. ``readers``: the segment readers searched."""
     if PLAIN not in (readers[0].schema if readers else ()):
@@ -35,7 +35,7 @@ def corrected_text(parsed: "ParsedQuery", readers: list) -> str | None:
     return text if changed else None
 
 
-def _found(word: "Word", readers: list) -> bool:
+def _found(word: Word, readers: list) -> bool:
     return any(reader.doc_frequency(field, term) for reader in readers for field, term in word.terms)
 
 
