@@ -7,7 +7,7 @@ imported on first use, so that importing ``search`` does not load Whoosh.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .engine import Hit, SearchResults
@@ -17,7 +17,7 @@ __all__ = ["SearchIndex", "Hit", "SearchResults"]
 _HOMES = {"SearchIndex": ".index", "Hit": ".engine", "SearchResults": ".engine"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     if name in _HOMES:
         from importlib import import_module
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 from collections.abc import Callable
 
 from whoosh import index as whoosh_index
@@ -122,17 +122,17 @@ def build_shards(feed: Feed, url: str, build: Path, ids_by_shard: list[list[int]
         try:
             for child, group in zip(children, groups, strict=True):
                 try:
-                    child.stdin.write(json.dumps(group))
-                    child.stdin.close()
+                    _piped(child.stdin).write(json.dumps(group))
+                    _piped(child.stdin).close()
                 except BrokenPipeError:  # it died on start; its error output says why, below
                     pass
             written = [0] * len(children)
-            streams = {child.stdout.fileno(): (i, child) for i, child in enumerate(children)}
+            streams = {_piped(child.stdout).fileno(): (i, child) for i, child in enumerate(children)}
             while streams:
                 ready, _, _ = select.select(list(streams), [], [], POLL)
                 for fd in ready:
                     i, child = streams[fd]
-                    line = child.stdout.readline()
+                    line = _piped(child.stdout).readline()
                     if not line:
                         del streams[fd]
                         continue
@@ -150,6 +150,11 @@ def build_shards(feed: Feed, url: str, build: Path, ids_by_shard: list[list[int]
                     child.kill()
                     child.wait()
     return total
+
+
+def _piped(stream: IO[str] | None) -> IO[str]:
+    assert stream is not None  # the workers are started with stdin and stdout as pipes
+    return stream
 
 
 def _in_memory(url: str) -> bool:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from whoosh.highlight import ContextFragmenter, Formatter, PinpointFragmenter, get_text
-from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Term
+from whoosh.query import And, ConstantScoreQuery, NullQuery, Or, Query, Term
 from whoosh.reading import MultiReader
 from whoosh.searching import Searcher
 
@@ -20,6 +21,8 @@ from .shards import IndexBusy, ShardedIndex
 
 if TYPE_CHECKING:
     from store.desks.desk import Desk
+
+    from .query import ParsedQuery
 
 ORDERS = ("newest", "relevance")
 SNIPPET_CHARS = 160
@@ -56,7 +59,7 @@ class Marks(Formatter):
 
     between = " … "
 
-    def format_token(self, text, token, replace=False):
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
         return f"«{get_text(text, token, replace)}»"
 
 
@@ -76,7 +79,7 @@ def search(index: ShardedIndex, desk: Desk, text: str, *, family: int | None = N
     except Exception:  # the index lags; searching what it holds beats refusing to search
         index.forget_opened()
 
-    def reading(typed: str):
+    def reading(typed: str) -> ParsedQuery:
         parsed = parse_query(typed, now=desk.db.clock.now(), zone=desk.policy.time_zone, schema=index.schema)
         if not left:
             return parsed
@@ -115,8 +118,8 @@ def search(index: ShardedIndex, desk: Desk, text: str, *, family: int | None = N
     return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected, left)
 
 
-def _answer(index: ShardedIndex, desk: Desk, parsed, reading, cases: set[int], limit: int, order: str
-            ) -> tuple[list[Hit], int, str | None]:
+def _answer(index: ShardedIndex, desk: Desk, parsed: ParsedQuery, reading: Callable[[str], ParsedQuery],
+            cases: set[int], limit: int, order: str) -> tuple[list[Hit], int, str | None]:
     """The hits, their estimated number and, when a misspelt word was corrected, the text searched
     instead: tried first, kept only if it finds notes the user may see (see spelling.py)."""
     from .spelling import corrected_text
@@ -132,13 +135,13 @@ def _answer(index: ShardedIndex, desk: Desk, parsed, reading, cases: set[int], l
     return (*_run(index, desk, parsed.query, cases, limit, order), None)
 
 
-def _segments(index: ShardedIndex, cases: set[int]) -> list:
+def _segments(index: ShardedIndex, cases: set[int]) -> list[Any]:
     """The segment readers of the shards holding these families."""
     shards = sorted({index.shard_of(case) for case in cases})
     return [leaf for n in shards for leaf, _ in index.shard_reader(n)[0].leaf_readers() if leaf.doc_count_all()]
 
 
-def _run(index: ShardedIndex, desk: Desk, query, cases: set[int], limit: int, order: str
+def _run(index: ShardedIndex, desk: Desk, query: Query, cases: set[int], limit: int, order: str
          ) -> tuple[list[Hit], int]:
     if not cases or limit <= 0:
         return [], 0
@@ -161,10 +164,11 @@ def _run(index: ShardedIndex, desk: Desk, query, cases: set[int], limit: int, or
         few = "within" in scope
         if few:  # intersect, skipping to the families' notes (see _scope)
             query = And([query, ConstantScoreQuery(scope.pop("within"), 0.0)])
-        options = dict(terms=few, **scope)
+        options: dict[str, Any] = dict(terms=few, **scope)
         if order == "newest":
             options.update(sortedby="event", reverse=True)
-        wanted, checked, shown = limit * 3, 0, []
+        wanted, checked = limit * 3, 0
+        shown: list[int] = []
         # In one family, widen until every match has been looked at: a clerk or an advocate may
         # read only a few of its notes, and theirs may lie under many newer ones. Over the agency
         # (only others' drafts are hidden there), a few rounds suffice.
@@ -193,7 +197,7 @@ def _run(index: ShardedIndex, desk: Desk, query, cases: set[int], limit: int, or
         return [_hit(results[i], order, plain) for i in shown[:limit]], estimated
 
 
-def _scope(present: dict[int, frozenset[str]], by_shard: dict[int, set[str]]) -> dict | None:
+def _scope(present: dict[int, frozenset[str]], by_shard: dict[int, set[str]]) -> dict[str, Query] | None:
     """Restrict to the allowed families (``by_shard``: the case ids allowed in each shard searched;
     ``present``: those with notes there). While they are a small part of the families searched, by
     intersecting the query with their notes: a rebuild stores a family's notes side by side, so the
@@ -214,12 +218,12 @@ def _scope(present: dict[int, frozenset[str]], by_shard: dict[int, set[str]]) ->
     return {"mask": _any_of(drop)}
 
 
-def _any_of(case_ids: set[str]):
+def _any_of(case_ids: set[str]) -> Query:
     terms = [Term("case_id", c) for c in sorted(case_ids)]
     return terms[0] if len(terms) == 1 else Or(terms)
 
 
-def _hit(found, order: str, plain: bool = False) -> Hit:
+def _hit(found: Any, order: str, plain: bool = False) -> Hit:
     stored = found.fields()
     return Hit(note_id=int(stored["id"]), case_id=int(stored["case_id"]), family_name=stored.get("family", ""),
                stage_label=stored.get("stage", ""), event_at=stored["event"].replace(tzinfo=timezone.utc),
@@ -228,7 +232,7 @@ def _hit(found, order: str, plain: bool = False) -> Hit:
                score=float(found.score or 0.0) if order == "relevance" else 0.0)
 
 
-def _snippet(found, plain: bool = False) -> str:
+def _snippet(found: Any, plain: bool = False) -> str:
     marked = found.highlights("narrative", top=2)
     if not marked and plain:
         marked = found.highlights(PLAIN, text=found.get("narrative", ""), top=2)

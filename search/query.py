@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field as dataclass_field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import whoosh.query as Q
@@ -20,6 +21,9 @@ from whoosh.fields import KEYWORD
 from whoosh.qparser import MultifieldParser, PhrasePlugin, WhitespacePlugin
 
 from search.schema import DEFAULT_FIELDS, FIELD_FILTERS, PLAIN, note_schema
+
+if TYPE_CHECKING:
+    from whoosh.fields import Schema
 
 BOOSTS = {"narrative": 1.0, "type": 2.0, "person": 1.5, "others": 1.5, "family": 1.5}
 DATE_FILTERS = ("after", "before", "on", "last")
@@ -34,6 +38,13 @@ _LAST = re.compile(r"(\d{1,5}) ?(h|hours?|d|days?|w|weeks?)?", re.I)
 _UNITS = {"h": ("hours", "hour"), "d": ("days", "day"), "w": ("weeks", "week")}
 _NAME = re.compile(r"[^\W\d_][\w'’-]*")
 NAME_FILTERS = ("person", "author")
+
+# A token: ("(",), (")",), ("op", "AND" | "OR" | "NOT"), ("word", text[, span]), ("phrase", text) or
+# ("filter", key, value, quoted); (None,) past the last one.
+Token = tuple[Any, ...]
+# A node of the query as read: ("leaf", whoosh query, shown, is_filter), ("not", node), or
+# ("and" | "or", [node, ...]); None where what was typed searches for nothing.
+Node = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -57,7 +68,7 @@ class ParsedQuery:
     words: tuple[Word, ...] = dataclass_field(default=(), compare=False)  # its bare words
 
 
-def parse_query(text: str, *, now: datetime, zone: str, schema=None) -> ParsedQuery:
+def parse_query(text: str, *, now: datetime, zone: str, schema: Schema | None = None) -> ParsedQuery:
     try:
         reader = _Reader(text, now, zone, schema or note_schema())
         node = reader.either()
@@ -72,18 +83,18 @@ def _cut(text: str) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
-def _leaf(query, shown: str, is_filter: bool = False):
+def _leaf(query: Q.Query, shown: str, is_filter: bool = False) -> Node | None:
     return None if isinstance(query, type(Q.NullQuery)) else ("leaf", query, shown, is_filter)
 
 
-def _join(kind: str, parts: list):
-    flat = []
+def _join(kind: str, parts: list[Node | None]) -> Node | None:
+    flat: list[Node] = []
     for part in filter(None, parts):
         flat += part[1] if part[0] == kind else [part]
     return None if not flat else flat[0] if len(flat) == 1 else (kind, flat)
 
 
-def _all(queries: list) -> Q.Query:
+def _all(queries: list[Q.Query]) -> Q.Query:
     return queries[0] if len(queries) == 1 else Q.And(queries)
 
 
@@ -119,13 +130,16 @@ def _read_day(text: str, today: date) -> date | None:
 class _Reader:
     """Recursive descent over the tokens: OR binds loosest, then AND (also implied), then NOT."""
 
-    def __init__(self, text, now: datetime, zone: str, schema):
-        self.schema, self.problems, self.pos, self.bare_words = schema, [], 0, []
+    def __init__(self, text: str, now: datetime, zone: str, schema: Schema):
+        self.schema, self.pos = schema, 0
+        self.problems: list[str] = []
+        self.bare_words: list[Word] = []
         text = "".join(" " if c.isspace() else c for c in str(text).translate(_QUOTES)
                        if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf", "Cs"))
         if len(text) > MAX_CHARS:
             text = text[:MAX_CHARS]
             self.note(f"Only the first {MAX_CHARS} characters were read.")
+        self.tz: tzinfo
         try:
             self.tz = ZoneInfo(zone)
         except (ValueError, KeyError, TypeError):
@@ -146,8 +160,9 @@ class _Reader:
         self.note(f'The quote after "{rest.split()[0][:20]} was never closed; it was read as ending at the end.'
                   if rest.split() else 'A lone " at the end was ignored.')
 
-    def lex(self, text: str) -> list[tuple]:
-        tokens, depth = [], 0
+    def lex(self, text: str) -> list[Token]:
+        tokens: list[Token] = []
+        depth = 0
         for m in _TOKEN.finditer(text):
             if m["paren"] == ")" and depth == 0:
                 self.note("A “)” had no matching “(” and was ignored.")
@@ -172,10 +187,10 @@ class _Reader:
         return tokens
 
     @staticmethod
-    def names_go_on(tokens: list[tuple]) -> list[tuple]:
+    def names_go_on(tokens: list[Token]) -> list[Token]:
         """``person:Tarik Holbrok`` means the person: capitalised words right after an unquoted
         name filter continue the name, as names are written (``person:tarik school`` does not)."""
-        merged: list[tuple] = []
+        merged: list[Token] = []
         for tok in tokens:
             last = merged[-1] if merged else (None,)
             if (tok[0] == "word" and last[0] == "filter" and last[1] in NAME_FILTERS and not last[3]
@@ -185,7 +200,7 @@ class _Reader:
                 merged.append(tok)
         return merged
 
-    def field_token(self, name: str, value: str, quoted: bool) -> list[tuple]:
+    def field_token(self, name: str, value: str, quoted: bool) -> list[Token]:
         key = name.lower()
         if (key in FIELD_FILTERS or key in DATE_FILTERS) and value.strip():
             return [("filter", key, value.strip(), quoted)]
@@ -195,11 +210,11 @@ class _Reader:
         self.note(f"There is no “{name}:” filter; “{_cut(name + ':' + value)}” was read as plain words.")
         return [("word", name), ("phrase", value)] if quoted else [("word", w) for w in [name, *value.split(":")] if w]
 
-    def peek(self) -> tuple:
+    def peek(self) -> Token:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else (None,)
 
-    def either(self):
-        parts = []
+    def either(self) -> Node | None:
+        parts: list[Node | None] = []
         while True:
             start = self.pos
             parts.append(self.every())
@@ -209,8 +224,8 @@ class _Reader:
             if self.pos - 1 == start or self.peek()[0] in (None, ")") or self.peek() in (("op", "OR"), ("op", "AND")):
                 self.note("“OR” needs something on both sides; it was ignored.")
 
-    def every(self):
-        parts = []
+    def every(self) -> Node | None:
+        parts: list[Node | None] = []
         while self.peek()[0] not in (None, ")") and self.peek() != ("op", "OR"):
             if self.peek() == ("op", "AND"):
                 self.pos += 1
@@ -220,7 +235,7 @@ class _Reader:
                 parts.append(self.unary())
         return _join("and", parts)
 
-    def unary(self):
+    def unary(self) -> Node | None:
         negate = False
         while self.peek() == ("op", "NOT"):
             self.pos += 1
@@ -231,7 +246,7 @@ class _Reader:
         node = self.atom()
         return ("not", node) if negate and node else node
 
-    def atom(self):
+    def atom(self) -> Node | None:
         tok = self.tokens[self.pos]
         self.pos += 1
         if tok[0] == "filter":
@@ -249,7 +264,7 @@ class _Reader:
         # A stop word ("the") survives only in the name fields, where it would make AND find nothing.
         return "narrative" not in self.schema or any(True for _ in self.schema["narrative"].process_text(text))
 
-    def prefix(self, raw: str, fields: list[str], shown: str, is_filter: bool = False):
+    def prefix(self, raw: str, fields: list[str], shown: str, is_filter: bool = False) -> Node | None:
         core = raw.rstrip("*")
         if "*" in core:
             core = core.replace("*", "")
@@ -263,7 +278,7 @@ class _Reader:
             prefixes.append(Q.Prefix(PLAIN, core.lower()))
         return _leaf(Q.Or(prefixes) if len(prefixes) > 1 else prefixes[0], shown.replace(raw, core + "*"), is_filter)
 
-    def text(self, kind: str, raw: str, span: tuple[int, int] | None = None):
+    def text(self, kind: str, raw: str, span: tuple[int, int] | None = None) -> Node | None:
         if kind == "phrase":
             raw = " ".join(raw.split())
             return _leaf(self.words.parse(f'"{raw}"'), f'"{raw}"') if self.says_something(raw) else None
@@ -281,7 +296,7 @@ class _Reader:
                 (field, text) for field, text in query.iter_all_terms()))))
         return _leaf(query, raw)
 
-    def filter(self, key: str, value: str, quoted: bool):
+    def filter(self, key: str, value: str, quoted: bool) -> Node | None:
         field, shown = FIELD_FILTERS[key], f'"{value}"' if quoted else value
         if field not in self.schema:
             self.note(f"“{key}:” cannot be searched in this index; it was left out.")
@@ -301,7 +316,7 @@ class _Reader:
             return _leaf(Q.Phrase(field, words), f"{key}: {shown}", True)
         return _leaf(_all([Q.Term(field, w) for w in words]), f"{key}: {shown}", True)
 
-    def when(self, key: str, value: str):
+    def when(self, key: str, value: str) -> Node | None:
         try:
             if key == "last" and (m := _LAST.fullmatch(value)):
                 n, (plural, single) = int(m[1]), _UNITS[(m[2] or "d")[0].lower()]
@@ -321,11 +336,11 @@ class _Reader:
         return None
 
 
-def _is_filter(node) -> bool:
-    return (node[0] == "leaf" and node[3]) or (node[0] == "not" and _is_filter(node[1]))
+def _is_filter(node: Node) -> bool:
+    return bool((node[0] == "leaf" and node[3]) or (node[0] == "not" and _is_filter(node[1])))
 
 
-def _render(node, top: bool = False) -> tuple[Q.Query, str]:
+def _render(node: Node, top: bool = False) -> tuple[Q.Query, str]:
     """The Whoosh query and its plain-language reading; at the top, filters follow the words after " · "."""
     if node[0] == "leaf":
         return node[1], node[2]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from whoosh.analysis import StemmingAnalyzer, StandardAnalyzer
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -55,7 +55,7 @@ FIELD_FILTERS = {"type": "type", "author": "author", "person": "person", "stage"
                  "family": "family", "purpose": "purposes", "method": "method", "location": "location"}
 
 
-def note_fields(doc: NoteDocument) -> dict:
+def note_fields(doc: NoteDocument) -> dict[str, Any]:
     """The Whoosh document of a note."""
     event = doc.event_at if doc.event_at.tzinfo else doc.event_at.replace(tzinfo=timezone.utc)
     every = " ".join([doc.narrative, doc.contact_type, *doc.others, *doc.participants, doc.family_name,

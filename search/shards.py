@@ -21,7 +21,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from collections.abc import Callable, Iterator
 
 from whoosh import index as whoosh_index
@@ -29,6 +29,8 @@ from whoosh import index as whoosh_index
 from .schema import note_schema
 
 if TYPE_CHECKING:
+    from whoosh.fields import Schema
+
     from store import Store
     from store.feed import Feed
 
@@ -60,7 +62,7 @@ def default_path(url: str) -> Path:
     return Path(platformdirs.user_data_dir("casenotes")) / f"search-{digest}"
 
 
-def _shape(schema) -> list[tuple[str, str, bool]]:
+def _shape(schema: Schema) -> list[tuple[str, str, bool]]:
     # Whoosh fields do not compare equal across loads (DATETIME holds a struct.Struct), so compare
     # what a change of schema.py would change: the names, kinds and storing of the fields.
     return [(name, type(field).__name__, bool(field.stored)) for name, field in schema.items()]
@@ -75,7 +77,7 @@ class ShardedIndex:
         self.path = Path(path).absolute()
         self.shards = shards
         self.schema = note_schema()
-        self._opened: tuple[str, list] | None = None  # (generation directory, shard indexes)
+        self._opened: tuple[str, list[Any]] | None = None  # (generation directory, shard indexes)
         self._readers = threading.local()  # per thread, Whoosh readers are not shared between threads
 
     @property
@@ -187,11 +189,11 @@ class ShardedIndex:
         os.replace(temporary, target)
 
     # -- opening and reading the shards ------------------------------------------------------
-    def open_shards(self) -> list:
+    def open_shards(self) -> list[Any]:
         """The shard indexes of the current generation, or ``IndexUnusable``."""
         return self._current()[1]
 
-    def _current(self) -> tuple[str, list]:
+    def _current(self) -> tuple[str, list[Any]]:
         """(generation directory, shard indexes): read once, as other threads may replace it."""
         generation = os.path.realpath(self.path)
         opened = self._opened
@@ -201,14 +203,14 @@ class ShardedIndex:
             if (self.path / LAYOUT).read_text().strip() != str(self.shards):
                 raise IndexUnusable("built with another number of shards")
             self.applied_seq()
-            opened = [whoosh_index.open_dir(str(self.path / f"shard-{n:02d}")) for n in range(self.shards)]
+            shards = [whoosh_index.open_dir(str(self.path / f"shard-{n:02d}")) for n in range(self.shards)]
         except IndexUnusable:
             raise
         except Exception as exc:  # missing, half-written or garbage: any of these means rebuild
             raise IndexUnusable(f"{type(exc).__name__}: {exc}") from exc
-        if any(_shape(ix.schema) != _shape(self.schema) for ix in opened):
+        if any(_shape(ix.schema) != _shape(self.schema) for ix in shards):
             raise IndexUnusable("built with another schema")
-        self._opened = current = (generation, opened)
+        self._opened = current = (generation, shards)
         return current
 
     def forget_opened(self) -> None:
@@ -216,7 +218,7 @@ class ShardedIndex:
         self._opened = None
         self._close_readers(keep=None)
 
-    def shard_reader(self, shard: int) -> tuple:
+    def shard_reader(self, shard: int) -> tuple[Any, frozenset[str]]:
         """(reader, case ids with notes) of a shard as last committed. The reader is kept open
         between searches while it is current (opening one costs more than a small search) and is
         not to be closed by the caller; readers are kept per thread (Whoosh's are not shared)."""

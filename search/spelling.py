@@ -10,7 +10,7 @@ may not read.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .schema import PLAIN
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 SHORTEST = 3  # "th" or "jo" would be "corrected" to too many words
 
 
-def corrected_text(parsed: ParsedQuery, readers: list) -> str | None:
+def corrected_text(parsed: ParsedQuery, readers: list[Any]) -> str | None:
     """The text with each misspelt bare word replaced by its closest word in the index; None if
     none was misspelt or none could be corrected. ``readers``: the segment readers searched."""
     if PLAIN not in (readers[0].schema if readers else ()):
@@ -35,11 +35,11 @@ def corrected_text(parsed: ParsedQuery, readers: list) -> str | None:
     return text if changed else None
 
 
-def _found(word: Word, readers: list) -> bool:
+def _found(word: Word, readers: list[Any]) -> bool:
     return any(reader.doc_frequency(field, term) for reader in readers for field, term in word.terms)
 
 
-def closest(raw: str, readers: list) -> str | None:
+def closest(raw: str, readers: list[Any]) -> str | None:
     """The index's word nearest to ``raw``, written with ``raw``'s capitals (Whitfeld → Whitfield)."""
     typed = raw.lower()
     if len(typed) < SHORTEST or not typed.isalpha():
