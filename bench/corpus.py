@@ -98,8 +98,9 @@ def generate(path: Path, size: Size, seed: int, log) -> None:
 
 def _staff(conn, rng: random.Random, size: Size) -> list[list[int]]:
     """A director, then units of a supervisor and nine caseworkers; returns each unit's caseworker ids."""
-    conn.execute(insert(Worker), [{"id": 1, "login": "director", "name": "Dana Director", "title": "Director of Services",
-                                   "employer": "LDSS", "agency": "", "unit_id": None, "supervisor_id": None, "active": True}])
+    conn.execute(insert(Worker), [{"id": 1, "login": "director", "name": "Dana Director",
+                                   "title": "Director of Services", "employer": "LDSS", "agency": "", "unit_id": None,
+                                   "supervisor_id": None, "active": True}])
     units, next_id = [], 2
     for u in range(max(1, size.workers // 10)):
         conn.execute(insert(Unit), [{"id": u + 1, "name": f"Unit {u + 1}"}])
@@ -222,7 +223,8 @@ def _notes(conn, rng: random.Random, size: Size, families: list[Family], purpose
                 "method": method, "location": location, "others": others, "narrative": narrative, "status": status,
                 "version": 1 if status in ("draft", "submitted") else 2, "amends_note_id": None,
                 "freezes_at": entered + timedelta(days=21), "first_submitted_at": sent, "submitted_at": sent,
-                "reviewed_at": sent + timedelta(days=rng.uniform(0.5, 6)) if status in ("approved", "returned") else None,
+                "reviewed_at": (sent + timedelta(days=rng.uniform(0.5, 6)) if status in ("approved", "returned")
+                                else None),
                 "correction_due_at": sent + timedelta(days=3) if status == "returned" else None})
             if method == "Face to face":
                 participants += [{"note_id": note_id, "person_id": p} for p, _ in present + adults]

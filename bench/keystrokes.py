@@ -102,7 +102,8 @@ def _pick(value: str, choices: list[str]) -> list[str]:
     words = _words(value)
     for count in range(1, len(words) + 1):
         typed = " ".join(word[:4] for word in words[:count])
-        ranked = sorted((rank, n) for n, option in enumerate(choices) if (rank := match_rank(typed, option)) is not None)
+        ranked = sorted((rank, n) for n, option in enumerate(choices)
+                        if (rank := match_rank(typed, option)) is not None)
         if choices[ranked[0][1]] == value:
             return [*("space" if char == " " else char for char in typed), "enter"]
     raise ValueError(f"No typed prefix picks {value!r} first")
@@ -153,7 +154,8 @@ def check(store: Store, login: str, chosen: Plan, ended_on: type) -> list[str]:
     got = {"contact_type": note.contact_type, "method": note.method, "location": note.location,
            "purposes": tuple(note.purposes), "participants": {p.name for p in note.participants},
            "event_at": note.event_at, "narrative": note.narrative, "status": note.status, "back on": ended_on}
-    return [f"{field}: saved {got[field]!r}, wanted {wanted[field]!r}" for field in wanted if got[field] != wanted[field]]
+    return [f"{field}: saved {got[field]!r}, wanted {wanted[field]!r}"
+            for field in wanted if got[field] != wanted[field]]
 
 
 def main() -> int:

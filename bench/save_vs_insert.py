@@ -85,8 +85,8 @@ def run(url: str, saves: int) -> dict:
             middle = time.perf_counter()
             row = {column: getattr(saved, column) for column in ("event_at", "entered_at", "contact_type", "method",
                                                                  "location", "narrative", "status", "freezes_at")}
-            row.update(stage_id=stage, author_id=desk.worker_id, entered_by_id=desk.worker_id, purposes=list(saved.purposes),
-                       others=list(saved.others), version=1)
+            row.update(stage_id=stage, author_id=desk.worker_id, entered_by_id=desk.worker_id,
+                       purposes=list(saved.purposes), others=list(saved.others), version=1)
             with store.write_engine.begin() as conn:
                 conn.execute(insert(bare_notes).values(**row))
             ended = time.perf_counter()

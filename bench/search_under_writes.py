@@ -67,9 +67,9 @@ def writer(stage_id: int, login: str, stop: str, index_path: str | None = None) 
     print("ready", flush=True)
     while not os.path.exists(stop):
         try:  # complete, so that an FSI stage (final at once) takes it too
-            desk.add_note(stage_id, event_at=clock.now() - timedelta(minutes=30), contact_type="Caseworker/Child Contact",
-                          method="Face to face", location="Child's residence (foster/kinship home)",
-                          purposes=["Safety", "Well-being"],
+            desk.add_note(stage_id, event_at=clock.now() - timedelta(minutes=30),
+                          contact_type="Caseworker/Child Contact", method="Face to face",
+                          location="Child's residence (foster/kinship home)", purposes=["Safety", "Well-being"],
                           narrative=f"Spoke with the school counselor about attendance ({login}, note {saved}).")
             saved += 1
         except StoreError as error:  # e.g. the database stayed busy past the store's wait: counted, not fatal

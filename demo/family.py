@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from demo.timeline import DemoStaff, Timeline
 
 CONTACTS = {
-    "INV": ["Caseworker/Child Contact", "Birth Parent/Caseworker Contact", "Collateral (attorney, law guardian, therapist, ACS …)",
-            "School Contact", "Attempted Contact", "Case Conference (internal or with ACS)"],
+    "INV": ["Caseworker/Child Contact", "Birth Parent/Caseworker Contact",
+            "Collateral (attorney, law guardian, therapist, ACS …)", "School Contact", "Attempted Contact",
+            "Case Conference (internal or with ACS)"],
     "FSI": ["Birth Parent/Caseworker Contact", "Caseworker/Child Contact", "72 Hour Conference"],
     "FSS": ["Caseworker/Child Contact", "Birth Parent/Caseworker Contact", "Birth Parent/Child Contact",
             "Foster Home Visit", "Caseworker/Foster Parent Contact", "School Contact", "Sibling Visit",
@@ -30,14 +31,18 @@ CONTACTS = {
     "FAD": ["Foster Home Visit", "Caseworker/Foster Parent Contact", "Case Conference (internal or with ACS)"],
 }
 PLACES = {
-    "Face to face": ["Child's residence (foster/kinship home)", "Parent's home", "Agency office", "School", "Community"],
+    "Face to face": ["Child's residence (foster/kinship home)", "Parent's home", "Agency office", "School",
+                     "Community"],
     "Telephone": ["Remote"], "Video": ["Remote"], "Email/text": ["Remote"], "Written/letter": ["Agency office"],
 }
 FOSTER_HOME = "Child's residence (foster/kinship home)"
-TYPE_PLACE = {"School Contact": "School", "Court Appearance": "Court", "Foster Home Visit": "Child's residence (foster/kinship home)",
-              "Service Plan Review": "Agency office", "72 Hour Conference": "Agency office", "30 Day Conference": "Agency office"}
-TYPE_OTHERS = {"School Contact": ["school guidance counselor", "teacher"], "Court Appearance": ["law guardian", "ACS attorney"],
-               "Collateral (attorney, law guardian, therapist, ACS …)": ["outpatient therapist", "pediatrician's nurse"]}
+TYPE_PLACE = {"School Contact": "School", "Court Appearance": "Court",
+              "Foster Home Visit": "Child's residence (foster/kinship home)", "Service Plan Review": "Agency office",
+              "72 Hour Conference": "Agency office", "30 Day Conference": "Agency office"}
+TYPE_OTHERS = {"School Contact": ["school guidance counselor", "teacher"],
+               "Court Appearance": ["law guardian", "ACS attorney"],
+               "Collateral (attorney, law guardian, therapist, ACS …)": ["outpatient therapist",
+                                                                          "pediatrician's nurse"]}
 STAGE_UNIT = {"INT": 2, "INV": 2, "FSI": 0, "FSS": 0, "CCR": 1, "FAD": 1}
 SETTINGS = ("Foster home", "Foster home", "Kinship home", "Therapeutic foster home")
 PLACED_SHARE = 0.5  # of the FSS-CWS families (that do not go on to a CCR) whose children are placed
@@ -118,7 +123,8 @@ class Family:
         if closes:
             reason = ("Progressed to another stage" if index + 1 < len(self.pattern)
                       else "Investigation complete" if kind == "INV" else "Services no longer necessary")
-            self.timeline.at(ends + timedelta(minutes=10), lambda: self.store.as_user(manager).close_stage(stage_id, reason))
+            self.timeline.at(ends + timedelta(minutes=10),
+                             lambda: self.store.as_user(manager).close_stage(stage_id, reason))
 
     def _plan_placement(self, stage_id: int, kind: str, child_ids: list[int], opened: datetime,
                         closes: datetime | None) -> None:
@@ -148,7 +154,8 @@ class Family:
             staffing.end_placement(placement, today)
         self.in_care.clear()
 
-    def _schedule_contacts(self, stage_id: int, kind: str, writers: list[str], opened: datetime, ends: datetime) -> None:
+    def _schedule_contacts(self, stage_id: int, kind: str, writers: list[str], opened: datetime,
+                           ends: datetime) -> None:
         rng = self.rng
         day = pendulum.instance(opened).in_timezone(self.zone).add(days=rng.randint(0, 2))
         while day < ends:

@@ -118,7 +118,8 @@ def build_shards(feed: Feed, url: str, build: Path, ids_by_shard: list[list[int]
         errors = [files.enter_context(tempfile.TemporaryFile("w+")) for _ in groups]
         # -P: not the current directory first on the path, where a folder named "search" could shadow ours.
         children = [subprocess.Popen([sys.executable, "-P", "-m", "search.build", str(build)], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=error, text=True, env=environment) for error in errors]
+                                     stdout=subprocess.PIPE, stderr=error, text=True, env=environment)
+                    for error in errors]
         try:
             for child, group in zip(children, groups, strict=True):
                 try:

@@ -178,7 +178,8 @@ def _run(index: ShardedIndex, desk: Desk, query: Query, cases: set[int], limit: 
             # Ask the store about a slice at a time: its check costs about a query per family, and
             # usually the first ``limit`` candidates are all visible.
             while checked < fetched and len(shown) < limit:
-                ids = {i: int(results[i]["id"]) for i in range(checked, min(fetched, checked + max(limit - len(shown), 10)))}
+                ids = {i: int(results[i]["id"])
+                       for i in range(checked, min(fetched, checked + max(limit - len(shown), 10)))}
                 visible = desk.visible_note_ids(list(ids.values()))
                 shown.extend(i for i, note_id in ids.items() if note_id in visible)
                 checked += len(ids)

@@ -64,7 +64,8 @@ class ParsedQuery:
     shown: str            # plain-language reading, e.g. 'visited AND "school nurse" · person ≈ Jhon'
     problem: str | None = None  # what had to be repaired, in sentences
     # How it was read, for spelling correction (search/spelling.py); not part of what it means.
-    text: str = dataclass_field(default="", compare=False)  # the text as read (control characters out, cut to MAX_CHARS)
+    # the text as read (control characters out, cut to MAX_CHARS)
+    text: str = dataclass_field(default="", compare=False)
     words: tuple[Word, ...] = dataclass_field(default=(), compare=False)  # its bare words
 
 
@@ -353,4 +354,5 @@ def _render(node: Node, top: bool = False) -> tuple[Q.Query, str]:
     if node[0] == "or" or not top:
         return (Q.Or if node[0] == "or" else Q.And)(queries), f" {node[0].upper()} ".join(texts)
     words = " AND ".join(text for kid, text in zip(kids, texts, strict=True) if not _is_filter(kid))
-    return Q.And(queries), " · ".join([words] * bool(words) + [t for kid, t in zip(kids, texts, strict=True) if _is_filter(kid)])
+    filters = [t for kid, t in zip(kids, texts, strict=True) if _is_filter(kid)]
+    return Q.And(queries), " · ".join([words] * bool(words) + filters)

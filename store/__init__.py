@@ -4,8 +4,9 @@ Import nothing from ``search`` or ``tui`` here: they stand on this package, not 
 """
 
 from store.core.clock import Clock, FrozenClock, SystemClock
-from store.core.errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidNote, InvalidReport, InvalidRequest, InvalidStage, InvalidTransition, NoAccess, NoteFrozen, NotAuthor,
-                     NotFound, StaleEdit, StoreError)
+from store.core.errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidNote,
+                               InvalidReport, InvalidRequest, InvalidStage, InvalidTransition, NoAccess, NoteFrozen,
+                               NotAuthor, NotFound, StaleEdit, StoreError)
 from store.core.policy import Policy, PolicyError
 from store.service import Store
 

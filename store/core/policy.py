@@ -104,7 +104,8 @@ class Policy:
     @classmethod
     def defaults(cls) -> Policy:
         """The shipped defaults alone, whatever agency file this machine has."""
-        return cls._from_dict(_read_toml(resources.files("store.core").joinpath("policy.toml").read_text("utf-8"), "defaults"))
+        shipped = resources.files("store.core").joinpath("policy.toml").read_text("utf-8")
+        return cls._from_dict(_read_toml(shipped, "defaults"))
 
     @classmethod
     def preset(cls, name: str) -> Policy:
@@ -140,7 +141,8 @@ class Policy:
                     new_placement_days=_count(visits["new_placement_days"], "visits.new_placement_days", least=1),
                     new_placement_contacts=_count(visits["new_placement_contacts"], "visits.new_placement_contacts",
                                                   least=1)),
-                closed_stage_takes_notes=_flag(data["notes"]["closed_stage_takes_notes"], "notes.closed_stage_takes_notes"),
+                closed_stage_takes_notes=_flag(data["notes"]["closed_stage_takes_notes"],
+                                               "notes.closed_stage_takes_notes"),
                 narrative_max_chars=_count(data["notes"]["narrative_max_chars"], "notes.narrative_max_chars", least=1),
                 **picklists,
                 contact_defaults=_contact_defaults(data["picklists"].get("defaults", {}), picklists),
@@ -168,8 +170,9 @@ def _keep_fitting_defaults(data: dict[str, Any], shipped: dict[str, Any]) -> Non
     one naming a value its lists no longer hold is left out. The agency's own defaults are checked
     strictly by `_contact_defaults`."""
     lists = data["picklists"]
-    fits: dict[str, Callable[[Any], bool]] = {"method": lambda v: v in lists["methods"], "location": lambda v: v in lists["locations"],
-            "purposes": lambda v: all(p in lists["purposes"] for p in v), "present": lambda v: True}
+    fits: dict[str, Callable[[Any], bool]] = {
+        "method": lambda v: v in lists["methods"], "location": lambda v: v in lists["locations"],
+        "purposes": lambda v: all(p in lists["purposes"] for p in v), "present": lambda v: True}
     kept = {kind: {key: value for key, value in entry.items() if fits[key](value)}
             for kind, entry in shipped.items() if kind in lists["contact_types"]}
     for kind, entry in lists.get("defaults", {}).items():

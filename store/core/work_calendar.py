@@ -29,7 +29,8 @@ class WorkCalendar:
     closed_days: frozenset[date] = frozenset()
     working_holidays: frozenset[str] = frozenset()  # names in the holiday table the agency works anyway
     _holidays: holiday_tables.HolidayBase = field(init=False, repr=False)
-    _instants: dict[tuple[date, time], datetime] = field(init=False, repr=False)  # (day, clock time) -> UTC: a queue asks for a few days many times
+    # (day, clock time) -> UTC: a queue asks for a few days many times
+    _instants: dict[tuple[date, time], datetime] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         table = holiday_tables.country_holidays(self.country, subdiv=self.subdivision)

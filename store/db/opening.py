@@ -92,8 +92,9 @@ def schema_is_current(engine: Engine, parsed: URL) -> bool:
                          f"{unknown[0]!r}, this one knows up to {head!r}); open it with that version or "
                          "update casenotes — nothing was changed.")
     if not heads and tables and parsed.get_backend_name() == "sqlite":
-        raise CannotOpen(f"{_capital(describe(parsed))} holds another program's tables ({', '.join(sorted(tables)[:3])}), "
-                         "not a casenotes record; check the path, nothing was changed.")
+        raise CannotOpen(f"{_capital(describe(parsed))} holds another program's tables "
+                         f"({', '.join(sorted(tables)[:3])}), not a casenotes record; check the path, nothing was "
+                         "changed.")
     return heads == (head,)
 
 
@@ -116,11 +117,13 @@ def _sentence(parsed: URL, exc: DBAPIError | ImportError | ArgumentError | OSErr
     where = describe(parsed)
     if isinstance(exc, ImportError):  # the dialect's driver module (psycopg, pg8000, …) is not installed
         if parsed.drivername in ("postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
-            return f"PostgreSQL support is not installed, so {where} cannot be opened; pip install 'casenotes[postgres]'."
+            return (f"PostgreSQL support is not installed, so {where} cannot be opened; "
+                    "pip install 'casenotes[postgres]'.")
         return (f"The driver {parsed.drivername!r} needed for {where} is not installed; install it, or use "
                 "postgresql://user@host/dbname (psycopg, from pip install 'casenotes[postgres]').")
     if isinstance(exc, ArgumentError):  # includes NoSuchModuleError: an unknown driver name
-        return f"The database driver {parsed.drivername!r} is not one casenotes knows; give an address like {ADDRESS_EXAMPLE}."
+        return (f"The database driver {parsed.drivername!r} is not one casenotes knows; give an address like "
+                f"{ADDRESS_EXAMPLE}.")
     if isinstance(exc, OSError):
         return (f"Cannot make the folder of {where} ({exc.filename}: {exc.strerror or exc}); check the path and "
                 "its folders' permissions.")

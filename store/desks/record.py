@@ -9,8 +9,8 @@ from sqlalchemy import case as when, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.core import arguments
-from store.rules.access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access, has_function, readable_case_ids,
-                     team_ids)
+from store.rules.access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access,
+                                has_function, readable_case_ids, team_ids)
 from store.desks.base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.journal import audit
@@ -178,7 +178,8 @@ class RecordDesk(DeskBase):
             for case_id, family, first, last in session.execute(
                     select(Case.id, Case.family_name, Person.first_name, Person.last_name)
                     .join(Person, Person.case_id == Case.id).where(Case.id.in_(ids))):
-                names.append((case_id, family, f"{first} {last}", (f"{first} {last}".lower(), first.lower(), last.lower())))
+                full = f"{first} {last}"
+                names.append((case_id, family, full, (full.lower(), first.lower(), last.lower())))
         found: dict[int, CaseMatch] = {}
         for case_id, family, name, _ in names:
             if wanted in name.lower() and case_id not in found:
@@ -276,8 +277,10 @@ class RecordDesk(DeskBase):
         query = (
             select(RoleAssignment, Stage, Case.family_name, Worker.name, Worker.login,
                    func.max(when((Note.status != "draft", Note.event_at), else_=None)),
-                   func.sum(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
-                   func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1), else_=0)),
+                   func.sum(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id), 1),
+                                 else_=0)),
+                   func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1),
+                                 else_=0)),
                    )
             .join(Stage, RoleAssignment.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
             .join(Worker, RoleAssignment.worker_id == Worker.id)

@@ -85,9 +85,9 @@ class ReviewDesk(DeskBase):
                 note = QueuedNote(id=note_id, stage_id=stage_id, case_id=case_id, version=version, status=status,
                                   author=login, author_name=name, contact_type=contact_type, event_at=event_at,
                                   submitted_at=submitted_at, freezes_at=freezes_at, frozen=is_frozen(freezes_at, now))
-                items.append(ReviewItem(note=note, family_name=family_name, stage_label=stage_label(stage_type, subtype),
-                                        review_due_at=due.due_at, overdue=due.overdue,
-                                        resubmitted=due.action == "re-review"))
+                items.append(ReviewItem(note=note, family_name=family_name,
+                                        stage_label=stage_label(stage_type, subtype), review_due_at=due.due_at,
+                                        overdue=due.overdue, resubmitted=due.action == "re-review"))
             # Notes that froze unreviewed can only be corrected by an addendum now: they go last.
             items.sort(key=lambda item: (item.note.frozen, item.review_due_at, item.note.submitted_at, item.note.id))
             return items[:limit] if limit is not None else items

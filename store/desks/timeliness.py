@@ -131,7 +131,8 @@ def _total(unit: str, rows: list[WorkerTimeliness], stats: dict[int, _Stats], st
         login="", name="Unit total", unit=unit, notes_entered=sum(r.notes_entered for r in rows),
         late_entries=sum(r.late_entries for r in rows), median_entry_lag_hours=_median(lags),
         reviews=sum(r.reviews for r in rows), median_review_hours=_median(turns),
-        overdue_reviews=sum(r.overdue_reviews for r in rows), overdue_corrections=sum(r.overdue_corrections for r in rows),
+        overdue_reviews=sum(r.overdue_reviews for r in rows),
+        overdue_corrections=sum(r.overdue_corrections for r in rows),
         overdue_entries=sum(r.overdue_entries for r in rows),
         frozen_unapproved=sum(r.frozen_unapproved for r in rows), visits_required=sum(r.visits_required for r in rows),
         visits_made=sum(r.visits_made for r in rows))

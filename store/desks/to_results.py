@@ -67,7 +67,8 @@ def stage_view(stage: Stage, now: datetime, children_only: frozenset[int] | None
     active = [r for r in stage.roles if r.starts_at <= now and (r.ends_at is None or r.ends_at > now)]
     closer = stage.closing_started_by_id
     return StageView(
-        id=stage.id, case_id=stage.case_id, family_name=stage.case.family_name, type=stage.type, subtype=stage.subtype, label=stage.label,
+        id=stage.id, case_id=stage.case_id, family_name=stage.case.family_name, type=stage.type, subtype=stage.subtype,
+        label=stage.label,
         parent_id=stage.parent_id, opened_at=stage.opened_at, closed_at=stage.closed_at,
         close_reason=stage.close_reason, closing_reason=stage.closing_reason,
         closing_started_by=next((r.worker.login for r in stage.roles if r.worker_id == closer), None),

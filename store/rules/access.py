@@ -18,8 +18,8 @@ from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, selec
 from sqlalchemy.orm import Session
 
 from store.core.errors import InvalidStage, NoAccess, NotAuthor
-from store.db.models import (AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, StageFields, Worker,
-                             WorkerFields, WorkerFunction)
+from store.db.models import (AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, StageFields,
+                             Worker, WorkerFields, WorkerFunction)
 
 ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
 
@@ -68,7 +68,8 @@ def may_enter_for_others(functions: Iterable[str]) -> bool:
     return ENTER_PROGRESS_NOTE in set(functions)
 
 
-def stage_roles(session: Session, stage_id: int, now: datetime, worker_ids: set[int] | None = None) -> list[RoleAssignment]:
+def stage_roles(session: Session, stage_id: int, now: datetime,
+                worker_ids: set[int] | None = None) -> list[RoleAssignment]:
     query = select(RoleAssignment).where(RoleAssignment.stage_id == stage_id, active_role_filter(now))
     if worker_ids is not None:
         query = query.where(RoleAssignment.worker_id.in_(worker_ids))

@@ -9,7 +9,8 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from store.rules.access import check_visible, has_stage_role, check_author, check_may_add_note, check_may_change, check_may_review
+from store.rules.access import (check_visible, has_stage_role, check_author, check_may_add_note, check_may_change,
+                                check_may_review)
 from store.core.errors import InvalidTransition, NoAccess
 from store.db.models import Note, Worker
 from store.core.policy import Policy

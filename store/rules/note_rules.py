@@ -176,7 +176,8 @@ def clean_fields(fields: dict[str, Any], policy: Policy, *, stage_opened_at: dat
         if name in fields:
             clean[name] = None if fields[name] in (None, "") else _pick(fields[name], choices, label)
     if "purposes" in fields:
-        clean["purposes"] = _unique(_pick(p, policy.purposes, "purpose") for p in _listed(fields["purposes"], "purposes"))
+        clean["purposes"] = _unique(_pick(p, policy.purposes, "purpose")
+                                    for p in _listed(fields["purposes"], "purposes"))
     if "participants" in fields:
         clean["participants"] = _participants(fields["participants"],
                                               None if stage_person_ids is None else set(stage_person_ids))

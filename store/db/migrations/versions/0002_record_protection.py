@@ -45,7 +45,8 @@ NOTE_UPDATE_RULES = [
      "every change of a note must raise its version by one"),
 ]
 NOTE_DELETE = ("NOT (OLD.status = 'draft' AND OLD.first_submitted_at IS NULL AND casenotes_now() < OLD.freezes_at)",
-               "InvalidTransition", "saved notes are never deleted; only a draft that was never submitted may be discarded")
+               "InvalidTransition",
+               "saved notes are never deleted; only a draft that was never submitted may be discarded")
 # An FSI entry is frozen from the instant it is saved, yet its participants are written in that
 # same transaction (whose casenotes_now() is not later than the entry time): let only those through.
 PARTICIPANT_LOCKED = ("EXISTS (SELECT 1 FROM notes n WHERE n.id = {row}.note_id AND "
