@@ -30,4 +30,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run --size $(SIZE) --out bench/results
 
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
