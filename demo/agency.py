@@ -13,7 +13,7 @@ from datetime import datetime
 import pendulum
 
 from demo import text
-from demo.family import Family
+from demo.family import Family, StageStory
 from demo.timeline import DemoStaff, Timeline
 from store.core.clock import FrozenClock
 from store.service import Store
@@ -49,7 +49,7 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
     return staff
 
 
-def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, zone) -> None:
+def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, zone: pendulum.Timezone) -> None:
     """Two days before the story ends a child of a family served at home is placed in an emergency,
     so the demo has a new placement whose two first-month contacts are still due."""
     end = pendulum.instance(timeline.as_of).in_timezone(zone)
@@ -68,7 +68,7 @@ def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, z
     timeline.at(end.subtract(days=2).set(hour=18, minute=0), place)
 
 
-def _plan_vacation(store: Store, staff: DemoStaff, timeline: Timeline, zone) -> None:
+def _plan_vacation(store: Store, staff: DemoStaff, timeline: Timeline, zone: pendulum.Timezone) -> None:
     """Three days before the story ends, the caseworker with the most notes still to submit books the
     week after next Monday off, so the demo shows an absence cut-off and the notes due before it."""
     end = pendulum.instance(timeline.as_of).in_timezone(zone)
@@ -136,7 +136,7 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
 
 
 # Stage stories: each a list of (stage type, FSS subtype, parent index, closes?)
-PATTERNS: list[list[tuple[str, str | None, int | None, bool]]] = [
+PATTERNS: list[list[StageStory]] = [
     [("INT", None, None, True), ("INV", None, 0, True), ("FSS", "CWS", 1, False)],
     [("FSI", None, None, True), ("FSS", "CWS", 0, False), ("CCR", None, 1, False)],
     [("FSS", "CWS", None, False)],

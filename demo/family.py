@@ -48,9 +48,13 @@ SETTINGS = ("Foster home", "Foster home", "Kinship home", "Therapeutic foster ho
 PLACED_SHARE = 0.5  # of the FSS-CWS families (that do not go on to a CCR) whose children are placed
 
 
+# A stage in a family's story: (stage type, FSS subtype, index of the stage it follows, closes?)
+StageStory = tuple[str, str | None, int | None, bool]
+
+
 class Family:
     def __init__(self, store: Store, rng: random.Random, staff: DemoStaff, timeline: Timeline,
-                 surname: str, pattern: list[tuple]):
+                 surname: str, pattern: list[StageStory]):
         self.store, self.rng, self.staff, self.timeline = store, rng, staff, timeline
         self.surname, self.pattern = surname, pattern
         self.zone = store.policy.zone

@@ -295,7 +295,7 @@ ADDENDUM_CLOSE = ("The remainder of the original note is accurate.", "No other c
                   "This addendum was entered at the supervisor's request.")
 
 
-class _Slots(dict):
+class _Slots(dict[str, str]):
     """Template values; unknown slots are drawn lazily so a sentence only consumes draws it uses."""
 
     rng: random.Random
