@@ -81,8 +81,6 @@ def deadline(status: str, *, event_at: datetime, entered_at: datetime, contact_t
     elif status in ("submitted", "resubmitted") and submitted_at is not None:  # a sent note has its time
         resubmitted = status == "resubmitted"
         action, author_acts = ("re-review" if resubmitted else "review"), False
-        if submitted_at is None:
-            raise ValueError(f"A note that is {status} has no time it was sent.")
         due = review_due(submitted_at, resubmitted, policy)
     else:
         raise ValueError(f"A note that is {status} waits for nobody (or was never sent).")
