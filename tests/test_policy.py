@@ -99,4 +99,4 @@ def _defaults():
     import tomllib
     from importlib import resources
 
-    return tomllib.loads(resources.files("store").joinpath("policy.toml").read_text("utf-8"))
+    return tomllib.loads(resources.files("store.core").joinpath("policy.toml").read_text("utf-8"))
