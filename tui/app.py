@@ -10,18 +10,21 @@ import asyncio
 import os
 import signal
 import threading
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
-from textual.message import Message
+from textual.dom import DOMNode
 
 from store import Store, StoreError
 from tui import formatting
+from tui.messages import (DraftNotThrownAway, HomeRead, IndexNotUpdated, NoteNotSaved, NoteOffer, NoteSaved,
+                          SignedIn, SignInRefused)
 from tui.prefs import Prefs, RecoveryBox, default_home
+from tui.while_shown import is_shown
+from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
 
 
 SUPERVISORS_ONLY = ("review_queue", "timeliness")  # actions of screens for those with workers below them
@@ -29,7 +32,18 @@ HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showi
 SIGNAL_EXIT_GRACE = 3.0  # seconds an exit after SIGHUP/SIGTERM may take before the process ends anyway
 
 
-class CasenotesApp(App):
+def _raised_in(error: BaseException) -> DOMNode | None:
+    """The innermost screen or widget whose method raised ``error``."""
+    node, trace = None, error.__traceback__
+    while trace is not None:
+        here = trace.tb_frame.f_locals.get("self")
+        if isinstance(here, DOMNode):
+            node = here
+        trace = trace.tb_next
+    return node
+
+
+class CasenotesApp(SaysWorkerFailures, App):
     TITLE = "casenotes"
     CSS_PATH = str(Path(__file__).parent.parent / "themes" / "app.tcss")
     BINDINGS = [
@@ -53,14 +67,30 @@ class CasenotesApp(App):
         self.supervises = False  # whether the review queue and Timeliness are offered
         self.writes_notes = True  # whether ctrl+n is offered (not to a child's advocate)
         self.note_offers: dict[int, str | None] = {}  # stage → refusal of a new note (None: allowed)
+        self.is_demo = False  # read with the first sign-in: "Switch demo user" is offered on a demo only
+        self._sign_ins = 0  # sign-ins asked for: the answer of one overtaken by another is dropped
         self.prefs: Prefs | None = None
         self.recovery: RecoveryBox | None = None
         self._search_index = None
+        self._opening_index = threading.Lock()  # two workers may ask for the index at once
         self.indexing = indexing
 
     @property
     def zone(self) -> str:
         return self.store.policy.time_zone
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error of a screen or widget that is being taken down is not the person's: it is let go
+        (written to casenotes.log), where Textual would end the app. Switching the demo user or
+        pressing Esc a moment after a screen opened removes it while its own events (its mount, a
+        focus, the header's first title) are still queued; Textual's widgets then find their parts
+        gone (NoMatches('HeaderTitle'), a TabbedContent's ValueError 'No Tab with id'). The node is
+        the innermost one whose code raised (a header's title is run by the app, for the header)."""
+        node = _raised_in(error)
+        if node is not None and node is not self and not is_shown(node):
+            write_down(self.home / LOG_NAME, f"{node!r}, being taken down, failed; let go", error)
+            return
+        super()._handle_exception(error)
 
     def on_mount(self) -> None:
         from themes import DEFAULT_THEME, load_themes
@@ -150,9 +180,10 @@ class CasenotesApp(App):
         """Demo only: back to the staff picker to try another role."""
         from tui.screens.staff_picker import StaffPickerScreen
 
-        if not self.store.is_demo:
+        if not self.is_demo:
             self.notify("Switching users is for the demo agency only.", severity="warning")
             return
+        self._sign_ins += 1  # a sign-in still being read is not the one wanted any more
         self.keep_unsaved_typing()  # an editor left open is offered back at the next sign-in
         while len(self.screen_stack) > 1:
             self.pop_screen()
@@ -169,43 +200,62 @@ class CasenotesApp(App):
             self.sign_in(login)
 
     def sign_in(self, login: str) -> None:
-        self.login = login
-        self.desk = self.store.as_user(login)
-        self.me = self.desk.me()
-        self.supervises = self.desk.supervises()
-        self.writes_notes = self.desk.writes_notes()
+        """Sign ``login`` in: the store is asked in a worker (who they are, what they may do, their
+        caseload); ``_signed_in`` takes it from there."""
+        self._sign_ins += 1
+        self._read_sign_in(login, self._sign_ins)
+
+    @work(thread=True, exclusive=True, group="sign-in", exit_on_error=False)
+    def _read_sign_in(self, login: str, attempt: int) -> None:
+        from tui.screens.caseload import read_caseload
+
+        is_demo = self.store.is_demo
+        try:
+            desk = self.store.as_user(login)
+            signed_in = SignedIn(attempt, login, desk, desk.me(), desk.supervises(), desk.writes_notes(), is_demo)
+        except StoreError as error:
+            self.post_message(SignInRefused(attempt, str(error), is_demo))
+            return
+        self.post_message(signed_in)
+        # The caseload is read before its screen is made, so that the first frame has the rows (read
+        # while the screen was being built, the query waited on the interpreter and the screen was
+        # laid out twice); one slower than HOME_WAIT gets its screen saying it is loading.
+        try:
+            caseload = read_caseload(desk)
+        except StoreError:  # the screen reads it again and says why it can't
+            caseload = None
+        self.post_message(HomeRead(desk, caseload))
+
+    @on(SignedIn)
+    def _signed_in(self, message: SignedIn) -> None:
+        if message.attempt != self._sign_ins:  # the demo user was switched again meanwhile
+            return
+        self.login, self.desk, self.me = message.login, message.desk, message.me
+        self.supervises, self.writes_notes, self.is_demo = message.supervises, message.writes_notes, message.is_demo
         self.note_offers = {}
-        self.prefs = Prefs(self.home, login)
-        self.recovery = RecoveryBox(self.home, login)
+        self.prefs = Prefs(self.home, self.login)
+        self.recovery = RecoveryBox(self.home, self.login)
         if self.prefs.theme in self.available_themes:
             self.theme = self.prefs.theme
         self.sub_title = " · ".join(
             part for part in (self.me.name, self.me.unit or self.me.agency, formatting.today(self.store.clock.now(), self.zone))
             if part)
-        # The caseload is read before its screen is made, so that the first frame has the rows (read
-        # while the screen was being built, the query waited on the interpreter and the screen was
-        # laid out twice); one slower than HOME_WAIT gets its screen saying it is loading.
         self._home = None
-        self._read_home(self.desk)
         self.set_timer(HOME_WAIT, partial(self._show_home, desk=self.desk))
         self.index_soon()
 
-    @dataclass
-    class HomeRead(Message):
-        """The first caseload of a sign-in, read by a worker (``caseload`` None: the store refused)."""
+    @on(SignInRefused)
+    def _sign_in_refused(self, message: SignInRefused) -> None:
+        if message.attempt != self._sign_ins:
+            return
+        self.is_demo = message.is_demo
+        if not message.is_demo:  # signed in as one's own login, checked before the app opened: now gone
+            self.exit(return_code=2, message=message.sentence)
+            return
+        from tui.screens.staff_picker import StaffPickerScreen
 
-        desk: object
-        caseload: object | None
-
-    @work(thread=True, exclusive=True, group="home")
-    def _read_home(self, desk) -> None:
-        from tui.screens.caseload import read_caseload
-
-        try:
-            caseload = read_caseload(desk)
-        except StoreError:  # the screen reads it again and says why it can't
-            caseload = None
-        self.post_message(self.HomeRead(desk, caseload))
+        self.notify(message.sentence, severity="error", timeout=8)
+        self.push_screen(StaffPickerScreen(self.store), self._picked)
 
     @on(HomeRead)
     def _home_read(self, message: HomeRead) -> None:
@@ -253,15 +303,6 @@ class CasenotesApp(App):
 
         self.push_screen(CaseScreen(case_id, stage_id))
 
-    @dataclass
-    class NoteOffer(Message):
-        """Whether this worker may begin a note in the stage (``refusal`` None) or why not."""
-
-        desk: object
-        stage_id: int
-        refusal: str | None
-        open_on: object | None = None  # the screen whose ctrl+n asked: open the editor if still on it
-
     def new_note(self, stage_id: int) -> None:
         """ctrl+n: the editor for a new note in the stage, or the store's reason why this worker may
         not begin one there (an advocate, a closed investigation…), said before anything is typed."""
@@ -275,7 +316,7 @@ class CasenotesApp(App):
         after it reach the editor."""
         self._ask_note_offer(self.desk, stage_id, None)
 
-    @work(thread=True, group="note-offer")
+    @work(thread=True, group="note-offer", exit_on_error=False)
     def _ask_note_offer(self, desk, stage_id: int, open_on) -> None:
         if desk is None:
             return
@@ -283,7 +324,7 @@ class CasenotesApp(App):
             refusal = desk.may_add_note(stage_id)
         except StoreError as error:
             refusal = str(error)
-        self.post_message(self.NoteOffer(desk, stage_id, refusal, open_on))
+        self.post_message(NoteOffer(desk, stage_id, refusal, open_on))
 
     @on(NoteOffer)
     def _note_offered(self, message: NoteOffer) -> None:
@@ -321,14 +362,16 @@ class CasenotesApp(App):
             self.pop_screen()
 
     def search_index(self):
-        """The note index beside the database, opened on first use (from a worker thread)."""
-        if self._search_index is None:
-            from search import SearchIndex
+        """The note index beside the database, opened on first use (from a worker thread: the index
+        follower and a search may both be first)."""
+        with self._opening_index:
+            if self._search_index is None:
+                from search import SearchIndex
 
-            self._search_index = SearchIndex.for_store(self.store)
-        return self._search_index
+                self._search_index = SearchIndex.for_store(self.store)
+            return self._search_index
 
-    @work(thread=True, exclusive=True, group="index")
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def index_soon(self) -> None:
         """Bring the index up to the change log, off the UI thread (after a save, at sign-in)."""
         if not self.indexing:
@@ -336,15 +379,32 @@ class CasenotesApp(App):
         try:
             self.search_index().catch_up()
         except Exception as error:  # the index is a convenience; the record is already safe
-            self.post_message(self.IndexNotUpdated(str(error)))
-
-    @dataclass
-    class IndexNotUpdated(Message):
-        reason: str
+            self.post_message(IndexNotUpdated(str(error)))
 
     @on(IndexNotUpdated)
     def _index_not_updated(self, message: IndexNotUpdated) -> None:
         self.notify(f"Search index not updated: {message.reason}", severity="warning")
+
+    # -- the editor's saves come here: they matter after the editor has closed too -----------------
+
+    @on(NoteSaved)
+    def _note_saved(self, message: NoteSaved) -> None:
+        self.index_soon()  # searchable within a second, without the save waiting for it
+        if is_shown(message.editor):  # else closed meanwhile (kept on this computer, or thrown away)
+            message.editor.saved(message.note, message.then, message.form)
+
+    @on(NoteNotSaved)
+    def _note_not_saved(self, message: NoteNotSaved) -> None:
+        if message.keep is not None:
+            message.editor.keep_on_this_computer(message.keep)
+        if is_shown(message.editor):
+            message.editor.problem(message.sentence, message.unsaved)
+        else:  # closed while the save was under way: say so where the worker is now
+            self.notify(message.sentence, severity="error", timeout=8)
+
+    @on(DraftNotThrownAway)
+    def _draft_not_thrown_away(self, message: DraftNotThrownAway) -> None:
+        self.notify(f"The draft was not thrown away: {message.sentence}", severity="error", timeout=8)
 
     def action_search(self, family: int | None = None, family_name: str | None = None) -> None:
         from tui.screens.search import SearchScreen

@@ -7,6 +7,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from store import StoreError
+
 THEMES = (("casenotes-light", "Theme: light"), ("casenotes-dark", "Theme: dark"),
           ("casenotes-high-contrast", "Theme: high contrast"))
 
@@ -34,7 +36,7 @@ class CasenotesCommands(Provider):
             commands.append(("New note in this stage", partial(app.new_note, stage_id), "Write a progress note"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
-        if app.store.is_demo:
+        if app.is_demo:  # read at sign-in, not per keystroke
             commands.append(("Switch demo user", app.action_switch_user, "Sign in as someone else in the demo agency"))
         return commands
 
@@ -50,7 +52,10 @@ class CasenotesCommands(Provider):
                 yield Hit(score, matcher.highlight(name), action, help=help_text)
         if self.app.me is None or len(query.strip()) < 2:
             return
-        matches = await asyncio.to_thread(self.app.desk.find_cases, query)
+        try:
+            matches = await asyncio.to_thread(self.app.desk.find_cases, query)
+        except StoreError:  # no families offered; the palette's commands still are
+            return
         for n, match in enumerate(matches):
             label = f"Open case: {match.family_name}" + (f" ({match.matched})" if match.matched != match.family_name else "")
             # The store's order (the family of that name first), not the fuzzy score of the label.

@@ -22,6 +22,9 @@ from textual.widgets import Input, Label, Static
 from store import StoreError
 from store.core.results import AbsenceView
 from tui import formatting
+from tui.messages import AbsencePlanned, AbsenceRefused
+from tui.while_shown import while_shown
+from tui.worker_failures import SaysWorkerFailures
 
 EXAMPLES = "try 12/21, dec 21, next mon, +7d"
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -62,7 +65,7 @@ def read_day(text: str, today: date) -> date:
     return day
 
 
-class AbsenceDialog(ModalScreen[AbsenceView | None]):
+class AbsenceDialog(SaysWorkerFailures, ModalScreen[AbsenceView | None]):
     BINDINGS = [
         Binding("ctrl+s", "plan", "Plan the absence", id="absence.plan"),
         Binding("escape", "cancel", "Cancel", id="absence.cancel"),
@@ -92,6 +95,7 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
             yield Static("", id="problem")
             yield Static("[b]ctrl+s[/b] plan it   [b]Esc[/b] cancel", classes="muted")
 
+    @while_shown
     def on_mount(self) -> None:
         self.query_one("#starts", Input).focus()
 
@@ -137,17 +141,25 @@ class AbsenceDialog(ModalScreen[AbsenceView | None]):
                 self.query_one("#problem", Static).update(f"{label}: {read}")
                 return
         self.planning = True
-        self._plan(starts, ends, self.query_one("#reason", Input).value)
+        self._plan(self.app.desk, starts, ends, self.query_one("#reason", Input).value)
 
-    def _refused(self, sentence: str) -> None:
-        self.planning = False
-        self.query_one("#problem", Static).update(sentence)
-
-    @work(thread=True, exclusive=True, group="plan")
-    def _plan(self, starts: date, ends: date, reason: str) -> None:
+    @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
+    def _plan(self, desk, starts: date, ends: date, reason: str) -> None:
         try:
-            absence = self.app.desk.plan_absence(starts, ends, reason)
+            absence = desk.plan_absence(starts, ends, reason)
         except StoreError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            self.post_message(AbsenceRefused(str(error)))
             return
-        self.app.call_from_thread(self.dismiss, absence)
+        self.post_message(AbsencePlanned(absence))
+
+    @on(AbsenceRefused)
+    @while_shown
+    def _refused(self, message: AbsenceRefused) -> None:
+        self.planning = False
+        self.query_one("#problem", Static).update(message.sentence)
+
+    @on(AbsencePlanned)
+    @while_shown
+    def _planned(self, message: AbsencePlanned) -> None:
+        if self.is_active:  # dismiss() takes down whichever screen is on top
+            self.dismiss(message.absence)

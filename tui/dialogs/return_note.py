@@ -16,9 +16,12 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from store import StoreError
 from tui import formatting
+from tui.messages import NoteReturned, ReturnPlanned, ReturnPlanRefused, ReturnRefused
+from tui.while_shown import while_shown
+from tui.worker_failures import SaysWorkerFailures
 
 
-class ReturnDialog(ModalScreen[bool]):
+class ReturnDialog(SaysWorkerFailures, ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Return the note", id="return.send"),
         Binding("escape", "cancel", "Cancel", id="return.cancel"),
@@ -36,6 +39,7 @@ class ReturnDialog(ModalScreen[bool]):
         super().__init__()
         self.note_id, self.version = note_id, version
         self.due: date | ValueError | None = None
+        self.desk = None  # the signed-in worker's when the dialog was opened
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -47,11 +51,14 @@ class ReturnDialog(ModalScreen[bool]):
             yield Static("", id="problem")
             yield Static("[b]ctrl+s[/b] return it   [b]Esc[/b] cancel", classes="muted")
 
+    @while_shown
     def on_mount(self) -> None:
+        self.desk = self.app.desk
         self.query_one("#comment", TextArea).focus()
         self.plan(None)
 
     @on(Input.Changed, "#due")
+    @while_shown
     def _due_changed(self, event: Input.Changed) -> None:
         try:
             self.due = _read_due(event.value, self.app.store.clock.now(), self.app.zone)
@@ -61,19 +68,24 @@ class ReturnDialog(ModalScreen[bool]):
             return
         self.plan(self.due)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def plan(self, due: date | None) -> None:
         try:
-            plan = self.app.desk.plan_return(self.note_id, due)
+            plan = self.desk.plan_return(self.note_id, due)
         except StoreError as error:
-            self.app.call_from_thread(self._show_plan, None, str(error))
+            self.post_message(ReturnPlanRefused(str(error)))
             return
-        self.app.call_from_thread(self._show_plan, plan, None)
+        self.post_message(ReturnPlanned(plan))
 
-    def _show_plan(self, plan, problem: str | None) -> None:
-        if plan is None:
-            self.query_one("#due-shown", Static).update(f"[red]{problem}[/red]")
-            return
+    @on(ReturnPlanRefused)
+    @while_shown
+    def _plan_refused(self, message: ReturnPlanRefused) -> None:
+        self.query_one("#due-shown", Static).update(f"[red]{message.sentence}[/red]")
+
+    @on(ReturnPlanned)
+    @while_shown
+    def _show_plan(self, message: ReturnPlanned) -> None:
+        plan = message.plan
         text = f"Due {formatting.moment(plan.due_at, self.app.zone)} · the note freezes {formatting.moment(plan.freezes_at, self.app.zone)}"
         if plan.warning:
             text += f"\n[b $warning]{plan.warning}[/]"
@@ -88,17 +100,29 @@ class ReturnDialog(ModalScreen[bool]):
             return
         self._send(self.query_one("#comment", TextArea).text, self.due)
 
-    @work(thread=True, exclusive=True, group="send")
+    @work(thread=True, exclusive=True, group="send", exit_on_error=False)
     def _send(self, comment: str, due: date | None) -> None:
         try:
-            result = self.app.desk.return_note(self.note_id, comment, due, self.version)
+            result = self.desk.return_note(self.note_id, comment, due, self.version)
         except StoreError as error:
-            self.app.call_from_thread(self.query_one("#problem", Static).update, str(error))
+            self.post_message(ReturnRefused(str(error)))
             return
-        message = f"Returned; correction due {formatting.moment(result.due_at, self.app.zone)}"
-        self.app.call_from_thread(self.notify, message + (f". {result.warning}" if result.warning else ""),
-                                  severity="warning" if result.warning else "information", timeout=6)
-        self.app.call_from_thread(self.dismiss, True)
+        self.post_message(NoteReturned(result))
+
+    @on(ReturnRefused)
+    @while_shown
+    def _refused(self, message: ReturnRefused) -> None:
+        self.query_one("#problem", Static).update(message.sentence)
+
+    @on(NoteReturned)
+    @while_shown
+    def _returned(self, message: NoteReturned) -> None:
+        result = message.result
+        said = f"Returned; correction due {formatting.moment(result.due_at, self.app.zone)}"
+        self.notify(said + (f". {result.warning}" if result.warning else ""),
+                    severity="warning" if result.warning else "information", timeout=6)
+        if self.is_active:  # dismiss() takes down whichever screen is on top
+            self.dismiss(True)
 
 
 def _read_due(text: str, now, zone: str) -> date | None:

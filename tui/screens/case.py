@@ -6,24 +6,25 @@ screen with the store's reason instead of disappearing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
 
 from store import StoreError
 from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
+from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
 from tui.widgets.note_text import note_text
+from tui.worker_failures import SaysWorkerFailures
 
 FIRST_PAGE = 60  # about two screens of notes
 NARROW, SHORT = 110, 30  # below these columns or lines, the compact layout (80x24 must work)
@@ -32,7 +33,7 @@ NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u",
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
 
-class CaseScreen(Screen):
+class CaseScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
@@ -62,59 +63,12 @@ class CaseScreen(Screen):
     CaseScreen.-short #preview { min-height: 6; }
     """
 
-    # What the workers read, posted back to the screen (dropped by Textual if it has gone meanwhile).
-    @dataclass
-    class CaseRead(Message, bubble=False):
-        case: CaseView
-
-    @dataclass
-    class CaseRefused(Message, bubble=False):
-        reason: str
-
-    @dataclass
-    class NotesRead(Message, bubble=False):
-        stage_id: int
-        ids: list[int]
-        notes: list[NoteView]
-        deadlines: dict
-        not_shown: str | None  # the store's sentence on notes this reader may not see
-
-    @dataclass
-    class PageRead(Message, bubble=False):
-        ids: list[int]
-        notes: list[NoteView]
-        deadlines: dict
-        generation: int
-
-    @dataclass
-    class PageFailed(Message, bubble=False):
-        ids: list[int]
-        generation: int
-        reason: str
-
-    @dataclass
-    class ActionsRead(Message, bubble=False):
-        note_id: int
-        actions: dict[str, str | None]
-
-    @dataclass
-    class Said(Message, bubble=False):
-        """A worker's outcome to tell the user (a refusal, or what was done)."""
-
-        text: str
-        severity: str = "information"
-
-    @dataclass
-    class Moved(Message, bubble=False):
-        """A note was submitted, recalled or discarded: the stage's notes are read again."""
-
-        stage_id: int
-
     def __init__(self, case_id: int, stage_id: int | None = None):
         super().__init__()
         self.case_id, self.stage_id = case_id, stage_id
         self.case: CaseView | None = None
         self.actions: dict[str, str | None] = {}
+        self.desk = None  # the desk it was opened with: it reads with that one even after a user switch
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -132,12 +86,14 @@ class CaseScreen(Screen):
                 yield Static("", id="actions")
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
-        self.desk = self.app.desk  # read with the desk it was opened for, even after a user switch
+        self.desk = self.app.desk
         self.query_one(Tree).show_root = False
         self._layout(self.app.size.width, self.app.size.height)
         self.load_case()
 
+    @while_shown
     def on_resize(self) -> None:
         narrow = self.has_class("-narrow")
         self._layout(self.size.width, self.size.height)
@@ -156,30 +112,26 @@ class CaseScreen(Screen):
                                                    for binding in self._bindings.key_to_bindings.get(key, [])]
         self.refresh_bindings()
 
+    @while_shown
     def on_screen_resume(self) -> None:
         # Coming back from the editor or a note: the notes may have changed. (The first showing
         # loads them through load_case.)
         if self.case is not None and self.stage_id is not None:
             self.load_notes(self.stage_id)
 
-    @work(thread=True, exclusive=True, group="case")
+    @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def load_case(self) -> None:
         try:
-            self.post_message(self.CaseRead(self.desk.case(self.case_id)))
+            self.post_message(CaseRead(self.desk.case(self.case_id)))
         except StoreError as error:
-            self.post_message(self.CaseRefused(str(error)))
+            self.post_message(CaseRefused(str(error)))
 
     @on(CaseRefused)
     @while_shown
     def _refused(self, message: CaseRefused) -> None:
-        self.notify(message.reason, severity="error", timeout=8)
+        self.notify(message.sentence, severity="error", timeout=8)
         if self.is_current:
             self.app.pop_screen()
-
-    @on(Said)
-    @while_shown
-    def _said(self, message: Said) -> None:
-        self.notify(message.text, severity=message.severity, timeout=3 if message.severity == "information" else 8)
 
     @on(CaseRead)
     @while_shown
@@ -233,21 +185,18 @@ class CaseScreen(Screen):
         self.load_notes(stage_id)
         self.app.know_note_offer(stage_id)
 
-    @work(thread=True, exclusive=True, group="notes")
+    @work(thread=True, exclusive=True, group="notes", exit_on_error=False)
     def load_notes(self, stage_id: int) -> None:
         """The stage's note ids and the newest notes: a stage with thousands opens as fast as one
-        with fifty, and the list asks for the rest as they come on screen (``load_page``)."""
+        with fifty, and the list asks for the rest as they come on screen (``load_page``). A refusal
+        is said by SaysWorkerFailures."""
         desk = self.desk
-        try:
-            ids = desk.stage_note_ids(stage_id)
-            first = ids[:FIRST_PAGE]
-            notes = desk.stage_notes(stage_id, ids=first) if first else []
-            deadlines = desk.stage_deadlines(stage_id, ids=first) if first else {}
-            not_shown = desk.notes_not_shown(stage_id)
-        except StoreError as error:
-            self.post_message(self.Said(str(error), "error"))
-            return
-        self.post_message(self.NotesRead(stage_id, ids, notes, deadlines, not_shown))
+        ids = desk.stage_note_ids(stage_id)
+        first = ids[:FIRST_PAGE]
+        notes = desk.stage_notes(stage_id, ids=first) if first else []
+        deadlines = desk.stage_deadlines(stage_id, ids=first) if first else {}
+        not_shown = desk.notes_not_shown(stage_id)
+        self.post_message(NotesRead(stage_id, ids, notes, deadlines, not_shown))
 
     @on(NoteList.Wanted)
     def _notes_wanted(self, event: NoteList.Wanted) -> None:
@@ -255,15 +204,15 @@ class CaseScreen(Screen):
         if event.source is not None:
             self.load_page(event.source, event.ids, event.generation)
 
-    @work(thread=True, group="pages")
+    @work(thread=True, group="pages", exit_on_error=False)
     def load_page(self, stage_id: int, ids: list[int], generation: int) -> None:
         try:
             notes = self.desk.stage_notes(stage_id, ids=ids)
             deadlines = self.desk.stage_deadlines(stage_id, ids=ids)
         except StoreError as error:
-            self.post_message(self.PageFailed(ids, generation, str(error)))
+            self.post_message(PageFailed(ids, generation, str(error)))
             return
-        self.post_message(self.PageRead(ids, notes, deadlines, generation))
+        self.post_message(PageRead(ids, notes, deadlines, generation))
 
     @on(PageRead)
     @while_shown
@@ -273,7 +222,7 @@ class CaseScreen(Screen):
     @on(PageFailed)
     @while_shown
     def _page_failed(self, message: PageFailed) -> None:
-        self.notify(message.reason, severity="error")
+        self.notify(message.sentence, severity="error")
         self.query_one(NoteList).page_failed(message.ids, message.generation)
 
     @on(NotesRead)
@@ -312,11 +261,11 @@ class CaseScreen(Screen):
     def _note_selected(self, event: NoteList.Selected) -> None:
         self.app.open_note(event.note.id)
 
-    @work(thread=True, exclusive=True, group="actions")
+    @work(thread=True, exclusive=True, group="actions", exit_on_error=False)
     def load_actions(self, note_id: int) -> None:
         try:
-            self.post_message(self.ActionsRead(note_id, self.desk.note_actions(note_id)))
-        except StoreError:
+            self.post_message(ActionsRead(note_id, self.desk.note_actions(note_id)))
+        except StoreError:  # the keys then say "Choose a note first."
             return
 
     @on(ActionsRead)
@@ -412,17 +361,13 @@ class CaseScreen(Screen):
         if note is not None and self._allowed(action):
             self._run(call, note, done)
 
-    @work(thread=True, group="moves")
+    @work(thread=True, group="moves", exit_on_error=False)
     def _run(self, call, note: NoteView, done: str) -> None:
-        try:
-            call(self.desk, note)
-        except StoreError as error:
-            self.post_message(self.Said(str(error), "error"))
-            return
-        self.post_message(self.Said(done))
-        self.post_message(self.Moved(note.stage_id))
+        call(self.desk, note)  # a refusal: SaysWorkerFailures
+        self.post_message(NoteMoved(note.stage_id, done))
 
-    @on(Moved)
+    @on(NoteMoved)
     @while_shown
-    def _moved(self, message: Moved) -> None:
+    def _moved(self, message: NoteMoved) -> None:
+        self.notify(message.done, timeout=3)
         self.load_notes(message.stage_id)

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
-from store import StoreError
 from store.core.results import AbsenceView, CaseloadRow
 from tui import formatting
+from tui.messages import CaseloadRead
 from tui.while_shown import is_shown, while_shown
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 if TYPE_CHECKING:
     from store.desks.desk import Desk
@@ -42,7 +42,7 @@ def read_caseload(desk: Desk) -> Caseload:
     return Caseload(desk.caseload(), desk.unit_caseload(), desk.next_absence())
 
 
-class CaseloadScreen(Screen):
+class CaseloadScreen(SaysWorkerFailures, Screen):
     AUTO_FOCUS = "#mine-table"  # where the rows are (the filter takes the first typed letter itself)
     BINDINGS = [
         Binding("enter", "open_case", "Open case", id="caseload.open", show=False),
@@ -60,18 +60,6 @@ class CaseloadScreen(Screen):
     CaseloadScreen TabPane { height: 1fr; padding: 0; }
     CaseloadScreen DataTable { height: 1fr; }
     """
-
-    @dataclass
-    class Loaded(Message, bubble=False):
-        """A worker read the caseload."""
-
-        caseload: Caseload
-
-    @dataclass
-    class Refused(Message, bubble=False):
-        """The store refused to read it, saying why."""
-
-        reason: str
 
     def __init__(self, first: Caseload | None = None, *, coming: bool = False, desk: Desk | None = None) -> None:
         """``first``: the caseload read before the screen was made (painted with its first frame);
@@ -101,6 +89,7 @@ class CaseloadScreen(Screen):
                 yield DataTable(id="unit-table", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
         self.desk = self.desk or self.app.desk
         self._set_columns(self.app.size.width < NARROW)
@@ -118,36 +107,28 @@ class CaseloadScreen(Screen):
             table.clear(columns=True)
             table.add_columns(*columns)
 
+    @while_shown
     def on_resize(self) -> None:
         narrow = self.size.width < NARROW
         if self.ready and narrow != self.narrow:
             self._set_columns(narrow)
             self._fill()
 
+    @while_shown
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown, which has (or is about to get) its caseload.
         if self.shown_once or not (self.first or self.waiting):
             self.load()
         self.shown_once = True
 
-    @work(thread=True, exclusive=True, group="caseload")
+    @work(thread=True, exclusive=True, group="caseload", exit_on_error=False)
     def load(self) -> None:
-        try:
-            caseload = read_caseload(self.desk)
-        except StoreError as error:
-            self.post_message(self.Refused(str(error)))
-            return
-        self.post_message(self.Loaded(caseload))
+        self.post_message(CaseloadRead(read_caseload(self.desk)))  # a refusal: SaysWorkerFailures
 
-    @on(Loaded)
+    @on(CaseloadRead)
     @while_shown
-    def _loaded(self, message: Loaded) -> None:
+    def _loaded(self, message: CaseloadRead) -> None:
         self.show(message.caseload)
-
-    @on(Refused)
-    @while_shown
-    def _refused(self, message: Refused) -> None:
-        self.notify(message.reason, severity="error")
 
     def show(self, caseload: Caseload) -> None:
         if self.ready and not is_shown(self):  # left (the demo user switched) before it came

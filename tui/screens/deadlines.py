@@ -5,7 +5,6 @@ absences tab, else the next)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 import pendulum
@@ -14,14 +13,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
-from store import StoreError
 from store.core.results import AbsenceView, Obligation
 from tui import formatting
+from tui.messages import AbsenceCancelled, DeadlinesRead
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 MINE = ("Due", "What", "Family", "Stage", "Contact", "Event", "Note status")
 NARROW = 110  # columns: below this the tables keep what fits; the line under the table has the rest
@@ -32,30 +32,7 @@ AWAY_NARROW = ("First day", "Last day", "Reason", "Submit notes by", "Pending")
 FREEZES_FIRST = "freezes before it is due: correct it with an addendum"
 
 
-@dataclass
-class DeadlinesRead(Message):
-    """What the load worker read; handled on the UI thread (dropped if the screen has gone)."""
-
-    mine: list[Obligation]
-    team: list[Obligation]
-    away: list[AbsenceView]
-    next_away: AbsenceView | None
-    boss: bool
-
-
-@dataclass
-class AbsenceCancelled(Message):
-    pass
-
-
-@dataclass
-class Refused(Message):
-    """A store refusal from a worker, said on the UI thread."""
-
-    sentence: str
-
-
-class DeadlinesScreen(Screen):
+class DeadlinesScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deadlines.back"),
         Binding("enter", "open", "Open note", id="deadlines.open", show=False),
@@ -80,6 +57,7 @@ class DeadlinesScreen(Screen):
         self.next_away: AbsenceView | None = None
         self.narrow = False
         self.boss = False
+        self.desk = None  # the signed-in worker's when the screen was opened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -95,35 +73,32 @@ class DeadlinesScreen(Screen):
         yield Static("", id="detail")
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
+        self.desk = self.app.desk
         for tab, columns in (("mine", MINE), ("team", TEAM), ("away", AWAY)):
             self.query_one(f"#{tab}-table", DataTable).add_columns(*columns)
         self.query_one(TabbedContent).get_tab("team").display = False
         if self.plan_first:
             self.call_after_refresh(self.action_plan_absence)
 
+    @while_shown
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown
 
-    @work(thread=True, exclusive=True, group="deadlines")
+    @work(thread=True, exclusive=True, group="deadlines", exit_on_error=False)
     def load(self) -> None:
-        desk = self.app.desk
-        try:
-            mine, team = desk.my_deadlines(), desk.team_deadlines()
-            away, next_away, boss = desk.my_absences(), desk.next_absence(), desk.supervises()
-        except StoreError as error:
-            self.post_message(Refused(str(error)))
-            return
+        desk = self.desk  # a refusal: SaysWorkerFailures
+        mine, team = desk.my_deadlines(), desk.team_deadlines()
+        away, next_away, boss = desk.my_absences(), desk.next_absence(), desk.supervises()
         self.post_message(DeadlinesRead(mine, team, away, next_away, boss))
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self.notify(message.sentence, severity="error")
-
     @on(DeadlinesRead)
+    @while_shown
     def _read(self, message: DeadlinesRead) -> None:
         self._show(message.mine, message.team, message.away, message.next_away, message.boss)
 
+    @while_shown
     def on_resize(self) -> None:
         if (self.size.width < NARROW) != self.narrow:
             self.narrow = self.size.width < NARROW
@@ -264,6 +239,7 @@ class DeadlinesScreen(Screen):
         if isinstance(o, Obligation):
             self.app.open_note(o.note_id)
 
+    @while_shown  # also called after a refresh, by which time the user may have left
     def action_plan_absence(self) -> None:
         from tui.dialogs.absence import AbsenceDialog
 
@@ -292,16 +268,13 @@ class DeadlinesScreen(Screen):
                                            {"y": "Cancel the absence", "escape": "Keep it"}),
                              lambda answer: answer == "y" and self._cancel(away.id))
 
-    @work(thread=True, exclusive=True, group="cancel-absence")
+    @work(thread=True, exclusive=True, group="cancel-absence", exit_on_error=False)
     def _cancel(self, absence_id: int) -> None:
-        try:
-            self.app.desk.cancel_absence(absence_id)
-        except StoreError as error:
-            self.post_message(Refused(str(error)))
-            return
+        self.desk.cancel_absence(absence_id)  # a refusal: SaysWorkerFailures
         self.post_message(AbsenceCancelled())
 
     @on(AbsenceCancelled)
+    @while_shown
     def _cancelled(self) -> None:
         self.notify("Absence cancelled.", timeout=4)
         self.load()

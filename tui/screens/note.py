@@ -3,45 +3,24 @@ supervisor approves or returns it here with one key."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from store import StoreError
 from store.core.results import NoteHistory
 from tui import formatting
+from tui.messages import NoteApproved, NoteRead
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_text import note_text
+from tui.worker_failures import SaysWorkerFailures
 
 
-@dataclass
-class NoteRead(Message):
-    """The note, its history and what I may do with it, read by the load worker; handled on the UI
-    thread (dropped if the screen has gone)."""
-
-    history: NoteHistory
-    actions: dict[str, str | None]
-
-
-@dataclass
-class Approved(Message):
-    pass
-
-
-@dataclass
-class Refused(Message):
-    sentence: str
-    timeout: float = 5
-
-
-class NoteScreen(Screen):
+class NoteScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="note.back"),
         Binding("h", "history", "History", id="note.history"),
@@ -59,6 +38,7 @@ class NoteScreen(Screen):
         self.note_id = note_id
         self.history: NoteHistory | None = None
         self.actions: dict[str, str | None] = {}
+        self.desk = None  # the signed-in worker's when the screen was opened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,24 +47,20 @@ class NoteScreen(Screen):
             yield Static("", id="review")
         yield KeyFooter()
 
+    def on_mount(self) -> None:
+        self.desk = self.app.desk
+
+    @while_shown
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        try:
-            history = self.app.desk.note_history(self.note_id)
-            actions = self.app.desk.note_actions(self.note_id)
-        except StoreError as error:
-            self.post_message(Refused(str(error)))
-            return
-        self.post_message(NoteRead(history, actions))
-
-    @on(Refused)
-    def _refused_by_store(self, message: Refused) -> None:
-        self.notify(message.sentence, severity="error", timeout=message.timeout)
+        history = self.desk.note_history(self.note_id)  # a refusal: SaysWorkerFailures
+        self.post_message(NoteRead(history, self.desk.note_actions(self.note_id)))
 
     @on(NoteRead)
+    @while_shown
     def _show(self, message: NoteRead) -> None:
         history, actions = message.history, message.actions
         self.history, self.actions = history, actions
@@ -124,16 +100,13 @@ class NoteScreen(Screen):
         if self.history and not self._refused("approve"):
             self._approve(self.history.note.id, self.history.note.version)
 
-    @work(thread=True, group="review")
+    @work(thread=True, group="review", exit_on_error=False)
     def _approve(self, note_id: int, version: int) -> None:
-        try:
-            self.app.desk.approve(note_id, version)
-        except StoreError as error:
-            self.post_message(Refused(str(error), timeout=8))
-            return
-        self.post_message(Approved())
+        self.desk.approve(note_id, version)  # a refusal: SaysWorkerFailures
+        self.post_message(NoteApproved())
 
-    @on(Approved)
+    @on(NoteApproved)
+    @while_shown
     def _approved(self) -> None:
         self.notify("Approved")
         if self.app.screen is self:  # not another screen the user went to meanwhile

@@ -11,7 +11,7 @@ or quitting with unsaved changes asks, saying what each answer does (tui/dialogs
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from textual import on, work
@@ -24,11 +24,14 @@ from textual.widgets import Header, Input, Label, SelectionList, Static, TextAre
 from store import StaleEdit, StoreError
 from store.core.results import NoteForm, NoteHistory, NoteView
 from tui import formatting
+from tui.messages import EditorRead, EditorRefused, NoteNotSaved, NoteSaved
 from tui.screens.note_editor_leaving import LeavingTheEditor
 from tui.when import read_when
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.picklist import MultiPicklist, Picklist
 from tui.widgets.returned_panel import ReturnedPanel
+from tui.worker_failures import SaysWorkerFailures
 
 AUTOSAVE_SECONDS = 3.0  # a pause in typing this long saves to the record (when the note is complete enough)
 KEEP_SECONDS = 1.0  # a pause this long keeps what was typed on this computer: all a crash can lose
@@ -41,7 +44,22 @@ class _Present(SelectionList[int]):
     BINDINGS = [Binding("enter", "app.focus_next", "Next field", show=False)]
 
 
-class NoteEditorScreen(LeavingTheEditor, Screen):
+@dataclass
+class InRecord:
+    """Where the note stands in the record as the save worker last left it: the only state a save
+    worker writes, under ``lock`` (one save at a time, so that an autosave and ctrl+s cannot both add
+    the note; a save asked for earlier never lands after a later one, which would put back older
+    text; nothing lands after the note was thrown away). The screen's own ``note_id`` and ``version``
+    follow it on the UI thread, when the save's answer (NoteSaved) is handled."""
+
+    note_id: int | None
+    version: int | None = None
+    landed: int = 0  # the number of the last save that landed
+    thrown: bool = False  # thrown away by the person (set on the UI thread)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="editor.save"),
         Binding("ctrl+r", "submit", "Send for review", id="editor.submit"),
@@ -84,10 +102,9 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         self._freezes_at: datetime | None = None  # of a note opened from the record
         self.opened_in_record = note_id is not None
         self.saved_text: str | None = None  # "at 2:14 PM, version 2": the last version in the record
-        self._thrown = False  # thrown away by the worker: no save may land after that
+        self.in_record = InRecord(note_id)  # the save worker's (its lock guards it)
         self._timer = self._keep_timer = None
-        self._saving = threading.Lock()
-        self._requested = self._landed = 0  # numbers of saves asked for and of the last one saved
+        self._requested = 0  # number of the last save asked for
         self.defaults = None  # a new note's NoteDefaults, from the store
         self._applied: dict[str, object] = {}  # the defaults last put in each field
         self._contact_type_seen: str | None = None
@@ -115,26 +132,44 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             yield Static("Not saved yet.", id="saved")
         yield KeyFooter()
 
+    @property
+    def _thrown(self) -> bool:
+        return self.in_record.thrown
+
+    @while_shown
     def on_mount(self) -> None:
+        self.desk = self.app.desk  # the signed-in worker's: every read and save of this editor goes to it
         if not (self.note_id or self.amends):
             self.query_one("#when", Input).focus()  # keys typed before the stage is read go to When
-        self.load()
+        self.load(self.desk, self.app.recovery, self.key)
 
-    @work(thread=True, exclusive=True, group="load")
-    def load(self) -> None:
-        desk = self.app.desk
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self, desk, recovery, key: str) -> None:
+        note_id, amends, stage_id = self.note_id, self.amends, self.stage_id  # as opened: a load precedes saves
         try:
-            stage = desk.stage(self.stage_id)
-            history = desk.note_history(self.note_id) if self.note_id else None
-            note = history.note if history else desk.note(self.amends) if self.amends else None
-            defaults = None if (self.note_id or self.amends) else desk.note_defaults(self.stage_id)
-            self.deadline = desk.note_deadline(self.note_id) if self.note_id else None
+            stage = desk.stage(stage_id)
+            history = desk.note_history(note_id) if note_id else None
+            note = history.note if history else desk.note(amends) if amends else None
+            defaults = None if (note_id or amends) else desk.note_defaults(stage_id)
+            deadline = desk.note_deadline(note_id) if note_id else None
         except StoreError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", timeout=8)
-            self.app.call_from_thread(self.app.pop_screen)
+            self.post_message(EditorRefused(str(error)))
             return
-        saved = self.app.recovery.load(self.key) if self.app.recovery else None
-        self.app.call_from_thread(self._fill, stage, note, defaults, saved, history)
+        kept = recovery.load(key) if recovery else None
+        self.post_message(EditorRead(stage, note, defaults, deadline, history, kept))
+
+    @on(EditorRefused)
+    @while_shown
+    def _refused(self, message: EditorRefused) -> None:
+        self.notify(message.sentence, severity="error", timeout=8)
+        if self.is_current:
+            self.app.pop_screen()
+
+    @on(EditorRead)
+    @while_shown
+    def _read(self, message: EditorRead) -> None:
+        self.deadline = message.deadline
+        self._fill(message.stage, message.note, message.defaults, message.kept, message.history)
 
     def _clock_text(self, zone: str) -> str:
         """What the casework clock asks of this note: the store's deadline and the freeze date of a
@@ -178,7 +213,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         if note is not None:
             self._set_form(_form_of(note, zone), addendum=bool(self.amends))
             if self.note_id:
-                self.version = note.version
+                self.version = self.in_record.version = note.version
                 self.query_one("#saved", Static).update(f"Version {note.version}, {note.status}.")
         if self.amends:
             self.query_one("#contact_type", Picklist).disabled = True
@@ -210,12 +245,16 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         # A correction is usually to the narrative; a new note starts with when it happened, or with
         # whose note it is when a clerk enters it (the Author field comes first).
         if self.authors and not saved:
-            self.call_after_refresh(lambda: self.query_one("#author Input").focus())
+            self.call_after_refresh(self._focus_author)
         else:
             target = self.query_one("#narrative" if (self.note_id or self.amends) and not saved else "#when")
             target.focus()
             if target is when:
                 when.select_all()  # typing replaces the default time (focus came before the value)
+
+    @while_shown  # after a refresh, by which time the editor may be leaving
+    def _focus_author(self) -> None:
+        self.query_one("#author Input").focus()
 
     def _show_heading(self) -> None:
         me = self.app.me
@@ -256,6 +295,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
     # -- a new note's defaults ------------------------------------------------------------------
 
     @on(Picklist.Changed, "#contact_type")
+    @while_shown
     def _apply_contact_defaults(self, event: Picklist.Changed) -> None:
         """A new note's contact type brings its usual method, location, purposes and people present
         (the policy's defaults, the store's people), all on show to change. A field the caseworker
@@ -299,11 +339,13 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
 
     @on(Input.Submitted, "#when")
     @on(Input.Submitted, "#others")
+    @while_shown
     def _next_field(self, event: Input.Submitted) -> None:
         event.stop()
         self.focus_next()
 
     @on(Picklist.Changed, "#author")
+    @while_shown
     def _author_chosen(self, _event) -> None:
         self._show_heading()
 
@@ -313,6 +355,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             self._show_heading()
 
     @on(Input.Changed, "#when")
+    @while_shown
     def _when_changed(self, event: Input.Changed) -> None:
         reading = read_when(event.value, self.app.store.clock.now(), self.app.zone)
         shown = self.query_one("#when-shown", Static)
@@ -325,6 +368,7 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
     @on(MultiPicklist.Changed)
     @on(SelectionList.SelectedChanged)
     @on(TextArea.Changed)
+    @while_shown
     def _changed(self, *_event) -> None:
         # Filling the form from the record also posts these messages: only a difference is a change.
         if not self.ready or self._form() == self.baseline:
@@ -350,7 +394,13 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
         form = self._form()
         self.keep_on_this_computer(form)
         self._requested += 1
-        self._save(form, then, self._requested)
+        try:
+            fields = self._fields(form)
+        except ValueError as error:
+            self.problem(str(error))
+            return
+        author = self.authors.get(form["author"]) if form.get("author") else None
+        self._save(self.desk, fields, author, form, then, self._requested)
 
     def _fields(self, form: dict) -> dict:
         """The form as the store's fields; ``ValueError`` with the store's first problem, in form order."""
@@ -375,49 +425,39 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             problems["event_at"] = reading.error
         return fields, replace(check, problems={name: problems[name] for name in FORM_ORDER if name in problems})
 
-    @work(thread=True, group="save")
-    def _save(self, form: dict, then: str | None, number: int) -> None:
-        # One save at a time, so an autosave and ctrl+s cannot both add the note; and a save asked
-        # for earlier never lands after a later one (it would put back older text). Nothing is
-        # saved after the worker threw the note away.
-        with self._saving:
-            if number > self._landed and not self._thrown:
-                self._save_now(form, then, number)
-
-    def _save_now(self, form: dict, then: str | None, number: int) -> None:
-        desk = self.app.desk
-        try:
-            fields = self._fields(form)
-            if self.note_id is None:
-                author = self.authors.get(form["author"]) if form.get("author") else None
-                note = (desk.add_addendum(self.amends, **fields) if self.amends
-                        else desk.add_note(self.stage_id, author=author, **fields))
-            else:
-                note = desk.edit_note(self.note_id, self.version, **fields)
-            self.note_id, self.version, self._landed = note.id, note.version, number
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save(self, desk, fields: dict, author: str | None, form: dict, then: str | None, number: int) -> None:
+        """Save to the record; the answer goes to the app (NoteSaved, NoteNotSaved), which passes it to
+        this editor if it is still shown and says it otherwise."""
+        record = self.in_record
+        with record.lock:
+            if number <= record.landed or record.thrown:
+                return
+            try:
+                if record.note_id is None:
+                    note = (desk.add_addendum(self.amends, **fields) if self.amends
+                            else desk.add_note(self.stage_id, author=author, **fields))
+                else:
+                    note = desk.edit_note(record.note_id, record.version, **fields)
+            except StaleEdit as error:
+                self.app.post_message(NoteNotSaved(self, f"{error} What you typed is kept on this computer.", keep=form))
+                return
+            except StoreError as error:
+                self.app.post_message(NoteNotSaved(self, str(error)))
+                return
+            record.note_id, record.version, record.landed = note.id, note.version, number
             if then == "submit":
                 try:
                     note = desk.submit(note.id, note.version)
                 except StoreError as error:
-                    self.app.call_from_thread(self._saved, note, None, form)
-                    self.app.call_from_thread(self._problem, f"Saved as a draft but not sent: {error}", False)
+                    self.app.post_message(NoteSaved(self, note, None, form))
+                    self.app.post_message(NoteNotSaved(self, f"Saved as a draft but not sent: {error}", unsaved=False))
                     return
-        except ValueError as error:
-            self.app.call_from_thread(self._problem, str(error))
-            return
-        except StaleEdit as error:
-            self.keep_on_this_computer(form)
-            self.app.call_from_thread(self._problem, f"{error} What you typed is kept on this computer.")
-            return
-        except StoreError as error:
-            self.app.call_from_thread(self._problem, str(error))
-            return
-        self.app.call_from_thread(self._saved, note, then, form)
+                record.version = note.version
+            self.app.post_message(NoteSaved(self, note, then, form))
 
-    def _problem(self, message: str, unsaved: bool = True) -> None:
-        if not self.is_attached:  # closed while the save was under way: say so where the worker is now
-            self.app.notify(message, severity="error", timeout=8)
-            return
+    def problem(self, message: str, unsaved: bool = True) -> None:
+        """Why the form was not saved, above the keys (the app calls it with a save's refusal)."""
         problem = self.query_one("#problem", Static)
         problem.update(message)
         problem.remove_class("-none")
@@ -425,10 +465,9 @@ class NoteEditorScreen(LeavingTheEditor, Screen):
             self.query_one("#saved", Static).update("Not saved: see above. What you typed is still here.")
         self.notify(message, severity="error", timeout=6)
 
-    def _saved(self, note: NoteView, then: str | None, form: dict) -> None:
-        self.app.index_soon()  # searchable within a second, without the save waiting for it
-        if not self.is_attached:  # closed meanwhile (kept on this computer, or thrown away)
-            return
+    def saved(self, note: NoteView, then: str | None, form: dict) -> None:
+        """A save landed (the app calls it with the save's answer, while this editor is shown)."""
+        self.note_id, self.version = note.id, note.version
         self.baseline = form
         self.dirty = self._form() != form  # typing may have gone on while the save was under way
         if self.app.recovery:

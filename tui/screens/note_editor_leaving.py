@@ -8,22 +8,29 @@ stays about the form.
 
 from __future__ import annotations
 
+from functools import partial
+
 from store import StoreError
 from tui import formatting
 from tui.dialogs.unsaved_note import NoteStanding, closing_dialog
+from tui.messages import DraftNotThrownAway
+from tui.while_shown import quiet_when_gone, while_shown
 
 
 class LeavingTheEditor:
+    @while_shown  # a timer's: leaving the screen kept the typing already
     def _keep_after_pause(self) -> None:
         if self.dirty and not self._thrown:
             self.keep_on_this_computer()
 
+    @while_shown
     def autosave(self) -> None:
         if self.dirty and not self._thrown:
             self.keep_on_this_computer()
             if self._complete_enough():
                 self.save(then=None)
 
+    @quiet_when_gone  # popped while being built, there is no form to keep (nor anything typed in it)
     def on_screen_suspend(self) -> None:
         if self.dirty and not self._thrown:
             self.keep_on_this_computer()
@@ -93,20 +100,22 @@ class LeavingTheEditor:
         """Close without the changes: the copy on this computer goes; so does a draft this editor
         created in the record (after any save under way lands); a note that was in the record
         before the editor opened stays as last saved."""
-        self._thrown = True
+        self.in_record.thrown = True
         if self.app.recovery:
             self.app.recovery.discard(self.key)
         if not self.opened_in_record:
-            self.app.run_worker(self._delete_created_draft, thread=True, group="discard")
+            # The app's worker, not this screen's: it outlives the screen, which is leaving.
+            self.app.run_worker(partial(_delete_created_draft, self.app, self.desk, self.in_record),
+                                thread=True, group="discard", exit_on_error=False)
         self._leave()
 
-    def _delete_created_draft(self) -> None:
-        with self._saving:  # a save under way may be adding the note: wait for it
-            note_id = self.note_id
-        if note_id is None:
-            return
-        try:
-            self.app.desk.discard_draft(note_id)
-        except StoreError as error:
-            self.app.call_from_thread(self.app.notify, f"The draft was not thrown away: {error}",
-                                      severity="error", timeout=8)
+
+def _delete_created_draft(app, desk, in_record) -> None:
+    with in_record.lock:  # a save under way may be adding the note: wait for it
+        note_id = in_record.note_id
+    if note_id is None:
+        return
+    try:
+        desk.discard_draft(note_id)
+    except StoreError as error:
+        app.post_message(DraftNotThrownAway(str(error)))

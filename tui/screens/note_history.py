@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -17,23 +14,14 @@ from textual.widgets.option_list import Option
 from store import StoreError
 from store.core.results import NoteHistory
 from tui import formatting
+from tui.messages import HistoryRead, HistoryRefused
 from tui.revision_diff import revision_changes
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 
-@dataclass
-class HistoryRead(Message):
-    """The history read by the load worker; handled on the UI thread (dropped if the screen has gone)."""
-
-    history: NoteHistory
-
-
-@dataclass
-class Refused(Message):
-    sentence: str
-
-
-class NoteHistoryScreen(Screen):
+class NoteHistoryScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="history.back"),
         Binding("m", "mark", "Compare with this", id="history.mark"),
@@ -65,26 +53,29 @@ class NoteHistoryScreen(Screen):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.load()
+        self.load(self.app.desk)
 
+    @while_shown
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "-narrow")
 
-    @work(thread=True, exclusive=True)
-    def load(self) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self, desk) -> None:
         try:
-            history = self.app.desk.note_history(self.note_id)
+            history = desk.note_history(self.note_id)
         except StoreError as error:
-            self.post_message(Refused(str(error)))
+            self.post_message(HistoryRefused(str(error)))
             return
         self.post_message(HistoryRead(history))
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
+    @on(HistoryRefused)
+    @while_shown
+    def _refused(self, message: HistoryRefused) -> None:
         self.query_one("#diff-text", Static).update("")
         self.notify(message.sentence, severity="error")
 
     @on(HistoryRead)
+    @while_shown
     def _show(self, message: HistoryRead) -> None:
         history = self.history = message.history
         options = self.query_one(OptionList)

@@ -4,28 +4,26 @@ and how many of them were not opened; r returns the current one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Header, Static
-from textual.worker import Worker, get_current_worker
+from textual.worker import get_current_worker
 
 from store import StoreError
 from store.core.results import ReviewItem
-from tui.while_shown import while_shown
+from tui.messages import ApproveAsked, NotesApproved, QueueRead, ReturnAsked
+from tui.while_shown import is_shown, while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.queue_list import QueueList, heading
-
+from tui.worker_failures import SaysWorkerFailures
 
 FIRST_ROWS = 60  # read first: about two screens
 NARROW = 110
 
 
-class ReviewQueueScreen(Screen):
+class ReviewQueueScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="queue.back"),
         Binding("space", "toggle", "Select", id="queue.select"),
@@ -38,37 +36,10 @@ class ReviewQueueScreen(Screen):
     ReviewQueueScreen QueueList { height: 1fr; }
     """
 
-    @dataclass
-    class QueueRead(Message, bubble=False):
-        items: list[ReviewItem]
-        whole: bool  # the whole queue, or its first screenful
-        worker: Worker  # the load that read it: one overtaken by a newer load is not shown
-
-    @dataclass
-    class Said(Message, bubble=False):
-        text: str
-        severity: str = "information"
-
-    @dataclass
-    class Approved(Message, bubble=False):
-        text: str
-        refused: bool
-
-    @dataclass
-    class ApproveAsked(Message, bubble=False):
-        notes: list[tuple[int, int]]  # (id, version) of each note to approve
-        not_opened: int | None  # how many of them the supervisor has not opened
-        dialog: ModalScreen  # the question, already shown, that this completes
-        refusal: str | None = None  # the store's sentence when it could not say
-
-    @dataclass
-    class ReturnAsked(Message, bubble=False):
-        item: ReviewItem
-        refusal: str | None
-
     def __init__(self) -> None:
         super().__init__()
         self.whole = False  # whether the rows are the whole queue or its first screenful
+        self.desk = None  # the desk it was opened with: it reads with that one even after a user switch
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,19 +48,22 @@ class ReviewQueueScreen(Screen):
         yield QueueList(zone=self.app.zone, id="queue")
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
-        self.desk = self.app.desk  # read with the desk it was opened for, even after a user switch
+        self.desk = self.app.desk
         self.query_one(QueueList).focus()
 
+    @while_shown
     def on_resize(self) -> None:
         footer = self.query_one(KeyFooter)  # on 80 columns every key fits, ^q and F1 included
         footer.compact, footer.show_command_palette = self.size.width < NARROW, self.size.width >= NARROW
         self.call_after_refresh(self._headings)
 
+    @while_shown
     def _headings(self) -> None:
-        if self.is_attached:
-            self.query_one("#headings", Static).update(heading(self.query_one(QueueList).scrollable_content_region.width))
+        self.query_one("#headings", Static).update(heading(self.query_one(QueueList).scrollable_content_region.width))
 
+    @while_shown
     def on_screen_resume(self) -> None:
         # Also sent when the screen is first shown: loading here too on mount raced two loads.
         self.load()
@@ -102,21 +76,18 @@ class ReviewQueueScreen(Screen):
     def selected(self) -> set[int]:
         return self.query_one(QueueList).selected
 
-    @work(thread=True, exclusive=True, group="queue")
+    @work(thread=True, exclusive=True, group="queue", exit_on_error=False)
     def load(self) -> None:
-        """The first screenful of the queue, then all of it (a queue of thousands shows at once)."""
+        """The first screenful of the queue, then all of it (a queue of thousands shows at once). A
+        refusal is said by SaysWorkerFailures."""
         worker = get_current_worker()
-        try:
-            first = self.desk.review_queue(limit=FIRST_ROWS)
-            if len(first) == FIRST_ROWS:
-                self.post_message(self.QueueRead(first, False, worker))
-                items = self.desk.review_queue()
-            else:
-                items = first
-        except StoreError as error:
-            self.post_message(self.Said(str(error), "error"))
-            return
-        self.post_message(self.QueueRead(items, True, worker))
+        first = self.desk.review_queue(limit=FIRST_ROWS)
+        if len(first) == FIRST_ROWS:
+            self.post_message(QueueRead(first, False, worker))
+            items = self.desk.review_queue()
+        else:
+            items = first
+        self.post_message(QueueRead(items, True, worker))
 
     @on(QueueRead)
     @while_shown
@@ -128,11 +99,6 @@ class ReviewQueueScreen(Screen):
         self.whole = message.whole
         self.query_one(QueueList).set_items(message.items)
         self._summary()
-
-    @on(Said)
-    @while_shown
-    def _said(self, message: Said) -> None:
-        self.notify(message.text, severity=message.severity)
 
     def _summary(self) -> None:
         if not self.whole:
@@ -178,28 +144,29 @@ class ReviewQueueScreen(Screen):
         self.app.push_screen(dialog, answered)
         self._ask_approve(notes, dialog)
 
-    @work(thread=True, exclusive=True, group="ask")
+    @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
     def _ask_approve(self, notes: list[tuple[int, int]], dialog) -> None:
         try:
             unread = self.desk.not_opened([note_id for note_id, _ in notes])
         except StoreError as error:
-            self.post_message(self.ApproveAsked(notes, None, dialog, str(error)))
+            self.post_message(ApproveAsked(notes, None, dialog, str(error)))
             return
-        self.post_message(self.ApproveAsked(notes, len(unread), dialog))
+        self.post_message(ApproveAsked(notes, len(unread), dialog))
 
     @on(ApproveAsked)
     @while_shown
     def _complete_question(self, message: ApproveAsked) -> None:
         dialog = message.dialog
-        if not dialog.is_attached:  # answered (Esc) or gone meanwhile
+        if not is_shown(dialog):  # answered (Esc) or gone meanwhile
             return
         if message.refusal:
-            dialog.dismiss(None)
+            if dialog.is_active:  # dismiss() takes down whichever screen is on top
+                dialog.dismiss(None)
             self.notify(message.refusal, severity="error")
             return
         dialog.known(message.not_opened)
 
-    @work(thread=True, exclusive=True, group="approve")
+    @work(thread=True, exclusive=True, group="approve", exit_on_error=False)
     def _approve(self, notes: list[tuple[int, int]]) -> None:
         approved, refused = 0, []
         for note_id, version in notes:
@@ -208,12 +175,12 @@ class ReviewQueueScreen(Screen):
                 approved += 1
             except StoreError as error:
                 refused.append(f"note {note_id}: {error}")
-        self.post_message(self.Approved(f"Approved {approved} note{'s' if approved != 1 else ''}"
+        self.post_message(NotesApproved(f"Approved {approved} note{'s' if approved != 1 else ''}"
                                         + (". Not approved: " + " ".join(refused) if refused else ""), bool(refused)))
 
-    @on(Approved)
+    @on(NotesApproved)
     @while_shown
-    def _approved(self, message: Approved) -> None:
+    def _approved(self, message: NotesApproved) -> None:
         self.selected.clear()
         self.notify(message.text, severity="warning" if message.refused else "information",
                     timeout=8 if message.refused else 3)
@@ -224,14 +191,14 @@ class ReviewQueueScreen(Screen):
         if item:
             self._ask_return(item)
 
-    @work(thread=True, exclusive=True, group="ask")
+    @work(thread=True, exclusive=True, group="ask", exit_on_error=False)
     def _ask_return(self, item: ReviewItem) -> None:
         """Ask the store first, so a note that can no longer be returned says why instead of opening a form."""
         try:
             refusal = self.desk.note_actions(item.note.id)["return"]
         except StoreError as error:
             refusal = str(error)
-        self.post_message(self.ReturnAsked(item, refusal))
+        self.post_message(ReturnAsked(item, refusal))
 
     @on(ReturnAsked)
     @while_shown

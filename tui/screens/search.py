@@ -6,42 +6,27 @@ may see is decided inside search/ with the store's rules.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import StoreError
 from tui import formatting
+from tui.messages import Found, SearchFailed
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 TYPING_PAUSE = 0.25  # seconds after the last key before searching
 EXAMPLES = ('grandmother "school nurse" · person:Jhon · type:school · after:2026-10-01 · last:30d · '
             'status:returned · visit* · NOT court')
 
 
-@dataclass
-class Found(Message):
-    """A search's answer from its worker; handled on the UI thread (dropped if the screen has gone)."""
-
-    text: str
-    order: str
-    results: Any  # search.Results
-
-
-@dataclass
-class SearchFailed(Message):
-    sentence: str
-
-
-class SearchScreen(Screen):
+class SearchScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="search.back"),
         Binding("ctrl+o", "toggle_order", "Newest/relevance", id="search.order"),
@@ -83,17 +68,18 @@ class SearchScreen(Screen):
     def _submitted(self) -> None:
         self.action_to_results()
 
+    @while_shown  # also a timer's: the screen may have gone since the last key
     def _search_now(self) -> None:
         text = self.query_one("#query", Input).value
         if text.strip():
             # An agency-wide search of a common word can take seconds: say so until it answers.
             self.query_one("#reading", Static).update(f"Searching for {text!r}…")
-            self.run_search(text, self.order)
+            self.run_search(self.app.desk, text, self.order)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str, order: str) -> None:
+    def run_search(self, desk, text: str, order: str) -> None:
         try:
-            results = self.app.search_index().search(self.app.desk, text, family=self.family, order=order)
+            results = self.app.search_index().search(desk, text, family=self.family, order=order)
         except StoreError as error:
             self.post_message(SearchFailed(str(error)))
             return
@@ -104,11 +90,13 @@ class SearchScreen(Screen):
         self.post_message(Found(text, order, results))
 
     @on(SearchFailed)
+    @while_shown
     def _refused(self, message: SearchFailed) -> None:
         self.query_one("#reading", Static).update("")
         self.query_one("#problem", Static).update(message.sentence)
 
     @on(Found)
+    @while_shown
     def _show(self, message: Found) -> None:
         text, order, results = message.text, message.order, message.results
         if text != self.query_one("#query", Input).value or order != self.order:

@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on, work
 from textual.app import ComposeResult
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store import Store
 from store.core.results import WorkerView
+from tui.messages import StaffRead
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 
-class StaffPickerScreen(Screen[str | None]):
+class StaffPickerScreen(SaysWorkerFailures, Screen[str | None]):
     BINDINGS = [("escape", "dismiss(None)", "Quit")]
     DEFAULT_CSS = """
     StaffPickerScreen { align: center middle; }
     #intro { width: 110; max-width: 100%; padding: 1 2; }
     #staff { width: 110; max-width: 100%; height: 1fr; max-height: 30; }
     """
-
-    @dataclass
-    class Loaded(Message, bubble=False):
-        staff: list[WorkerView]
 
     def __init__(self, store: Store):
         super().__init__()
@@ -43,13 +38,13 @@ class StaffPickerScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.load_staff()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def load_staff(self) -> None:
-        self.post_message(self.Loaded(self.store.staff()))
+        self.post_message(StaffRead(self.store.staff()))
 
-    @on(Loaded)
+    @on(StaffRead)
     @while_shown
-    def _show(self, message: Loaded) -> None:
+    def _show(self, message: StaffRead) -> None:
         options = self.query_one(OptionList)
         narrow = self.app.size.width < 110  # 80 columns: the unit goes under the name and title
         options.add_options(Option(_label(w, narrow), id=w.login) for w in message.staff)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from rich.text import Text
@@ -14,16 +13,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.markup import escape
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
 from store.core.results import Timeliness, WorkerTimeliness
 from tui import formatting
+from tui.messages import ReportExported, ReportRead, ReportRefused
 from tui.timeliness_csv import COLUMNS, cells, default_path, save_csv
+from tui.while_shown import while_shown
 from tui.widgets.bar_chart import BarChart
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 
 class Measure(NamedTuple):
@@ -72,28 +73,7 @@ def _row(shown: list[str], style: str = "") -> list[Text]:
     return [Text("  " + name, style=style), *(Text(n, style=style, justify="right") for n in numbers)]
 
 
-@dataclass
-class ReportRead(Message):
-    """The report read by the load worker; handled on the UI thread (dropped if the screen has gone)."""
-
-    report: Timeliness
-    days: int
-
-
-@dataclass
-class Refused(Message):
-    sentence: str
-
-
-@dataclass
-class Said(Message):
-    """What the export worker has to say (saved where, or why not)."""
-
-    sentence: str
-    severity: str = "information"
-
-
-class TimelinessScreen(Screen):
+class TimelinessScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="timeliness.back"),
         Binding("m", "next_measure", "Chart measure", id="timeliness.measure"),
@@ -112,6 +92,7 @@ class TimelinessScreen(Screen):
         self.measure = 0
         self.period = 0
         self.narrow = False
+        self.desk = None  # the signed-in worker's when the screen was opened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -120,30 +101,39 @@ class TimelinessScreen(Screen):
         yield BarChart("")
         yield KeyFooter()
 
+    def on_mount(self) -> None:
+        self.desk = self.app.desk
+
+    @while_shown
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown
 
+    @while_shown
     def on_resize(self) -> None:
         if self.report is not None and (self.size.width < NARROW) != self.narrow:
             self._show(self.report)
 
-    @work(thread=True, exclusive=True, group="timeliness")
     def load(self) -> None:
-        days = PERIODS[self.period]
+        self._read_report(self.desk, PERIODS[self.period])
+
+    @work(thread=True, exclusive=True, group="timeliness", exit_on_error=False)
+    def _read_report(self, desk, days: int) -> None:
         try:
-            report = self.app.desk.timeliness(days=days)
+            report = desk.timeliness(days=days)
         except StoreError as error:
-            self.post_message(Refused(str(error)))
+            self.post_message(ReportRefused(str(error)))
             return
         self.post_message(ReportRead(report, days))
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
+    @on(ReportRefused)
+    @while_shown
+    def _refused(self, message: ReportRefused) -> None:
         sentence = message.sentence
         self.query_one("#summary", Static).update(f"[$error]{escape(sentence)}[/]")
         self.notify(sentence, severity="error", timeout=8)
 
     @on(ReportRead)
+    @while_shown
     def _read(self, message: ReportRead) -> None:
         if message.days == PERIODS[self.period]:  # else the period changed meanwhile: its report comes
             self._show(message.report)
@@ -209,18 +199,17 @@ class TimelinessScreen(Screen):
         if self.report is None:
             self.notify("Nothing to export yet.", severity="warning")
             return
-        self._export(self.report)
+        self._export(self.report, default_path(self.app.home, self.report, self.app.zone))
 
-    @work(thread=True, exclusive=True, group="export")
-    def _export(self, report: Timeliness) -> None:
-        path = default_path(self.app.home, report, self.app.zone)
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, report: Timeliness, path) -> None:
         try:
             save_csv(report, path)
         except OSError as error:
-            self.post_message(Said(f"The report was not saved: {error}", "error"))
+            self.post_message(ReportExported(f"The report was not saved: {error}", "error"))
             return
-        self.post_message(Said(f"Saved the report to {path}"))
+        self.post_message(ReportExported(f"Saved the report to {path}"))
 
-    @on(Said)
-    def _said(self, message: Said) -> None:
+    @on(ReportExported)
+    def _said(self, message: ReportExported) -> None:
         self.notify(message.sentence, severity=message.severity, timeout=10)

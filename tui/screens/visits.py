@@ -4,20 +4,19 @@ the residence, and a new placement's first-month contacts. Children not yet seen
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from store import StoreError
 from store.desks.visits import ChildVisits
 from tui import formatting
+from tui.messages import VisitsRead
+from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
+from tui.worker_failures import SaysWorkerFailures
 
 COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
            ("Last visit", 10), ("At home", 10), ("New placement", 18))
@@ -28,19 +27,7 @@ NARROW_COLUMNS = (("This month", 12), ("Child", 17), ("Visited by", 14), ("Last 
                   ("New placement", 13))
 
 
-@dataclass
-class VisitsRead(Message):
-    """The children read by the load worker; handled on the UI thread (dropped if the screen has gone)."""
-
-    children: list[ChildVisits]
-
-
-@dataclass
-class Refused(Message):
-    sentence: str
-
-
-class VisitsScreen(Screen):
+class VisitsScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="visits.back"),
         Binding("enter", "open", "Open case", id="visits.open", show=False),
@@ -54,6 +41,7 @@ class VisitsScreen(Screen):
         super().__init__()
         self.standings: list[ChildVisits] = []
         self.narrow: bool | None = None
+        self.desk = None  # the signed-in worker's when the screen was opened
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -61,9 +49,12 @@ class VisitsScreen(Screen):
         yield DataTable(cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
+        self.desk = self.app.desk
         self._columns()
 
+    @while_shown
     def on_resize(self) -> None:
         if (self.size.width < NARROW) != self.narrow:
             self._columns()
@@ -77,27 +68,21 @@ class VisitsScreen(Screen):
         for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:  # fixed: auto widths are measured
             table.add_column(" " + label, width=width + 1)                # on idle, after a first paint
 
+    @while_shown
     def on_screen_resume(self) -> None:
         self.load()  # also sent when the screen is first shown
 
-    @work(thread=True, exclusive=True, group="visits")
+    @work(thread=True, exclusive=True, group="visits", exit_on_error=False)
     def load(self) -> None:
-        desk = self.app.desk
-        try:
-            mine = desk.visit_standards()
-            team = desk.team_visit_standards() if desk.supervises() else []
-        except StoreError as error:
-            self.post_message(Refused(str(error)))
-            return
+        desk = self.desk  # a refusal: SaysWorkerFailures
+        mine = desk.visit_standards()
+        team = desk.team_visit_standards() if desk.supervises() else []
         seen = {c.placement_id for c in mine}
         children = mine + [c for c in team if c.placement_id not in seen]
         self.post_message(VisitsRead(sorted(children, key=_urgency)))
 
-    @on(Refused)
-    def _refused(self, message: Refused) -> None:
-        self.notify(message.sentence, severity="error")
-
     @on(VisitsRead)
+    @while_shown
     def _show(self, message: VisitsRead) -> None:
         children = self.standings = message.children
         self._fill()

@@ -1,0 +1,336 @@
+"""What workers send back to the UI thread: one small message per answer, named for what it carries.
+
+The rule (ARCHITECTURE.md, "the worker rule"): a worker reads or writes through the desk and posts
+one of these; an ``@on`` handler on the UI thread owns everything that follows — widgets, screen
+state, notices, the next screen. A worker never calls into a screen. Textual drops a message posted
+to a screen that has gone, so an answer that comes after the user left (Esc, "Switch demo user") is
+simply lost instead of reaching into removed widgets; handlers are also wrapped in ``while_shown``
+for an answer already queued as the screen leaves. A worker that fails is said by the one handler in
+tui/worker_failures.py, so a refusal that needs nothing but a notice has no message of its own here.
+
+Every message goes to the node it was posted to only (``bubble=False``): the app's to the app, a
+screen's to that screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+
+if TYPE_CHECKING:
+    from textual.screen import ModalScreen, Screen
+    from textual.worker import Worker
+
+    from store.desks.desk import Desk
+    from store.desks.note_defaults import NoteDefaults
+    from store.core.results import (
+        AbsenceView,
+        CaseView,
+        NoteHistory,
+        NoteView,
+        Obligation,
+        ReturnedNote,
+        ReturnPlan,
+        ReviewItem,
+        StageView,
+        Timeliness,
+        WorkerView,
+    )
+    from store.desks.visits import ChildVisits
+
+
+# -- the app: signing in, the first screen, ctrl+n, the search index, the editor's saves --------------
+
+@dataclass
+class SignedIn(Message, bubble=False):
+    """Who signed in, as the store knows them (read in a worker: the desk's first reads)."""
+
+    attempt: int  # which sign-in this answers: one overtaken by "Switch demo user" is dropped
+    login: str
+    desk: Desk
+    me: WorkerView
+    supervises: bool
+    writes_notes: bool
+    is_demo: bool
+
+
+@dataclass
+class SignInRefused(Message, bubble=False):
+    attempt: int
+    sentence: str
+    is_demo: bool
+
+
+@dataclass
+class HomeRead(Message, bubble=False):
+    """The first caseload of a sign-in (``caseload`` None: the store refused; the screen reads again)."""
+
+    desk: Desk
+    caseload: Any | None  # tui.screens.caseload.Caseload (messages sit below the screens)
+
+
+@dataclass
+class NoteOffer(Message, bubble=False):
+    """Whether this worker may begin a note in the stage (``refusal`` None) or why not."""
+
+    desk: Desk
+    stage_id: int
+    refusal: str | None
+    open_on: Screen | None = None  # the screen whose ctrl+n asked: open the editor if still on it
+
+
+@dataclass
+class IndexNotUpdated(Message, bubble=False):
+    reason: str
+
+
+@dataclass
+class NoteSaved(Message, bubble=False):
+    """A save of the editor's form landed (``then``: what was asked after it: submit, close, quit).
+    Posted to the app, not the editor: the search index follows even when the editor has closed."""
+
+    editor: Screen
+    note: NoteView
+    then: str | None
+    form: dict
+
+
+@dataclass
+class NoteNotSaved(Message, bubble=False):
+    """The store refused a save; said in the editor, or by the app when the editor has closed."""
+
+    editor: Screen
+    sentence: str
+    unsaved: bool = True  # False: saved as a draft, only the submit after it was refused
+    keep: dict | None = None  # the form to keep on this computer (another save came first)
+
+
+@dataclass
+class DraftNotThrownAway(Message, bubble=False):
+    sentence: str
+
+
+# -- the staff picker, the caseload ---------------------------------------------------------------------
+
+@dataclass
+class StaffRead(Message, bubble=False):
+    staff: list[WorkerView]
+
+
+@dataclass
+class CaseloadRead(Message, bubble=False):
+    caseload: Any  # tui.screens.caseload.Caseload
+
+
+# -- a case ---------------------------------------------------------------------------------------------
+
+@dataclass
+class CaseRead(Message, bubble=False):
+    case: CaseView
+
+
+@dataclass
+class CaseRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class NotesRead(Message, bubble=False):
+    """A stage's note ids and its first page of notes."""
+
+    stage_id: int
+    ids: list[int]
+    notes: list[NoteView]
+    deadlines: dict[int, Obligation]
+    not_shown: str | None  # the store's sentence on notes this reader may not see
+
+
+@dataclass
+class PageRead(Message, bubble=False):
+    ids: list[int]
+    notes: list[NoteView]
+    deadlines: dict[int, Obligation]
+    generation: int  # of the list that asked: a list shown again since ignores it
+
+
+@dataclass
+class PageFailed(Message, bubble=False):
+    ids: list[int]
+    generation: int
+    sentence: str
+
+
+@dataclass
+class ActionsRead(Message, bubble=False):
+    """What this worker may do with the note: each action's refusal, None where allowed."""
+
+    note_id: int
+    actions: dict[str, str | None]
+
+
+@dataclass
+class NoteMoved(Message, bubble=False):
+    """A note was submitted, recalled or discarded (``done`` says which): the stage's notes are read again."""
+
+    stage_id: int
+    done: str
+
+
+# -- a note, its history ----------------------------------------------------------------------------------
+
+@dataclass
+class NoteRead(Message, bubble=False):
+    history: NoteHistory
+    actions: dict[str, str | None]
+
+
+@dataclass
+class NoteApproved(Message, bubble=False):
+    pass
+
+
+@dataclass
+class HistoryRead(Message, bubble=False):
+    history: NoteHistory
+
+
+@dataclass
+class HistoryRefused(Message, bubble=False):
+    sentence: str
+
+
+# -- the note editor --------------------------------------------------------------------------------------
+
+@dataclass
+class EditorRead(Message, bubble=False):
+    """What the editor is filled from: the stage, the note (editing or amending), a new note's
+    defaults, the note's deadline, and what was typed and kept on this computer."""
+
+    stage: StageView
+    note: NoteView | None
+    defaults: NoteDefaults | None
+    deadline: Obligation | None
+    history: NoteHistory | None
+    kept: dict | None
+
+
+@dataclass
+class EditorRefused(Message, bubble=False):
+    sentence: str
+
+
+# -- the review queue -------------------------------------------------------------------------------------
+
+@dataclass
+class QueueRead(Message, bubble=False):
+    items: list[ReviewItem]
+    whole: bool  # the whole queue, or its first screenful
+    worker: Worker  # the load that read it: one overtaken by a newer load is not shown
+
+
+@dataclass
+class ApproveAsked(Message, bubble=False):
+    notes: list[tuple[int, int]]  # (id, version) of each note to approve
+    not_opened: int | None  # how many of them the supervisor has not opened
+    dialog: ModalScreen  # the question, already shown, that this completes
+    refusal: str | None = None  # the store's sentence when it could not say
+
+
+@dataclass
+class NotesApproved(Message, bubble=False):
+    text: str
+    refused: bool  # some were not approved (the text says which and why)
+
+
+@dataclass
+class ReturnAsked(Message, bubble=False):
+    item: ReviewItem
+    refusal: str | None
+
+
+# -- my deadlines, an absence, visits, Timeliness, search ----------------------------------------------
+
+@dataclass
+class DeadlinesRead(Message, bubble=False):
+    mine: list[Obligation]
+    team: list[Obligation]
+    away: list[AbsenceView]
+    next_away: AbsenceView | None
+    boss: bool
+
+
+@dataclass
+class AbsenceCancelled(Message, bubble=False):
+    pass
+
+
+@dataclass
+class AbsencePlanned(Message, bubble=False):
+    absence: AbsenceView
+
+
+@dataclass
+class AbsenceRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class VisitsRead(Message, bubble=False):
+    children: list[ChildVisits]
+
+
+@dataclass
+class ReportRead(Message, bubble=False):
+    report: Timeliness
+    days: int
+
+
+@dataclass
+class ReportRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class ReportExported(Message, bubble=False):
+    """Where the CSV was saved, or why not."""
+
+    sentence: str
+    severity: str = "information"
+
+
+@dataclass
+class Found(Message, bubble=False):
+    text: str
+    order: str
+    results: Any  # search.SearchResults (tui imports search lazily)
+
+
+@dataclass
+class SearchFailed(Message, bubble=False):
+    sentence: str
+
+
+# -- returning a note -------------------------------------------------------------------------------------
+
+@dataclass
+class ReturnPlanned(Message, bubble=False):
+    """When the correction would be due, and the store's warning if that falls after the note freezes."""
+
+    plan: ReturnPlan
+
+
+@dataclass
+class ReturnPlanRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class NoteReturned(Message, bubble=False):
+    result: ReturnedNote
+
+
+@dataclass
+class ReturnRefused(Message, bubble=False):
+    sentence: str
