@@ -72,7 +72,7 @@ def test_worker_messages_live_in_one_module_and_go_to_their_node_only():
 def _open_deadlines_with(demo_store, tmp_path, monkeypatch, failure):
     import asyncio
 
-    from store.desk import Desk
+    from store.desks.desk import Desk
     from tests.test_flows import first_caseworker, open_app
     from tests.test_tui import settle
 
@@ -136,7 +136,7 @@ def test_the_palette_asks_the_database_nothing_as_keys_are_typed(demo_store, tmp
     from store.service import Store
     from tests.test_flows import first_caseworker, open_app
     from tests.test_tui import settle
-    from tui.commands import CasenotesCommands
+    from tui.palette import CasenotesCommands
 
     async def run():
         app = open_app(demo_store, first_caseworker(demo_store), tmp_path)
