@@ -1,8 +1,8 @@
 """What workers send back to the UI thread: one small message per answer, named for what it carries.
 
-The rule (ARCHITECTURE.md, "the worker rule"): a worker reads or writes through the desk and posts
-one of these; an ``@on`` handler on the UI thread owns everything that follows — widgets, screen
-state, notices, the next screen. A worker never calls into a screen. Textual drops a message posted
+The worker rule: a worker reads or writes through the desk and posts one of these; an ``@on``
+handler on the UI thread owns everything that follows — widgets, screen state, notices, the next
+screen. A worker never calls into a screen. Textual drops a message posted
 to a screen that has gone, so an answer that comes after the user left (Esc, "Switch demo user") is
 simply lost instead of reaching into removed widgets; handlers are also wrapped in ``while_shown``
 for an answer already queued as the screen leaves. A worker that fails is said by the one handler in
