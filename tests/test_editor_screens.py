@@ -5,7 +5,7 @@ import asyncio
 
 import pytest
 
-from tests.test_editor_keeps_typing import type_text
+from tests.keyboard import type_text
 from tests.test_flows import AFTERNOON, first_caseworker, open_app, settle, supervisor_of
 from tui.app import CasenotesApp
 
