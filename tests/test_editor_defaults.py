@@ -101,7 +101,7 @@ def test_a_recovered_draft_keeps_what_was_typed(demo_store, tmp_path):
 def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_path, monkeypatch):
     """A quick typist (or a slow machine): ctrl+n, 9, Tab, 7 before the stage's read came back. The
     read used to put the default time over the typed one and focus back on When, so the 7 went there."""
-    import time
+    import threading
 
     from store.desks.note_defaults import NoteDefaultsDesk
 
@@ -109,9 +109,10 @@ def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_pa
     login = first_caseworker(demo_store)
     stage = plan(demo_store, login).stage_id
     slow = NoteDefaultsDesk.note_defaults
+    typed = threading.Event()  # the read waits for the keys, however slow the machine is
 
     def slowly(desk, stage_id):
-        time.sleep(2.5)
+        typed.wait(timeout=60)
         return slow(desk, stage_id)
 
     monkeypatch.setattr(NoteDefaultsDesk, "note_defaults", slowly)
@@ -125,8 +126,9 @@ def test_keys_typed_while_the_editor_reads_the_stage_are_kept(demo_store, tmp_pa
             editor = app.screen
             await pilot.press("9", "tab", "7")
             typed_before = editor.ready
+            typed.set()
             await settle(pilot)
-            await pilot.pause(3.0)
+            await pilot.pause(0.5)
             await settle(pilot)
             got = fields(editor)
             focused = editor.focused.id if editor.focused else None
