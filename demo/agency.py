@@ -104,8 +104,11 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
     staff.ldss.add(staff.director)
     units = max(3, round(3 * scale))
     per_unit = max(4, round(4 * scale * 3 / units))
+    first_unit = 0
     for u in range(units):
         unit = staffing.add_unit(f"Unit {u + 1} – {UNIT_NAMES[u % 3]}")
+        if u == 0:
+            first_unit = unit
         name = name_for()
         boss = login_for(name)
         staffing.add_worker(boss, name, "Casework Supervisor", unit=unit, supervisor=staff.director)
@@ -132,6 +135,17 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
     staff.advocate = login_for(name)
     staffing.add_worker(staff.advocate, name, "CASA Volunteer Advocate", employer="CASA",
                         agency="County CASA Program")
+    # Hired last, from names already drawn, so that everyone and everything before stays as it was.
+    name = name_for()
+    staff.administrator = login_for(name)
+    staffing.add_worker(staff.administrator, name, "Staff Administrator", supervisor=staff.director,
+                        functions=["MAINTAIN STAFF"])
+    staff.ldss.add(staff.administrator)
+    name = name_for()
+    staff.intake = login_for(name)
+    staffing.add_worker(staff.intake, name, "Intake Worker", unit=first_unit, supervisor=staff.supervisors[0],
+                        functions=["INTAKE"])
+    staff.ldss.add(staff.intake)
     return staff
 
 

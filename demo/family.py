@@ -118,7 +118,7 @@ class Family:
         opened = self.now()
         span = timedelta(days=rng.randint(12, 45))
         ends = opened + span if (closes or index + 1 < len(self.pattern)) else self.timeline.as_of
-        if kind != "INT":
+        if kind != "INT" and subtype != "ADVPO":  # ADVPO progress notes are kept outside the state record
             self._schedule_contacts(stage_id, kind, writers, opened, ends)
         if kind == "CCR" or ((kind, subtype) == ("FSS", "CWS") and "CCR" not in [p[0] for p in self.pattern]):
             self._plan_placement(stage_id, kind, child_ids, opened, ends if closes else None)

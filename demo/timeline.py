@@ -20,6 +20,8 @@ class DemoStaff:
     supervisor_of: dict[str, str] = field(default_factory=dict)
     clerk: str = ""
     advocate: str = ""
+    administrator: str = ""  # MAINTAIN STAFF: adds, changes and deactivates workers and units
+    intake: str = ""  # INTAKE: opens families and their INT and FSI stages
 
 
 class Timeline:

@@ -61,9 +61,25 @@ def record_note(session: Session, note: Note, by: WorkerFields, action: str, now
 
 
 def audit(session: Session, by: WorkerFields | None, action: str, entity: str, entity_id: int | None,
-          now: datetime, detail: dict[str, Any] | None = None) -> None:
+          now: datetime, detail: dict[str, Any] | None = None, *, case_id: int | None = None) -> None:
+    """One audit row. ``case_id``: the case a maintenance change belongs to, which puts the row in
+    that case's activity history."""
     _insert(session, AuditEntry, at=now, worker_id=by.id if by else None, action=action, entity=entity,
-            entity_id=entity_id, detail={k: _plain(v) for k, v in (detail or {}).items()})
+            entity_id=entity_id, case_id=case_id, detail={k: _plain(v) for k, v in (detail or {}).items()})
+
+
+def activity(session: Session, by: WorkerFields | None, action: str, entity: str, entity_id: int,
+             now: datetime, *, case_id: int | None, before: dict[str, Any] | None = None,
+             after: dict[str, Any] | None = None, **detail: Any) -> None:
+    """A maintenance change for the audit record and the case's activity history: who (``by``; None
+    is the system, e.g. the demo or an import), when, what (``action`` on ``entity``), and the values
+    before and after it."""
+    values = {k: v for k, v in detail.items()}
+    if before is not None:
+        values["before"] = {k: _plain(v) for k, v in before.items()}
+    if after is not None:
+        values["after"] = {k: _plain(v) for k, v in after.items()}
+    audit(session, by, action, entity, entity_id, now, values, case_id=case_id)
 
 
 def change(session: Session, entity: str, entity_id: int, op: str, now: datetime) -> None:

@@ -125,6 +125,7 @@ class Worker(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deactivated_at: Mapped[datetime | None]  # a worker who left: sign-in refused, their work kept
 
     unit: Mapped[Unit | None] = relationship()
     supervisor: Mapped[Worker | None] = relationship(remote_side=[id])
@@ -159,7 +160,8 @@ class Case(Base):
     opened_at: Mapped[datetime]
 
     persons: Mapped[list[Person]] = relationship(back_populates="case", order_by="Person.id")
-    stages: Mapped[list[Stage]] = relationship(back_populates="case", order_by="Stage.id")
+    stages: Mapped[list[Stage]] = relationship(back_populates="case", order_by="Stage.id",
+                                               foreign_keys="Stage.case_id")
 
 
 class Person(Base):
@@ -171,6 +173,7 @@ class Person(Base):
     birth_date: Mapped[date | None] = mapped_column(Date)
     relationship_: Mapped[str] = mapped_column("relationship", String(60))  # child, mother, teacher…
     is_child: Mapped[bool] = mapped_column(Boolean, default=False)
+    sex: Mapped[str | None] = mapped_column(String(12))
 
     case: Mapped[Case] = relationship(back_populates="persons")
 
@@ -196,8 +199,21 @@ class Stage(Base):
     closing_started_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     closing_started_at: Mapped[datetime | None]
     closing_reason: Mapped[str | None] = mapped_column(String(200))
+    # Opened only to authorise a payment (the administrative FSI -> FSS opening): the deadline,
+    # timeliness and visit reports leave it out.
+    administrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The intake's facts (FSI): who asked, the circumstances, the day the work was done, the
+    # "preventive only?" decision and the family's earlier closed case.
+    source_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    narrative: Mapped[str | None] = mapped_column(Text)
+    application_date: Mapped[date | None] = mapped_column(Date)
+    preventive_only: Mapped[bool | None] = mapped_column(Boolean)
+    linked_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # App/Reg of a Family Services Stage: the primary caretaker (none when the case is child only).
+    primary_caretaker_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    app_reg_at: Mapped[datetime | None]
 
-    case: Mapped[Case] = relationship(back_populates="stages")
+    case: Mapped[Case] = relationship(back_populates="stages", foreign_keys=[case_id])
     parent: Mapped[Stage | None] = relationship(remote_side=[id])
     persons: Mapped[list[Person]] = relationship(secondary="stage_persons", order_by="Person.id")
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="stage")
@@ -216,6 +232,7 @@ class StagePerson(Base):
     __tablename__ = "stage_persons"
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), primary_key=True)
+    ended_at: Mapped[datetime | None]  # taken out of the stage; kept for its history
 
 
 class RoleAssignment(Base):
@@ -325,13 +342,15 @@ class ReviewAction(Base):
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     # "Was this read recorded in the last hour?" is asked at every search from outside the assignment.
-    __table_args__ = (Index("ix_audit_log_reader", "worker_id", "action", "entity_id", "at"),)
+    __table_args__ = (Index("ix_audit_log_reader", "worker_id", "action", "entity_id", "at"),
+                      Index("ix_audit_log_case", "case_id", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int | None]
+    case_id: Mapped[int | None]  # the case a maintenance change belongs to (its activity history)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
@@ -364,3 +383,14 @@ class Placement(Base):
 
     person: Mapped[Person] = relationship()
     stage: Mapped[Stage] = relationship()
+
+
+class ExternalKey(Base):
+    """The agency's own id of a record brought in by ``casenotes import`` (its external key)."""
+
+    __tablename__ = "external_keys"
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # worker, unit, case, person, stage…
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    record_id: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("kind", "record_id", name="uq_external_keys_record"),)
