@@ -54,6 +54,18 @@ _STAGE_FACTS = select(Stage.id, Stage.case_id, Stage.type, Stage.subtype, Stage.
                       Stage.close_reason).where(Stage.id == bindparam("id"))
 
 
+@dataclass(frozen=True)
+class Work:
+    """One maintenance change's footing, shared by the signed-in ``Desk`` (after its permission
+    check), the system's ``Staffing`` and ``casenotes import`` (many changes, one transaction): the
+    open session, the instant, the policy, and who acts (None: the system)."""
+
+    session: Session
+    now: datetime
+    policy: Policy
+    by: Worker | None
+
+
 class DeskBase:
     def __init__(self, db: Database, worker_id: int, login: str):
         self.db = db
@@ -63,6 +75,10 @@ class DeskBase:
     @property
     def policy(self) -> Policy:
         return self.db.policy
+
+    def _work(self, session: Session) -> Work:
+        """The footing of a maintenance change made by this desk's worker, in ``session``."""
+        return Work(session, self._now(), self.policy, self._user(session))
 
     def _now(self) -> datetime:
         """Read inside a unit of work, after BEGIN, so the triggers' clock is never later."""
