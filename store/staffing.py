@@ -25,16 +25,16 @@ from store.rules.access import stage_roles
 from store.desks.deadlines import REASON_MAX_CHARS
 from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
 from store.db.journal import audit, change
-from store.db.models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, RoleAssignment, Stage, Unit,
+from store.desks import roles, stage_opening
+from store.desks.base import Work
+from store.desks.roles import ROLES
+from store.desks.stage_opening import STAGE_TYPES
+from store.db.models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, Stage, Unit,
                      Worker, WorkerFunction)
 
 if TYPE_CHECKING:
     from store.db.database import Database
 
-STAGE_TYPES = ("INT", "INV", "FSI", "FSS", "CCR", "FAD")
-FSS_TYPES = ("CWS", "OTI", "COI", "ICPC", "ADVPO")
-PARENT_TYPES = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"), "CCR": ("FSS",), "FAD": ()}
-ROLES = ("Case Manager", "Case Planner", "Case Worker", "CPS Worker/Monitor")
 EMPLOYERS = ("LDSS", "VA", "CASA")
 PLACING_STAGES = ("FSS", "CCR")  # the stages that hold a child's placement in foster care
 # The longest text each column holds (store/db/models.py).
@@ -164,25 +164,10 @@ class Staffing:
         subtype = None if subtype is None else _text(subtype, "Family Services Stage type", 16, error=InvalidStage)
         parent_id = None if parent_id is None else arguments.record_id(parent_id, "stage")
         with self.db.writing() as session:
-            now = self.db.clock.now()
-            if session.get(Case, case_id) is None:
-                raise NotFound(f"There is no case number {case_id}.")
-            self._check_stage_kind(session, case_id, type, subtype, parent_id)
-            persons = list(session.scalars(select(Person).where(Person.id.in_(person_ids), Person.case_id == case_id)))
-            if len(persons) != len(person_ids):
-                raise InvalidStage("Every person of a stage must belong to the family's case.")
-            if type == "FSI" and not any(p.is_child for p in persons):
-                raise InvalidStage("A Family Services Intake needs at least one child in its person list.")
-            if type == "CCR" and sum(p.is_child for p in persons) != 1:
-                raise InvalidStage("A Child Case Record is for exactly one child; siblings each get their own.")
-            stage = Stage(case_id=case_id, type=type, subtype=subtype, parent_id=parent_id, opened_at=now,
-                          persons=persons)
-            session.add(stage)
-            session.flush()
-            self._audit(session, "open stage", "stage", stage.id, {"type": stage.label, "parent": parent_id})
-            change(session, "stage", stage.id, "insert", now)
-            self._assign(session, stage, self._worker(session, case_manager), "Case Manager", [])
-            return stage.id
+            work = self._work(session)
+            manager = self._worker(session, case_manager)
+            return stage_opening.open_stage(work, case_id, type, case_manager=manager, person_ids=person_ids,
+                                            subtype=subtype, parent_id=parent_id).id
 
     def assign_role(self, stage_id: int, login: str, role: str, children: Iterable[int] = ()) -> int:
         """Give a worker a role in a stage. A new Case Manager replaces the current one."""
@@ -193,7 +178,7 @@ class Staffing:
             stage = session.get(Stage, stage_id)
             if stage is None:
                 raise NotFound(f"There is no stage number {stage_id}.")
-            return self._assign(session, stage, self._worker(session, login), role, list(children))
+            return roles.assign(self._work(session), stage, self._worker(session, login), role, list(children))
 
     def end_role(self, stage_id: int, login: str, role: str) -> None:
         stage_id, login = arguments.record_id(stage_id, "stage"), _login(login)
@@ -294,51 +279,16 @@ class Staffing:
         raise InvalidStage(f"{child.full_name} was placed from {_day(earlier.starts_on)} to {_day(earlier.ends_on)}; "
                            "a child's placements may not overlap.")
 
-    def _assign(self, session: Session, stage: Stage, worker: Worker, role: str, children: list[int]) -> int:
-        now = self.db.clock.now()
-        _one_of(role, "a stage role", ROLES)
-        if role in ("Case Manager", "CPS Worker/Monitor") and worker.employer != "LDSS":
-            raise InvalidStage(f"A {role} is always local district (LDSS) staff; {worker.name} is not.")
-        if worker.employer == "CASA":
-            raise InvalidStage("Advocates are given access by appointment, not a stage role.")
-        current = stage_roles(session, stage.id, now)
-        if stage.type == "FSI" and any(r.role != "Case Manager" or role != "Case Manager" for r in current):
-            raise InvalidStage("A Family Services Intake has one worker at a time.")
-        if role == "Case Planner" and any(r.role == "Case Planner" for r in current):
-            raise InvalidStage("A stage has at most one Case Planner.")
-        if role == "Case Manager":
-            for previous in (r for r in current if r.role == "Case Manager"):
-                previous.ends_at = now
-        stage_children = {p.id for p in stage.persons if p.is_child}
-        if set(children) - stage_children:
-            raise InvalidStage("A Case Worker is associated only with children of the stage.")
-        assignment = RoleAssignment(stage_id=stage.id, worker_id=worker.id, role=role, starts_at=now,
-                                    children=[p for p in stage.persons if p.id in set(children)])
-        session.add(assignment)
-        session.flush()
-        self._audit(session, "assign role", "stage", stage.id, {"worker": worker.login, "role": role})
-        return assignment.id
-
-    def _check_stage_kind(self, session: Session, case_id: int, type: str, subtype: str | None,
-                          parent_id: int | None) -> None:
-        _one_of(type, "a stage type", STAGE_TYPES)
-        if (type == "FSS") != (subtype is not None) or (subtype and subtype not in FSS_TYPES):
-            raise InvalidStage(f"A Family Services Stage has a type ({', '.join(FSS_TYPES)}); other stages have none.")
-        if parent_id is None:
-            if type == "CCR":
-                raise InvalidStage("A Child Case Record is opened from the family's Family Services Stage.")
-            return
-        parent = session.get(Stage, parent_id)
-        if parent is None or parent.case_id != case_id:
-            raise InvalidStage("A stage progresses from a stage of the same family.")
-        if parent.type not in PARENT_TYPES[type]:
-            raise InvalidStage(f"A {type} stage does not follow from a {parent.type} stage.")
-
     def _worker(self, session: Session, login: str) -> Worker:
         worker = session.scalar(select(Worker).where(Worker.login == login))
         if worker is None:
             raise NotFound(f"There is no worker with the login {login!r}.")
         return worker
+
+    def _work(self, session: Session) -> Work:
+        """The system's footing for a change (audited as done by ``by``, if given)."""
+        by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
+        return Work(session, self.db.clock.now(), self.db.policy, by)
 
     def _audit(self, session: Session, action: str, entity: str, entity_id: int, detail: dict[str, Any]) -> None:
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None

@@ -16,7 +16,9 @@ from sqlalchemy import text
 from store import StoreError
 from store.desks.desk import Desk
 from store.db.models import Base
-from store.staffing import EMPLOYERS, FSS_TYPES, ROLES, STAGE_TYPES, Staffing
+from store.desks.roles import ROLES
+from store.desks.stage_opening import FSS_TYPES, STAGE_TYPES
+from store.staffing import EMPLOYERS, Staffing
 from tests.test_api_fuzz import EXAMPLES, LOGINS, NASTY_TEXT, days_near, junk, record
 
 PUBLIC = sorted(name for name, member in inspect.getmembers(Staffing, inspect.isfunction) if not name.startswith("_"))

@@ -35,7 +35,8 @@ depends_on = None
 ADVPO_SENTENCE = ("an ADVPO (preventive-only) stage is kept outside the state record, so its progress notes "
                   "are not stored in casenotes")
 ADVPO_STAGE = "(SELECT s.subtype FROM stages s WHERE s.id = NEW.stage_id) = 'ADVPO'"
-KEPT = "casework records are never deleted: deactivate the worker, end the role, person or placement, or close the stage"
+KEPT = ("casework records are never deleted: deactivate the worker, end the role, person or placement, "
+        "or close the stage")
 WORKER = "(SELECT {column} FROM workers w WHERE w.id = NEW.worker_id)"
 
 
@@ -56,7 +57,8 @@ RULES = [
     ("stages_fixed", "UPDATE", "stages", _changed("case_id", "type", "subtype", "parent_id", "opened_at", "id"),
      "InvalidStage", "a stage's family, type, parent and opening never change"),
     ("stages_stay_closed", "UPDATE", "stages",
-     f"{_written_once('closed_at')} OR (OLD.closed_at IS NOT NULL AND NEW.close_reason IS DISTINCT FROM OLD.close_reason)",
+     f"{_written_once('closed_at')} OR "
+     "(OLD.closed_at IS NOT NULL AND NEW.close_reason IS DISTINCT FROM OLD.close_reason)",
      "InvalidStage", "a closed stage stays closed"),
     ("role_assignments_fixed", "UPDATE", "role_assignments",
      f"{_changed('stage_id', 'worker_id', 'role', 'starts_at', 'id')} OR {_written_once('ends_at')}",
@@ -122,8 +124,8 @@ def upgrade() -> None:
             op.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} "
                        f"FOR EACH ROW EXECUTE FUNCTION casenotes_{name}()")
         else:
-            condition = condition.replace("IS DISTINCT FROM", "IS NOT")
-            op.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {condition} "
+            when = condition.replace("IS DISTINCT FROM", "IS NOT")
+            op.execute(f"CREATE TRIGGER {name} BEFORE {event} ON {table} WHEN {when} "
                        f"BEGIN SELECT RAISE(ABORT, {_quoted(error, sentence)}); END")
 
 
