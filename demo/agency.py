@@ -38,15 +38,29 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
     timeline = Timeline(clock, as_of)
     families = max(4, round(40 * scale))
     surnames = rng.sample(text.FAMILY_NAMES, min(families, len(text.FAMILY_NAMES)))
+    stories: list[Family] = []
     for index in range(families):
         surname = surnames[index % len(surnames)] + ("" if index < len(surnames) else f"-{index}")
         opened = start.add(days=rng.randint(0, history_days - 25), hours=rng.randint(0, 6))
         story = Family(store, rng, staff, timeline, surname, PATTERNS[index % len(PATTERNS)])
         timeline.at(opened, story.open)
+        stories.append(story)
     _plan_vacation(store, staff, timeline, zone)
     _place_in_an_emergency(store, staff, timeline, zone)
     timeline.run()
+    _add_preventive_only(store, stories[PREVENTIVE_ONLY % len(stories)])
     return staff
+
+
+PREVENTIVE_ONLY = 7  # the family that also receives NYC preventive-only (ADVPO) services
+
+
+def _add_preventive_only(store: Store, story: Family) -> None:
+    """An ADVPO stage beside the family's open stage, opened last so that every other record of the
+    demo keeps its number. It holds no progress notes: they are kept outside the state record."""
+    stage_id, manager = next(iter(story.managers.items()))
+    store.staffing().open_stage(story.case_id, "FSS", subtype="ADVPO", case_manager=manager,
+                                person_ids=sorted(story.stage_persons[stage_id]))
 
 
 def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, zone: pendulum.Timezone) -> None:
@@ -158,7 +172,7 @@ PATTERNS: list[list[StageStory]] = [
     [("FSS", "OTI", None, True)],
     [("FSS", "COI", None, False)],
     [("FSS", "ICPC", None, False)],
-    [("FSS", "ADVPO", None, False)],
+    [("FSS", "COI", None, False)],  # and an ADVPO stage at the end (_add_preventive_only)
     [("FAD", None, None, False)],
     [("FSI", None, None, False)],
     [("FSS", "CWS", None, True)],

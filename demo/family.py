@@ -61,6 +61,7 @@ class Family:
         self.stage_persons: dict[int, set[int]] = {}
         self.placements: dict[int, list[int]] = {}  # stage → its children's placements
         self.in_care: set[int] = set()  # the children placed now, by this story
+        self.managers: dict[int, str] = {}  # stage → its Case Manager's login
 
     def now(self) -> datetime:
         return self.store.clock.now()
@@ -100,6 +101,7 @@ class Family:
         stage_id = staffing.open_stage(self.case_id, kind, subtype=subtype, parent_id=parent_id,
                                        case_manager=manager, person_ids=persons)
         self.stage_persons[stage_id] = set(persons)
+        self.managers[stage_id] = manager
         writers = [manager]
         if kind not in ("FSI", "INT"):
             helpers = [w for w in team if w != manager]

@@ -49,6 +49,16 @@ def test_demo_staff_has_every_kind_of_user(demo_store):
     assert 10 <= sum(t in ("Caseworker", "Case Planner") for t in titles) <= 14
     assert {w.employer for w in staff} == {"LDSS", "VA", "CASA"}
     assert any("ENT PROG NOTE" in w.functions for w in staff)
+    assert any("MAINTAIN STAFF" in w.functions for w in staff)  # the administrator
+    assert any("INTAKE" in w.functions for w in staff)  # the intake worker
+
+
+def test_the_demos_advpo_stage_holds_no_progress_notes(demo_store):
+    """ADVPO progress notes are kept outside the state record (issue 16): the demo shows the stage
+    without notes."""
+    assert _scalar(demo_store, "SELECT count(*) FROM stages WHERE subtype = 'ADVPO'") >= 1
+    assert _scalar(demo_store, "SELECT count(*) FROM notes n JOIN stages s ON s.id = n.stage_id "
+                               "WHERE s.subtype = 'ADVPO'") == 0
 
 
 def test_demo_covers_every_stage_type_and_fss_subtype(demo_store):
