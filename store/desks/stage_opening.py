@@ -13,10 +13,10 @@ from store.db.journal import activity, change
 from store.db.models import Case, Person, Stage, Worker
 from store.desks import roles
 from store.desks.base import Work
+from store.rules import record_shape
+from store.rules.record_shape import FSS_TYPES, PARENT_TYPES, STAGE_TYPES
 
-STAGE_TYPES = ("INT", "INV", "FSI", "FSS", "CCR", "FAD")
-FSS_TYPES = ("CWS", "OTI", "COI", "ICPC", "ADVPO")
-PARENT_TYPES = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"), "CCR": ("FSS",), "FAD": ()}
+__all__ = ["FSS_TYPES", "PARENT_TYPES", "STAGE_TYPES", "check_stage_kind", "open_stage"]
 
 
 def open_stage(work: Work, case_id: int, type: str, *, case_manager: Worker, person_ids: Iterable[int],
@@ -45,16 +45,11 @@ def open_stage(work: Work, case_id: int, type: str, *, case_manager: Worker, per
 
 
 def check_stage_kind(session: Session, case_id: int, type: str, subtype: str | None, parent_id: int | None) -> None:
-    if type not in STAGE_TYPES:
-        raise InvalidStage(f"{type!r} is not a stage type ({', '.join(STAGE_TYPES)}).")
-    if (type == "FSS") != (subtype is not None) or (subtype and subtype not in FSS_TYPES):
-        raise InvalidStage(f"A Family Services Stage has a type ({', '.join(FSS_TYPES)}); other stages have none.")
+    record_shape.check_stage_kind(type, subtype)
     if parent_id is None:
-        if type == "CCR":
-            raise InvalidStage("A Child Case Record is opened from the family's Family Services Stage.")
+        record_shape.check_stage_follows(type, None)
         return
     parent = session.get(Stage, parent_id)
     if parent is None or parent.case_id != case_id:
         raise InvalidStage("A stage progresses from a stage of the same family.")
-    if parent.type not in PARENT_TYPES[type]:
-        raise InvalidStage(f"A {type} stage does not follow from a {parent.type} stage.")
+    record_shape.check_stage_follows(type, parent.type)
