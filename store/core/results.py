@@ -333,3 +333,37 @@ class Timeliness:
     since: datetime
     until: datetime
     units: tuple[UnitTimeliness, ...]
+
+
+@dataclass(frozen=True)
+class ActivityChange:
+    """One value a maintenance change set, as a reader sees it (a day as 03/02/2026, a list joined);
+    None: no value (before a record existed, or after it was cleared)."""
+
+    name: str  # as a reader calls it, e.g. "role", "birth date"
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    """One maintenance change in a case's activity history."""
+
+    id: int
+    at: datetime
+    who: str  # the worker's name; "casenotes" for the system (the demo, an import)
+    who_login: str | None
+    action: str  # as recorded: "open stage", "assign role", "end placement"…
+    about: str  # what it was about: a stage label, a person's or worker's name, the family
+    sentence: str  # "Case Planner Vic Planner assigned in FSS-CWS"
+    changes: tuple[ActivityChange, ...]  # the values before and after
+
+
+@dataclass(frozen=True)
+class CaseActivity:
+    """A page of a case's activity history, newest first."""
+
+    case_id: int
+    family_name: str
+    entries: tuple[ActivityEntry, ...]
+    more: bool  # older entries follow: ask for them with before_id=entries[-1].id

@@ -1,5 +1,6 @@
 """``Desk``: everything one signed-in worker can do, each call one unit of work with its rules."""
 
+from store.desks.activity import ActivityDesk
 from store.desks.deadlines import DeadlineDesk
 from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
@@ -12,5 +13,5 @@ from store.desks.visits import VisitDesk
 
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
-           OfferDesk):
+           OfferDesk, ActivityDesk):
     """Acts as one worker: ``store.as_user(login)``."""
