@@ -24,12 +24,13 @@ from store.core import arguments
 from store.rules.access import stage_roles
 from store.desks.deadlines import REASON_MAX_CHARS
 from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
-from store.db.journal import audit, change
-from store.desks import roles, stage_opening
+from store.db.journal import audit
+from store.desks import intake, roles, stage_opening
+from store.core.intake_forms import NewPerson
 from store.desks.base import Work
 from store.desks.roles import ROLES
 from store.desks.stage_opening import STAGE_TYPES
-from store.db.models import (Absence, AdvocateAppointment, Case, Meta, Person, Placement, Stage, Unit,
+from store.db.models import (Absence, AdvocateAppointment, Meta, Person, Placement, Stage, Unit,
                      Worker, WorkerFunction)
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 EMPLOYERS = ("LDSS", "VA", "CASA")
 PLACING_STAGES = ("FSS", "CCR")  # the stages that hold a child's placement in foster care
 # The longest text each column holds (store/db/models.py).
-NAME_MAX, PERSON_NAME_MAX, RELATIONSHIP_MAX, CODE_MAX, META_KEY_MAX, META_VALUE_MAX = 120, 80, 60, 32, 64, 400
+NAME_MAX, CODE_MAX, META_KEY_MAX, META_VALUE_MAX = 120, 32, 64, 400
 SETTING_MAX = 120
 
 
@@ -126,33 +127,16 @@ class Staffing:
             return absence.id
 
     def open_case(self, family_name: str) -> int:
-        family_name = _text(family_name, "family's name", NAME_MAX)
         with self.db.writing() as session:
-            case = Case(family_name=family_name, opened_at=self.db.clock.now())
-            session.add(case)
-            session.flush()
-            self._audit(session, "open case", "case", case.id, {"family": family_name})
-            change(session, "case", case.id, "insert", self.db.clock.now())
-            return case.id
+            return intake.open_family(self._work(session), family_name, (), None).case_id
 
     def add_person(self, case_id: int, first_name: str, last_name: str, relationship: str, *,
-                   birth_date: date | None = None, is_child: bool = False) -> int:
+                   birth_date: date | None = None, is_child: bool = False, sex: str | None = None) -> int:
+        """Add a person to a family (``relationship`` and ``sex`` from the policy's picklists)."""
         case_id = arguments.record_id(case_id, "case")
-        first_name = _text(first_name, "person's first name", PERSON_NAME_MAX)
-        last_name = _text(last_name, "person's last name", PERSON_NAME_MAX)
-        relationship = _text(relationship, "person's relationship to the family", RELATIONSHIP_MAX)
-        birth_date = None if birth_date is None else arguments.day(birth_date, "birth date", InvalidRequest)
-        is_child = arguments.yes_or_no(is_child, "Whether the person is a child", InvalidRequest)
+        person = NewPerson(first_name, last_name, relationship, sex, birth_date, is_child)
         with self.db.writing() as session:
-            if session.get(Case, case_id) is None:
-                raise NotFound(f"There is no case number {case_id}.")
-            person = Person(case_id=case_id, first_name=first_name, last_name=last_name,
-                            relationship_=relationship, birth_date=birth_date, is_child=is_child)
-            session.add(person)
-            session.flush()
-            self._audit(session, "add person", "person", person.id, {"case": case_id})
-            change(session, "person", person.id, "insert", self.db.clock.now())
-            return person.id
+            return intake.add_person(self._work(session), case_id, person).id
 
     def open_stage(self, case_id: int, type: str, *, case_manager: str, person_ids: Iterable[int],
                    subtype: str | None = None, parent_id: int | None = None) -> int:

@@ -25,7 +25,7 @@ import pendulum
 from store.core.work_calendar import UNITS, Window, WorkCalendar
 
 WINDOWS = ("entry", "review", "correction", "rereview", "freeze")
-PICKLISTS = ("contact_types", "methods", "locations", "purposes", "stage_closure_reasons")
+PICKLISTS = ("contact_types", "methods", "locations", "purposes", "stage_closure_reasons", "sexes", "relationships")
 PRESENT = ("children", "caregivers", "parents")  # who a contact type's default ticks as present
 
 
@@ -70,6 +70,8 @@ class Policy:
     locations: tuple[str, ...]
     purposes: tuple[str, ...]
     stage_closure_reasons: tuple[str, ...]
+    sexes: tuple[str, ...]
+    relationships: tuple[str, ...]
     contact_defaults: dict[str, ContactDefaults] = field(default_factory=dict)
 
     @property

@@ -2,6 +2,7 @@
 
 from store.desks.activity import ActivityDesk
 from store.desks.deadlines import DeadlineDesk
+from store.desks.intake import IntakeDesk
 from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
 from store.desks.offers import OfferDesk
@@ -13,5 +14,5 @@ from store.desks.visits import VisitDesk
 
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
-           OfferDesk, ActivityDesk):
+           OfferDesk, ActivityDesk, IntakeDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.core.errors import NoAccess
@@ -73,3 +74,18 @@ def check_may_close_stage(session: Session, user: Worker, stage: Stage, now: dat
     if not may_close_stage(session, user, stage, now):
         raise NoAccess(f"Only the {stage.label} stage's Case Manager, or a supervisor above that person, may "
                        "close it; the Case Planner may start the closing.")
+
+
+def may_keep_family(session: Session, user: Worker, case_id: int, now: datetime) -> bool:
+    """Add or change a family's persons: intake (or any supervisor), or the keepers of one of its open
+    stages (its Case Manager or Case Planner, or a supervisor above them)."""
+    if may_do_intake(session, user):
+        return True
+    stages = session.scalars(select(Stage).where(Stage.case_id == case_id, Stage.closed_at.is_(None)))
+    return any(may_maintain_stage(session, user, stage, now) for stage in stages)
+
+
+def check_may_keep_family(session: Session, user: Worker, case_id: int, now: datetime) -> None:
+    if not may_keep_family(session, user, case_id, now):
+        raise NoAccess("Only intake staff, a supervisor, or the Case Manager or Case Planner of one of the "
+                       "family's open stages may add or change its persons.")
