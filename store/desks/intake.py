@@ -31,6 +31,7 @@ from store.db.journal import activity, change
 from store.db.models import Case, Person, Stage, Worker
 from store.desks import stage_opening
 from store.desks.base import DeskBase, Work
+from store.rules import record_shape
 from store.rules.maintenance import check_may_do_intake, check_may_keep_family
 
 INTAKE_TYPES = ("INT", "FSI")
@@ -84,9 +85,10 @@ def clean_person(value: Any, policy: Policy, today: date) -> NewPerson:
 
 def check_birth_date(value: Any, today: date, whose: str) -> date:
     born = arguments.day(value, f"birth date of {whose}", InvalidRequest)
-    if born > today:
-        raise InvalidRequest(f"The birth date of {whose}, {_day(born)}, is still to come; a birth date is a day "
-                             "that has passed.")
+    try:
+        record_shape.check_birth_date(born, today)
+    except InvalidRequest as refusal:
+        raise InvalidRequest(f"{whose}: {refusal.message}") from None
     return born
 
 
