@@ -21,6 +21,7 @@ FSS_TYPES = ("CWS", "OTI", "COI", "ICPC", "ADVPO")
 # The stage types each stage type may be progressed from; none: opened on its own.
 PARENT_TYPES: dict[str, tuple[str, ...]] = {"INT": (), "INV": ("INT",), "FSI": (), "FSS": ("INV", "FSI"),
                                             "CCR": ("FSS",), "FAD": ()}
+EMPLOYERS = ("LDSS", "VA", "CASA")  # local district, voluntary agency, outside advocate
 ADVOCATE_ACCESS = "ADVOCATE ACCESS"
 BUSINESS_FUNCTIONS = (ENTER_PROGRESS_NOTE, INTAKE, MAINTAIN_STAFF, ADVOCATE_ACCESS)
 
@@ -74,6 +75,12 @@ def check_birth_date(birth_date: date | None, today: date) -> None:
     if birth_date is not None and birth_date > today:
         raise InvalidRequest(f"The birth date {birth_date:%m/%d/%Y} is still to come; a birth date is today or "
                              "earlier.")
+
+
+def check_employer(employer: str) -> None:
+    if employer not in EMPLOYERS:
+        raise InvalidRequest(f"{employer!r} is not an employer type (LDSS for the local district, VA for a voluntary "
+                             "agency, CASA for an outside advocate).")
 
 
 def check_business_function(code: str) -> None:

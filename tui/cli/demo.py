@@ -28,6 +28,10 @@ def run_demo(args, run_app: Callable[..., int]) -> int:
     elif not store.is_demo:
         print(f"casenotes: {url} holds a real agency, not a demo; refusing to use it as one.", file=sys.stderr)
         return 2
+    if getattr(args, "export", None):
+        from tui.cli.transfer import export_to
+
+        return export_to(store, Path(args.export))
     if args.no_open:
         print(f"casenotes: demo agency ready: {len(store.staff())} staff.")
         return 0

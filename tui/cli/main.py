@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--scale", type=float, default=1.0, help="size relative to the standard demo (default 1)")
     demo.add_argument("--fresh", action="store_true", help="throw away the existing demo database first")
     demo.add_argument("--no-open", action="store_true", help="only create the database")
+    demo.add_argument("--export", metavar="DIR", help="write the demo agency as sample import files into DIR")
     index = commands.add_parser("index", help="the search index beside the database")
     index.add_argument("action", choices=("rebuild", "check"), help="rebuild it from every note, or compare it")
     index.add_argument("--repair", action="store_true", help="with check: fix every difference found")
@@ -34,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     report = commands.add_parser("timeliness", help="the Timeliness report of your unit (supervisors, directors)")
     report.add_argument("--days", type=_days, help="the period, ending now (default: the last 90 days)")
     report.add_argument("--csv", metavar="FILE", help="write the report as CSV to FILE ('-' for standard output)")
+    bring = commands.add_parser("import", help="check (and with --apply, write) an agency's CSV files: staff, "
+                                "units, families, persons, stages, roles, placements")
+    bring.add_argument("folder", help="the folder holding the CSV files (formats in the README)")
+    bring.add_argument("--apply", action="store_true", help="write them, in one transaction (default: only check)")
+    send = commands.add_parser("export", help="write the agency as the CSV files that import reads")
+    send.add_argument("folder", help="the folder to write them into (made if needed)")
     clock = commands.add_parser("policy", help="show the casework clock as read from the policy files, and check them")
     clock.add_argument("--preset", help="show a shipped preset instead (texas, washington)")
     args = parser.parse_args(argv)
@@ -58,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli.timeliness import run_timeliness
 
             return run_timeliness(args)
+        if args.command in ("import", "export"):
+            from tui.cli.transfer import run_export, run_import
+
+            return run_import(args) if args.command == "import" else run_export(args)
         if args.command == "policy":
             from tui.cli.policy import run_policy
 

@@ -1,0 +1,360 @@
+"""Writing an import: every row that is new or changed, in one session, in the order the record
+needs (units, staff, families, persons, stages along their tree, then roles as they started and
+ended, placements, closings, and last the deactivations, since a deactivated worker takes no role).
+
+Stages are opened and roles given by the store's own functions (``stage_opening.open_stage``,
+``roles.assign``), each called with the import's ``Work`` at the moment the row says it happened,
+so a refusal is the store's sentence. Each row is tried in a savepoint: a refused row is reported
+with its file and line, the rows that need it are not tried, and the others go on being checked.
+The rest (units, workers, families, persons, placements, ends and closings) is written here with the
+ORM, audited as the store audits them, until the store has a function for each.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+import pendulum
+from sqlalchemy import select
+
+from store.core.errors import InvalidStage, StoreError
+from store.db.journal import activity, audit, change
+from store.db.models import (Case, ExternalKey, Person, Placement, RoleAssignment, Stage, Unit, Worker,
+                             WorkerFunction, table_of)
+from store.desks import roles, stage_opening
+from store.desks.base import Work
+from store.transfer.checks import CHANGED, KIND_OF_FILE, NEW, Entry, Plan, refuse_from_store
+from store.transfer.formats import FAMILIES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS
+
+Progress = Callable[[int, int], None]
+Step = tuple[Entry, Callable[[], None], tuple[tuple[str, str], ...]]
+
+
+class Applying:
+    def __init__(self, plan: Plan, work: Work, progress: Progress | None = None):
+        self.plan, self.work, self.session = plan, work, work.session
+        self.progress = progress or (lambda done, total: None)
+        self.ids: dict[str, dict[str, int]] = {kind: dict(keys) for kind, keys in plan.records.keys.stored.items()}
+        for kind in KIND_OF_FILE.values():
+            self.ids.setdefault(kind, {})
+        self.failed: set[tuple[str, str]] = set()
+        self.skipped: set[tuple[str, int]] = set()
+        self.new_keys: list[dict[str, Any]] = []
+        self.changes = 0
+
+    # the order -------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        steps = list(self._steps())
+        for done, (entry, do, needs) in enumerate(steps, 1):
+            me = (entry.spec.kind, entry.key)
+            if entry.bad or any(n in self.failed for n in needs):
+                self.failed.add(me)
+                if not entry.bad:
+                    self.skipped.add((entry.spec.name, entry.line))
+            else:
+                try:
+                    with self.session.begin_nested():
+                        do()
+                        self.session.flush()
+                    self.changes += 1
+                except StoreError as error:
+                    refuse_from_store(self.plan, entry, error)
+                    self.failed.add(me)
+            self.progress(done, len(steps))
+        if self.new_keys:
+            self.session.execute(table_of(ExternalKey).insert(), self.new_keys)
+
+    def _steps(self) -> Iterator[Step]:
+        for entry in self._todo(UNITS.name):
+            yield entry, partial(self._unit, entry), ()
+        for entry in _supervisors_first(self._todo(STAFF.name)):
+            yield entry, partial(self._worker, entry), tuple(_needs(entry))
+        for entry in self._todo(FAMILIES.name):
+            yield entry, partial(self._family, entry), ()
+        for entry in self._todo(PERSONS.name):
+            yield entry, partial(self._person, entry), tuple(_needs(entry))
+        opening = self._opening_managers()
+        for entry in _parents_first([e for e in self._todo(STAGES.name) if e.status == NEW]):
+            manager = opening.get(entry.key)
+            needs = tuple(_needs(entry)) + ((("worker", manager.values["worker_id"]),) if manager else ())
+            yield entry, partial(self._open_stage, entry, manager), needs
+        events: list[tuple[datetime, int, int, Step]] = []
+        for order, entry in enumerate(self._todo(ROLES.name)):
+            v = entry.values
+            if entry.status == NEW and entry not in opening.values():
+                step: Step = (entry, partial(self._assign, entry), tuple(_needs(entry)))
+                events.append((v["starts_at"], 1, order, step))
+            if v["ends_at"] is not None and (entry.status == NEW or "ends_at" in entry.changed):
+                needs = (*_needs(entry), (ROLES.kind, entry.key))
+                events.append((v["ends_at"], 0, order, (entry, partial(self._end_role, entry), needs)))
+        for *_, step in sorted(events, key=lambda event: event[:3]):
+            yield step
+        for entry in self._todo(PLACEMENTS.name):
+            yield entry, partial(self._placement, entry), tuple(_needs(entry))
+        for entry in self._todo(STAGES.name):
+            if any(entry.values[c] is not None for c in ("closing_started_at", "closed_at", "app_reg_at")):
+                yield entry, partial(self._stage_course, entry), ((STAGES.kind, entry.key),)
+        for entry in self._todo(STAFF.name):
+            if not entry.values["active"]:
+                yield entry, partial(self._deactivate, entry), ((STAFF.kind, entry.key),)
+
+    def _todo(self, name: str) -> list[Entry]:
+        return [e for e in self.plan.entries[name] if e.status in (NEW, CHANGED) or e.bad]
+
+    def _opening_managers(self) -> dict[str, Entry]:
+        """Each new stage's Case Manager from its opening: the first such row of roles.csv."""
+        openings: dict[str, Entry] = {}
+        new_stages = {e.key: e for e in self.plan.entries[STAGES.name] if e.status == NEW}
+        for entry in self.plan.entries[ROLES.name]:
+            v, stage = entry.values, new_stages.get(entry.values["stage_id"])
+            if (entry.status == NEW and not entry.bad and stage is not None and v["role"] == "Case Manager"
+                    and v["starts_at"] == stage.values["opened_at"] and stage.key not in openings):
+                openings[stage.key] = entry
+        return openings
+
+    # the rows ------------------------------------------------------------------------------
+
+    def _at(self, moment: datetime | None) -> Work:
+        return dataclasses.replace(self.work, now=moment) if moment is not None else self.work
+
+    def _id(self, kind: str, key: str | None) -> int | None:
+        return None if key is None else self.ids[kind][key]
+
+    def _keep(self, kind: str, key: str, record_id: int) -> None:
+        self.ids[kind][key] = record_id
+        self.new_keys.append({"kind": kind, "key": key, "record_id": record_id})
+
+    def _unit(self, e: Entry) -> None:
+        name = e.values["name"]
+        if e.status == NEW:
+            unit = Unit(name=name)
+            self.session.add(unit)
+            self.session.flush()
+            self._keep("unit", e.key, unit.id)
+            activity(self.session, None, "add unit", "unit", unit.id, self.work.now, case_id=None, after={"name": name})
+        else:
+            unit = self.session.get_one(Unit, e.record_id)
+            before, unit.name = unit.name, name
+            activity(self.session, None, "change unit", "unit", unit.id, self.work.now, case_id=None,
+                     before={"name": before}, after={"name": name})
+
+    WORKER_FIELDS = {"login": "login", "name": "name", "title": "title", "employer": "employer", "agency": "agency"}
+
+    def _worker(self, e: Entry) -> None:
+        v = e.values
+        fields = {attr: v[column] if v[column] is not None else "" for column, attr in self.WORKER_FIELDS.items()
+                  if column in e.present or e.status == NEW}
+        links = {}
+        if "unit_id" in e.present or e.status == NEW:
+            links["unit_id"] = self._id("unit", v["unit_id"])
+        if "supervisor_id" in e.present or e.status == NEW:
+            links["supervisor_id"] = self._id("worker", v["supervisor_id"])
+        if e.status == NEW:
+            worker = Worker(**fields, **links, active=True,
+                            functions=[WorkerFunction(code=code) for code in v["functions"]])
+            self.session.add(worker)
+            self.session.flush()
+            self._keep("worker", e.key, worker.id)
+            activity(self.session, None, "add worker", "worker", worker.id, self.work.now, case_id=None,
+                     after={"login": worker.login, "name": worker.name, "title": worker.title})
+            return
+        worker = self.session.get_one(Worker, e.record_id)
+        changed = [c for c in e.changed if c in self.WORKER_FIELDS or c in ("unit_id", "supervisor_id", "functions")]
+        if not changed:
+            return
+        before = {c: self.plan.records.rows[STAFF.name][e.key][c] for c in changed}
+        for column, attr in self.WORKER_FIELDS.items():
+            if column in changed:
+                setattr(worker, attr, fields[attr])
+        for attr, value in links.items():
+            if attr in changed:
+                setattr(worker, attr, value)
+        if "functions" in changed:
+            worker.functions = [WorkerFunction(code=code) for code in v["functions"]]
+        activity(self.session, None, "change worker", "worker", worker.id, self.work.now, case_id=None,
+                 before=before, after={c: e.cells[c] for c in changed})
+
+    def _deactivate(self, e: Entry) -> None:
+        worker = self.session.get_one(Worker, self.ids["worker"][e.key])
+        if not worker.active:
+            return
+        worker.active, worker.deactivated_at = False, e.values["deactivated_at"]
+        activity(self.session, None, "deactivate worker", "worker", worker.id, self.work.now, case_id=None,
+                 after={"deactivated_at": worker.deactivated_at})
+
+    def _family(self, e: Entry) -> None:
+        v, now = e.values, self.work.now
+        if e.status == NEW:
+            case = Case(family_name=v["family_name"], opened_at=v["opened_at"])
+            self.session.add(case)
+            self.session.flush()
+            self._keep("case", e.key, case.id)
+            activity(self.session, None, "open case", "case", case.id, now, case_id=case.id,
+                     after={"family": case.family_name})
+            change(self.session, "case", case.id, "insert", now)
+            return
+        case = self.session.get_one(Case, e.record_id)
+        before, case.family_name = case.family_name, v["family_name"]
+        activity(self.session, None, "change case", "case", case.id, now, case_id=case.id,
+                 before={"family": before}, after={"family": case.family_name})
+        change(self.session, "case", case.id, "update", now)
+
+    PERSON_FIELDS = {"first_name": "first_name", "last_name": "last_name", "birth_date": "birth_date",
+                     "relationship": "relationship_", "child": "is_child", "sex": "sex"}
+
+    def _person(self, e: Entry) -> None:
+        v, now = e.values, self.work.now
+        if e.status == NEW:
+            person = Person(case_id=self.ids["case"][v["family_id"]],
+                            **{attr: v[column] for column, attr in self.PERSON_FIELDS.items()})
+            self.session.add(person)
+            self.session.flush()
+            self._keep("person", e.key, person.id)
+            activity(self.session, None, "add person", "person", person.id, now, case_id=person.case_id,
+                     after={"name": person.full_name, "relationship": person.relationship_})
+            change(self.session, "person", person.id, "insert", now)
+            return
+        person = self.session.get_one(Person, e.record_id)
+        for column in e.changed:
+            setattr(person, self.PERSON_FIELDS[column], v[column])
+        activity(self.session, None, "change person", "person", person.id, now, case_id=person.case_id,
+                 before={c: self.plan.records.rows[PERSONS.name][e.key][c] for c in e.changed},
+                 after={c: e.cells[c] for c in e.changed})
+        change(self.session, "person", person.id, "update", now)
+
+    def _open_stage(self, e: Entry, manager: Entry | None) -> None:
+        v = e.values
+        if manager is None:
+            raise InvalidStage("the stage has no Case Manager from its opening.")
+        worker = self.session.get_one(Worker, self.ids["worker"][manager.values["worker_id"]])
+        stage = stage_opening.open_stage(
+            self._at(v["opened_at"]), self.ids["case"][v["family_id"]], v["type"], case_manager=worker,
+            person_ids=[self.ids["person"][p] for p in v["persons"]], subtype=v["subtype"],
+            parent_id=self._id("stage", v["parent_stage_id"]))
+        stage.administrative = bool(v["administrative"])
+        stage.source_worker_id = self._id("worker", v["source_worker_id"])
+        stage.narrative, stage.application_date = v["narrative"], v["application_date"]
+        stage.preventive_only, stage.linked_case_id = v["preventive_only"], self._id("case", v["linked_family_id"])
+        self._keep("stage", e.key, stage.id)
+        assignment = self.session.scalar(select(RoleAssignment.id).where(
+            RoleAssignment.stage_id == stage.id, RoleAssignment.role == "Case Manager"))
+        assert assignment is not None
+        self._keep("role", manager.key, assignment)
+
+    def _assign(self, e: Entry) -> None:
+        v = e.values
+        stage = self.session.get_one(Stage, self.ids["stage"][v["stage_id"]])
+        worker = self.session.get_one(Worker, self.ids["worker"][v["worker_id"]])
+        assignment = roles.assign(self._at(v["starts_at"]), stage, worker, v["role"],
+                                  [self.ids["person"][c] for c in v["children"]])
+        self._keep("role", e.key, assignment)
+
+    def _end_role(self, e: Entry) -> None:
+        if e.key not in self.ids["role"]:
+            raise InvalidStage("the role was not given, so it cannot end.")
+        assignment = self.session.get_one(RoleAssignment, self.ids["role"][e.key])
+        ends_at = e.values["ends_at"]
+        if assignment.ends_at is not None and assignment.ends_at != ends_at:
+            raise InvalidStage(f"this {assignment.role}'s role already ended when the next {assignment.role} "
+                               f"started ({assignment.ends_at.isoformat()}); a stage has one {assignment.role} "
+                               "at a time.")
+        assignment.ends_at = ends_at
+        stage = self.session.get_one(Stage, assignment.stage_id)
+        activity(self.session, None, "end role", "stage", stage.id, ends_at, case_id=stage.case_id,
+                 role=assignment.role, before={"worker": assignment.worker.name, "role": assignment.role})
+
+    def _placement(self, e: Entry) -> None:
+        v = e.values
+        if e.status == NEW:
+            stage = self.session.get_one(Stage, self.ids["stage"][v["stage_id"]])
+            child = self.session.get_one(Person, self.ids["person"][v["child_id"]])
+            if stage.type not in ("FSS", "CCR"):
+                raise InvalidStage(f"a placement is recorded in the child's Family Services Stage or Child Case "
+                                   f"Record, not in a {stage.label} stage.")
+            if not child.is_child or child not in stage.persons:
+                raise InvalidStage("a placement is for a child in the stage's person list.")
+            placement = Placement(person_id=child.id, stage_id=stage.id, starts_on=v["starts_on"],
+                                  ends_on=v["ends_on"], setting=v["setting"])
+            self.session.add(placement)
+            self.session.flush()
+            self._keep("placement", e.key, placement.id)
+            activity(self.session, None, "place child", "placement", placement.id, self._day(v["starts_on"]),
+                     case_id=stage.case_id, after={"child": child.full_name, "from": v["starts_on"],
+                                                   "to": v["ends_on"], "setting": v["setting"]})
+            return
+        placement = self.session.get_one(Placement, e.record_id)
+        placement.ends_on = v["ends_on"]
+        activity(self.session, None, "end placement", "placement", placement.id, self._day(v["ends_on"]),
+                 case_id=placement.stage.case_id, after={"to": v["ends_on"]})
+
+    def _stage_course(self, e: Entry) -> None:
+        """A stage's App/Reg, start of closing and closing, each written once."""
+        v = e.values
+        stage = self.session.get_one(Stage, self.ids["stage"][e.key])
+        if v["app_reg_at"] is not None and stage.app_reg_at is None:
+            stage.app_reg_at = v["app_reg_at"]
+            stage.primary_caretaker_id = self._id("person", v["primary_caretaker_id"])
+            self._stage_activity(stage, "app/reg", v["app_reg_at"], caretaker=v["primary_caretaker_id"])
+        if v["closing_started_at"] is not None and stage.closing_started_at is None:
+            stage.closing_started_at, stage.closing_reason = v["closing_started_at"], v["closing_reason"]
+            stage.closing_started_by_id = self._id("worker", v["closing_started_by"])
+            self._stage_activity(stage, "start closing", v["closing_started_at"], reason=v["closing_reason"])
+        if v["closed_at"] is not None and stage.closed_at is None:
+            stage.closed_at, stage.close_reason = v["closed_at"], v["close_reason"]
+            self._stage_activity(stage, "close stage", v["closed_at"], reason=v["close_reason"])
+
+    def _stage_activity(self, stage: Stage, action: str, at: datetime, **after: Any) -> None:
+        activity(self.session, None, action, "stage", stage.id, at, case_id=stage.case_id, after=after)
+        change(self.session, "stage", stage.id, "update", at)
+
+    def _day(self, day: Any) -> datetime:
+        """The start of a day in the agency's zone (when a placement began or ended, for its activity)."""
+        return pendulum.datetime(day.year, day.month, day.day, tz=self.work.policy.time_zone)
+
+    def audit_import(self, counts: dict[str, dict[str, int]]) -> None:
+        audit(self.session, None, "import", "import", None, self.work.now,
+              {"files": counts, "changes": self.changes})
+
+
+def _needs(entry: Entry) -> Iterator[tuple[str, str]]:
+    yield from entry.refs()
+
+
+def _supervisors_first(entries: list[Entry]) -> list[Entry]:
+    by_key = {e.key: e for e in entries}
+    done: set[str] = set()
+    ordered: list[Entry] = []
+
+    def visit(entry: Entry, path: set[str]) -> None:
+        if entry.key in done or entry.key in path:
+            return
+        boss = by_key.get(entry.values["supervisor_id"] or "")
+        if boss is not None:
+            visit(boss, path | {entry.key})
+        done.add(entry.key)
+        ordered.append(entry)
+
+    for entry in entries:
+        visit(entry, set())
+    return ordered
+
+
+def _parents_first(entries: list[Entry]) -> list[Entry]:
+    by_key = {e.key: e for e in entries}
+    done: set[str] = set()
+    ordered: list[Entry] = []
+    for entry in sorted(entries, key=lambda e: e.values["opened_at"].timestamp() if e.values["opened_at"] else 0):
+        chain = []
+        current: Entry | None = entry
+        while current is not None and current.key not in done and current not in chain:
+            chain.append(current)
+            current = by_key.get(current.values["parent_stage_id"] or "")
+        for item in reversed(chain):
+            done.add(item.key)
+            ordered.append(item)
+    return ordered
