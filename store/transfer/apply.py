@@ -50,6 +50,7 @@ class Applying:
 
     def run(self) -> None:
         steps = list(self._steps())
+        self._fail_what_needs_the_refused(steps)
         for done, (entry, do, needs) in enumerate(steps, 1):
             me = (entry.spec.kind, entry.key)
             if entry.bad or any(n in self.failed for n in needs):
@@ -68,6 +69,19 @@ class Applying:
             self.progress(done, len(steps))
         if self.new_keys:
             self.session.execute(table_of(ExternalKey).insert(), self.new_keys)
+
+    def _fail_what_needs_the_refused(self, steps: list[Step]) -> None:
+        """The rows refused by the checks, and every row that needs one of them, however far down
+        (a supervision circle has no order in which its members could be tried)."""
+        self.failed = {(e.spec.kind, e.key) for name in self.plan.entries for e in self.plan.entries[name] if e.bad}
+        grew = True
+        while grew:
+            grew = False
+            for entry, _, needs in steps:
+                me = (entry.spec.kind, entry.key)
+                if me not in self.failed and any(n in self.failed for n in needs):
+                    self.failed.add(me)
+                    grew = True
 
     def _steps(self) -> Iterator[Step]:
         for entry in self._todo(UNITS.name):

@@ -140,6 +140,7 @@ def _entry(plan: Plan, spec: FileFormat, row: Row, policy: Policy) -> Entry | No
         try:
             values[column.name], cells[column.name] = _read(raw, column, policy)
         except StoreError as error:
+            values[column.name] = _default(column)
             sentences.append(_sentence(error.message))
     key = values[spec.key] or ""
     entry = Entry(spec, row.line, key, set(row.cells), values, cells)
