@@ -252,3 +252,18 @@ def test_a_file_that_cannot_be_opened_is_refused_whole(store, tmp_path):
         import_folder(store, folder, apply=True)
     with pytest.raises(CannotRead, match="is not a folder"):
         import_folder(store, tmp_path / "nowhere")
+
+
+def column_table(spec) -> str:
+    lines = [f"`{spec.name}` ({spec.what}s)", "", "| column | required | format | example |",
+             "| --- | --- | --- | --- |"]
+    lines += [f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.format} | {c.example} |" for c in spec.columns]
+    return "\n".join(lines)
+
+
+def test_the_readme_documents_every_file_and_column():
+    from store.transfer.formats import FILES
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    for spec in FILES:
+        assert column_table(spec) in readme, f"README: the table of {spec.name} is not as the formats say"

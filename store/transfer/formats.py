@@ -31,9 +31,12 @@ class Column:
     example: str
     most: int = 120  # for text: the longest the record holds
     what: str = ""   # for a ref: the file whose key it names
+    says: str = ""   # what the cell holds, where more than its kind
 
     @property
     def format(self) -> str:
+        if self.says:
+            return self.says
         return {"key": "this record's id: text, at most 64 characters, unique in the file",
                 "ref": f"the id of a record in {self.what}",
                 "refs": f"ids of records in {self.what}, separated by ;",
@@ -58,8 +61,8 @@ class FileFormat:
         return next(c for c in self.columns if c.name == name)
 
 
-def _c(name: str, required: bool, kind: str, example: str, most: int = 120, what: str = "") -> Column:
-    return Column(name, required, kind, example, most, what)
+def _c(name: str, required: bool, kind: str, example: str, most: int = 120, what: str = "", says: str = "") -> Column:
+    return Column(name, required, kind, example, most, what, says)
 
 
 UNITS = FileFormat("units.csv", "unit", "unit", (
@@ -71,12 +74,13 @@ STAFF = FileFormat("staff.csv", "worker", "worker", (
     _c("login", True, "text", "cworker", 64),
     _c("name", True, "text", "Cara Worker"),
     _c("title", True, "text", "Caseworker"),
-    _c("employer", True, "text", "LDSS (local district), VA (voluntary agency) or CASA", 8),
+    _c("employer", True, "text", "LDSS", 8, says="LDSS (local district), VA (voluntary agency) or CASA (advocate)"),
     _c("agency", False, "text", "Harbor Family Services"),
     _c("unit_id", False, "ref", "U1", what="units.csv"),
     _c("supervisor_id", False, "ref", "W100", what="staff.csv"),
-    _c("functions", False, "text", "ENT PROG NOTE;INTAKE", 400),
-    _c("active", False, "flag", "yes"),
+    _c("functions", False, "text", "ENT PROG NOTE;INTAKE", 400,
+       says="business functions separated by ;: ENT PROG NOTE, INTAKE, MAINTAIN STAFF, ADVOCATE ACCESS"),
+    _c("active", False, "flag", "yes", says="yes or no (empty: yes); no with deactivated_at for one who left"),
     _c("deactivated_at", False, "time", "2026-06-30T17:00:00-04:00"),
 ))
 FAMILIES = FileFormat("families.csv", "case", "family", (
@@ -97,16 +101,20 @@ PERSONS = FileFormat("persons.csv", "person", "person", (
 STAGES = FileFormat("stages.csv", "stage", "stage", (
     _c("stage_id", True, "key", "S501"),
     _c("family_id", True, "ref", "F2031", what="families.csv"),
-    _c("type", True, "text", "FSS (or INT, INV, FSI, CCR, FAD)", 4),
-    _c("subtype", False, "text", "CWS (FSS only: CWS, OTI, COI, ICPC, ADVPO)", 8),
-    _c("parent_stage_id", False, "ref", "S500", what="stages.csv"),
-    _c("opened_at", True, "time", "2026-03-02T10:00:00-05:00"),
+    _c("type", True, "text", "FSS", 4, says="INT, INV, FSI, FSS, CCR or FAD"),
+    _c("subtype", False, "text", "CWS", 8, says="for an FSS only: CWS, OTI, COI, ICPC or ADVPO"),
+    _c("parent_stage_id", False, "ref", "S500", what="stages.csv",
+       says="the stage it was progressed from (INT → INV → FSS, FSI → FSS, FSS → CCR), in stages.csv"),
+    _c("opened_at", True, "time", "2026-03-02T10:00:00-05:00",
+       says="time with its zone; roles.csv holds its Case Manager from this moment"),
     _c("persons", True, "refs", "P88;P89;P90", what="persons.csv"),
     _c("closing_started_by", False, "ref", "W105", what="staff.csv"),
     _c("closing_started_at", False, "time", "2026-09-01T09:00:00-04:00"),
-    _c("closing_reason", False, "text", "Services no longer necessary", 200),
+    _c("closing_reason", False, "text", "Services no longer necessary", 200,
+       says="one of the policy's stage closure reasons"),
     _c("closed_at", False, "time", "2026-09-03T16:00:00-04:00"),
-    _c("close_reason", False, "text", "Services no longer necessary", 200),
+    _c("close_reason", False, "text", "Services no longer necessary", 200,
+       says="one of the policy's stage closure reasons; with closed_at"),
     _c("administrative", False, "flag", "no"),
     _c("source_worker_id", False, "ref", "W104", what="staff.csv"),
     _c("narrative", False, "text", "Payment for a crib authorised.", 20_000),
@@ -120,10 +128,12 @@ ROLES = FileFormat("roles.csv", "role", "role", (
     _c("role_id", True, "key", "R9001"),
     _c("stage_id", True, "ref", "S501", what="stages.csv"),
     _c("worker_id", True, "ref", "W104", what="staff.csv"),
-    _c("role", True, "text", "Case Manager (or Case Planner, Case Worker, CPS Worker/Monitor)", 32),
+    _c("role", True, "text", "Case Manager", 32,
+       says="Case Manager, Case Planner, Case Worker or CPS Worker/Monitor"),
     _c("starts_at", True, "time", "2026-03-02T10:00:00-05:00"),
     _c("ends_at", False, "time", "2026-09-03T16:00:00-04:00"),
-    _c("children", False, "refs", "P88", what="persons.csv"),
+    _c("children", False, "refs", "P88", what="persons.csv",
+       says="for a Case Worker: children of the stage it is associated with, ids in persons.csv separated by ;"),
 ))
 PLACEMENTS = FileFormat("placements.csv", "placement", "placement", (
     _c("placement_id", True, "key", "L77"),
