@@ -132,8 +132,8 @@ GOOD = {
                   "W4,vaplanner,Vic Planner,Case Planner,VA,Harbor,U1,W2,\n"),
     "families.csv": "family_id,family_name,opened_at\nF1,Rivera,2026-01-05T09:00:00-05:00\n",
     "persons.csv": ("person_id,family_id,first_name,last_name,birth_date,relationship,child,sex\n"
-                    "P1,F1,Jay,Rivera,2016-05-14,child,yes,M\n"
-                    "P2,F1,Ana,Rivera,1990-02-01,mother,no,F\n"),
+                    "P1,F1,Jay,Rivera,2016-05-14,child,yes,Male\n"
+                    "P2,F1,Ana,Rivera,1990-02-01,mother,no,female\n"),
     "stages.csv": ("stage_id,family_id,type,subtype,parent_stage_id,opened_at,persons\n"
                    f"S1,F1,INT,,,{OPENED},P1;P2\n"
                    f"S2,F1,INV,,S1,{OPENED},P1;P2\n"),
@@ -268,3 +268,9 @@ def test_the_readme_documents_every_file_and_column():
     readme = (Path(__file__).parent.parent / "README.md").read_text()
     for spec in FILES:
         assert column_table(spec) in readme, f"README: the table of {spec.name} is not as the formats say"
+
+
+def test_a_relationship_outside_the_policy_is_refused_by_the_store(store, tmp_path):
+    report = import_folder(store, write(tmp_path / "files", {"persons.csv": (",mother,", ",landlord,")}))
+    assert len(report.problems) == 1 and report.problems[0].line == 3
+    assert "'landlord' is not a relationship to the family casenotes knows for Ana Rivera" in report.problems[0].sentence

@@ -25,7 +25,8 @@ from store.core.errors import InvalidStage, StoreError
 from store.db.journal import activity, audit, change
 from store.db.models import (Case, ExternalKey, Person, Placement, RoleAssignment, Stage, Unit, Worker,
                              WorkerFunction, table_of)
-from store.desks import roles, stage_opening
+from store.core.intake_forms import NewPerson
+from store.desks import intake, roles, stage_opening
 from store.desks.base import Work
 from store.transfer.checks import CHANGED, KIND_OF_FILE, NEW, Entry, Plan, refuse_from_store
 from store.transfer.formats import FAMILIES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS
@@ -204,13 +205,8 @@ class Applying:
     def _family(self, e: Entry) -> None:
         v, now = e.values, self.work.now
         if e.status == NEW:
-            case = Case(family_name=v["family_name"], opened_at=v["opened_at"])
-            self.session.add(case)
-            self.session.flush()
-            self._keep("case", e.key, case.id)
-            activity(self.session, None, "open case", "case", case.id, now, case_id=case.id,
-                     after={"family": case.family_name})
-            change(self.session, "case", case.id, "insert", now)
+            opened = intake.open_family(self._at(v["opened_at"]), v["family_name"], [], None)
+            self._keep("case", e.key, opened.case_id)
             return
         case = self.session.get_one(Case, e.record_id)
         before, case.family_name = case.family_name, v["family_name"]
@@ -218,28 +214,15 @@ class Applying:
                  before={"family": before}, after={"family": case.family_name})
         change(self.session, "case", case.id, "update", now)
 
-    PERSON_FIELDS = {"first_name": "first_name", "last_name": "last_name", "birth_date": "birth_date",
-                     "relationship": "relationship_", "child": "is_child", "sex": "sex"}
-
     def _person(self, e: Entry) -> None:
-        v, now = e.values, self.work.now
+        v = e.values
         if e.status == NEW:
-            person = Person(case_id=self.ids["case"][v["family_id"]],
-                            **{attr: v[column] for column, attr in self.PERSON_FIELDS.items()})
-            self.session.add(person)
-            self.session.flush()
+            person = intake.add_person(self.work, self.ids["case"][v["family_id"]], NewPerson(
+                v["first_name"], v["last_name"], v["relationship"], v["sex"], v["birth_date"], bool(v["child"])))
             self._keep("person", e.key, person.id)
-            activity(self.session, None, "add person", "person", person.id, now, case_id=person.case_id,
-                     after={"name": person.full_name, "relationship": person.relationship_})
-            change(self.session, "person", person.id, "insert", now)
             return
-        person = self.session.get_one(Person, e.record_id)
-        for column in e.changed:
-            setattr(person, self.PERSON_FIELDS[column], v[column])
-        activity(self.session, None, "change person", "person", person.id, now, case_id=person.case_id,
-                 before={c: self.plan.records.rows[PERSONS.name][e.key][c] for c in e.changed},
-                 after={c: e.cells[c] for c in e.changed})
-        change(self.session, "person", person.id, "update", now)
+        intake.change_person(self.work, self._id("person", e.key) or 0,
+                             **{c: v[c] for c in e.changed if c in ("first_name", "last_name", "birth_date", "sex")})
 
     def _open_stage(self, e: Entry, manager: Entry | None) -> None:
         v = e.values
@@ -254,6 +237,7 @@ class Applying:
         stage.source_worker_id = self._id("worker", v["source_worker_id"])
         stage.narrative, stage.application_date = v["narrative"], v["application_date"]
         stage.preventive_only, stage.linked_case_id = v["preventive_only"], self._id("case", v["linked_family_id"])
+        stage.primary_caretaker_id = self._id("person", v["primary_caretaker_id"])
         self._keep("stage", e.key, stage.id)
         assignment = self.session.scalar(select(RoleAssignment.id).where(
             RoleAssignment.stage_id == stage.id, RoleAssignment.role == "Case Manager"))

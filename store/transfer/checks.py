@@ -34,7 +34,7 @@ CHANGEABLE = {
     UNITS.name: {"name"},
     STAFF.name: {"name", "title", "agency", "unit_id", "supervisor_id", "functions", "active", "deactivated_at"},
     FAMILIES.name: {"family_name"},
-    PERSONS.name: {"first_name", "last_name", "birth_date", "relationship", "child", "sex"},
+    PERSONS.name: {"first_name", "last_name", "birth_date", "sex"},
 }
 ONCE = {
     STAGES.name: {"closing_started_by", "closing_started_at", "closing_reason", "closed_at", "close_reason",
@@ -184,7 +184,10 @@ def _read(raw: str, column: Column, policy: Policy) -> tuple[Any, str]:
     if column.kind == "flag":
         flag = formats.flag(raw, column)
         return flag, formats.write_flag(flag)
-    return formats.text(raw, column), raw
+    value = formats.text(raw, column)
+    picklist = {"sex": policy.sexes, "relationship": policy.relationships}.get(column.name, ())
+    value = next((word for word in picklist if word.lower() == value.lower()), value)  # as the store keeps it
+    return value, value
 
 
 def _sentence(message: str) -> str:

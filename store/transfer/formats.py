@@ -94,9 +94,9 @@ PERSONS = FileFormat("persons.csv", "person", "person", (
     _c("first_name", True, "text", "Jay", 80),
     _c("last_name", True, "text", "Rivera", 80),
     _c("birth_date", False, "date", "2016-05-14"),
-    _c("relationship", True, "text", "child", 60),
+    _c("relationship", True, "text", "child", 60, says="one of the policy's relationships (child, mother, father…)"),
     _c("child", True, "flag", "yes"),
-    _c("sex", False, "text", "M", 12),
+    _c("sex", False, "text", "Male", 12, says="one of the policy's sexes (Female, Male, Unknown)"),
 ))
 STAGES = FileFormat("stages.csv", "stage", "stage", (
     _c("stage_id", True, "key", "S501"),
