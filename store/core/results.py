@@ -57,6 +57,27 @@ class StageView:
     closing_reason: str | None
     persons: tuple[PersonView, ...]
     roles: tuple[RoleView, ...]
+    administrative: bool = False  # opened only to authorise a payment: left out of the casework reports
+    primary_caretaker_id: int | None = None  # App/Reg of a Family Services Stage (None: child only)
+    app_reg_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StageCourse:
+    """What the signed-in worker may do with a stage's course now (``Desk.stage_course``): for each
+    action None when allowed, else the sentence saying why not; and what a progression chooses from."""
+
+    stage_id: int
+    progress: str | None
+    app_reg: str | None
+    start_closing: str | None
+    close: str | None
+    transitions: tuple[str, ...]  # the stage types it may progress into
+    fss_types: tuple[str, ...]
+    persons: tuple[PersonView, ...]  # now in the stage
+    case_managers: tuple[tuple[str, str], ...]  # (login, name) of who may be a Case Manager (active LDSS staff)
+    case_manager: str | None  # the stage's current Case Manager (login), the progression's first choice
+    closure_reasons: tuple[str, ...]
 
 
 @dataclass(frozen=True)

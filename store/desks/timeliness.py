@@ -15,7 +15,7 @@ from store.rules.access import team_ids
 from store.desks.base import DeskBase
 from store.core.errors import InvalidReport, NoAccess
 from store.core.policy import Policy
-from store.db.models import Note, ReviewAction, RoleAssignment, Unit, Worker
+from store.db.models import Note, ReviewAction, RoleAssignment, Stage, Unit, Worker
 from store.rules.obligations import is_late_entry, open_obligations
 from store.rules.note_rules import ADDENDUM
 from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
@@ -25,6 +25,7 @@ REPORT_DAYS = 90  # the default period: the last quarter
 MAX_DAYS = 3660
 SUBMISSIONS = ("submit", "resubmit")
 DECISIONS = ("approve", "return")
+CASEWORK = Stage.administrative.is_(False)  # an administrative stage (a payment's FSI/FSS) is left out
 
 
 class TimelinessDesk(DeskBase):
@@ -77,9 +78,10 @@ class TimelinessDesk(DeskBase):
 
 
 def _held_roles(session: Session, worker_ids: set[int], since: datetime, now: datetime) -> set[int]:
-    """Workers with a role in some stage during the period (an entry clerk has none)."""
-    return set(session.scalars(select(RoleAssignment.worker_id).where(
-        RoleAssignment.worker_id.in_(worker_ids), RoleAssignment.starts_at <= now,
+    """Workers with a role in some casework stage during the period (an entry clerk has none; an
+    administrative stage is no casework)."""
+    return set(session.scalars(select(RoleAssignment.worker_id).join(Stage, Stage.id == RoleAssignment.stage_id).where(
+        RoleAssignment.worker_id.in_(worker_ids), RoleAssignment.starts_at <= now, CASEWORK,
         (RoleAssignment.ends_at.is_(None)) | (RoleAssignment.ends_at >= since))))
 
 
@@ -95,20 +97,21 @@ def _note_stats(session: Session, policy: Policy, worker_ids: set[int], since: d
     stats: dict[int, _Stats] = defaultdict(lambda: _Stats(lags=[], late=0, turns=[], frozen=0))
     if not worker_ids:
         return stats
-    entered = session.execute(select(Note.author_id, Note.event_at, Note.entered_at, Note.contact_type).where(
-        Note.author_id.in_(worker_ids), Note.entered_at >= since, Note.entered_at <= now,
+    entered = session.execute(select(Note.author_id, Note.event_at, Note.entered_at, Note.contact_type).join(
+        Stage, Stage.id == Note.stage_id).where(
+        Note.author_id.in_(worker_ids), CASEWORK, Note.entered_at >= since, Note.entered_at <= now,
         Note.contact_type != ADDENDUM))
     for author, event_at, entered_at, contact_type in entered:
         stats[author]["lags"].append((entered_at - event_at).total_seconds() / 3600)
         stats[author]["late"] += is_late_entry(event_at, entered_at, policy, contact_type)
-    frozen = session.execute(select(Note.author_id).where(
-        Note.author_id.in_(worker_ids), Note.freezes_at >= since, Note.freezes_at <= now,
+    frozen = session.execute(select(Note.author_id).join(Stage, Stage.id == Note.stage_id).where(
+        Note.author_id.in_(worker_ids), CASEWORK, Note.freezes_at >= since, Note.freezes_at <= now,
         Note.status.not_in(("approved", "final"))))
     for (author,) in frozen:
         stats[author]["frozen"] += 1
     actions = session.execute(select(Note.author_id, ReviewAction.note_id, ReviewAction.action, ReviewAction.at)
-                              .join(Note, Note.id == ReviewAction.note_id)
-                              .where(Note.author_id.in_(worker_ids), ReviewAction.at <= now)
+                              .join(Note, Note.id == ReviewAction.note_id).join(Stage, Stage.id == Note.stage_id)
+                              .where(Note.author_id.in_(worker_ids), ReviewAction.at <= now, CASEWORK)
                               .order_by(ReviewAction.note_id, ReviewAction.id))
     sent: dict[int, datetime] = {}
     for author, note_id, action, at in actions:

@@ -74,6 +74,8 @@ def stage_view(stage: Stage, now: datetime, children_only: frozenset[int] | None
         closing_started_by=next((r.worker.login for r in stage.roles if r.worker_id == closer), None),
         persons=tuple(person_view(p) for p in persons),
         roles=tuple(role_view(r) for r in sorted(active, key=lambda r: (ROLE_ORDER.get(r.role, 9), r.id))),
+        administrative=bool(stage.administrative), primary_caretaker_id=stage.primary_caretaker_id,
+        app_reg_at=stage.app_reg_at,
     )
 
 

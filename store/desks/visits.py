@@ -166,7 +166,8 @@ def _standing(placement: Placement, stage: Stage, child: Person, family: str, wo
 def _placements(today: date, since: date | None) -> Select[Placement, Stage, Person, str]:
     query = (select(Placement, Stage, Person, Case.family_name)
              .join(Stage, Stage.id == Placement.stage_id).join(Person, Person.id == Placement.person_id)
-             .join(Case, Case.id == Stage.case_id).order_by(Placement.id))
+             .join(Case, Case.id == Stage.case_id).where(Stage.administrative.is_(False))  # no casework there
+             .order_by(Placement.id))
     if since is None:
         return query.where(Stage.closed_at.is_(None), or_(Placement.ends_on.is_(None), Placement.ends_on >= today))
     return query.where(or_(Placement.ends_on.is_(None), Placement.ends_on >= _month_start(since)))

@@ -17,11 +17,14 @@ from typing import Any
 from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from store.core.errors import InvalidStage, NoAccess, NotAuthor
+from store.core.errors import InvalidNote, InvalidStage, NoAccess, NotAuthor
 from store.db.models import (AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, StageFields,
                              Worker, WorkerFields, WorkerFunction)
 
 ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
+# The CONNECTIONS rule (DOMAIN.md): the trigger of migration 0007 says the same to raw SQL.
+NO_ADVPO_NOTES = ("An ADVPO (preventive-only) stage is kept outside the state record, so its progress notes are "
+                  "not stored in casenotes.")
 
 
 class Reach(enum.Enum):
@@ -163,6 +166,8 @@ def check_may_add_note(session: Session, user: WorkerFields, author: WorkerField
     if stage.type == "INT":
         raise NoAccess("CPS Intake (INT) stages are read-only for local staff; record the contact in "
                        "the investigation.")
+    if stage.subtype == "ADVPO":
+        raise InvalidNote(NO_ADVPO_NOTES)
     if stage.closed_at is not None and (stage.type == "FSI" or not (addendum or closed_stage_takes_notes)):
         raise InvalidStage(f"This {stage.label} stage is closed ({stage.close_reason}) and takes no new notes"
                            + ("." if stage.type == "FSI" else "; corrections go in as addenda."))

@@ -107,8 +107,9 @@ def new_note_terms(policy: Policy, stage_type: str, contact_type: str | None = N
 def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,
                policy: Policy, cutoff_at: datetime | None = None) -> Obligation | None:
     """The note's current obligation; None once it is approved, final or frozen (frozen without
-    approval is a fact for the Timeliness report, not something anyone can still do)."""
-    if note.status not in OPEN or is_frozen(note.freezes_at, now):
+    approval is a fact for the Timeliness report, not something anyone can still do), and None in an
+    administrative stage (opened only to authorise a payment: the casework clock does not run there)."""
+    if note.status not in OPEN or is_frozen(note.freezes_at, now) or note.stage.administrative:
         return None
     due = deadline(note.status, event_at=note.event_at, entered_at=note.entered_at, contact_type=note.contact_type,
                    submitted_at=note.submitted_at, reviewed_at=note.reviewed_at,
@@ -127,12 +128,13 @@ def open_obligations(session: Session, policy: Policy, now: datetime, *, authors
                      reviewers: set[int] | None = None, stage_id: int | None = None,
                      note_ids: list[int] | None = None) -> list[Obligation]:
     """Open obligations on notes written by ``authors`` or waiting for review by ``reviewers``
-    (None and None: every note), soonest first."""
+    (None and None: every note), soonest first; none in an administrative stage (``obligation``)."""
     author, boss = aliased(Worker), aliased(Worker)
     query = (select(Note, Case.family_name, author, boss)
              .join(Stage, Note.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
              .join(author, Note.author_id == author.id).outerjoin(boss, author.supervisor_id == boss.id)
-             .where(Note.status.in_(OPEN), Note.freezes_at > now).options(contains_eager(Note.stage)))
+             .where(Note.status.in_(OPEN), Note.freezes_at > now, Stage.administrative.is_(False))
+             .options(contains_eager(Note.stage)))
     wanted: list[ColumnElement[bool]] = []
     if authors is not None:
         wanted.append(Note.author_id.in_(authors))
