@@ -54,6 +54,12 @@ class Database:
         except DBAPIError as exc:
             raise _refusal(exc) from exc
 
+def as_refusal(exc: DBAPIError) -> errors.StoreError:
+    """A database's refusal inside a unit of work that goes on (a savepoint undone), as its ``StoreError``."""
+    refusal = _refusal(exc)
+    return refusal if isinstance(refusal, errors.StoreError) else errors.StoreError(str(exc.orig))
+
+
 def _refusal(exc: DBAPIError) -> Exception:
     found = TRIGGER_MESSAGE.search(str(exc.orig))
     if found:

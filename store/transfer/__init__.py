@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.core.errors import StoreError
 from store.desks.base import Work
 from store.transfer.apply import Applying, Progress
 from store.transfer.checks import read_folder
@@ -43,12 +44,23 @@ class _Undo(Exception):
 def import_folder(db: Database, folder: Path, *, apply: bool = False, progress: Progress | None = None) -> ImportReport:
     """Check (and with ``apply``, write) the files in ``folder``, in one transaction. Raises
     ``CannotRead`` when the folder or a file cannot be read at all."""
+    try:
+        return _import(db, Path(folder), apply, progress, careful=False)
+    except CannotRead:
+        raise
+    except StoreError:  # a row the store refuses: again, row by row, to report every one
+        return _import(db, Path(folder), apply, progress, careful=True)
+
+
+def _import(db: Database, folder: Path, apply: bool, progress: Progress | None, careful: bool) -> ImportReport:
     report: ImportReport | None = None
     try:
         with db.writing() as session:
             now = db.clock.now()
-            plan = read_folder(Path(folder), agency_rows(session, db.policy.time_zone), db.policy, now)
-            applying = Applying(plan, Work(session, now, db.policy, None), progress)
+            plan = read_folder(folder, agency_rows(session, db.policy.time_zone), db.policy, now)
+            if plan.problems:
+                careful = True  # rows refused already: try every other one, to report all at once
+            applying = Applying(plan, Work(session, now, db.policy, None), progress, careful=careful)
             applying.run()
             counts = plan.counts()
             keep = apply and not plan.problems

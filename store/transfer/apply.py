@@ -16,28 +16,34 @@ import dataclasses
 from functools import partial
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import pendulum
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from store.core.errors import InvalidStage, StoreError
 from store.db.journal import activity, audit, change
 from store.db.models import (Case, ExternalKey, Person, Placement, RoleAssignment, Stage, Unit, Worker,
                              WorkerFunction, table_of)
 from store.core.intake_forms import NewPerson
-from store.desks import intake, roles, stage_opening
+from store.db.database import as_refusal
+from store.desks import intake, roles, stage_course, stage_opening
 from store.desks.base import Work
 from store.transfer.checks import CHANGED, KIND_OF_FILE, NEW, Entry, Plan, refuse_from_store
 from store.transfer.formats import FAMILIES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS
 
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 Step = tuple[Entry, Callable[[], None], tuple[tuple[str, str], ...]]
 
 
 class Applying:
-    def __init__(self, plan: Plan, work: Work, progress: Progress | None = None):
-        self.plan, self.work, self.session = plan, work, work.session
+    def __init__(self, plan: Plan, work: Work, progress: Progress | None = None, *, careful: bool = True):
+        """``careful``: each row in a savepoint, so that a refused row is reported and the others go on
+        being tried; otherwise the first refusal is raised (the fast way, for files that pass)."""
+        self.plan, self.work, self.session, self.careful = plan, work, work.session, careful
+        self.objects: dict[tuple[type, int], Any] = {}  # held, so the session's identity map keeps them
         self.progress = progress or (lambda done, total: None)
         self.ids: dict[str, dict[str, int]] = {kind: dict(keys) for kind, keys in plan.records.keys.stored.items()}
         for kind in KIND_OF_FILE.values():
@@ -58,6 +64,9 @@ class Applying:
                 self.failed.add(me)
                 if not entry.bad:
                     self.skipped.add((entry.spec.name, entry.line))
+            elif not self.careful:
+                do()
+                self.changes += 1
             else:
                 try:
                     with self.session.begin_nested():
@@ -66,6 +75,9 @@ class Applying:
                     self.changes += 1
                 except StoreError as error:
                     refuse_from_store(self.plan, entry, error)
+                    self.failed.add(me)
+                except DBAPIError as error:  # a trigger's refusal: the savepoint is undone, the rest goes on
+                    refuse_from_store(self.plan, entry, as_refusal(error))
                     self.failed.add(me)
             self.progress(done, len(steps))
         if self.new_keys:
@@ -99,9 +111,10 @@ class Applying:
             needs = tuple(_needs(entry)) + ((("worker", manager.values["worker_id"]),) if manager else ())
             yield entry, partial(self._open_stage, entry, manager), needs
         events: list[tuple[datetime, int, int, Step]] = []
+        opening_roles = {id(entry) for entry in opening.values()}
         for order, entry in enumerate(self._todo(ROLES.name)):
             v = entry.values
-            if entry.status == NEW and entry not in opening.values():
+            if entry.status == NEW and id(entry) not in opening_roles:
                 step: Step = (entry, partial(self._assign, entry), tuple(_needs(entry)))
                 events.append((v["starts_at"], 1, order, step))
             if v["ends_at"] is not None and (entry.status == NEW or "ends_at" in entry.changed):
@@ -137,6 +150,14 @@ class Applying:
     def _at(self, moment: datetime | None) -> Work:
         return dataclasses.replace(self.work, now=moment) if moment is not None else self.work
 
+    def _get(self, model: type[T], record_id: int | None) -> T:
+        """A record by its number, held for the rest of the import (one SELECT each, not one per row)."""
+        assert record_id is not None
+        held = self.objects.get((model, record_id))
+        if held is None:
+            held = self.objects[(model, record_id)] = self.session.get_one(model, record_id)
+        return cast(T, held)
+
     def _id(self, kind: str, key: str | None) -> int | None:
         return None if key is None else self.ids[kind][key]
 
@@ -153,7 +174,7 @@ class Applying:
             self._keep("unit", e.key, unit.id)
             activity(self.session, None, "add unit", "unit", unit.id, self.work.now, case_id=None, after={"name": name})
         else:
-            unit = self.session.get_one(Unit, e.record_id)
+            unit = self._get(Unit, e.record_id)
             before, unit.name = unit.name, name
             activity(self.session, None, "change unit", "unit", unit.id, self.work.now, case_id=None,
                      before={"name": before}, after={"name": name})
@@ -178,7 +199,7 @@ class Applying:
             activity(self.session, None, "add worker", "worker", worker.id, self.work.now, case_id=None,
                      after={"login": worker.login, "name": worker.name, "title": worker.title})
             return
-        worker = self.session.get_one(Worker, e.record_id)
+        worker = self._get(Worker, e.record_id)
         changed = [c for c in e.changed if c in self.WORKER_FIELDS or c in ("unit_id", "supervisor_id", "functions")]
         if not changed:
             return
@@ -195,7 +216,7 @@ class Applying:
                  before=before, after={c: e.cells[c] for c in changed})
 
     def _deactivate(self, e: Entry) -> None:
-        worker = self.session.get_one(Worker, self.ids["worker"][e.key])
+        worker = self._get(Worker, self.ids["worker"][e.key])
         if not worker.active:
             return
         worker.active, worker.deactivated_at = False, e.values["deactivated_at"]
@@ -208,7 +229,7 @@ class Applying:
             opened = intake.open_family(self._at(v["opened_at"]), v["family_name"], [], None)
             self._keep("case", e.key, opened.case_id)
             return
-        case = self.session.get_one(Case, e.record_id)
+        case = self._get(Case, e.record_id)
         before, case.family_name = case.family_name, v["family_name"]
         activity(self.session, None, "change case", "case", case.id, now, case_id=case.id,
                  before={"family": before}, after={"family": case.family_name})
@@ -228,7 +249,7 @@ class Applying:
         v = e.values
         if manager is None:
             raise InvalidStage("the stage has no Case Manager from its opening.")
-        worker = self.session.get_one(Worker, self.ids["worker"][manager.values["worker_id"]])
+        worker = self._get(Worker, self.ids["worker"][manager.values["worker_id"]])
         stage = stage_opening.open_stage(
             self._at(v["opened_at"]), self.ids["case"][v["family_id"]], v["type"], case_manager=worker,
             person_ids=[self.ids["person"][p] for p in v["persons"]], subtype=v["subtype"],
@@ -239,6 +260,7 @@ class Applying:
         stage.preventive_only, stage.linked_case_id = v["preventive_only"], self._id("case", v["linked_family_id"])
         stage.primary_caretaker_id = self._id("person", v["primary_caretaker_id"])
         self._keep("stage", e.key, stage.id)
+        self.objects[(Stage, stage.id)] = stage
         assignment = self.session.scalar(select(RoleAssignment.id).where(
             RoleAssignment.stage_id == stage.id, RoleAssignment.role == "Case Manager"))
         assert assignment is not None
@@ -246,8 +268,8 @@ class Applying:
 
     def _assign(self, e: Entry) -> None:
         v = e.values
-        stage = self.session.get_one(Stage, self.ids["stage"][v["stage_id"]])
-        worker = self.session.get_one(Worker, self.ids["worker"][v["worker_id"]])
+        stage = self._get(Stage, self.ids["stage"][v["stage_id"]])
+        worker = self._get(Worker, self.ids["worker"][v["worker_id"]])
         assignment = roles.assign(self._at(v["starts_at"]), stage, worker, v["role"],
                                   [self.ids["person"][c] for c in v["children"]])
         self._keep("role", e.key, assignment)
@@ -255,22 +277,22 @@ class Applying:
     def _end_role(self, e: Entry) -> None:
         if e.key not in self.ids["role"]:
             raise InvalidStage("the role was not given, so it cannot end.")
-        assignment = self.session.get_one(RoleAssignment, self.ids["role"][e.key])
+        assignment = self._get(RoleAssignment, self.ids["role"][e.key])
         ends_at = e.values["ends_at"]
         if assignment.ends_at is not None and assignment.ends_at != ends_at:
             raise InvalidStage(f"this {assignment.role}'s role already ended when the next {assignment.role} "
                                f"started ({assignment.ends_at.isoformat()}); a stage has one {assignment.role} "
                                "at a time.")
         assignment.ends_at = ends_at
-        stage = self.session.get_one(Stage, assignment.stage_id)
+        stage = self._get(Stage, assignment.stage_id)
         activity(self.session, None, "end role", "stage", stage.id, ends_at, case_id=stage.case_id,
                  role=assignment.role, before={"worker": assignment.worker.name, "role": assignment.role})
 
     def _placement(self, e: Entry) -> None:
         v = e.values
         if e.status == NEW:
-            stage = self.session.get_one(Stage, self.ids["stage"][v["stage_id"]])
-            child = self.session.get_one(Person, self.ids["person"][v["child_id"]])
+            stage = self._get(Stage, self.ids["stage"][v["stage_id"]])
+            child = self._get(Person, self.ids["person"][v["child_id"]])
             if stage.type not in ("FSS", "CCR"):
                 raise InvalidStage(f"a placement is recorded in the child's Family Services Stage or Child Case "
                                    f"Record, not in a {stage.label} stage.")
@@ -285,30 +307,23 @@ class Applying:
                      case_id=stage.case_id, after={"child": child.full_name, "from": v["starts_on"],
                                                    "to": v["ends_on"], "setting": v["setting"]})
             return
-        placement = self.session.get_one(Placement, e.record_id)
+        placement = self._get(Placement, e.record_id)
         placement.ends_on = v["ends_on"]
         activity(self.session, None, "end placement", "placement", placement.id, self._day(v["ends_on"]),
                  case_id=placement.stage.case_id, after={"to": v["ends_on"]})
 
     def _stage_course(self, e: Entry) -> None:
-        """A stage's App/Reg, start of closing and closing, each written once."""
+        """A stage's App/Reg, start of closing and closing (each written once), by the store's functions
+        at the moment the row says."""
         v = e.values
-        stage = self.session.get_one(Stage, self.ids["stage"][e.key])
+        stage = self._get(Stage, self.ids["stage"][e.key])
         if v["app_reg_at"] is not None and stage.app_reg_at is None:
-            stage.app_reg_at = v["app_reg_at"]
-            stage.primary_caretaker_id = self._id("person", v["primary_caretaker_id"])
-            self._stage_activity(stage, "app/reg", v["app_reg_at"], caretaker=v["primary_caretaker_id"])
+            stage_course.app_reg(self._at(v["app_reg_at"]), stage, self._id("person", v["primary_caretaker_id"]))
         if v["closing_started_at"] is not None and stage.closing_started_at is None:
-            stage.closing_started_at, stage.closing_reason = v["closing_started_at"], v["closing_reason"]
+            stage_course.start_closing(self._at(v["closing_started_at"]), stage, v["closing_reason"] or "")
             stage.closing_started_by_id = self._id("worker", v["closing_started_by"])
-            self._stage_activity(stage, "start closing", v["closing_started_at"], reason=v["closing_reason"])
         if v["closed_at"] is not None and stage.closed_at is None:
-            stage.closed_at, stage.close_reason = v["closed_at"], v["close_reason"]
-            self._stage_activity(stage, "close stage", v["closed_at"], reason=v["close_reason"])
-
-    def _stage_activity(self, stage: Stage, action: str, at: datetime, **after: Any) -> None:
-        activity(self.session, None, action, "stage", stage.id, at, case_id=stage.case_id, after=after)
-        change(self.session, "stage", stage.id, "update", at)
+            stage_course.close(self._at(v["closed_at"]), stage, v["close_reason"] or "")
 
     def _day(self, day: Any) -> datetime:
         """The start of a day in the agency's zone (when a placement began or ended, for its activity)."""
