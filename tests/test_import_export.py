@@ -274,3 +274,18 @@ def test_a_relationship_outside_the_policy_is_refused_by_the_store(store, tmp_pa
     report = import_folder(store, write(tmp_path / "files", {"persons.csv": (",mother,", ",landlord,")}))
     assert len(report.problems) == 1 and report.problems[0].line == 3
     assert "'landlord' is not a relationship to the family casenotes knows for Ana Rivera" in report.problems[0].sentence
+
+
+def test_the_bench_agency_imports_and_its_bare_rows_are_the_same_records(tmp_path):
+    """bench/import_vs_insert.py compares like with like: its generated files pass the import, and the
+    bare insert writes as many records of each kind as the import does."""
+    from bench import import_vs_insert
+
+    figures = import_vs_insert.run(lambda side: f"sqlite:///{tmp_path / side}.db", 12, 25, tmp_path / "files",
+                                   log=lambda line: None)
+    assert figures["rows"] > 12 * 5 and figures["ratio"] > 0
+    counted = {}
+    for side in ("import", "bare"):
+        with Store.open(f"sqlite:///{tmp_path / side}.db").write_engine.connect() as conn:
+            counted[side] = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES[:-2]}
+    assert counted["import"] == counted["bare"]
