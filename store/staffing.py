@@ -1,9 +1,8 @@
 """Administration: staff, units and functions, families, persons, stages and role assignments.
 
-The agency's set-up work (and the demo generator's). Role and stage rules are enforced here:
-one Case Manager (LDSS staff), at most one Case Planner, CPS Worker/Monitor LDSS only, one worker
-at a time in an FSI, an FSI with a child in its person list, progression only along the stage tree;
-a child's placements in foster care, one at a time, recorded in an open FSS or CCR.
+The agency's set-up work (and the demo generator's), done as the system: stages, roles and
+placements go through the same rules as a signed-in desk (store/desks/stage_opening.py, roles.py,
+placements.py), without its permission check.
 
 Every public method checks its arguments first with store/core/arguments.py, as the desk does: a wrong
 type, a number no record can have, a text too long for its column or holding hidden characters is
@@ -16,31 +15,27 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 from collections.abc import Iterable
 
-import pendulum
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.core import arguments
-from store.rules.access import stage_roles
 from store.desks.deadlines import REASON_MAX_CHARS
 from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
 from store.db.journal import audit
-from store.desks import intake, roles, stage_opening
+from store.desks import intake, placements, roles, stage_opening
 from store.core.intake_forms import NewPerson
 from store.desks.base import Work
 from store.desks.roles import ROLES
 from store.desks.stage_opening import STAGE_TYPES
-from store.db.models import (Absence, AdvocateAppointment, Meta, Person, Placement, Stage, Unit,
+from store.db.models import (Absence, AdvocateAppointment, Meta, Person, Stage, Unit,
                      Worker, WorkerFunction)
 
 if TYPE_CHECKING:
     from store.db.database import Database
 
 EMPLOYERS = ("LDSS", "VA", "CASA")
-PLACING_STAGES = ("FSS", "CCR")  # the stages that hold a child's placement in foster care
 # The longest text each column holds (store/db/models.py).
 NAME_MAX, CODE_MAX, META_KEY_MAX, META_VALUE_MAX = 120, 32, 64, 400
-SETTING_MAX = 120
 
 
 def _text(value: Any, what: str, most: int, *, empty: bool = False, error: type[StoreError] = InvalidRequest) -> str:
@@ -168,16 +163,11 @@ class Staffing:
         stage_id, login = arguments.record_id(stage_id, "stage"), _login(login)
         role = _one_of(role, "a stage role", ROLES)
         with self.db.writing() as session:
-            now = self.db.clock.now()
-            worker = self._worker(session, login)
-            ended = [r for r in stage_roles(session, stage_id, now, {worker.id}) if r.role == role]
-            if not ended:
-                raise NotFound(f"{worker.name} holds no {role} role in this stage.")
-            if role == "Case Manager":
-                raise InvalidStage("A stage always has a Case Manager; assign the new one instead.")
-            for assignment in ended:
-                assignment.ends_at = now
-                self._audit(session, "end role", "stage", stage_id, {"worker": login, "role": role})
+            stage = session.get(Stage, stage_id)
+            if stage is None:
+                raise NotFound(f"There is no stage number {stage_id}.")
+            work = self._work(session)
+            roles.end(work, stage, roles.held(session, stage, login, role, work.now))
 
     def appoint_advocate(self, login: str, child_id: int, active: bool = True) -> int:
         """Switch a court-appointed advocate's read access to one child's records on or off."""
@@ -204,64 +194,19 @@ class Staffing:
         zone, counted in care)."""
         stage_id, person_id = arguments.record_id(stage_id, "stage"), arguments.record_id(person_id, "child")
         starts_on = arguments.day(starts_on, "first day of the placement", InvalidStage)
-        setting = " ".join(_text(setting, "placement's setting", 10 * SETTING_MAX, empty=True,
-                                 error=InvalidStage).split())
-        if not setting or len(setting) > SETTING_MAX:
-            raise InvalidStage("A placement names its setting, such as Foster home, in at most 120 characters.")
+        setting = placements.setting_of(setting)
         with self.db.writing() as session:
             stage = session.get(Stage, stage_id)
             if stage is None:
                 raise NotFound(f"There is no stage number {stage_id}.")
-            if stage.type not in PLACING_STAGES:
-                raise InvalidStage(f"A placement is recorded in the child's Family Services Stage or Child Case "
-                                   f"Record, not in a {stage.label} stage.")
-            if stage.closed_at is not None:
-                raise InvalidStage(f"This {stage.label} stage is closed ({stage.close_reason}); a placement is "
-                                   "recorded in an open stage.")
-            child = next((p for p in stage.persons if p.id == person_id), None)
-            if child is None or not child.is_child:
-                raise InvalidStage("A placement is for a child in the stage's person list.")
-            today = pendulum.instance(self.db.clock.now()).in_timezone(self.db.policy.zone).date()
-            if starts_on > today:
-                raise InvalidStage(f"A placement is recorded once the child is placed; {_day(starts_on)} is still "
-                                   "to come.")
-            self._check_no_overlap(session, child, starts_on)
-            placement = Placement(person_id=child.id, stage_id=stage.id, starts_on=starts_on, setting=setting)
-            session.add(placement)
-            session.flush()
-            self._audit(session, "place child", "placement", placement.id,
-                        {"child": child.id, "stage": stage.id, "from": starts_on, "setting": setting})
-            return placement.id
+            return placements.place(self._work(session), stage, person_id, starts_on, setting)
 
     def end_placement(self, placement_id: int, ends_on: date) -> None:
         """Record the last day a child spent in this placement."""
         placement_id = arguments.record_id(placement_id, "placement")
         ends_on = arguments.day(ends_on, "last day of the placement", InvalidStage)
         with self.db.writing() as session:
-            placement = session.get(Placement, placement_id)
-            if placement is None:
-                raise NotFound(f"There is no placement number {placement_id}.")
-            if placement.ends_on is not None:
-                raise InvalidStage(f"This placement already ended on {_day(placement.ends_on)}.")
-            if ends_on < placement.starts_on:
-                raise InvalidStage(f"A placement ends on or after the day it started ({_day(placement.starts_on)}).")
-            placement.ends_on = ends_on
-            self._audit(session, "end placement", "placement", placement.id,
-                        {"child": placement.person_id, "to": ends_on})
-
-    def _check_no_overlap(self, session: Session, child: Person, starts_on: date) -> None:
-        """A child is in one placement at a time; the new one is open, so any placement that has not
-        ended before ``starts_on`` would overlap it."""
-        earlier = session.scalar(select(Placement).where(
-            Placement.person_id == child.id, or_(Placement.ends_on.is_(None), Placement.ends_on >= starts_on))
-            .order_by(Placement.starts_on).limit(1))
-        if earlier is None:
-            return
-        if earlier.ends_on is None:
-            raise InvalidStage(f"{child.full_name} is still in the placement that started {_day(earlier.starts_on)}; "
-                               "end it before recording a new one.")
-        raise InvalidStage(f"{child.full_name} was placed from {_day(earlier.starts_on)} to {_day(earlier.ends_on)}; "
-                           "a child's placements may not overlap.")
+            placements.end(self._work(session), placements.placement_of(session, placement_id), ends_on)
 
     def _worker(self, session: Session, login: str) -> Worker:
         worker = session.scalar(select(Worker).where(Worker.login == login))
@@ -277,7 +222,3 @@ class Staffing:
     def _audit(self, session: Session, action: str, entity: str, entity_id: int, detail: dict[str, Any]) -> None:
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
         audit(session, by, action, entity, entity_id, self.db.clock.now(), detail)
-
-
-def _day(day: date) -> str:
-    return day.strftime("%m/%d/%Y")

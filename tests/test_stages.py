@@ -140,7 +140,7 @@ def test_new_case_manager_replaces_the_old_one(store, agency):
 
 
 def test_case_manager_role_cannot_simply_be_ended(store, agency):
-    with pytest.raises(InvalidStage, match="always has a Case Manager"):
+    with pytest.raises(InvalidStage, match="always keeps its Case Manager"):
         store.staffing().end_role(agency.fss, "cw", "Case Manager")
     assert agency.fss in {r.stage_id for r in store.as_user("cw").caseload()}
 

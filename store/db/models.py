@@ -217,7 +217,12 @@ class Stage(Base):
 
     case: Mapped[Case] = relationship(back_populates="stages", foreign_keys=[case_id])
     parent: Mapped[Stage | None] = relationship(remote_side=[id])
-    persons: Mapped[list[Person]] = relationship(secondary="stage_persons", order_by="Person.id")
+    # The persons in the stage now: a person ended in the stage (stage_persons.ended_at) is kept for
+    # its history (``persons_ever``, the notes that name them) but offered for nothing new.
+    persons: Mapped[list[Person]] = relationship(
+        secondary="stage_persons", order_by="Person.id",
+        secondaryjoin="and_(Person.id == StagePerson.person_id, StagePerson.ended_at.is_(None))")
+    persons_ever: Mapped[list[Person]] = relationship(secondary="stage_persons", order_by="Person.id", viewonly=True)
     roles: Mapped[list[RoleAssignment]] = relationship(back_populates="stage")
 
     @property

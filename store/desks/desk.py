@@ -6,13 +6,16 @@ from store.desks.intake import IntakeDesk
 from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
 from store.desks.offers import OfferDesk
+from store.desks.placements import PlacementDesk
 from store.desks.record import RecordDesk
 from store.desks.review import ReviewDesk
+from store.desks.roles import RoleDesk
+from store.desks.stage_persons import StagePersonDesk
 from store.desks.stages import StageDesk
 from store.desks.timeliness import TimelinessDesk
 from store.desks.visits import VisitDesk
 
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
-           OfferDesk, ActivityDesk, IntakeDesk):
+           OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -56,7 +56,7 @@ class NoteDesk(DeskBase):
             if note.version != version:
                 raise StaleEdit()
             clean = clean_fields(changes, self.policy, stage_opened_at=note.stage.opened_at,
-                                 stage_person_ids=[p.id for p in note.stage.persons], now=now,
+                                 stage_person_ids=_offered(note), now=now,
                                  addendum=note.amends_note_id is not None)
             changed = self._apply(session, note, clean)
             if changed:
@@ -165,3 +165,9 @@ class NoteDesk(DeskBase):
                 setattr(note, name, value)
                 changed.add(name)
         return changed
+
+
+def _offered(note: Note) -> set[int]:
+    """Who an edit may name as present: the persons in the stage now, and those the note already
+    names (a person ended in the stage since stays in the notes that name them)."""
+    return {p.id for p in note.stage.persons} | {p.id for p in note.participants}

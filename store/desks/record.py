@@ -66,6 +66,7 @@ class RecordDesk(DeskBase):
                 select(Case).where(Case.id == case_id).options(
                     selectinload(Case.persons),
                     selectinload(Case.stages).selectinload(Stage.persons),
+                    selectinload(Case.stages).selectinload(Stage.persons_ever),
                     selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.worker),
                     selectinload(Case.stages).selectinload(Stage.roles).selectinload(RoleAssignment.children))).one()
             view = case_view(found, now, access.reach.value, children_only=access.child_ids or None)

@@ -39,12 +39,13 @@ def person_view(person: Person | PersonView) -> PersonView:
 _STAGE_PERSONS = (select(Person.id, Person.first_name, Person.last_name, Person.relationship_, Person.birth_date,
                          Person.is_child)
                   .join(StagePerson, StagePerson.person_id == Person.id)
-                  .where(StagePerson.stage_id == bindparam("stage_id")).order_by(Person.id))
+                  .where(StagePerson.stage_id == bindparam("stage_id"), StagePerson.ended_at.is_(None))
+                  .order_by(Person.id))
 
 
 def stage_persons(session: Session, stage_id: int) -> dict[int, PersonView]:
-    """The persons of a stage by id, read as plain columns (no autoflush: a stage's persons are
-    never pending in a session that asks this)."""
+    """The persons in a stage now (not those ended in it) by id, read as plain columns (no
+    autoflush: a stage's persons are never pending in a session that asks this)."""
     rows = session.connection().execute(_STAGE_PERSONS, {"stage_id": stage_id})
     return {pid: PersonView(id=pid, name=Person.name_of(first, last), relationship=relationship, birth_date=born,
                             is_child=child) for pid, first, last, relationship, born, child in rows}
@@ -60,8 +61,8 @@ def stage_view(stage: Stage, now: datetime, children_only: frozenset[int] | None
     """``children_only``: an advocate's view, which shows only the appointed children of the stage
     (``NoAccess`` for a stage without any of them)."""
     persons = stage.persons
-    if children_only is not None:
-        persons = [p for p in persons if p.id in children_only]
+    if children_only is not None:  # the child's history: a child ended in the stage keeps its notes there
+        persons = [p for p in stage.persons_ever if p.id in children_only]
         if not persons:
             raise NoAccess("Your appointment covers other records of this family, not this stage.")
     active = [r for r in stage.roles if r.starts_at <= now and (r.ends_at is None or r.ends_at > now)]
@@ -84,7 +85,7 @@ ROLE_ORDER = {"Case Manager": 0, "Case Planner": 1, "Case Worker": 2, "CPS Worke
 
 def case_view(case: Case, now: datetime, reach: str, children_only: frozenset[int] | None = None) -> CaseView:
     """``children_only``: an advocate's view: the appointed children and the stages they are in."""
-    stages = [s for s in case.stages if children_only is None or any(p.id in children_only for p in s.persons)]
+    stages = [s for s in case.stages if children_only is None or any(p.id in children_only for p in s.persons_ever)]
     persons = [p for p in case.persons if children_only is None or p.id in children_only]
     by_parent: dict[int | None, list[Stage]] = {}
     shown = {s.id for s in stages}
