@@ -17,7 +17,7 @@ PARENT_CONTACT = "Birth Parent/Caseworker Contact"
 
 
 def _aunt(store, agency):
-    return store.staffing().add_person(agency.case, "Rosa", "Rivera", "aunt")
+    return store.staffing().add_person(agency.case, "Rosa", "Rivera", "aunt/uncle")
 
 
 def _ended(store, stage_id):
@@ -181,3 +181,12 @@ def test_raw_sql_may_not_put_a_person_back_or_change_who_was_in_a_stage(store, a
              "WHERE stage_id = :s AND person_id = :p", s=agency.fss, p=agency.ana)
     _refused(store, "InvalidStage", "DELETE FROM stage_persons WHERE stage_id = :s AND person_id = :p",
              s=agency.fss, p=agency.ana)
+
+
+def test_adding_and_ending_read_as_sentences_in_the_cases_activity(store, agency):
+    aunt = _aunt(store, agency)
+    store.as_user("cw").add_person_to_stage(agency.fss, aunt)
+    store.as_user("supa").end_person_in_stage(agency.fss, aunt)
+    first, second = store.as_user("cw").case_activity(agency.case).entries[:2]
+    assert (first.who_login, first.sentence) == ("supa", "Rosa Rivera ended in FSS-CWS")
+    assert (second.who_login, second.sentence) == ("cw", "Rosa Rivera added in FSS-CWS")

@@ -210,3 +210,10 @@ def test_the_staffing_api_uses_the_same_role_rules(store, agency):
     store.staffing().end_role(agency.fss, "cw2", "Case Worker")
     [(by, _, _, _)] = activities(store, agency.case, "end role")
     assert by is None
+
+
+def test_a_handover_reads_as_a_sentence_in_the_cases_activity(store, agency):
+    store.as_user("cw").reassign_role(agency.fss, "Case Planner", "vaplanner", "cw2")
+    entry = store.as_user("cw").case_activity(agency.case).entries[0]
+    assert (entry.who_login, entry.sentence) == ("cw", "Case Planner role in FSS-CWS handed from Vic Planner to "
+                                                       "Cole Worker")

@@ -227,6 +227,16 @@ def _add_person(row: Row, names: CaseNames) -> str:
     return f"{person} added to the family" + (f" ({relationship})" if relationship else "")
 
 
+def _add_person_to_stage(row: Row, names: CaseNames) -> str:
+    return f"{_person(row, names)} added{_in(_stage(row, names))}"
+
+
+def _reassign_role(row: Row, names: CaseNames) -> str:
+    old = row.before.get("worker")
+    return (f"{_role(row, names)} role{_in(_stage(row, names))} handed" + (f" from {old}" if old else "")
+            + f" to {_worker(row, names)}")
+
+
 def _end_person(row: Row, names: CaseNames) -> str:
     return f"{_person(row, names)} ended{_in(_stage(row, names))}"
 
@@ -284,11 +294,13 @@ SENTENCES: dict[str, Callable[[Row, CaseNames], str]] = {
     "add person": _add_person,
     "change person": _change_person,
     "end person in stage": _end_person,
+    "add person to stage": _add_person_to_stage,
     "open stage": _open_stage,
     "progress stage": _progress_stage,
     "app/reg": _app_reg,
     "assign role": _assign_role,
     "end role": _end_role,
+    "reassign role": _reassign_role,
     "place child": _place_child,
     "end placement": _end_placement,
     "start closing": _start_closing,

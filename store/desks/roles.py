@@ -133,8 +133,7 @@ def end(work: Work, stage: Stage, old: RoleAssignment) -> None:
     old.ends_at = work.now
     work.session.flush()
     activity(work.session, work.by, "end role", "stage", stage.id, work.now, case_id=stage.case_id,
-             worker=old.worker.login, role=old.role, before={"worker": old.worker.name, "role": old.role},
-             after={"worker": old.worker.name, "role": old.role, "ended": work.now})
+             worker=old.worker.login, role=old.role, before={"worker": old.worker.name, "role": old.role})
 
 
 def held(session: Session, stage: Stage, login: str, role: str, now: datetime) -> RoleAssignment:
