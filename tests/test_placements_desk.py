@@ -92,14 +92,14 @@ def test_a_placement_ends_once_on_or_after_its_start_and_not_in_the_future(store
         cw.end_placement(999, today)
 
 
-def test_a_closed_stage_takes_no_new_placement_but_ends_one_left_open(store, agency):
+def test_a_closed_stage_takes_no_new_placement(store, agency):
     cw, today = store.as_user("cw"), _today(store)
     placed = cw.place_child(agency.fss, agency.jay, today - timedelta(days=3))
+    cw.end_placement(placed, today)
     cw.close_stage(agency.fss, CLOSE)
-    assert cw.may_change_placements(agency.fss) is None
     with pytest.raises(InvalidStage, match="closed"):
         cw.place_child(agency.fss, agency.mia, today)
-    cw.end_placement(placed, today)
+    assert [p.id for p in cw.placements_in_stage(agency.fss)] == [placed]
 
 
 @pytest.mark.parametrize("bad", [None, "", 20260302, [1], -1])
