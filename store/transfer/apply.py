@@ -6,8 +6,9 @@ Stages are opened and roles given by the store's own functions (``stage_opening.
 ``roles.assign``), each called with the import's ``Work`` at the moment the row says it happened,
 so a refusal is the store's sentence. Each row is tried in a savepoint: a refused row is reported
 with its file and line, the rows that need it are not tried, and the others go on being checked.
-The rest (units, workers, families, persons, placements, ends and closings) is written here with the
-ORM, audited as the store audits them, until the store has a function for each.
+Families, persons, stages, roles, placements and a stage's course go through the store's functions
+(``intake``, ``stage_opening``, ``roles``, ``placements``, ``stage_course``); units and workers are
+written here with the ORM, audited as the store audits them, until the store has a function for them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 from functools import partial
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
 import pendulum
@@ -24,11 +25,11 @@ from sqlalchemy.exc import DBAPIError
 
 from store.core.errors import InvalidStage, StoreError
 from store.db.journal import activity, audit, change
-from store.db.models import (Case, ExternalKey, Person, Placement, RoleAssignment, Stage, Unit, Worker,
+from store.db.models import (Case, ExternalKey, Placement, RoleAssignment, Stage, Unit, Worker,
                              WorkerFunction, table_of)
 from store.core.intake_forms import NewPerson
 from store.db.database import as_refusal
-from store.desks import intake, roles, stage_course, stage_opening
+from store.desks import intake, placements, roles, stage_course, stage_opening
 from store.desks.base import Work
 from store.transfer.checks import CHANGED, KIND_OF_FILE, NEW, Entry, Plan, refuse_from_store
 from store.transfer.formats import FAMILIES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS
@@ -122,7 +123,7 @@ class Applying:
                 events.append((v["ends_at"], 0, order, (entry, partial(self._end_role, entry), needs)))
         for *_, step in sorted(events, key=lambda event: event[:3]):
             yield step
-        for entry in self._todo(PLACEMENTS.name):
+        for entry in sorted(self._todo(PLACEMENTS.name), key=lambda e: e.values["starts_on"] or date.min):
             yield entry, partial(self._placement, entry), tuple(_needs(entry))
         for entry in self._todo(STAGES.name):
             if any(entry.values[c] is not None for c in ("closing_started_at", "closed_at", "app_reg_at")):
@@ -279,38 +280,25 @@ class Applying:
             raise InvalidStage("the role was not given, so it cannot end.")
         assignment = self._get(RoleAssignment, self.ids["role"][e.key])
         ends_at = e.values["ends_at"]
-        if assignment.ends_at is not None and assignment.ends_at != ends_at:
+        if assignment.ends_at == ends_at:  # a Case Manager's, ended as the next one started
+            return
+        if assignment.ends_at is not None:
             raise InvalidStage(f"this {assignment.role}'s role already ended when the next {assignment.role} "
                                f"started ({assignment.ends_at.isoformat()}); a stage has one {assignment.role} "
                                "at a time.")
-        assignment.ends_at = ends_at
-        stage = self._get(Stage, assignment.stage_id)
-        activity(self.session, None, "end role", "stage", stage.id, ends_at, case_id=stage.case_id,
-                 role=assignment.role, before={"worker": assignment.worker.name, "role": assignment.role})
+        roles.end(self._at(ends_at), self._get(Stage, assignment.stage_id), assignment)
 
     def _placement(self, e: Entry) -> None:
         v = e.values
         if e.status == NEW:
             stage = self._get(Stage, self.ids["stage"][v["stage_id"]])
-            child = self._get(Person, self.ids["person"][v["child_id"]])
-            if stage.type not in ("FSS", "CCR"):
-                raise InvalidStage(f"a placement is recorded in the child's Family Services Stage or Child Case "
-                                   f"Record, not in a {stage.label} stage.")
-            if not child.is_child or child not in stage.persons:
-                raise InvalidStage("a placement is for a child in the stage's person list.")
-            placement = Placement(person_id=child.id, stage_id=stage.id, starts_on=v["starts_on"],
-                                  ends_on=v["ends_on"], setting=v["setting"])
-            self.session.add(placement)
-            self.session.flush()
-            self._keep("placement", e.key, placement.id)
-            activity(self.session, None, "place child", "placement", placement.id, self._day(v["starts_on"]),
-                     case_id=stage.case_id, after={"child": child.full_name, "from": v["starts_on"],
-                                                   "to": v["ends_on"], "setting": v["setting"]})
-            return
-        placement = self._get(Placement, e.record_id)
-        placement.ends_on = v["ends_on"]
-        activity(self.session, None, "end placement", "placement", placement.id, self._day(v["ends_on"]),
-                 case_id=placement.stage.case_id, after={"to": v["ends_on"]})
+            placed = placements.place(self._at(self._day(v["starts_on"])), stage, self.ids["person"][v["child_id"]],
+                                      v["starts_on"], placements.setting_of(v["setting"]))
+            self._keep("placement", e.key, placed)
+            if v["ends_on"] is None:
+                return
+        placement = self._get(Placement, self.ids["placement"][e.key])
+        placements.end(self._at(self._day(v["ends_on"])), placement, v["ends_on"])
 
     def _stage_course(self, e: Entry) -> None:
         """A stage's App/Reg, start of closing and closing (each written once), by the store's functions
