@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from store.desks.note_defaults import NoteDefaults
     from store.core.results import (
         AbsenceView,
+        CaseActivity,
         CaseView,
         NoteHistory,
         NoteView,
@@ -333,4 +334,22 @@ class NoteReturned(Message, bubble=False):
 
 @dataclass
 class ReturnRefused(Message, bubble=False):
+    sentence: str
+
+
+# -- a case's activity history -------------------------------------------------------------------------
+
+@dataclass
+class ActivityRead(Message, bubble=False):
+    """A page of a case's activity history; ``older``: the page after those already listed."""
+
+    activity: CaseActivity
+    older: bool
+
+
+@dataclass
+class ActivityRefused(Message, bubble=False):
+    """The store's sentence for a reader who may not read the case's activity history."""
+
+    case_id: int
     sentence: str

@@ -6,8 +6,6 @@ screen with the store's reason instead of disappearing.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,6 +19,7 @@ from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
 from tui.while_shown import while_shown
+from tui.widgets.activity_list import ActivityPane
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
 from tui.widgets.note_text import note_text
@@ -28,7 +27,7 @@ from tui.worker_failures import SaysWorkerFailures
 
 FIRST_PAGE = 60  # about two screens of notes
 NARROW, SHORT = 110, 30  # below these columns or lines, the compact layout (80x24 must work)
-NOTE_KEYS = ("e", "s", "a")  # the note's keys shown in the footer on a wide terminal
+NOTE_ONLY = ("edit", "submit", "recall", "addendum", "discard", "history")  # not offered over the activity
 NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
@@ -37,13 +36,16 @@ class CaseScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
-        Binding("e", "edit", "Edit", id="case.edit"),
-        Binding("s", "submit", "Submit", id="case.submit"),
-        Binding("a", "addendum", "Addendum", id="case.addendum"),
+        # The note's own keys are listed beside it (#actions), not in the footer: it keeps its room
+        # for the case's keys, Back, ^q and F1.
+        Binding("e", "edit", "Edit", id="case.edit", show=False),
+        Binding("s", "submit", "Submit", id="case.submit", show=False),
+        Binding("a", "addendum", "Addendum", id="case.addendum", show=False),
         Binding("u", "recall", "Recall", id="case.recall", show=False),
         Binding("d", "discard", "Discard", id="case.discard", show=False),
         Binding("h", "history", "History", id="case.history"),
         Binding("slash", "search", "Search family", id="case.search"),
+        Binding("t", "activity", "Activity", id="case.activity"),
         Binding("tab", "focus_next", "Next pane", show=False),
     ]
     DEFAULT_CSS = """
@@ -61,6 +63,11 @@ class CaseScreen(SaysWorkerFailures, Screen):
     CaseScreen.-short #persons { display: none; }
     CaseScreen.-short NoteList { min-height: 4; }
     CaseScreen.-short #preview { min-height: 6; }
+    /* t: the case's activity history in place of the stage's notes */
+    CaseScreen #activity { display: none; }
+    CaseScreen.-activity #activity { display: block; }
+    CaseScreen.-activity #stage-title, CaseScreen.-activity NoteList, CaseScreen.-activity #preview,
+    CaseScreen.-activity #actions, CaseScreen.-activity #not-shown { display: none !important; }
     """
 
     def __init__(self, case_id: int, stage_id: int | None = None):
@@ -84,6 +91,7 @@ class CaseScreen(SaysWorkerFailures, Screen):
                 with VerticalScroll(id="preview"):
                     yield Static("", id="preview-text")
                 yield Static("", id="actions")
+                yield ActivityPane(zone=self.app.zone, id="activity")
         yield KeyFooter()
 
     @while_shown
@@ -105,11 +113,6 @@ class CaseScreen(SaysWorkerFailures, Screen):
         self.set_class(height < SHORT, "-short")
         footer = self.query_one(KeyFooter)
         footer.compact, footer.show_command_palette = width < NARROW, width >= NARROW
-        # The note's own keys are listed beside it (#actions): on 80 columns the footer leaves them
-        # out, so that Back, ^q and F1 stay in it.
-        for key in NOTE_KEYS:
-            self._bindings.key_to_bindings[key] = [replace(binding, show=width >= NARROW)
-                                                   for binding in self._bindings.key_to_bindings.get(key, [])]
         self.refresh_bindings()
 
     @while_shown
@@ -118,6 +121,8 @@ class CaseScreen(SaysWorkerFailures, Screen):
         # loads them through load_case.)
         if self.case is not None and self.stage_id is not None:
             self.load_notes(self.stage_id)
+        if self.has_class("-activity"):
+            self.query_one(ActivityPane).show_case(self.desk, self.case_id)
 
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def load_case(self) -> None:
@@ -303,8 +308,24 @@ class CaseScreen(SaysWorkerFailures, Screen):
             self.app.action_search(self.case.id, self.case.family_name)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """ctrl+n is not offered to those who write no notes (a child's advocate reads only)."""
+        """ctrl+n is not offered to those who write no notes (a child's advocate reads only); a note's
+        keys are not offered while the activity history is shown in place of the notes."""
+        if action in NOTE_ONLY and self.has_class("-activity"):
+            return False
         return getattr(self.app, "writes_notes", True) if action == "new_note" else True
+
+    def action_activity(self) -> None:
+        """t: the case's activity history in place of the stage's notes, read afresh; t or Esc again:
+        the notes."""
+        showing = not self.has_class("-activity")
+        self.set_class(showing, "-activity")
+        pane = self.query_one(ActivityPane)
+        if showing:
+            pane.show_case(self.desk, self.case_id)
+            pane.focus_list()
+        else:
+            self.query_one(NoteList).focus()
+        self.refresh_bindings()
 
     def action_new_note(self) -> None:
         if self.stage_id is not None:
