@@ -219,3 +219,38 @@ def test_the_history_cannot_be_rewritten_by_raw_sql(store, agency, sql):
         _raw(store, sql, case=agency.case)
     assert "casenotes[InvalidTransition]" in str(caught.value.orig)
     assert _sentences(store, "cw", agency.case) == before
+
+
+# -- the desk's maintenance changes (intake) -------------------------------------------------------
+
+def test_a_person_added_and_corrected_at_the_desk(store, agency, clock):
+    from store.core.intake_forms import NewPerson
+
+    leo = store.as_user("cw").add_person(agency.case, NewPerson("Leo", "Rivera", "child", "Male", date(2019, 5, 1),
+                                                                 is_child=True))
+    added = store.as_user("cw").case_activity(agency.case).entries[0]
+    assert added.sentence == "Leo Rivera added to the family (child)" and added.who == "Cara Worker"
+    assert ("birth date", None, "05/01/2019") in _changes(added) and ("sex", None, "Male") in _changes(added)
+    clock.advance(minutes=1)
+    store.as_user("cw").change_person(leo, last_name="Rivera-Ortiz", birth_date=date(2019, 6, 1))
+    changed = store.as_user("supa").case_activity(agency.case).entries[0]
+    assert changed.sentence == "Leo Rivera-Ortiz's details changed" and changed.action == "change person"
+    assert _changes(changed) == [("last name", "Rivera", "Rivera-Ortiz"), ("birth date", "05/01/2019", "06/01/2019")]
+
+
+def test_a_family_opened_at_intake(store, agency):
+    from store.core.intake_forms import IntakeStage, NewPerson
+
+    opened = store.as_user("supa").open_family("Okafor", [
+        NewPerson("Ada", "Okafor", "mother", primary_caretaker=True),
+        NewPerson("Ike", "Okafor", "child", is_child=True)], IntakeStage("FSI", case_manager="cw", source_worker="supa",
+                                                                         narrative="Payment for a crib."))
+    said = _sentences(store, "cw", opened.case_id)
+    assert said[-1] == "Case opened for the Okafor family"
+    assert {"Ada Okafor added to the family (mother)", "Ike Okafor added to the family (child)", "FSI opened",
+            "Case Manager Cara Worker assigned in FSI", "Intake facts of FSI recorded"} <= set(said)
+    recorded = _entry(store, "cw", opened.case_id, "Intake facts of FSI recorded")
+    assert recorded.who == "Sam Supervisor"
+    assert ("primary caretaker", None, "Ada Okafor") in _changes(recorded)
+    assert ("narrative", None, "Payment for a crib.") in _changes(recorded)
+    assert ("source", None, "Sam Supervisor") in _changes(recorded)

@@ -25,7 +25,9 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 # Keys of a row's detail (and of its before/after) that name a record of the case by its id.
 STAGE_KEYS = ("stage", "parent", "stage_id", "parent_id")
-PERSON_KEYS = ("person", "child", "person_id", "child_id", "primary_caretaker", "primary_caretaker_id", "caretaker")
+PERSON_KEYS = ("person", "child", "person_id", "child_id", "primary_caretaker", "primary_caretaker_id", "caretaker",
+               "primary caretaker")
+CASE_KEYS = ("linked case", "linked_case", "linked_case_id")
 WORKER_KEYS = ("worker", "advocate", "source_worker", "login")
 # A detail's keys that say which records a change touched rather than a value it set.
 NOT_VALUES = {"case", "version", "type", "parent", "child", "stage", "person"}
@@ -123,6 +125,8 @@ def shown_value(key: str, value: Any, names: CaseNames) -> str | None:
             return names.stages.get(value, f"stage {value}")
         if key in PERSON_KEYS:
             return names.persons.get(value, f"person {value}")
+        if key in CASE_KEYS:
+            return f"case {value}"
         return str(value)
     if isinstance(value, (list, tuple)):
         items = [shown_value(key, item, names) for item in value]
@@ -271,7 +275,16 @@ def _progress_stage(row: Row, names: CaseNames) -> str:
 
 
 def _app_reg(row: Row, names: CaseNames) -> str:
-    return f"App/Reg recorded{_in(_stage(row, names))}"
+    caretaker = shown_value("caretaker", row.value("caretaker", "primary_caretaker", "primary caretaker"), names)
+    return f"App/Reg recorded{_in(_stage(row, names))}" + (f", primary caretaker {caretaker}" if caretaker else "")
+
+
+def _record_intake(row: Row, names: CaseNames) -> str:
+    return f"Intake facts of {_stage(row, names)} recorded"
+
+
+def _change_case(row: Row, names: CaseNames) -> str:
+    return "Family's name changed"
 
 
 def _open_case(row: Row, names: CaseNames) -> str:
@@ -298,6 +311,8 @@ SENTENCES: dict[str, Callable[[Row, CaseNames], str]] = {
     "open stage": _open_stage,
     "progress stage": _progress_stage,
     "app/reg": _app_reg,
+    "record intake": _record_intake,
+    "change case": _change_case,
     "assign role": _assign_role,
     "end role": _end_role,
     "reassign role": _reassign_role,
