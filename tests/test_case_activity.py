@@ -90,7 +90,8 @@ def test_closing_a_stage_is_told_with_its_reason_and_who_did_it(store, agency, c
     assert started.sentence == f"Closing of FSS-CWS started: {reason}"
     assert started.who == "Vic Planner" and started.who_login == "vaplanner"
     assert closed.sentence == f"FSS-CWS closed: {reason}" and closed.who == "Cara Worker"
-    assert ("reason", None, reason) in _changes(closed)
+    assert [(c.before, c.after) for c in closed.changes] == [(None, reason)]
+    assert [(c.before, c.after) for c in started.changes] == [(None, reason)]
 
 
 def test_an_advocates_appointment(store, agency):
@@ -254,3 +255,24 @@ def test_a_family_opened_at_intake(store, agency):
     assert ("primary caretaker", None, "Ada Okafor") in _changes(recorded)
     assert ("narrative", None, "Payment for a crib.") in _changes(recorded)
     assert ("source", None, "Sam Supervisor") in _changes(recorded)
+
+
+# -- the desk's maintenance changes (a stage's course) ---------------------------------------------
+
+def test_a_stage_progressed_and_app_regd_at_the_desk(store, agency, clock):
+    desk = store.as_user("cw")
+    fss = desk.progress_stage(agency.fsi, "FSS", case_manager="cw", person_ids=[agency.jay, agency.ana],
+                              subtype="CWS")
+    said = _sentences(store, "cw", agency.case, limit=5)
+    assert said[:4] == ["FSI closed: Progressed to another stage", "FSI progressed to FSS-CWS",
+                        "Case Manager Cara Worker assigned in FSS-CWS", "FSS-CWS opened from FSI"]
+    progressed = _entry(store, "cw", agency.case, "FSI progressed to FSS-CWS")
+    assert progressed.who == "Cara Worker" and ("stage", "FSI", "FSS-CWS") in _changes(progressed)
+    assert not any(c.name == "new stage id" for c in progressed.changes)
+    closed = _entry(store, "cw", agency.case, "FSI closed: Progressed to another stage")
+    assert _changes(closed) == [("closed", None, "Progressed to another stage")]
+    clock.advance(minutes=1)
+    desk.app_reg(fss.id, agency.ana)
+    app_reg = store.as_user("cw").case_activity(agency.case).entries[0]
+    assert app_reg.sentence == "App/Reg recorded in FSS-CWS, primary caretaker Ana Rivera"
+    assert _changes(app_reg) == [("primary caretaker", None, "Ana Rivera")]

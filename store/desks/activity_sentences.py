@@ -31,6 +31,7 @@ CASE_KEYS = ("linked case", "linked_case", "linked_case_id")
 WORKER_KEYS = ("worker", "advocate", "source_worker", "login")
 # A detail's keys that say which records a change touched rather than a value it set.
 NOT_VALUES = {"case", "version", "type", "parent", "child", "stage", "person"}
+HIDDEN = {"new stage id"}  # a record's number, said by name in the sentence
 ENDINGS = {"end role"}  # the detail of these holds what ended
 LABELS = {"from": "first day", "to": "last day", "active": "access"}
 
@@ -104,7 +105,7 @@ def changes(row: Row, names: CaseNames) -> tuple[ActivityChange, ...]:
     if not before and not after and "before" not in row.detail and "after" not in row.detail:
         values = {k: v for k, v in row.detail.items() if k not in NOT_VALUES}
         before, after = (values, {}) if row.action in ENDINGS else ({}, values)
-    keys = list(dict.fromkeys([*after, *before]))
+    keys = [key for key in dict.fromkeys([*after, *before]) if key not in HIDDEN]
     shown = []
     for key in keys:
         old = shown_value(key, before.get(key), names)
@@ -269,14 +270,19 @@ def _close_stage(row: Row, names: CaseNames) -> str:
 
 
 def _progress_stage(row: Row, names: CaseNames) -> str:
-    parent = shown_value("parent", row.value("parent", "from_stage"), names)
-    stage = _stage(row, names)
-    return f"{parent} progressed to {stage}" if parent and parent != stage else f"{stage} progressed"
+    """Recorded on the stage that progressed (its before and after name both stages), or on the new
+    stage with its parent."""
+    parent = shown_value("parent", row.value("parent"), names)
+    if parent:
+        return f"{parent} progressed to {_stage(row, names)}"
+    new = shown_value("stage", row.after.get("new stage id") or row.after.get("stage"), names)
+    return f"{_stage(row, names)} progressed" + (f" to {new}" if new else "")
 
 
 def _app_reg(row: Row, names: CaseNames) -> str:
     caretaker = shown_value("caretaker", row.value("caretaker", "primary_caretaker", "primary caretaker"), names)
-    return f"App/Reg recorded{_in(_stage(row, names))}" + (f", primary caretaker {caretaker}" if caretaker else "")
+    told = "" if not caretaker else ", child only" if caretaker == "child only" else f", primary caretaker {caretaker}"
+    return f"App/Reg recorded{_in(_stage(row, names))}{told}"
 
 
 def _record_intake(row: Row, names: CaseNames) -> str:
