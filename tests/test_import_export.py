@@ -289,3 +289,19 @@ def test_the_bench_agency_imports_and_its_bare_rows_are_the_same_records(tmp_pat
         with Store.open(f"sqlite:///{tmp_path / side}.db").write_engine.connect() as conn:
             counted[side] = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in TABLES[:-2]}
     assert counted["import"] == counted["bare"]
+
+
+def test_a_worker_who_left_is_deactivated_once_and_then_unchanged(store, tmp_path):
+    folder = write(tmp_path / "files")
+    (folder / "staff.csv").write_text(
+        "worker_id,login,name,title,employer,agency,unit_id,supervisor_id,functions,active\n"
+        "W1,director,Dana Director,Director,LDSS,,,,,yes\n"
+        "W2,supa,Sam Supervisor,Supervisor,LDSS,,U1,W1,INTAKE,yes\n"
+        "W3,cw,Cara Worker,Caseworker,LDSS,,U1,W2,,\n"
+        "W4,vaplanner,Vic Planner,Case Planner,VA,Harbor,U1,W2,,no\n")
+    first = import_folder(store, folder, apply=True)
+    assert first.problems == [] and first.applied
+    with store.write_engine.connect() as conn:
+        assert not conn.execute(text("SELECT active FROM workers WHERE login = 'vaplanner'")).scalar_one()
+    again = import_folder(store, folder, apply=True)
+    assert again.problems == [] and again.counts["staff.csv"]["unchanged"] == 4

@@ -135,7 +135,9 @@ def _entry(plan: Plan, spec: FileFormat, row: Row, policy: Policy) -> Entry | No
         if raw == "":
             if column.required:
                 sentences.append(f"the {column.name} is empty; every {spec.what} has one.")
-            values[column.name], cells[column.name] = _default(column), ""
+            default = _default(column)
+            values[column.name] = default
+            cells[column.name] = formats.write_flag(default) if column.kind == "flag" else ""
             continue
         try:
             values[column.name], cells[column.name] = _read(raw, column, policy)
@@ -204,6 +206,9 @@ def _compare(plan: Plan) -> None:
             entry.record_id = stored[entry.key]
             before = plan.records.rows[spec.name][entry.key]
             entry.changed = [c for c in entry.cells if entry.cells[c] != before[c]]
+            if spec is STAFF and entry.cells.get("active") == before["active"] == "no":
+                # deactivated without a time in the file: the record keeps the moment it was done
+                entry.changed = [c for c in entry.changed if c != "deactivated_at" or entry.cells[c]]
             entry.status = CHANGED if entry.changed else UNCHANGED
             for column in entry.changed:
                 once = column in ONCE.get(spec.name, set()) and before[column] == ""
