@@ -353,3 +353,26 @@ class ActivityRefused(Message, bubble=False):
 
     case_id: int
     sentence: str
+
+
+# -- a stage's course: progress, App/Reg, start closing, close (tui/screens/stage_course_keys.py) --------
+
+@dataclass
+class StageCourseRead(Message, bubble=False):
+    """What the worker may do with the stage's course, asked for the key ``action`` that was pressed."""
+
+    action: str
+    course: Any  # store.core.results.StageCourse
+
+
+@dataclass
+class StageChanged(Message, bubble=False):
+    """The stage as the change left it (for a progression, the new stage), and what to say."""
+
+    stage: StageView
+    done: str
+
+
+@dataclass
+class StageChangeRefused(Message, bubble=False):
+    sentence: str

@@ -13,6 +13,12 @@ THEMES = (("casenotes-light", "Theme: light"), ("casenotes-dark", "Theme: dark")
           ("casenotes-high-contrast", "Theme: high contrast"))
 
 
+STAGE_COURSE = (("Progress stage", "progress", "g", "Open the next stage from this one"),
+                ("App/Reg stage", "app_reg", "c", "Name the primary caretaker, or child only"),
+                ("Start closing stage", "start_closing", "w", "Propose closing it with a reason"),
+                ("Close stage", "close", "x", "Close it with a reason; cannot be undone"))
+
+
 class CasenotesCommands(Provider):
     def _fixed(self) -> list[tuple[str, object, str]]:
         app = self.app
@@ -34,6 +40,9 @@ class CasenotesCommands(Provider):
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None and app.writes_notes:
             commands.append(("New note in this stage", partial(app.new_note, stage_id), "Write a progress note"))
+        if stage_id is not None and hasattr(screen, "action_stage_course"):  # the case screen: the stage's course
+            commands += [(name, partial(screen.action_stage_course, action), f"{help_text} (key {key})")
+                         for name, action, key, help_text in STAGE_COURSE]
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
         if app.is_demo:  # read at sign-in, not per keystroke

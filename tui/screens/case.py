@@ -18,6 +18,7 @@ from store import StoreError
 from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
+from tui.screens.stage_course_keys import STAGE_COURSE_BINDINGS, StageCourseKeys
 from tui.while_shown import while_shown
 from tui.widgets.activity_list import ActivityPane
 from tui.widgets.key_footer import KeyFooter
@@ -32,7 +33,7 @@ NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u",
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
 
-class CaseScreen(SaysWorkerFailures, Screen):
+class CaseScreen(StageCourseKeys, SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
@@ -47,6 +48,7 @@ class CaseScreen(SaysWorkerFailures, Screen):
         Binding("slash", "search", "Search family", id="case.search"),
         Binding("t", "activity", "Activity", id="case.activity"),
         Binding("tab", "focus_next", "Next pane", show=False),
+        *STAGE_COURSE_BINDINGS,
     ]
     DEFAULT_CSS = """
     CaseScreen #left { width: 44; border-right: tall $panel; }
@@ -156,7 +158,8 @@ class CaseScreen(SaysWorkerFailures, Screen):
             parent = nodes.get(stage.parent_id, tree.root)
             state = (f"closed {day(stage.closed_at, zone)}" if stage.closed_at
                      else f"{'since' if narrow else 'open since'} {day(stage.opened_at, zone)}")
-            node = parent.add(f"[b]{stage.label}[/b] {state}", data=stage.id, expand=True)
+            mark = " [dim]admin[/dim]" if stage.administrative else ""  # opened only to authorise a payment
+            node = parent.add(f"[b]{stage.label}[/b]{mark} {state}", data=stage.id, expand=True)
             for role in stage.roles:
                 what = role.role.removeprefix("Case ") if narrow else role.role
                 node.add_leaf(f"[dim]{what}:[/dim] {role.worker_name}", data=stage.id)
