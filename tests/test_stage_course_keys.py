@@ -4,6 +4,7 @@ each dialog's change is checked in the database; Esc leaves without writing. Sna
 at the project's size and at 80x24."""
 
 import asyncio
+import io
 
 import pytest
 
@@ -161,3 +162,39 @@ def test_stage_course_dialog_snapshot(snap_compare, store, agency, tmp_path, nam
         await press(pilot, keys)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@sqlite_only
+def test_ctrl_n_in_an_advpo_stage_says_why_and_opens_no_editor(store, agency, tmp_path):
+    from store.rules.access import NO_ADVPO_NOTES
+
+    advpo = store.staffing().open_stage(agency.case, "FSS", subtype="ADVPO", case_manager="cw",
+                                        person_ids=[agency.jay, agency.ana])
+    app, seen = run_keys(store, "cw", tmp_path, advpo, agency.case, [["ctrl+n"]])
+    assert isinstance(seen[0], CaseScreen)
+    assert NO_ADVPO_NOTES in _said(app)
+
+
+@sqlite_only
+def test_help_and_the_palette_list_the_stage_course_keys(store, agency, tmp_path):
+    from tui.palette import CasenotesCommands
+
+    async def run():
+        app = open_app(store, "cw", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_case(agency.case, agency.fss)
+            await settle(pilot)
+            palette = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
+            await press(pilot, ["f1"])
+            from rich.console import Console
+
+            console = Console(width=200, record=True, file=io.StringIO())
+            console.print(app.screen._keys())
+            shown = console.export_text()
+            return palette, shown
+
+    palette, shown = asyncio.run(run())
+    assert {"Progress stage", "App/Reg stage", "Start closing stage", "Close stage"} <= set(palette)
+    for words in ("Progress stage", "App/Reg", "Start closing", "Close stage"):
+        assert words in shown, words
