@@ -73,7 +73,7 @@ def agency(families: int, workers: int, seed: int = 1) -> dict[str, dict[str, di
 
     for f in range(1, families + 1):
         family, surname = f"F{f}", rng.choice(LAST)
-        opened = AS_OF - timedelta(days=rng.randint(60, 900), hours=rng.randint(0, 8))
+        opened = AS_OF - timedelta(days=rng.randint(120, 900), hours=rng.randint(0, 8))
         rows["families.csv"][family] = {"family_id": family, "family_name": surname, "opened_at": when(opened)}
         people, children = [], []
         for p in range(rng.randint(2, 5)):
@@ -99,7 +99,7 @@ def agency(families: int, workers: int, seed: int = 1) -> dict[str, dict[str, di
             closes = None if last else at + timedelta(days=rng.randint(5, 40))
             rows["stages.csv"][stage] = {
                 "stage_id": stage, "family_id": family, "type": type_, "subtype": "CWS" if last else "",
-                "parent_stage_id": parent, "opened_at": when(at), "persons": write_keys(people),
+                "parent_stage_id": parent, "opened_at": when(at), "persons": write_keys(people), "ended_persons": "",
                 "closing_started_by": "", "closing_started_at": "", "closing_reason": "",
                 "closed_at": when(closes) if closes else "",
                 "close_reason": "" if closes is None else "Investigation complete" if type_ == "INV" else

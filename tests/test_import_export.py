@@ -305,3 +305,21 @@ def test_a_worker_who_left_is_deactivated_once_and_then_unchanged(store, tmp_pat
         assert not conn.execute(text("SELECT active FROM workers WHERE login = 'vaplanner'")).scalar_one()
     again = import_folder(store, folder, apply=True)
     assert again.problems == [] and again.counts["staff.csv"]["unchanged"] == 4
+
+
+def test_a_person_taken_out_of_a_stage_round_trips_with_the_time(store, agency, fresh, tmp_path):
+    from store.db.models import Person, Stage
+    from store.desks import stage_persons
+    from store.desks.base import Work
+
+    with store.writing() as session:
+        stage_persons.end_person(Work(session, store.clock.now(), store.policy, None),
+                                 session.get_one(Stage, agency.fss), session.get_one(Person, agency.ana))
+    export_folder(store, tmp_path / "one")
+    assert ",P1;P2;P3,P3 2026-03-02T12:00:00-05:00," in (tmp_path / "one" / "stages.csv").read_text()
+    report = import_folder(fresh, tmp_path / "one", apply=True)
+    assert report.problems == []
+    export_folder(fresh, tmp_path / "two")
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+    again = import_folder(fresh, tmp_path / "one", apply=True)
+    assert again.changes == 0

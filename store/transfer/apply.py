@@ -25,11 +25,11 @@ from sqlalchemy.exc import DBAPIError
 
 from store.core.errors import InvalidStage, StoreError
 from store.db.journal import activity, audit, change
-from store.db.models import (Case, ExternalKey, Placement, RoleAssignment, Stage, Unit, Worker,
+from store.db.models import (Case, ExternalKey, Placement, Person, RoleAssignment, Stage, StagePerson, Unit, Worker,
                              WorkerFunction, table_of)
 from store.core.intake_forms import NewPerson
 from store.db.database import as_refusal
-from store.desks import intake, placements, roles, stage_course, stage_opening
+from store.desks import intake, placements, roles, stage_course, stage_opening, stage_persons
 from store.desks.base import Work
 from store.transfer.checks import CHANGED, KIND_OF_FILE, NEW, Entry, Plan, refuse_from_store
 from store.transfer.formats import FAMILIES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS
@@ -125,6 +125,9 @@ class Applying:
             yield step
         for entry in sorted(self._todo(PLACEMENTS.name), key=lambda e: e.values["starts_on"] or date.min):
             yield entry, partial(self._placement, entry), tuple(_needs(entry))
+        for entry in self._todo(STAGES.name):
+            if entry.values["ended_persons"]:
+                yield entry, partial(self._end_persons, entry), ((STAGES.kind, entry.key),)
         for entry in self._todo(STAGES.name):
             if any(entry.values[c] is not None for c in ("closing_started_at", "closed_at", "app_reg_at")):
                 yield entry, partial(self._stage_course, entry), ((STAGES.kind, entry.key),)
@@ -299,6 +302,15 @@ class Applying:
                 return
         placement = self._get(Placement, self.ids["placement"][e.key])
         placements.end(self._at(self._day(v["ends_on"])), placement, v["ends_on"])
+
+    def _end_persons(self, e: Entry) -> None:
+        """Persons taken out of the stage, each when the row says (the store's ``end_person``)."""
+        stage = self._get(Stage, self.ids["stage"][e.key])
+        for name, at in sorted(e.values["ended_persons"], key=lambda ended: ended[1]):
+            person = self._get(Person, self.ids["person"][name])
+            row = self.session.get(StagePerson, (stage.id, person.id))
+            if row is None or row.ended_at is None:
+                stage_persons.end_person(self._at(at), stage, person)
 
     def _stage_course(self, e: Entry) -> None:
         """A stage's App/Reg, start of closing and closing (each written once), by the store's functions

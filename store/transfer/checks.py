@@ -37,7 +37,8 @@ CHANGEABLE = {
     PERSONS.name: {"first_name", "last_name", "birth_date", "sex"},
 }
 ONCE = {
-    STAGES.name: {"closing_started_by", "closing_started_at", "closing_reason", "closed_at", "close_reason",
+    STAGES.name: {"ended_persons",
+                  "closing_started_by", "closing_started_at", "closing_reason", "closed_at", "close_reason",
                   "app_reg_at", "primary_caretaker_id"},
     ROLES.name: {"ends_at"},
     PLACEMENTS.name: {"ends_on"},
@@ -70,6 +71,8 @@ class Entry:
                 out.append((KIND_OF_FILE[column.what], value))
             elif column.kind == "refs":
                 out.extend((KIND_OF_FILE[column.what], v) for v in value or [])
+            elif column.kind == "ended":
+                out.extend((KIND_OF_FILE[column.what], v) for v, _ in value or [])
         return out
 
 
@@ -158,7 +161,7 @@ def _entry(plan: Plan, spec: FileFormat, row: Row, policy: Policy) -> Entry | No
 
 
 def _default(column: Column) -> Any:
-    if column.kind == "refs" or column.name == "functions":
+    if column.kind in ("refs", "ended") or column.name == "functions":
         return []
     if column.name == "active":
         return True
@@ -177,6 +180,9 @@ def _read(raw: str, column: Column, policy: Policy) -> tuple[Any, str]:
     if column.kind == "refs":
         values = formats.keys(raw, column)
         return values, formats.write_keys(values)
+    if column.kind == "ended":
+        ended = formats.ended(raw, column)
+        return ended, formats.write_ended(list(ended), policy.time_zone)
     if column.kind == "date":
         day = formats.day(raw, column)
         return day, formats.write_day(day)
@@ -224,7 +230,8 @@ def _refs_known(plan: Plan, entry: Entry) -> bool:
     fine = True
     for column in entry.spec.columns:
         value = entry.values.get(column.name)
-        names = [value] if column.kind == "ref" and value else (value or []) if column.kind == "refs" else []
+        names = [value] if column.kind == "ref" and value else (value or []) if column.kind == "refs" else \
+            [name for name, _ in value or []] if column.kind == "ended" else []
         for name in names:
             kind = KIND_OF_FILE[column.what]
             if not plan.known(kind, name):
@@ -318,6 +325,10 @@ def _check_stages(plan: Plan, policy: Policy) -> None:
         if parent is not None and plan.value("stage", parent, "family_id") != family:
             plan.refuse(entry, f"stage {entry.key} follows stage {parent} of another family; a stage progresses from "
                                "a stage of the same family.")
+        outside = [name for name, _ in v["ended_persons"] if name not in v["persons"]]
+        if outside:
+            plan.refuse(entry, f"{', '.join(outside)} ended in stage {entry.key} but "
+                               f"{'is' if len(outside) == 1 else 'are'} not among its persons.")
         strangers = [p for p in v["persons"] if plan.value("person", p, "family_id") != family]
         if strangers:
             plan.refuse(entry, f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not in family "

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,7 +19,8 @@ from sqlalchemy.orm import Session
 from store.db.models import (Case, ExternalKey, Person, Placement, RoleAssignment, RoleChild, Stage, StagePerson,
                              Unit, Worker, WorkerFunction)
 from store.transfer.formats import (FAMILIES, FILES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS, FileFormat,
-                                    natural, write_day, write_flag, write_keys, write_moment)
+                                    natural, write_day, write_ended, write_flag, write_keys,
+                                    write_moment)
 
 PREFIX = {"unit": "U", "worker": "W", "case": "F", "person": "P", "stage": "S", "role": "R", "placement": "L"}
 
@@ -86,13 +88,18 @@ def agency_rows(session: Session, zone: str) -> Records:
             "last_name": p.last_name, "birth_date": write_day(p.birth_date), "relationship": p.relationship_,
             "child": write_flag(p.is_child), "sex": p.sex or ""}
     persons: dict[int, list[str]] = defaultdict(list)
-    for stage_id, person_id in session.execute(select(StagePerson.stage_id, StagePerson.person_id)):
+    ended: dict[int, list[tuple[str, datetime | None]]] = defaultdict(list)
+    for stage_id, person_id, ended_at in session.execute(
+            select(StagePerson.stage_id, StagePerson.person_id, StagePerson.ended_at)):
         persons[stage_id].append(k("person", person_id))
+        if ended_at is not None:
+            ended[stage_id].append((k("person", person_id), ended_at))
     for s in session.scalars(select(Stage).order_by(Stage.id)):
         rows[STAGES.name][k("stage", s.id)] = {
             "stage_id": k("stage", s.id), "family_id": k("case", s.case_id), "type": s.type, "subtype": s.subtype or "",
             "parent_stage_id": k("stage", s.parent_id), "opened_at": when(s.opened_at),
-            "persons": write_keys(persons[s.id]), "closing_started_by": k("worker", s.closing_started_by_id),
+            "persons": write_keys(persons[s.id]), "ended_persons": write_ended(ended[s.id], zone),
+            "closing_started_by": k("worker", s.closing_started_by_id),
             "closing_started_at": when(s.closing_started_at), "closing_reason": s.closing_reason or "",
             "closed_at": when(s.closed_at), "close_reason": s.close_reason or "",
             "administrative": write_flag(s.administrative), "source_worker_id": k("worker", s.source_worker_id),

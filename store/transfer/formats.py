@@ -40,6 +40,7 @@ class Column:
         return {"key": "this record's id: text, at most 64 characters, unique in the file",
                 "ref": f"the id of a record in {self.what}",
                 "refs": f"ids of records in {self.what}, separated by ;",
+                "ended": f"ids of records in {self.what}, each with a time, separated by ;",
                 "text": f"text, at most {self.most} characters",
                 "date": "date, YYYY-MM-DD",
                 "time": "time with its zone, YYYY-MM-DDTHH:MM:SS±HH:MM",
@@ -107,7 +108,10 @@ STAGES = FileFormat("stages.csv", "stage", "stage", (
        says="the stage it was progressed from (INT → INV → FSS, FSI → FSS, FSS → CCR), in stages.csv"),
     _c("opened_at", True, "time", "2026-03-02T10:00:00-05:00",
        says="time with its zone; roles.csv holds its Case Manager from this moment"),
-    _c("persons", True, "refs", "P88;P89;P90", what="persons.csv"),
+    _c("persons", True, "refs", "P88;P89;P90", what="persons.csv",
+       says="ids in persons.csv separated by ;: everyone who has been in the stage"),
+    _c("ended_persons", False, "ended", "P90 2026-06-01T09:00:00-04:00", what="persons.csv",
+       says="persons taken out of the stage: each id (in persons) and the time, separated by ;"),
     _c("closing_started_by", False, "ref", "W105", what="staff.csv"),
     _c("closing_started_at", False, "time", "2026-09-01T09:00:00-04:00"),
     _c("closing_reason", False, "text", "Services no longer necessary", 200,
@@ -254,6 +258,22 @@ def key(value: str, column: Column) -> str:
 
 def keys(value: str, column: Column) -> list[str]:
     return [key(part.strip(), column) for part in value.split(";") if part.strip()]
+
+
+def ended(value: str, column: Column) -> list[tuple[str, datetime]]:
+    """``P90 2026-06-01T09:00:00-04:00;P91 …``: who was taken out of a stage, and when."""
+    found = []
+    for part in (p.strip() for p in value.split(";") if p.strip()):
+        name, _, when = part.rpartition(" ")
+        if not name.strip():
+            raise InvalidRequest(f"the {column.name} {part!r} is not an id and a time (e.g. "
+                                 "P90 2026-06-01T09:00:00-04:00).")
+        found.append((key(name.strip(), column), moment(when, column)))
+    return found
+
+
+def write_ended(values: list[tuple[str, datetime | None]], zone: str) -> str:
+    return ";".join(f"{name} {write_moment(at, zone)}" for name, at in sorted(values, key=lambda v: natural(v[0])))
 
 
 def day(value: str, column: Column) -> date:
