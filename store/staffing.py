@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from store.core import arguments
 from store.desks.deadlines import REASON_MAX_CHARS
 from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
-from store.db.journal import audit
+from store.db.journal import activity, audit
 from store.desks import intake, placements, roles, stage_opening
 from store.core.intake_forms import NewPerson
 from store.desks.base import Work
@@ -180,13 +180,16 @@ class Staffing:
             worker = self._worker(session, login)
             appointment = session.scalar(select(AdvocateAppointment).where(
                 AdvocateAppointment.worker_id == worker.id, AdvocateAppointment.person_id == child_id))
+            was = None if appointment is None else appointment.active
             if appointment is None:
                 appointment = AdvocateAppointment(worker_id=worker.id, person_id=child_id,
                                                   appointed_at=self.db.clock.now())
                 session.add(appointment)
             appointment.active = active
             session.flush()
-            self._audit(session, "advocate access", "person", child_id, {"advocate": login, "active": active})
+            work = self._work(session)
+            activity(session, work.by, "advocate access", "person", child_id, work.now, case_id=child.case_id,
+                     advocate=login, active=active, before={"access": was}, after={"access": active})
             return appointment.id
 
     def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home") -> int:

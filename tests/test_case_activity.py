@@ -98,9 +98,41 @@ def test_an_advocates_appointment(store, agency):
     store.staffing().appoint_advocate("casa", agency.jay)
     newest = store.as_user("cw").case_activity(agency.case).entries[0]
     assert newest.sentence == "Advocate Cass Advocate given access to Jay Rivera's notes"
+    assert _changes(newest) == [("access", None, "yes")]
     store.staffing().appoint_advocate("casa", agency.jay, active=False)
-    assert store.as_user("cw").case_activity(agency.case).entries[0].sentence == \
-        "Advocate Cass Advocate's access to Jay Rivera's notes ended"
+    ended = store.as_user("cw").case_activity(agency.case).entries[0]
+    assert ended.sentence == "Advocate Cass Advocate's access to Jay Rivera's notes ended"
+    assert _changes(ended) == [("access", "yes", "no")]
+    with store.reading() as session:  # kept with the case, as every change of a family now is
+        assert set(session.scalars(select(AuditEntry.case_id).where(AuditEntry.action == "advocate access"))) == {
+            agency.case}
+
+
+def test_a_case_opened_before_rows_kept_the_case_shows_its_older_rows_too(store, agency, clock):
+    """Rows written before ``audit_log.case_id`` (issue 16) are found by what they are about."""
+    from store.db.journal import audit
+    from store.db.models import Case, Person
+
+    with store.writing() as session:
+        now = store.clock.now()
+        case = Case(family_name="Older", opened_at=now)
+        session.add(case)
+        session.flush()
+        kim = Person(case_id=case.id, first_name="Kim", last_name="Older", relationship_="child", is_child=True)
+        session.add(kim)
+        session.flush()
+        audit(session, None, "open case", "case", case.id, now, {"family": "Older"})
+        audit(session, None, "add person", "person", kim.id, now, {"case": case.id})
+        audit(session, None, "read case", "case", case.id, now, {"reach": "supervision"})  # a read: not activity
+        audit(session, None, "add person", "person", agency.jay, now, {"case": agency.case})  # another family's
+        older, kim_id = case.id, kim.id
+    clock.advance(minutes=1)
+    store.staffing().open_stage(older, "FSI", case_manager="cw", person_ids=[kim_id])
+    assert _sentences(store, "cw", older) == ["Case Manager Cara Worker assigned in FSI", "FSI opened",
+                                              "Kim Older added to the family (child)",
+                                              "Case opened for the Older family"]
+    assert [len(store.as_user("cw").case_activity(older, limit=1, before_id=e.id).entries)
+            for e in store.as_user("cw").case_activity(older).entries] == [1, 1, 1, 0]
 
 
 def test_a_change_made_by_a_named_administrator_says_their_name(store, agency):

@@ -3,9 +3,9 @@ role assigned or ended, a person added, a child placed, a stage closed…), who 
 values before and after, newest first.
 
 The history is read from the audit record. A change belongs to the case by the ``case_id`` its row
-carries (``journal.activity``). Rows written before the audit kept the case (and any writer that
-still does not) are found by what they are about: the case itself, its persons, stages, role
-assignments and placements. Reads of the record are not activity, nor are the notes' own saves (the
+carries (``journal.activity``), found by its index. For a case opened before rows kept the case
+(its "open case" row has none), the rows without it are found by what they are about: the case
+itself, its persons, stages, role assignments and placements. Reads of the record are not activity, nor are the notes' own saves (the
 notes list beside it is their history).
 
 The same readers as the case record, except two: staff who enter notes for others reach a case only
@@ -30,8 +30,10 @@ ACTIVITY_PAGE = 100  # entries a page: a screenful or three
 ACTIVITY_PAGE_MOST = 500
 
 
-def case_activity_filter(case_id: int) -> ColumnElement[bool]:
-    """The audit rows that belong to the case's activity history."""
+def case_activity_filter(case_id: int, *, unkeyed: bool) -> ColumnElement[bool]:
+    """The audit rows that belong to the case's activity history. ``unkeyed``: also the rows without
+    the case (written before rows kept it), found by what they are about: the audit record has no index
+    for that, so it is asked only for a case whose opening row does not carry the case."""
     stages = select(Stage.id).where(Stage.case_id == case_id)
     persons = select(Person.id).where(Person.case_id == case_id)
     placements = select(Placement.id).join(Stage, Stage.id == Placement.stage_id).where(Stage.case_id == case_id)
@@ -43,8 +45,8 @@ def case_activity_filter(case_id: int) -> ColumnElement[bool]:
         and_(AuditEntry.entity == "person", AuditEntry.entity_id.in_(persons)),
         and_(AuditEntry.entity == "placement", AuditEntry.entity_id.in_(placements)),
         and_(AuditEntry.entity == "role", AuditEntry.entity_id.in_(roles)))
-    # Rows without the case (written before it was kept) count by what they are about.
-    belongs = or_(AuditEntry.case_id == case_id, and_(AuditEntry.case_id.is_(None), about_the_case))
+    belongs = or_(AuditEntry.case_id == case_id, and_(AuditEntry.case_id.is_(None), about_the_case)) if unkeyed \
+        else AuditEntry.case_id == case_id
     return and_(belongs, AuditEntry.entity != "note", ~AuditEntry.action.startswith("read "))
 
 
@@ -68,10 +70,11 @@ class ActivityDesk(DeskBase):
             if access.reach is Reach.ADVOCATE:
                 raise NoAccess("A child's advocate reads the notes about that child, not the family's activity "
                                "history; ask the child's caseworker what changed.")
+            belongs = case_activity_filter(case_id, unkeyed=not _opened_keyed(session, case_id))
             query = select(AuditEntry, Worker.login, Worker.name).outerjoin(
-                Worker, Worker.id == AuditEntry.worker_id).where(case_activity_filter(case_id))
+                Worker, Worker.id == AuditEntry.worker_id).where(belongs)
             if before_id is not None:
-                query = query.where(self._older_than(session, case_id, before_id))
+                query = query.where(self._older_than(session, belongs, before_id))
             rows = list(session.execute(query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit + 1)))
             more, rows = len(rows) > limit, rows[:limit]
             names = self._names(session, case, [entry for entry, _, _ in rows])
@@ -86,8 +89,8 @@ class ActivityDesk(DeskBase):
         return activity
 
     @staticmethod
-    def _older_than(session: Session, case_id: int, entry_id: int) -> ColumnElement[bool]:
-        at = session.scalar(select(AuditEntry.at).where(AuditEntry.id == entry_id, case_activity_filter(case_id)))
+    def _older_than(session: Session, belongs: ColumnElement[bool], entry_id: int) -> ColumnElement[bool]:
+        at = session.scalar(select(AuditEntry.at).where(AuditEntry.id == entry_id, belongs))
         if at is None:
             raise NotFound(f"There is no entry number {entry_id} in this case's activity history.")
         return or_(AuditEntry.at < at, and_(AuditEntry.at == at, AuditEntry.id < entry_id))
@@ -114,3 +117,9 @@ class ActivityDesk(DeskBase):
                          relationships={id_: relationship for id_, _, _, relationship in person_rows},
                          placements=placements, roles=roles, workers=workers, worker_ids=worker_names)
 
+
+def _opened_keyed(session: Session, case_id: int) -> bool:
+    """Whether the case's opening was recorded with the case (by the index on the case's rows): then
+    every change since was too, and no row without it needs looking for."""
+    return session.scalar(select(AuditEntry.id).where(AuditEntry.case_id == case_id,
+                                                      AuditEntry.action == "open case").limit(1)) is not None
