@@ -6,7 +6,9 @@ import asyncio
 
 from store.core.results import ActivityEntry
 from tests.test_flows import first_caseworker, open_app, press, settle
+from tui.palette import CasenotesCommands
 from tui.screens.case import CaseScreen
+from tui.screens.help import HelpScreen
 from tui.widgets.activity_list import ActivityList, ActivityPane
 from tui.widgets.note_list import NoteList
 
@@ -46,14 +48,19 @@ def test_t_shows_the_cases_activity_and_esc_the_notes_again(demo_store, tmp_path
                      screen.query_one(NoteList).display, [e.sentence for e in listed.entries],
                      str(screen.query_one("#activity-entry").render()))
             footer_keys = {b.action for _, b, enabled, _ in screen.active_bindings.values() if enabled}
+            palette = [name for name, _, _ in CasenotesCommands(screen)._fixed()]
+            helped = HelpScreen(screen)._keys()
+            help_rows = list(zip(helped.columns[0]._cells, helped.columns[1]._cells, strict=True))
             await press(pilot, ["escape"])
             back = (isinstance(app.screen, CaseScreen), screen.has_class("-activity"),
                     screen.query_one(NoteList).has_focus)
             await press(pilot, ["t", "t"])
             toggled = screen.has_class("-activity")
-            return shown, footer_keys, back, toggled
+            return shown, footer_keys, back, toggled, palette, help_rows
 
-    shown, footer_keys, back, toggled = asyncio.run(run())
+    shown, footer_keys, back, toggled, palette, help_rows = asyncio.run(run())
+    assert "Activity of this case" in palette
+    assert ("Esc", "Notes") in help_rows and ("t", "Activity") in help_rows  # ? lists the keys
     on, listed, focused, notes_shown, sentences, detail = shown
     assert on and listed and focused and not notes_shown
     assert sentences == [e.sentence for e in expected.entries]

@@ -43,6 +43,9 @@ class CasenotesCommands(Provider):
         if stage_id is not None and hasattr(screen, "action_stage_course"):  # the case screen: the stage's course
             commands += [(name, partial(screen.action_stage_course, action), f"{help_text} (key {key})")
                          for name, action, key, help_text in STAGE_COURSE]
+        if hasattr(screen, "action_activity"):  # the case screen
+            commands.append(("Activity of this case", screen.action_activity,
+                             "Who changed what in the family's case, and when (t; again for the notes)"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
         if app.is_demo:  # read at sign-in, not per keystroke

@@ -5,8 +5,8 @@ values before and after, newest first.
 The history is read from the audit record. A change belongs to the case by the ``case_id`` its row
 carries (``journal.activity``), found by its index. For a case opened before rows kept the case
 (its "open case" row has none), the rows without it are found by what they are about: the case
-itself, its persons, stages, role assignments and placements. Reads of the record are not activity, nor are the notes' own saves (the
-notes list beside it is their history).
+itself, its persons, stages, role assignments and placements. Reads of the record are not activity,
+nor are the notes' own saves (the notes list beside it is their history).
 
 The same readers as the case record, except two: staff who enter notes for others reach a case only
 to type its notes, and a child's advocate reads that child's notes; neither reads the family's
