@@ -376,3 +376,30 @@ class StageChanged(Message, bubble=False):
 @dataclass
 class StageChangeRefused(Message, bubble=False):
     sentence: str
+
+
+# -- a stage's people: its persons, roles and placements (tui/dialogs/stage_people.py) ----------------
+
+@dataclass
+class StagePeopleRead(Message, bubble=False):
+    """A stage's persons, roles or placements (``topic``), with the store's answer whether this worker
+    may change them (None, or the sentence why not)."""
+
+    topic: str
+    stage_id: int
+    view: Any
+    refusal: str | None
+
+
+@dataclass
+class StagePeopleChoices(Message, bubble=False):
+    """Whom a change may name (the workers who may take a role), read for ``purpose``."""
+
+    purpose: Any
+    choices: Any
+
+
+@dataclass
+class StagePeopleChanged(Message, bubble=False):
+    topic: str
+    done: str

@@ -19,6 +19,7 @@ from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
 from tui.screens.stage_course_keys import STAGE_COURSE_BINDINGS, StageCourseKeys
+from tui.screens.stage_people_keys import STAGE_PEOPLE_BINDINGS, StagePeopleKeys
 from tui.while_shown import while_shown
 from tui.widgets.activity_list import ActivityPane
 from tui.widgets.key_footer import KeyFooter
@@ -33,7 +34,7 @@ NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u",
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
 
-class CaseScreen(StageCourseKeys, SaysWorkerFailures, Screen):
+class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
@@ -49,6 +50,7 @@ class CaseScreen(StageCourseKeys, SaysWorkerFailures, Screen):
         Binding("t", "activity", "Activity", id="case.activity"),
         Binding("tab", "focus_next", "Next pane", show=False),
         *STAGE_COURSE_BINDINGS,
+        *STAGE_PEOPLE_BINDINGS,
     ]
     DEFAULT_CSS = """
     CaseScreen #left { width: 44; border-right: tall $panel; }
