@@ -70,7 +70,7 @@ def test_the_case_manager_assigns_a_case_planner_by_keys(store, agency, tmp_path
     shown, picking_role, after, said = asyncio.run(run())
     assert (shown, picking_role, after) == (RolesDialog, PickDialog, RolesDialog)
     assert "Cole Worker assigned as Case Planner" in said
-    [(login, _, ends)] = [r for r in _roles(store, agency.fss, "Case Planner") if r[0] == "cw2"]
+    [(_, _, ends)] = [r for r in _roles(store, agency.fss, "Case Planner") if r[0] == "cw2"]
     assert ends is None
 
 
