@@ -19,7 +19,7 @@ from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
 from tui.screens.stage_course_keys import STAGE_COURSE_BINDINGS, StageCourseKeys
-from tui.screens.stage_people_keys import STAGE_PEOPLE_BINDINGS, StagePeopleKeys
+from tui.screens.stage_people_keys import STAGE_PEOPLE_BINDINGS, STAGE_PEOPLE_HINT, StagePeopleKeys
 from tui.while_shown import while_shown
 from tui.widgets.activity_list import ActivityPane
 from tui.widgets.key_footer import KeyFooter
@@ -189,7 +189,7 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
         people = "\n".join(f"{escape(p.name)} [dim]{p.relationship}"
                            f"{' · born ' + p.birth_date.strftime('%m/%d/%Y') if p.birth_date else ''}[/dim]"
                            for p in stage.persons)
-        self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}")
+        self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}\n{STAGE_PEOPLE_HINT}")
         closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
         self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")
         self.load_notes(stage_id)
