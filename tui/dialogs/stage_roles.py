@@ -17,9 +17,10 @@ from store.desks.roles import ROLES
 from tui.dialogs.stage_people import StagePeopleDialog
 from tui.messages import StagePeopleChoices
 from tui.while_shown import while_shown
+from tui.worker_failures import SaysWorkerFailures
 
 
-class RolesDialog(StagePeopleDialog):
+class RolesDialog(StagePeopleDialog, SaysWorkerFailures):  # listed: the worker rule reads the bases
     TOPIC, HEADING = "roles", "Roles in the stage"
     KEYS = (("a", "assign"), ("n", "reassign the highlighted role"), ("e", "end it"))
     BINDINGS = [Binding("a", "assign", "Assign role", id="roles.assign"),
