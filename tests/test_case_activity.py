@@ -308,3 +308,32 @@ def test_a_stage_progressed_and_app_regd_at_the_desk(store, agency, clock):
     app_reg = store.as_user("cw").case_activity(agency.case).entries[0]
     assert app_reg.sentence == "App/Reg recorded in FSS-CWS, primary caretaker Ana Rivera"
     assert _changes(app_reg) == [("primary caretaker", None, "Ana Rivera")]
+
+
+# -- the desk's maintenance changes (a stage's people) ---------------------------------------------
+
+def test_a_stages_people_changed_at_the_desk(store, agency, clock):
+    from store.core.intake_forms import NewPerson
+
+    desk = store.as_user("cw")
+    leo = desk.add_person(agency.case, NewPerson("Leo", "Rivera", "child", is_child=True))
+    desk.add_person_to_stage(agency.fss, leo)
+    desk.end_person_in_stage(agency.fss, agency.mia)
+    desk.reassign_role(agency.fss, "Case Worker", "cw2", "cw")
+    placement = desk.place_child(agency.fss, agency.jay, date(2026, 3, 1))
+    desk.end_placement(placement, date(2026, 3, 2))
+    desk.end_role(agency.fss, "vaplanner", "Case Planner")
+    entries = store.as_user("cw").case_activity(agency.case, limit=6).entries
+    assert [(e.who, e.about, e.sentence) for e in entries] == [
+        ("Cara Worker", "Vic Planner", "Case Planner Vic Planner's role in FSS-CWS ended"),
+        ("Cara Worker", "Jay Rivera", "Placement of Jay Rivera ended 03/02/2026"),
+        ("Cara Worker", "Jay Rivera", "Jay Rivera placed in Foster home from 03/01/2026 (FSS-CWS)"),
+        ("Cara Worker", "Cara Worker", "Case Worker role in FSS-CWS handed from Cole Worker to Cara Worker"),
+        ("Cara Worker", "Mia Rivera", "Mia Rivera taken out of FSS-CWS"),
+        ("Cara Worker", "Leo Rivera", "Leo Rivera added to FSS-CWS")]
+    ended_role, ended, placed, handed, taken_out, _ = (_changes(e) for e in entries)
+    assert ended_role == [("worker", "Vic Planner", None), ("role", "Case Planner", None)]
+    assert ended == [("last day", None, "03/02/2026")]
+    assert ("setting", None, "Foster home") in placed
+    assert ("worker", "Cole Worker", "Cara Worker") in handed
+    assert taken_out == [("in stage", "yes", "no")]

@@ -188,5 +188,5 @@ def test_adding_and_ending_read_as_sentences_in_the_cases_activity(store, agency
     store.as_user("cw").add_person_to_stage(agency.fss, aunt)
     store.as_user("supa").end_person_in_stage(agency.fss, aunt)
     first, second = store.as_user("cw").case_activity(agency.case).entries[:2]
-    assert (first.who_login, first.sentence) == ("supa", "Rosa Rivera ended in FSS-CWS")
-    assert (second.who_login, second.sentence) == ("cw", "Rosa Rivera added in FSS-CWS")
+    assert (first.who_login, first.sentence) == ("supa", "Rosa Rivera taken out of FSS-CWS")
+    assert (second.who_login, second.sentence) == ("cw", "Rosa Rivera added to FSS-CWS")

@@ -204,6 +204,8 @@ def _about(row: Row, names: CaseNames) -> str:
         return _worker(row, names)
     if row.action in ("assign role", "end role", "reassign role"):
         return _worker(row, names) or _stage(row, names)
+    if row.action in ("add person to stage", "end person in stage"):
+        return _person(row, names) or _stage(row, names)
     return _stage(row, names) or _person(row, names)
 
 
@@ -233,7 +235,8 @@ def _add_person(row: Row, names: CaseNames) -> str:
 
 
 def _add_person_to_stage(row: Row, names: CaseNames) -> str:
-    return f"{_person(row, names)} added{_in(_stage(row, names))}"
+    stage = _stage(row, names)
+    return f"{_person(row, names)} added to {stage}" if stage else f"{_person(row, names)} added to a stage"
 
 
 def _reassign_role(row: Row, names: CaseNames) -> str:
@@ -243,7 +246,9 @@ def _reassign_role(row: Row, names: CaseNames) -> str:
 
 
 def _end_person(row: Row, names: CaseNames) -> str:
-    return f"{_person(row, names)} ended{_in(_stage(row, names))}"
+    """A person ended in a stage is taken out of it and kept for its history."""
+    stage = _stage(row, names)
+    return f"{_person(row, names)} taken out of {stage}" if stage else f"{_person(row, names)} taken out of a stage"
 
 
 def _place_child(row: Row, names: CaseNames) -> str:
