@@ -168,3 +168,21 @@ def test_a_day_gone_is_read_back_from_today():
     assert read_past_day("yesterday", today) == pendulum.date(2026, 1, 9)
     with pytest.raises(ValueError, match="not a date"):
         read_past_day("soon", today)
+
+
+def test_help_and_the_palette_list_the_stage_people_keys(store, agency, tmp_path):
+    from tui.palette import CasenotesCommands
+    from tui.screens.help import HelpScreen
+
+    async def run():
+        app = open_app(store, "cw", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await _open_stage(app, pilot, agency)
+            palette = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
+            helped = HelpScreen(app.screen)._keys()
+            return palette, list(zip(helped.columns[0]._cells, helped.columns[1]._cells, strict=True))
+
+    palette, help_rows = asyncio.run(run())
+    assert {"Persons of the stage", "Roles in the stage", "Placements in the stage"} <= set(palette)
+    assert {("o", "Persons of the stage"), ("r", "Roles in the stage"), ("l", "Placements in the stage")} <= set(
+        help_rows)

@@ -17,6 +17,9 @@ STAGE_COURSE = (("Progress stage", "progress", "g", "Open the next stage from th
                 ("App/Reg stage", "app_reg", "c", "Name the primary caretaker, or child only"),
                 ("Start closing stage", "start_closing", "w", "Propose closing it with a reason"),
                 ("Close stage", "close", "x", "Close it with a reason; cannot be undone"))
+STAGE_PEOPLE = (("Persons of the stage", "persons", "Add one of the family, end one (key o)"),
+                ("Roles in the stage", "roles", "Assign, reassign or end a role (key r)"),
+                ("Placements in the stage", "placements", "Record or end a child's placement (key l)"))
 
 
 class CasenotesCommands(Provider):
@@ -43,6 +46,9 @@ class CasenotesCommands(Provider):
         if stage_id is not None and hasattr(screen, "action_stage_course"):  # the case screen: the stage's course
             commands += [(name, partial(screen.action_stage_course, action), f"{help_text} (key {key})")
                          for name, action, key, help_text in STAGE_COURSE]
+        if stage_id is not None and hasattr(screen, "action_stage_people"):  # the case screen: the stage's people
+            commands += [(name, partial(screen.action_stage_people, topic), help_text)
+                         for name, topic, help_text in STAGE_PEOPLE]
         if hasattr(screen, "action_activity"):  # the case screen
             commands.append(("Activity of this case", screen.action_activity,
                              "Who changed what in the family's case, and when (t; again for the notes)"))
