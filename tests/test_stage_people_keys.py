@@ -186,3 +186,37 @@ def test_help_and_the_palette_list_the_stage_people_keys(store, agency, tmp_path
     assert {"Persons of the stage", "Roles in the stage", "Placements in the stage"} <= set(palette)
     assert {("o", "Persons of the stage"), ("r", "Roles in the stage"), ("l", "Placements in the stage")} <= set(
         help_rows)
+
+
+def test_the_case_planner_adds_a_person_of_the_family_by_keys(store, agency, tmp_path):
+    aunt = store.staffing().add_person(agency.case, "Rosa", "Rivera", "aunt/uncle")
+
+    async def run():
+        app = open_app(store, "vaplanner", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await _open_stage(app, pilot, agency)
+            await press(pilot, ["o", "a"])
+            await type_text(pilot, "rosa")
+            await press(pilot, ["enter"])
+            return _said(app)
+
+    said = asyncio.run(run())
+    assert "Rosa Rivera added to the stage" in said
+    [(ended,)] = _rows(store, "SELECT ended_at FROM stage_persons WHERE stage_id = :s AND person_id = :p",
+                       s=agency.fss, p=aunt)
+    assert ended is None
+
+
+@pytest.mark.parametrize("key", ["o", "r", "l"])
+def test_leaving_a_dialog_while_it_reads_is_harmless(store, agency, tmp_path, key):
+    async def run():
+        app = open_app(store, "cw", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await _open_stage(app, pilot, agency)
+            await pilot.press(key, "escape")  # its read still on its way
+            await settle(pilot)
+            return app.is_running, type(app.screen).__name__, _said(app)
+
+    running, shown, said = asyncio.run(run())
+    assert running and shown == "CaseScreen" and said == []
+    assert not (tmp_path / "casenotes.log").exists()
