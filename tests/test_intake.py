@@ -127,6 +127,7 @@ BAD_PERSONS = {
     "a child as primary caretaker": ([NewPerson("Lucia", "Delgado", "child", "Female", is_child=True,
                                                 primary_caretaker=True)], "is a child"),
     "an FSI without a child": ([MOTHER], "at least one child"),
+    "no one": ([], "add at least one"),
     "an empty first name": ([CHILD, NewPerson("  ", "Delgado", "mother", "Female")], "is empty"),
     "an empty last name": ([CHILD, NewPerson("Rosa", "", "mother", "Female")], "is empty"),
     "a control character": ([CHILD, NewPerson("Ro\x1bsa", "Delgado", "mother", "Female")], "control character"),

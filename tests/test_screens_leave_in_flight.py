@@ -16,6 +16,7 @@ from tui.app import CasenotesApp
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.deadlines import DeadlinesScreen
 from tui.screens.help import HelpScreen
+from tui.screens.intake import IntakeScreen
 from tui.screens.note import NoteScreen
 from tui.screens.note_history import NoteHistoryScreen
 from tui.screens.search import SearchScreen
@@ -25,7 +26,7 @@ from tui.screens.visits import VisitsScreen
 SLOW = 0.05  # seconds each slowed read takes more than usual
 ROUNDS = 6
 READS = ("my_deadlines", "team_deadlines", "visit_standards", "team_visit_standards", "timeliness", "note_history",
-         "note_actions")
+         "note_actions", "intake_choices")
 
 
 def slow_down(monkeypatch, names, wait) -> None:
@@ -52,11 +53,13 @@ OPENERS = {
     NoteHistoryScreen: lambda app, note: app.push_screen(NoteHistoryScreen(note)),
     HelpScreen: lambda app, note: app.action_help(),
     SearchScreen: lambda app, note: app.action_search(),
+    IntakeScreen: lambda app, note: app.push_screen(IntakeScreen()),  # a supervisor may do intake
 }
 LOADED = {  # a widget and what it no longer says once the screen's answer has come
     DeadlinesScreen: ("#summary", "Loading"), VisitsScreen: ("#summary", "Loading"),
     TimelinessScreen: ("#summary", "Loading"), NoteScreen: ("#body", "Loading"),
     NoteHistoryScreen: ("#diff-text", "Loading"), SearchScreen: ("#reading", "Searching"),
+    IntakeScreen: ("#intro", "reading"),
 }
 
 

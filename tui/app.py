@@ -20,8 +20,8 @@ from textual.dom import DOMNode
 
 from store import Store, StoreError
 from tui import formatting
-from tui.messages import (DraftNotThrownAway, HomeRead, IndexNotUpdated, NoteNotSaved, NoteOffer, NoteSaved,
-                          SignedIn, SignInRefused)
+from tui.messages import (DraftNotThrownAway, HomeRead, IndexNotUpdated, IntakeOffer, NoteNotSaved, NoteOffer,
+                          NoteSaved, SignedIn, SignInRefused)
 from tui.prefs import Prefs, RecoveryBox, default_home
 from tui.while_shown import is_shown
 from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
@@ -436,6 +436,29 @@ class CasenotesApp(SaysWorkerFailures, App):
 
         if not isinstance(self.screen, TimelinessScreen):
             self.push_screen(TimelinessScreen())
+
+    def action_intake(self) -> None:
+        """A new family: the Intake screen, or the store's reason why this worker may not do intake."""
+        from tui.screens.intake import IntakeScreen
+
+        if not isinstance(self.screen, IntakeScreen):
+            self._ask_intake_offer(self.desk)
+
+    @work(thread=True, group="intake-offer", exit_on_error=False)
+    def _ask_intake_offer(self, desk) -> None:
+        if desk is not None:
+            self.post_message(IntakeOffer(desk, desk.may_do_intake()))
+
+    @on(IntakeOffer)
+    def _intake_offered(self, message: IntakeOffer) -> None:
+        from tui.screens.intake import IntakeScreen
+
+        if self.me is None or message.desk is not self.desk or isinstance(self.screen, IntakeScreen):
+            return
+        if message.refusal:
+            self.notify(message.refusal, title="No intake", severity="warning", timeout=8)
+        else:
+            self.push_screen(IntakeScreen())
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

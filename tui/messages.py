@@ -403,3 +403,36 @@ class StagePeopleChoices(Message, bubble=False):
 class StagePeopleChanged(Message, bubble=False):
     topic: str
     done: str
+
+
+# -- intake: a new family and its first stage ------------------------------------------------------
+
+@dataclass
+class IntakeOffer(Message, bubble=False):
+    """Whether this worker may do intake (``refusal`` None) or the store's sentence why not."""
+
+    desk: Desk
+    refusal: str | None
+
+
+@dataclass
+class IntakeChoicesRead(Message, bubble=False):
+    choices: Any  # store.core.intake_forms.IntakeChoices
+
+
+@dataclass
+class EarlierCasesRead(Message, bubble=False):
+    """Closed families matching what was typed in the Intake screen's link box."""
+
+    typed: str
+    cases: list[Any]  # store.core.intake_forms.EarlierCase
+
+
+@dataclass
+class FamilyOpened(Message, bubble=False):
+    opened: Any  # store.core.intake_forms.IntakeOpened
+
+
+@dataclass
+class FamilyNotOpened(Message, bubble=False):
+    sentence: str

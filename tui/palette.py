@@ -37,6 +37,8 @@ class CasenotesCommands(Provider):
                          "Your pending notes fall due before it starts"))
         if app.supervises:
             commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
+        commands.append(("New family (intake)", app.action_intake,
+                         "Open a family, its persons and its first stage (intake staff and supervisors)"))
         commands.append(("Visits: children in foster care", app.action_visits,
                          "This month's visits, visits at home, a new placement's first contacts"))
         screen = app.screen

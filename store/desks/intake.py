@@ -149,6 +149,8 @@ def open_family(work: Work, family_name: str, persons: Sequence[NewPerson],
     family_name = _name(family_name, "family's name", FAMILY_NAME_MAX)
     people = clean_persons(persons, work.policy, today)
     facts = None if stage is None else clean_stage(stage, work.policy, today)
+    if facts is not None and not people:
+        raise InvalidRequest("A family is opened with its persons; add at least one.")
     if facts is None and any(p.primary_caretaker for p in people):
         raise InvalidRequest("The primary caretaker is kept on the family's intake stage; open one with the family.")
     session = work.session
