@@ -222,5 +222,71 @@ SNAPSHOTS = {"empty": _open_intake, "filled": _filled, "person": _person_dialog,
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x40", "80x24"])
 @pytest.mark.parametrize("name", sorted(SNAPSHOTS))
 def test_intake_snapshot(snap_compare, demo_store, tmp_path, name, size):
+    async def run_before(pilot):
+        await SNAPSHOTS[name](pilot)
+        for screen in pilot.app.screen_stack:  # the same picture however long it took: no blinking cursor
+            for field in screen.query("Input, TextArea"):
+                field.cursor_blink = False
+        await settle(pilot)
+
     app = open_app(demo_store, intake_worker(demo_store), tmp_path)
-    assert snap_compare(app, terminal_size=size, run_before=SNAPSHOTS[name])
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def _closed_family(store):
+    """A demo family every stage of which is closed (one an FSI may link to)."""
+    rows = _rows(store, "SELECT c.id, c.family_name FROM cases c WHERE EXISTS (SELECT 1 FROM stages s WHERE "
+                        "s.case_id = c.id) AND NOT EXISTS (SELECT 1 FROM stages s WHERE s.case_id = c.id AND "
+                        "s.closed_at IS NULL) ORDER BY c.id")
+    return rows[0]
+
+
+def test_an_fsi_is_linked_to_the_familys_earlier_closed_case_by_keys(demo_store, tmp_path):
+    import asyncio
+
+    earlier_id, earlier_name = _closed_family(demo_store)
+
+    async def run():
+        app = open_app(demo_store, intake_worker(demo_store), tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["ctrl+f"])
+            await _fill(pilot)
+            screen = app.screen
+            await press(pilot, ["tab"])  # from "Administrative" to the link box
+            assert screen.focused.id == "linked"
+            await type_text(pilot, str(earlier_id))
+            await settle(pilot)
+            await press(pilot, ["tab", "enter"])  # the first match
+            linked = str(screen.query_one("#linked-read").render())
+            await press(pilot, ["ctrl+s", "enter"])
+            return linked
+
+    linked = asyncio.run(run())
+    assert f"Linked to case {earlier_id}" in linked and earlier_name in linked
+    (stage,) = _rows(demo_store, "SELECT s.linked_case_id FROM stages s JOIN cases c ON c.id = s.case_id "
+                                 "WHERE c.family_name = 'Quintero'")
+    assert stage[0] == earlier_id
+
+
+def test_an_int_is_chosen_by_keys_and_takes_no_fsi_facts(demo_store, tmp_path):
+    import asyncio
+
+    async def run():
+        app = open_app(demo_store, intake_worker(demo_store), tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await press(pilot, ["ctrl+f"])
+            await type_text(pilot, "Quintero")
+            await _add_person(pilot, "Tomas", "9/3/2017", "male", "child", child=True)
+            await press(pilot, ["tab", "tab"])  # the persons, then the stage type
+            assert app.screen.focused.id == "stage-type"
+            await press(pilot, ["down", "enter"])  # INT
+            hidden = app.screen.query_one("#fsi").display is False
+            await press(pilot, ["ctrl+s", "enter"])
+            return hidden
+
+    assert asyncio.run(run())
+    stages = _rows(demo_store, "SELECT s.type, s.narrative, s.source_worker_id, s.application_date FROM stages s "
+                               "JOIN cases c ON c.id = s.case_id WHERE c.family_name = 'Quintero'")
+    assert stages == [("INT", None, None, None)]

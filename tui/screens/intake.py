@@ -224,6 +224,8 @@ class IntakeScreen(SaysWorkerFailures, Screen):
         self.earlier = {str(c.case_id): c for c in message.cases}
         options.add_options(Option(escape(_earlier_label(c)), id=str(c.case_id)) for c in message.cases)
         options.set_class(bool(message.cases), "-found")
+        if message.cases:
+            options.highlighted = 0  # Enter takes the first match
         if not message.cases:
             self.query_one("#linked-read", Static).update("No closed family matches that.")
 
