@@ -1,13 +1,11 @@
-"""The administrative FSI -> FSS opening end to end (issue 16, item 4), as a state manual lays it out:
-the intake worker opens the family (an adult and a child) with its FSI (source worker, narrative,
-preventive only No, application date today, linked to the family's earlier closed case,
-administrative); the FSI's Case Manager progresses it by keys to an FSS-CWS with the same persons and
-a Case Manager; App/Reg names the primary caretaker; a Case Planner is assigned and writes a note;
-the stage closes "Services no longer necessary". The database is checked at each step, and the stage
-stays administrative and out of My deadlines, Timeliness and the visit standards.
-
-Intake goes through the desk (``open_family``, what the Intake screen calls): that screen is not on
-main as this test is written."""
+"""The administrative FSI -> FSS opening end to end, by keys (issue 16, item 4), as a state manual lays
+it out: the intake worker opens the family (a mother and a child) with its FSI (source worker,
+narrative, preventive only No, application date today, linked to the family's earlier closed case,
+administrative) on the Intake screen; the FSI's Case Manager progresses it to an FSS-CWS with the same
+persons and a Case Manager, App/Regs it with the mother as primary caretaker, assigns a Case Planner
+(the roles keys), who logs a note there; the Case Manager closes it "Services no longer necessary".
+The database is checked at each step, and the stage stays administrative and out of My deadlines,
+Timeliness and the visit standards."""
 
 from __future__ import annotations
 
@@ -17,15 +15,16 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import text
 
-from store.core.intake_forms import IntakeStage, NewPerson
 from tests.conftest import visit
 from tests.keyboard import type_text
 from tests.test_flows import open_app, press, settle
+from tests.test_intake_app import _add_person
 from tui.dialogs.app_reg import AppRegDialog
 from tui.dialogs.close_stage import CloseStageDialog
 from tui.dialogs.confirm import ConfirmDialog
 from tui.dialogs.progress_stage import ProgressStageDialog
 from tui.screens.case import CaseScreen
+from tui.screens.intake import IntakeScreen
 
 SIZE = (120, 40)
 TODAY = date(2026, 3, 2)  # the agency fixture's clock (T0 + 2 h) in New York
@@ -37,101 +36,119 @@ def _row(store, sql, **params):
         return conn.execute(text(sql), params).one()
 
 
-def _stage(store, stage_id):
-    return _row(store, "SELECT type, subtype, parent_id, administrative, closed_at, close_reason, source_worker_id, "
-                       "narrative, application_date, preventive_only, linked_case_id, primary_caretaker_id, "
-                       "app_reg_at FROM stages WHERE id = :s", s=stage_id)
-
-
-def _login_of(store, worker_id):
-    return _row(store, "SELECT login FROM workers WHERE id = :w", w=worker_id).login
+def _said(app) -> list[str]:
+    return [str(n.message) for n in app._notifications]
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
-def test_the_administrative_fsi_to_fss_opening_end_to_end(store, agency, clock, tmp_path):
+def test_the_administrative_fsi_to_fss_opening_end_to_end_by_keys(store, agency, clock, tmp_path):
     staffing = store.staffing()
-    staffing.add_worker("intake", "Ida Intake", "Intake Worker", supervisor="supa", functions=["INTAKE"])
-    # The family had a case before: opened, served, closed.
-    earlier = staffing.open_case("Delgado")
-    before = staffing.add_person(earlier, "Lucia", "Delgado", "child", is_child=True)
-    old = staffing.open_stage(earlier, "FSS", subtype="CWS", case_manager="cw", person_ids=[before])
-    store.as_user("cw").close_stage(old, PAID)
+    staffing.add_worker("intake", "Ida Intake", "Intake Worker", unit=1, supervisor="supa", functions=["INTAKE"])
+    earlier = staffing.open_case("Delgado")  # the family's earlier case, served and closed
+    lucia = staffing.add_person(earlier, "Lucia", "Delgado", "child", is_child=True)
+    store.as_user("cw").close_stage(staffing.open_stage(earlier, "FSS", subtype="CWS", case_manager="cw",
+                                                        person_ids=[lucia]), PAID)
 
-    # 1. Intake (the store: the Intake screen is not on main yet).
-    opened = store.as_user("intake").open_family(
-        "Delgado", [NewPerson("Rosa", "Delgado", "mother", "Female", date(1990, 5, 1)),
-                    NewPerson("Lucia", "Delgado", "child", "Female", date(2018, 7, 9), is_child=True)],
-        IntakeStage("FSI", "cw", source_worker="supa", narrative="Payment of the rent arrears authorised.",
-                    preventive_only=False, administrative=True, linked_case_id=earlier))
-    mother, child = opened.person_ids
-    fsi = _stage(store, opened.stage_id)
-    assert (fsi.type, fsi.administrative, fsi.preventive_only, fsi.linked_case_id) == ("FSI", True, False, earlier)
-    assert (_login_of(store, fsi.source_worker_id), fsi.narrative, fsi.application_date) == (
-        "supa", "Payment of the rent arrears authorised.", str(TODAY))  # raw SQLite: ISO text
-
-    async def by_keys(login, stage_id, steps):
-        app = open_app(store, login, tmp_path)
-        seen = []
+    async def run():
+        app = open_app(store, "intake", tmp_path)
+        seen = {}
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            app.open_case(opened.case_id, stage_id)
+            # 1. Intake: the family, its persons and its FSI's facts, linked to the earlier case.
+            await press(pilot, ["ctrl+f"])
+            assert isinstance(app.screen, IntakeScreen)
+            await type_text(pilot, "Delgado")
+            await _add_person(pilot, "Rosa", "5/1/1990", "fem", "mother")
+            await _add_person(pilot, "Lucia", "7/9/2018", "fem", "child", child=True)
+            screen = app.screen
+            await press(pilot, ["tab", "tab", "tab", "tab"])  # the persons, the stage type, the Case Manager
+            assert screen.focused.id == "source"
+            await type_text(pilot, "Sam Supervisor")
+            await press(pilot, ["tab"])
+            await type_text(pilot, "Payment of the rent arrears authorised.")
+            await press(pilot, ["tab", "tab", "space", "tab"])  # preventive only: No; administrative: yes
+            assert screen.focused.id == "linked"
+            await type_text(pilot, str(earlier))
             await settle(pilot)
-            for keys in steps:  # a list of keys, or a text typed in one step
-                if isinstance(keys, str):
-                    await type_text(pilot, keys)
-                    await settle(pilot)
-                else:
-                    await press(pilot, keys)
-                seen.append(type(app.screen))
-            shown = app.screen.stage_id if isinstance(app.screen, CaseScreen) else None
-        return seen, shown
+            await press(pilot, ["tab", "enter"])  # the first earlier closed case found
+            assert f"Linked to case {earlier}" in str(screen.query_one("#linked-read").render())
+            await press(pilot, ["ctrl+s"])
+            await press(pilot, ["enter"])  # "Open it"
+            assert isinstance(app.screen, CaseScreen)
+            case_id = app.screen.case_id
+            seen["case"] = case_id
+            seen["fsi"] = app.screen.stage_id
+            # 2. g: the FSS-CWS with both persons and the FSI's Case Manager, asked, opened.
+            await press(pilot, ["g"])
+            assert isinstance(app.screen, ProgressStageDialog)
+            await press(pilot, ["ctrl+s"])
+            assert isinstance(app.screen, ConfirmDialog)
+            await press(pilot, ["y"])
+            assert isinstance(app.screen, CaseScreen)
+            seen["fss"] = app.screen.stage_id
+            # 3. c: App/Reg with the mother (the first person) as primary caretaker.
+            await press(pilot, ["c"])
+            assert isinstance(app.screen, AppRegDialog)
+            await press(pilot, ["enter", "y"])
+            assert isinstance(app.screen, CaseScreen)
+            # 4. r: a Case Planner, Vic Planner.
+            await press(pilot, ["r", "a"])
+            await type_text(pilot, "planner")
+            await press(pilot, ["enter"])
+            await type_text(pilot, "vic")
+            await press(pilot, ["enter", "y", "escape"])
+            assert isinstance(app.screen, CaseScreen)
+            seen["said"] = _said(app)
+        return seen
 
-    # 2. g: the FSI's Case Manager opens the FSS-CWS (the first FSS type) with both persons, Case
-    # Manager Cara Worker (the dialog's first choice), and confirms.
-    seen, fss_id = asyncio.run(by_keys("cw", opened.stage_id, [["g"], ["ctrl+s"], ["y"]]))
-    assert seen == [ProgressStageDialog, ConfirmDialog, CaseScreen]
-    fss = _stage(store, fss_id)
-    assert (fss.type, fss.subtype, fss.parent_id, fss.administrative) == ("FSS", "CWS", opened.stage_id, True)
-    view = store.as_user("cw").stage(fss_id)
-    assert [p.id for p in view.persons] == [mother, child]
-    assert [(r.worker_login, r.role) for r in view.roles] == [("cw", "Case Manager")]
-    assert _stage(store, opened.stage_id).close_reason == "Progressed to another stage"
+    seen = asyncio.run(run())
+    case_id, fsi, fss = seen["case"], seen["fsi"], seen["fss"]
+    desk = store.as_user("intake")
+    facts = _row(store, "SELECT s.type, s.narrative, s.application_date, s.preventive_only, s.administrative, "
+                        "s.linked_case_id, w.login AS source FROM stages s JOIN workers w ON w.id = s.source_worker_id "
+                        "WHERE s.id = :s", s=fsi)
+    assert (facts.type, facts.narrative, str(facts.application_date), bool(facts.preventive_only),
+            bool(facts.administrative), facts.linked_case_id, facts.source) == (
+        "FSI", "Payment of the rent arrears authorised.", str(TODAY), False, True, earlier, "supa")
+    mother, child = [p.id for p in desk.case(case_id).persons]
+    stage = desk.stage(fss)
+    assert (stage.label, stage.parent_id, stage.administrative) == ("FSS-CWS", fsi, True)
+    assert [p.id for p in stage.persons] == [mother, child]
+    assert (stage.primary_caretaker_id, stage.app_reg_at) == (mother, clock.now())
+    assert [(r.worker_login, r.role) for r in stage.roles] == [("intake", "Case Manager"), ("vaplanner", "Case Planner")]
+    assert desk.stage(fsi).close_reason == "Progressed to another stage"
 
-    # 3. c: App/Reg with the mother as primary caretaker (the first person), confirmed.
-    seen, _ = asyncio.run(by_keys("cw", fss_id, [["c"], ["enter"], ["y"]]))
-    assert seen == [AppRegDialog, ConfirmDialog, CaseScreen]
-    registered = store.as_user("cw").stage(fss_id)
-    assert (registered.primary_caretaker_id, registered.app_reg_at) == (mother, clock.now())
-
-    # 4. r, a: the Case Manager assigns a Case Planner, Vic Planner (the roles keys), who logs a note
-    # there, late.
-    seen, _ = asyncio.run(by_keys("cw", fss_id, [["r", "a"], "planner", ["enter"], "vic", ["enter", "y"],
-                                                 ["escape"]]))
-    assert seen[-1] is CaseScreen
-    planners = [(r.worker_login, r.role) for r in store.as_user("cw").stage(fss_id).roles if r.role == "Case Planner"]
-    assert planners == [("vaplanner", "Case Planner")]
+    # The planner logs a note there, late; then the Case Manager closes the stage by keys.
     clock.advance(days=5)
     note = store.as_user("vaplanner").add_note(
-        fss_id, **visit(agency, clock, event_at=clock.now() - timedelta(hours=100), participants=[child]))
+        fss, **visit(agency, clock, event_at=clock.now() - timedelta(hours=100), participants=[child]))
 
-    # 5. x: the Case Manager closes it "Services no longer necessary" (the first reason), confirmed.
-    seen, _ = asyncio.run(by_keys("cw", fss_id, [["x"], ["enter"], ["y"]]))
-    assert seen == [CloseStageDialog, ConfirmDialog, CaseScreen]
-    closed = store.as_user("cw").stage(fss_id)
+    async def close():
+        app = open_app(store, "intake", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.open_case(case_id, fss)
+            await settle(pilot)
+            await press(pilot, ["x"])
+            assert isinstance(app.screen, CloseStageDialog)
+            await press(pilot, ["enter"])  # the first reason: Services no longer necessary
+            assert isinstance(app.screen, ConfirmDialog)
+            await press(pilot, ["y"])
+            return type(app.screen)
+
+    assert asyncio.run(close()) is CaseScreen
+    closed = desk.stage(fss)
     assert (closed.close_reason, closed.closed_at, closed.administrative) == (PAID, clock.now(), True)
 
     # The administrative stage is in none of the casework reports.
-    planner = store.as_user("vaplanner")
-    assert note.id not in {o.note_id for o in planner.my_deadlines()}
+    assert note.id not in {o.note_id for o in store.as_user("vaplanner").my_deadlines()}
     assert note.id not in {o.note_id for o in store.as_user("supa").team_deadlines()}
     rows = {r.login: r for unit in store.as_user("supa").timeliness().units for r in unit.workers}
     assert "vaplanner" not in rows or rows["vaplanner"].notes_entered == 0
-    assert opened.case_id not in {c.case_id for c in store.as_user("supa").team_visit_standards()}
-    # Each step is in the family's activity history.
+    assert case_id not in {c.case_id for c in store.as_user("supa").team_visit_standards()}
     with store.read_engine.connect() as conn:
         actions = [a for (a,) in conn.execute(text("SELECT action FROM audit_log WHERE case_id = :c ORDER BY id"),
-                                              {"c": opened.case_id})]
-    for action in ("open case", "add person", "open stage", "progress stage", "close stage", "app/reg",
-                   "assign role"):
+                                              {"c": case_id})]
+    for action in ("open case", "add person", "open stage", "progress stage", "app/reg", "assign role"):
         assert action in actions, action
     assert actions[-1] == "close stage"
