@@ -160,6 +160,7 @@ def test_stage_course_dialog_snapshot(snap_compare, store, agency, tmp_path, nam
         app.open_case(agency.case, getattr(agency, stage))
         await settle(pilot)
         await press(pilot, keys)
+        await settle(pilot)  # under load, a second round: the case screen behind may still be filling in
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
