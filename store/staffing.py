@@ -19,16 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.core import arguments
-from store.desks.deadlines import REASON_MAX_CHARS
-from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
+from store.desks import staff
+from store.core.errors import InvalidRequest, InvalidStage, NotFound, StoreError
 from store.db.journal import activity, audit
 from store.desks import intake, placements, roles, stage_opening
 from store.core.intake_forms import NewPerson
 from store.desks.base import Work
 from store.desks.roles import ROLES
 from store.desks.stage_opening import STAGE_TYPES
-from store.db.models import (Absence, AdvocateAppointment, Meta, Person, Stage, Unit,
-                     Worker, WorkerFunction)
+from store.db.models import (AdvocateAppointment, Meta, Person, Stage, Worker)
 
 if TYPE_CHECKING:
     from store.db.database import Database
@@ -69,57 +68,24 @@ class Staffing:
             session.merge(Meta(key=key, value=value))
 
     def add_unit(self, name: str) -> int:
-        name = _text(name, "unit's name", NAME_MAX)
+        name = staff.clean_text(name, "unit's name")
         with self.db.writing() as session:
-            if session.scalar(select(Unit.id).where(Unit.name == name)) is not None:
-                raise InvalidRequest(f"There is already a unit called {name!r}.")
-            unit = Unit(name=name)
-            session.add(unit)
-            session.flush()
-            self._audit(session, "add unit", "unit", unit.id, {"name": name})
-            return unit.id
+            return staff.add_unit(self._work(session), name)
 
     def add_worker(self, login: str, name: str, title: str, *, employer: str = "LDSS", agency: str = "",
                    unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = ()) -> int:
-        login = arguments.login(login, "new worker's login", InvalidRequest)
-        if not login.strip():
-            raise InvalidRequest("A new worker needs a login.")
-        name, title = _text(name, "worker's name", NAME_MAX), _text(title, "worker's title", NAME_MAX)
-        _one_of(employer, "an employer type", EMPLOYERS)
-        agency = _text(agency, "worker's agency", NAME_MAX, empty=True)
-        unit = None if unit is None else arguments.record_id(unit, "unit")
-        supervisor = None if supervisor is None else _login(supervisor, "supervisor's login")
-        functions = list(dict.fromkeys(arguments.texts(functions, "function code", error=InvalidRequest,
-                                                       most=CODE_MAX)))
+        login = staff.clean_new_login(login)
+        profile = staff.clean_profile(self.db.policy, name, title, employer=employer, agency=agency, unit=unit,
+                                      supervisor=supervisor, functions=functions)
         with self.db.writing() as session:
-            if session.scalar(select(Worker.id).where(Worker.login == login)) is not None:
-                raise InvalidRequest(f"There is already a worker with the login {login!r}.")
-            if unit is not None and session.get(Unit, unit) is None:
-                raise NotFound(f"There is no unit number {unit}.")
-            boss = self._worker(session, supervisor) if supervisor else None
-            worker = Worker(login=login, name=name, title=title, employer=employer, agency=agency,
-                            unit_id=unit, supervisor=boss, active=True,
-                            functions=[WorkerFunction(code=code) for code in functions])
-            session.add(worker)
-            session.flush()
-            self._audit(session, "add worker", "worker", worker.id, {"login": login})
-            return worker.id
+            return staff.add_worker(self._work(session), login, profile)
 
     def plan_absence(self, login: str, starts_on: date, ends_on: date, reason: str = "") -> int:
         login = _login(login)
-        starts_on = arguments.day(starts_on, "first day of the absence", InvalidAbsence)
-        ends_on = arguments.day(ends_on, "last day of the absence", InvalidAbsence)
-        reason = " ".join(_text(reason, "reason for the absence", REASON_MAX_CHARS, empty=True,
-                                error=InvalidAbsence).split())
-        if ends_on < starts_on:
-            raise InvalidStage("An absence ends on or after the day it starts.")
+        starts_on, ends_on, reason = staff.clean_absence(starts_on, ends_on, reason)
         with self.db.writing() as session:
-            absence = Absence(worker_id=self._worker(session, login).id, starts_on=starts_on,
-                              ends_on=ends_on, reason=reason)
-            session.add(absence)
-            session.flush()
-            self._audit(session, "plan absence", "worker", absence.worker_id, {"from": starts_on, "to": ends_on})
-            return absence.id
+            work = self._work(session)
+            return staff.plan_absence(work, self._worker(session, login), starts_on, ends_on, reason).id
 
     def open_case(self, family_name: str) -> int:
         with self.db.writing() as session:

@@ -25,7 +25,8 @@ import pendulum
 from store.core.work_calendar import UNITS, Window, WorkCalendar
 
 WINDOWS = ("entry", "review", "correction", "rereview", "freeze")
-PICKLISTS = ("contact_types", "methods", "locations", "purposes", "stage_closure_reasons", "sexes", "relationships")
+PICKLISTS = ("contact_types", "methods", "locations", "purposes", "stage_closure_reasons", "sexes", "relationships",
+             "business_functions")
 PRESENT = ("children", "caregivers", "parents")  # who a contact type's default ticks as present
 
 
@@ -72,6 +73,7 @@ class Policy:
     stage_closure_reasons: tuple[str, ...]
     sexes: tuple[str, ...]
     relationships: tuple[str, ...]
+    business_functions: tuple[str, ...]  # what a worker profile may grant (MAINTAIN STAFF, INTAKE, …)
     contact_defaults: dict[str, ContactDefaults] = field(default_factory=dict)
 
     @property

@@ -388,3 +388,48 @@ class CaseActivity:
     family_name: str
     entries: tuple[ActivityEntry, ...]
     more: bool  # older entries follow: ask for them with before_id=entries[-1].id
+
+
+@dataclass(frozen=True)
+class UnitView:
+    """A unit of the agency as the Staff screen lists it."""
+
+    id: int
+    name: str
+    active_workers: int
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One worker as the Staff screen lists them (deactivated workers too: their work is kept)."""
+
+    id: int
+    login: str
+    name: str
+    title: str
+    employer: str  # LDSS, VA or CASA
+    agency: str
+    unit_id: int | None
+    unit: str | None
+    supervisor: str | None  # login
+    supervisor_name: str | None
+    functions: tuple[str, ...]
+    active: bool
+    deactivated_at: datetime | None
+    last_change_at: datetime | None  # the last audited change to the profile (added, changed, absence…)
+    open_roles: int  # stage roles held now: each is reassigned before the worker may be deactivated
+
+
+@dataclass(frozen=True)
+class OpenRole:
+    """A role a worker holds now in an open stage, named so that whoever reassigns it can find it."""
+
+    stage_id: int
+    case_id: int
+    family_name: str
+    stage_label: str
+    role: str
+    since: datetime
+
+    def __str__(self) -> str:
+        return f"{self.role} in the {self.family_name} family's {self.stage_label} stage (number {self.stage_id})"

@@ -10,13 +10,15 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from store.rules.access import CaseAccess, Reach, case_access, visible_notes
-from store.core.errors import NotFound, StoreError
+from store.core.errors import NoAccess, NotFound, StoreError
 from store.db.journal import audit
 from store.db.models import AuditEntry, Note, Stage, Worker, stage_label
 from store.core.policy import Policy
 
 READ_AUDIT_EVERY = timedelta(hours=1)  # the same read again within this (a search as it is typed, a
 # long list paged in) is not audited again
+
+DEACTIVATED = "Your casenotes sign-in was deactivated; nothing more is done under your login. Nothing was saved."
 
 if TYPE_CHECKING:
     from store.db.database import Database
@@ -49,7 +51,7 @@ class StageFacts:
         return stage_label(self.type, self.subtype)
 
 
-_ACTOR = select(Worker.id, Worker.login, Worker.name).where(Worker.id == bindparam("id"))
+_ACTOR = select(Worker.id, Worker.login, Worker.name, Worker.active).where(Worker.id == bindparam("id"))
 _STAGE_FACTS = select(Stage.id, Stage.case_id, Stage.type, Stage.subtype, Stage.opened_at, Stage.closed_at,
                       Stage.close_reason).where(Stage.id == bindparam("id"))
 
@@ -85,10 +87,18 @@ class DeskBase:
         return self.db.clock.now()
 
     def _user(self, session: Session) -> Worker:
-        return session.get_one(Worker, self.worker_id)
+        """The acting worker; a desk opened before they were deactivated acts for them no more."""
+        worker = session.get_one(Worker, self.worker_id)
+        if not worker.active:
+            raise NoAccess(DEACTIVATED)
+        return worker
 
     def _actor(self, session: Session) -> Actor:
-        return Actor(*session.connection().execute(_ACTOR, {"id": self.worker_id}).one())
+        """``_user`` as plain columns (the note save's)."""
+        worker_id, login, name, active = session.connection().execute(_ACTOR, {"id": self.worker_id}).one()
+        if not active:
+            raise NoAccess(DEACTIVATED)
+        return Actor(worker_id, login, name)
 
     def _stage_facts(self, session: Session, stage_id: int) -> StageFacts:
         row = session.connection().execute(_STAGE_FACTS, {"id": stage_id}).first()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from store.core import arguments
 from store.rules.access import check_visible, team_ids
 from store.desks.base import DeskBase
+from store.desks.staff import clean_absence, plan_absence
 from store.core.errors import InvalidAbsence, InvalidRequest, NotFound
 from store.db.journal import audit
 from store.db.models import Absence, Case
@@ -17,7 +18,6 @@ from store.rules.obligations import (absence_view, cutoff_of, new_note_terms, ne
                                      open_obligations)
 from store.core.results import AbsenceView, Obligation
 
-REASON_MAX_CHARS = 200
 
 
 class DeadlineDesk(DeskBase):
@@ -81,28 +81,12 @@ class DeadlineDesk(DeskBase):
 
     def plan_absence(self, starts_on: date, ends_on: date, reason: str = "") -> AbsenceView:
         """Record my planned absence; from now on my pending notes are due by its cut-off."""
-        starts_on = arguments.day(starts_on, "first day of the absence", InvalidAbsence)
-        ends_on = arguments.day(ends_on, "last day of the absence", InvalidAbsence)
-        if ends_on < starts_on:
-            raise InvalidAbsence(f"The absence ends on {ends_on:%m/%d/%Y}, before it starts on {starts_on:%m/%d/%Y}.")
-        reason = " ".join(arguments.text("" if reason is None else reason, "reason for the absence",
-                                         error=InvalidAbsence, most=REASON_MAX_CHARS).split())
+        starts_on, ends_on, reason = clean_absence(starts_on, ends_on, reason)
         with self.db.writing() as session:
-            now, user = self._now(), self._user(session)
-            today = self.policy.calendar.local_day(now)
-            if starts_on <= today:
-                raise InvalidAbsence(f"An absence is planned ahead: it must start after today ({today:%m/%d/%Y}).")
-            clash = session.scalar(select(Absence).where(Absence.worker_id == user.id, Absence.starts_on <= ends_on,
-                                                         Absence.ends_on >= starts_on))
-            if clash is not None:
-                raise InvalidAbsence(f"You already have an absence from {clash.starts_on:%m/%d/%Y} to "
-                                     f"{clash.ends_on:%m/%d/%Y}; change that one instead.")
-            absence = Absence(worker_id=user.id, starts_on=starts_on, ends_on=ends_on, reason=reason)
-            session.add(absence)
-            session.flush()
-            audit(session, user, "plan absence", "worker", user.id, now,
-                  {"absence": absence.id, "from": starts_on, "to": ends_on})
-            return absence_view(session, absence, self.policy, now)
+            work = self._work(session)
+            assert work.by is not None
+            absence = plan_absence(work, work.by, starts_on, ends_on, reason)
+            return absence_view(session, absence, self.policy, work.now)
 
     def cancel_absence(self, absence_id: int) -> None:
         absence_id = arguments.record_id(absence_id, "planned absence")

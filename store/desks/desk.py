@@ -12,10 +12,12 @@ from store.desks.review import ReviewDesk
 from store.desks.roles import RoleDesk
 from store.desks.stage_persons import StagePersonDesk
 from store.desks.stages import StageDesk
+from store.desks.staff import StaffDesk
 from store.desks.timeliness import TimelinessDesk
 from store.desks.visits import VisitDesk
 
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
-           OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk):
+           OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
+           StaffDesk):
     """Acts as one worker: ``store.as_user(login)``."""

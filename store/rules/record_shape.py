@@ -84,5 +84,10 @@ def check_employer(employer: str) -> None:
 
 
 def check_business_function(code: str) -> None:
-    if code not in BUSINESS_FUNCTIONS:
-        raise InvalidRequest(f"{code!r} is not a business function casenotes knows ({', '.join(BUSINESS_FUNCTIONS)}).")
+    check_known_function(code, BUSINESS_FUNCTIONS)
+
+
+def check_known_function(code: str, known: tuple[str, ...]) -> None:
+    """``known``: the agency's list (the policy's ``business_functions`` picklist)."""
+    if code not in known:
+        raise InvalidRequest(f"{code!r} is not a business function casenotes knows ({', '.join(known)}).")
