@@ -21,7 +21,7 @@ from textual.dom import DOMNode
 from store import Store, StoreError
 from tui import formatting
 from tui.messages import (DraftNotThrownAway, HomeRead, IndexNotUpdated, IntakeOffer, NoteNotSaved, NoteOffer,
-                          NoteSaved, SignedIn, SignInRefused)
+                          NoteSaved, SignedIn, SignInRefused, StaffOffered)
 from tui.prefs import Prefs, RecoveryBox, default_home
 from tui.while_shown import is_shown
 from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
@@ -430,6 +430,29 @@ class CasenotesApp(SaysWorkerFailures, App):
 
         if not isinstance(self.screen, VisitsScreen):
             self.push_screen(VisitsScreen())
+
+    def action_staff(self) -> None:
+        """The Staff screen for those with MAINTAIN STAFF; anyone else is told the store's reason."""
+        from tui.screens.staff import StaffScreen
+
+        if not isinstance(self.screen, StaffScreen):
+            self._ask_staff_offer(self.desk)
+
+    @work(thread=True, exclusive=True, group="staff-offer", exit_on_error=False)
+    def _ask_staff_offer(self, desk) -> None:
+        if desk is not None:
+            self.post_message(StaffOffered(desk, desk.may_maintain_staff()))
+
+    @on(StaffOffered)
+    def _staff_offered(self, message: StaffOffered) -> None:
+        from tui.screens.staff import StaffScreen
+
+        if self.me is None or message.desk is not self.desk or isinstance(self.screen, StaffScreen):
+            return
+        if message.refusal:
+            self.notify(message.refusal, title="Staff administration", severity="warning", timeout=8)
+        else:
+            self.push_screen(StaffScreen())
 
     def action_timeliness(self) -> None:
         from tui.screens.timeliness import TimelinessScreen

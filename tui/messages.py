@@ -35,8 +35,10 @@ if TYPE_CHECKING:
         ReturnedNote,
         ReturnPlan,
         ReviewItem,
+        StaffMember,
         StageView,
         Timeliness,
+        UnitView,
         WorkerView,
     )
     from store.desks.visits import ChildVisits
@@ -435,4 +437,32 @@ class FamilyOpened(Message, bubble=False):
 
 @dataclass
 class FamilyNotOpened(Message, bubble=False):
+    sentence: str
+
+
+# -- staff administration (MAINTAIN STAFF) ---------------------------------------------------------------
+
+@dataclass
+class StaffOffered(Message, bubble=False):
+    """Whether this worker may administer staff (``refusal`` None) or the store's reason why not."""
+
+    desk: Desk
+    refusal: str | None
+
+
+@dataclass
+class StaffListRead(Message, bubble=False):
+    staff: list[StaffMember]
+    units: list[UnitView]
+
+
+@dataclass
+class StaffChanged(Message, bubble=False):
+    """A staff change landed; ``notice`` says what was done."""
+
+    notice: str
+
+
+@dataclass
+class StaffChangeRefused(Message, bubble=False):
     sentence: str

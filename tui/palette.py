@@ -41,6 +41,8 @@ class CasenotesCommands(Provider):
                          "Open a family, its persons and its first stage (intake staff and supervisors)"))
         commands.append(("Visits: children in foster care", app.action_visits,
                          "This month's visits, visits at home, a new placement's first contacts"))
+        commands.append(("Staff administration", app.action_staff,
+                         "Workers and units: add, change, deactivate, plan an absence (MAINTAIN STAFF)"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None and app.writes_notes:

@@ -81,9 +81,18 @@ class AbsenceDialog(SaysWorkerFailures, ModalScreen[AbsenceView | None]):
     """
     planning = False  # a plan is on its way to the store
 
+    def __init__(self, worker: tuple[str, str] | None = None):
+        """``worker``: (login, name) of someone else whose absence staff administration plans; None: mine."""
+        super().__init__()
+        self.worker = worker
+
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("[b]Plan an absence[/b] — your pending notes fall due before it starts")
+            if self.worker is None:
+                yield Label("[b]Plan an absence[/b] — your pending notes fall due before it starts")
+            else:
+                yield Static(f"[b]Plan an absence for {self.worker[1]}[/b] — their pending notes fall due "
+                             "before it starts")
             yield Label("First day away")
             yield Input(id="starts", placeholder="e.g. 12/21, next mon, +14d")
             yield Static("", id="starts-read", classes="read")
@@ -141,12 +150,15 @@ class AbsenceDialog(SaysWorkerFailures, ModalScreen[AbsenceView | None]):
                 self.query_one("#problem", Static).update(f"{label}: {read}")
                 return
         self.planning = True
-        self._plan(self.app.desk, starts, ends, self.query_one("#reason", Input).value)
+        self._plan(self.app.desk, starts, ends, self.query_one("#reason", Input).value, self.worker)
 
     @work(thread=True, exclusive=True, group="plan", exit_on_error=False)
-    def _plan(self, desk, starts: date, ends: date, reason: str) -> None:
+    def _plan(self, desk, starts: date, ends: date, reason: str, worker: tuple[str, str] | None) -> None:
         try:
-            absence = desk.plan_absence(starts, ends, reason)
+            if worker is None:
+                absence = desk.plan_absence(starts, ends, reason)
+            else:
+                absence = desk.plan_absence_for(worker[0], starts, ends, reason)
         except StoreError as error:
             self.post_message(AbsenceRefused(str(error)))
             return

@@ -52,6 +52,7 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
         Binding("ctrl+l", "app.deadlines", "Deadlines", id="caseload.deadlines"),
         Binding("ctrl+g", "app.timeliness", "Timeliness", id="caseload.timeliness"),
         Binding("ctrl+f", "app.intake", "New family", id="caseload.intake", show=False),
+        Binding("ctrl+o", "app.staff", "Staff", id="caseload.staff", show=False),
         Binding("escape", "clear_filter", "Clear filter", id="caseload.clear", show=False),
     ]
     DEFAULT_CSS = """
