@@ -135,6 +135,7 @@ def test_staff_dialog_snapshot(snap_compare, demo_store, tmp_path, name, size):
         await _to_staff(pilot)
         await opening(pilot)
         pilot.app.clear_notifications()
+        await settle(pilot)  # the dialog and the screen under it drawn once more: a loaded machine drew them late
 
     assert snap_compare(_app(demo_store, administrator(demo_store), tmp_path), terminal_size=size,
                         run_before=run_before)
