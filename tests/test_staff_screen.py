@@ -10,6 +10,8 @@ import functools
 import pytest
 from sqlalchemy import text
 
+from textual.widgets import Input
+
 from store import NoAccess
 from tests.test_flows import press, settle
 from tests.keyboard import type_text
@@ -55,6 +57,13 @@ def run(test):
     return ran
 
 
+async def steady_cursor(pilot):
+    """A focused field's cursor shown without blinking: a slow run took the picture mid-blink."""
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await settle(pilot)
+
+
 def _notes(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
@@ -93,6 +102,7 @@ def test_staff_screen_filtered_snapshot(snap_compare, demo_store, tmp_path):
     async def run_before(pilot):
         await _to_staff(pilot)
         await press(pilot, ["s", "u", "p"])
+        await steady_cursor(pilot)
 
     assert snap_compare(_app(demo_store, administrator(demo_store), tmp_path), terminal_size=SIZE,
                         run_before=run_before)
@@ -135,7 +145,7 @@ def test_staff_dialog_snapshot(snap_compare, demo_store, tmp_path, name, size):
         await _to_staff(pilot)
         await opening(pilot)
         pilot.app.clear_notifications()
-        await settle(pilot)  # the dialog and the screen under it drawn once more: a loaded machine drew them late
+        await steady_cursor(pilot)
 
     assert snap_compare(_app(demo_store, administrator(demo_store), tmp_path), terminal_size=size,
                         run_before=run_before)
