@@ -214,13 +214,10 @@ def test_addendum_to_an_approved_note_links_back_and_is_reviewed(store, agency, 
 
 
 def test_addendum_keeps_a_participant_who_is_no_longer_a_person_of_the_stage(store, agency, clock):
-    from sqlalchemy import text
-
     original = approved(store, agency, clock)
     assert [p.id for p in original.participants] == [agency.jay, agency.ana]
-    with store.write_engine.begin() as conn:  # Jay left the stage (no API does this yet)
-        conn.execute(text("DELETE FROM stage_persons WHERE stage_id = :s AND person_id = :p"),
-                     {"s": agency.fss, "p": agency.jay})
+    store.as_user("cw").end_person_in_stage(agency.fss, agency.jay)  # Jay left the stage
+    assert agency.jay not in [p.id for p in store.as_user("cw").stage(agency.fss).persons]
     addendum = store.as_user("cw").add_addendum(original.id, narrative="Jay was there for the whole visit.")
     assert [p.id for p in addendum.participants] == [agency.jay, agency.ana]
     assert [p.id for p in store.as_user("cw").note(addendum.id).participants] == [agency.jay, agency.ana]
