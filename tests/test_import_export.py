@@ -323,3 +323,15 @@ def test_a_person_taken_out_of_a_stage_round_trips_with_the_time(store, agency, 
     assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
     again = import_folder(fresh, tmp_path / "one", apply=True)
     assert again.changes == 0
+
+
+def test_a_worker_who_left_with_open_roles_is_refused_by_the_store(store, tmp_path):
+    folder = write(tmp_path / "files", {"staff.csv": ("functions\n", "functions,active\n")})
+    staff = folder / "staff.csv"
+    lines = staff.read_text().splitlines()
+    staff.write_text("\n".join([lines[0]] + [line + (",no" if ",cw," in line else ",yes") for line in lines[1:]]) + "\n")
+    before = rows_in(store)
+    report = import_folder(store, folder, apply=True)
+    assert [(p.file, p.line) for p in report.problems] == [("staff.csv", 4)]
+    assert "Cara Worker still holds 2 open roles; reassign each first" in report.problems[0].sentence
+    assert rows_in(store) == before

@@ -6,9 +6,9 @@ Stages are opened and roles given by the store's own functions (``stage_opening.
 ``roles.assign``), each called with the import's ``Work`` at the moment the row says it happened,
 so a refusal is the store's sentence. Each row is tried in a savepoint: a refused row is reported
 with its file and line, the rows that need it are not tried, and the others go on being checked.
-Families, persons, stages, roles, placements and a stage's course go through the store's functions
-(``intake``, ``stage_opening``, ``roles``, ``placements``, ``stage_course``); units and workers are
-written here with the ORM, audited as the store audits them, until the store has a function for them.
+Units, workers, families, persons, stages, roles, placements and a stage's course all go through the
+store's own functions (``staff``, ``intake``, ``stage_opening``, ``roles``, ``placements``,
+``stage_persons``, ``stage_course``), so the import is held to the rules the desk is held to.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from sqlalchemy.exc import DBAPIError
 
 from store.core.errors import InvalidStage, StoreError
 from store.db.journal import activity, audit, change
-from store.db.models import (Case, ExternalKey, Placement, Person, RoleAssignment, Stage, StagePerson, Unit, Worker,
-                             WorkerFunction, table_of)
+from store.db.models import (Case, ExternalKey, Placement, Person, RoleAssignment, Stage, StagePerson, Worker,
+                             table_of)
 from store.core.intake_forms import NewPerson
 from store.db.database import as_refusal
-from store.desks import intake, placements, roles, stage_course, stage_opening, stage_persons
+from store.desks import intake, placements, roles, staff, stage_course, stage_opening, stage_persons
 from store.desks.base import Work
 from store.transfer.checks import CHANGED, KIND_OF_FILE, NEW, Entry, Plan, refuse_from_store
 from store.transfer.formats import FAMILIES, PERSONS, PLACEMENTS, ROLES, STAFF, STAGES, UNITS
@@ -170,62 +170,41 @@ class Applying:
         self.new_keys.append({"kind": kind, "key": key, "record_id": record_id})
 
     def _unit(self, e: Entry) -> None:
-        name = e.values["name"]
+        name = staff.clean_text(e.values["name"], "unit's name")
         if e.status == NEW:
-            unit = Unit(name=name)
-            self.session.add(unit)
-            self.session.flush()
-            self._keep("unit", e.key, unit.id)
-            activity(self.session, None, "add unit", "unit", unit.id, self.work.now, case_id=None, after={"name": name})
+            self._keep("unit", e.key, staff.add_unit(self.work, name))
         else:
-            unit = self._get(Unit, e.record_id)
-            before, unit.name = unit.name, name
-            activity(self.session, None, "change unit", "unit", unit.id, self.work.now, case_id=None,
-                     before={"name": before}, after={"name": name})
+            staff.rename_unit(self.work, self.ids["unit"][e.key], name)
 
-    WORKER_FIELDS = {"login": "login", "name": "name", "title": "title", "employer": "employer", "agency": "agency"}
+    def _login_of(self, key: str | None) -> str | None:
+        return None if key is None else self._get(Worker, self.ids["worker"][key]).login
 
     def _worker(self, e: Entry) -> None:
-        v = e.values
-        fields = {attr: v[column] if v[column] is not None else "" for column, attr in self.WORKER_FIELDS.items()
-                  if column in e.present or e.status == NEW}
-        links = {}
-        if "unit_id" in e.present or e.status == NEW:
-            links["unit_id"] = self._id("unit", v["unit_id"])
-        if "supervisor_id" in e.present or e.status == NEW:
-            links["supervisor_id"] = self._id("worker", v["supervisor_id"])
+        v, policy = e.values, self.work.policy
         if e.status == NEW:
-            worker = Worker(**fields, **links, active=True,
-                            functions=[WorkerFunction(code=code) for code in v["functions"]])
-            self.session.add(worker)
-            self.session.flush()
-            self._keep("worker", e.key, worker.id)
-            activity(self.session, None, "add worker", "worker", worker.id, self.work.now, case_id=None,
-                     after={"login": worker.login, "name": worker.name, "title": worker.title})
+            profile = staff.clean_profile(policy, v["name"], v["title"], employer=v["employer"],
+                                          agency=v["agency"] or "", unit=self._id("unit", v["unit_id"]),
+                                          supervisor=self._login_of(v["supervisor_id"]), functions=list(v["functions"]))
+            self._keep("worker", e.key, staff.add_worker(self.work, staff.clean_new_login(v["login"]), profile))
             return
-        worker = self._get(Worker, e.record_id)
-        changed = [c for c in e.changed if c in self.WORKER_FIELDS or c in ("unit_id", "supervisor_id", "functions")]
-        if not changed:
-            return
-        before = {c: self.plan.records.rows[STAFF.name][e.key][c] for c in changed}
-        for column, attr in self.WORKER_FIELDS.items():
-            if column in changed:
-                setattr(worker, attr, fields[attr])
-        for attr, value in links.items():
-            if attr in changed:
-                setattr(worker, attr, value)
-        if "functions" in changed:
-            worker.functions = [WorkerFunction(code=code) for code in v["functions"]]
-        activity(self.session, None, "change worker", "worker", worker.id, self.work.now, case_id=None,
-                 before=before, after={c: e.cells[c] for c in changed})
+        changes: dict[str, Any] = {}
+        for column in e.changed:
+            if column in ("name", "title", "agency"):
+                changes[column] = v[column] or ""
+            elif column == "unit_id":
+                changes["unit"] = self._id("unit", v["unit_id"])
+            elif column == "supervisor_id":
+                changes["supervisor"] = self._login_of(v["supervisor_id"])
+            elif column == "functions":
+                changes["functions"] = list(v["functions"])
+        if changes:
+            login = self._get(Worker, self.ids["worker"][e.key]).login
+            staff.change_worker(self.work, login, staff.clean_changes(policy, changes))
 
     def _deactivate(self, e: Entry) -> None:
         worker = self._get(Worker, self.ids["worker"][e.key])
-        if not worker.active:
-            return
-        worker.active, worker.deactivated_at = False, e.values["deactivated_at"]
-        activity(self.session, None, "deactivate worker", "worker", worker.id, self.work.now, case_id=None,
-                 after={"deactivated_at": worker.deactivated_at})
+        if worker.active:
+            staff.deactivate_worker(self._at(e.values["deactivated_at"]), worker.login)
 
     def _family(self, e: Entry) -> None:
         v, now = e.values, self.work.now

@@ -271,10 +271,10 @@ def _check_staff(plan: Plan, policy: Policy) -> None:
                 plan.refuse(entry, f"there is already a worker with the login {login!r} "
                                    f"({existing_logins[login]}).")
             logins[login] = entry
-        for check, value in ((record_shape.check_employer, v["employer"]),
-                             *((record_shape.check_business_function, code) for code in v["functions"])):
-            if value is not None:
-                _refuse_if(plan, entry, check, value)
+        if v["employer"] is not None:
+            _refuse_if(plan, entry, record_shape.check_employer, v["employer"])
+        for code in v["functions"]:
+            _refuse_if(plan, entry, record_shape.check_known_function, code, policy.business_functions)
         if v["active"] and v["deactivated_at"] is not None:
             plan.refuse(entry, "a worker with a deactivated_at is not active; write active as no, or leave "
                                "deactivated_at empty.")
