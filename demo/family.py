@@ -129,8 +129,16 @@ class Family:
         if closes:
             reason = ("Progressed to another stage" if index + 1 < len(self.pattern)
                       else "Investigation complete" if kind == "INV" else "Services no longer necessary")
-            self.timeline.at(ends + timedelta(minutes=10),
-                             lambda: self.store.as_user(manager).close_stage(stage_id, reason))
+            self.timeline.at(ends + timedelta(minutes=10), lambda: self._close(stage_id, manager, reason))
+
+    def _close(self, stage_id: int, manager: str, reason: str) -> None:
+        """The Case Manager closes the stage, first ending a placement someone else recorded in it
+        since (the agency's emergency placement): a stage with a child still placed does not close."""
+        desk = self.store.as_user(manager)
+        for placement in desk.placements_in_stage(stage_id):
+            if placement.ends_on is None:
+                desk.end_placement(placement.id, self._today())
+        desk.close_stage(stage_id, reason)
 
     def _plan_placement(self, stage_id: int, kind: str, child_ids: list[int], opened: datetime,
                         closes: datetime | None) -> None:

@@ -134,3 +134,22 @@ def test_demo_visits_in_a_placing_stage_come_on_or_after_the_placement(demo_stor
     # The README's story still holds: some at risk this month, a new placement due, one missed.
     assert {c.child_name for c in children if c.at_risk} >= {"Marisol Estrada"}
     assert {c.new_placement for c in children} >= {"met", "due", "missed"}
+
+
+@pytest.mark.parametrize("as_of", ["2026-12-04T02:15:00+00:00", "2027-03-01T20:30:00+00:00"])
+def test_the_demo_builds_as_of_other_days(tmp_path, as_of):
+    """`make demo` builds the story as of today, so it must hold on any day, not only the suite's:
+    as of 12/04/2026 the emergency placement fell in a stage the story then closed, and closing it
+    was refused (a stage with a child still placed does not close), leaving half a demo."""
+    from datetime import datetime
+
+    clock = FrozenClock(datetime.fromisoformat(as_of))
+    seeded = Store.open(f"sqlite:///{tmp_path / 'demo.db'}", clock=clock)
+    generate(seeded, clock, seed=1)
+    with seeded.read_engine.connect() as conn:
+        open_in_closed = conn.execute(text(
+            "SELECT count(*) FROM placements p JOIN stages s ON s.id = p.stage_id "
+            "WHERE p.ends_on IS NULL AND s.closed_at IS NOT NULL")).scalar_one()
+        assert open_in_closed == 0
+        assert conn.execute(text("SELECT count(*) FROM cases")).scalar_one() >= 35
+    seeded.close()
