@@ -269,3 +269,14 @@ def test_raw_sql_never_deletes_a_family_or_a_person(store, intake, table):
     key = opened.case_id if table == "cases" else opened.person_ids[1]
     _refused(store, "InvalidStage", f"DELETE FROM {table} WHERE id = :i", i=key)
     assert _scalar(store, f"SELECT count(*) FROM {table} WHERE id = :i", i=key) == 1
+
+
+def test_the_opener_is_told_whether_the_new_family_is_theirs_to_read(store, intake):
+    """An intake worker opening a family for a caseworker's caseload cannot read it afterwards (no role):
+    the answer says so, and the screen then does not try to open a record it would be refused."""
+    for_cw = intake.open_family("Delgado", [MOTHER, CHILD], FSI)
+    assert for_cw.readable is False
+    with pytest.raises(StoreError):
+        intake.case(for_cw.case_id)
+    by_supervisor = store.as_user("supa").open_family("Okafor", [MOTHER, CHILD], FSI)
+    assert by_supervisor.readable is True  # cw, the Case Manager, is in supa's unit

@@ -73,6 +73,7 @@ class IntakeOpened:
     case_id: int
     person_ids: tuple[int, ...]
     stage_id: int
+    readable: bool = True  # whether the worker who opened it may read it (intake for another's caseload)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ Each change is case activity (``journal.activity`` with the case) and, for searc
 
 from __future__ import annotations
 
+import dataclasses
+
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -24,7 +26,8 @@ import pendulum
 from sqlalchemy import select
 
 from store.core import arguments
-from store.core.errors import InvalidRequest, InvalidStage, NoAccess, NotFound
+from store.core.errors import InvalidRequest, InvalidStage, NoAccess, NotFound, StoreError
+from store.rules.access import case_access
 from store.core.intake_forms import EarlierCase, IntakeChoices, IntakeOpened, IntakeStage, NewPerson, WorkerChoice
 from store.core.policy import Policy
 from store.db.journal import activity, change
@@ -359,8 +362,14 @@ class IntakeDesk(DeskBase):
                                f"{arguments.kind_of(stage)}.")
         with self.db.writing() as session:
             work = self._work(session)
-            check_may_do_intake(session, self._user(session))
-            return open_family(work, family_name, persons, stage)
+            user = self._user(session)
+            check_may_do_intake(session, user)
+            opened = open_family(work, family_name, persons, stage)
+            try:
+                case_access(session, user, opened.case_id, work.now)
+            except StoreError:
+                return dataclasses.replace(opened, readable=False)
+            return opened
 
     def open_intake_stage(self, case_id: int, stage: IntakeStage, person_ids: Iterable[int],
                           primary_caretaker_id: int | None = None) -> int:

@@ -301,10 +301,15 @@ class IntakeScreen(SaysWorkerFailures, Screen):
     @on(FamilyOpened)
     @while_shown
     def _opened(self, message: FamilyOpened) -> None:
-        self.app.notify(f"Family opened: case {message.opened.case_id}.", timeout=4)
+        opened = message.opened
         if self.is_current:
             self.app.pop_screen()
-        self.app.open_case(message.opened.case_id, message.opened.stage_id)
+        if not opened.readable:  # opened for another worker's caseload: it is theirs to open
+            self.app.notify(f"Family opened: case {opened.case_id}. It is now with its Case Manager; you hold no "
+                            "role in it, so it does not open here.", timeout=8)
+            return
+        self.app.notify(f"Family opened: case {opened.case_id}.", timeout=4)
+        self.app.open_case(opened.case_id, opened.stage_id)
 
     def action_leave(self) -> None:
         if not self._typed():
