@@ -72,6 +72,20 @@ def test_caseload_filters_as_you_type(demo_store, tmp_path):
     assert run_app(demo_store, login, tmp_path, [filtered]) == {family}
 
 
+def test_enter_on_a_filter_that_leaves_one_stage_opens_it(demo_store, tmp_path):
+    """A newcomer types the family's name and presses Enter: with one stage left, that opens it (it
+    only moved to the list before, and the next letter went back into the filter)."""
+    login = first_caseworker(demo_store)
+    rows = demo_store.as_user(login).caseload()
+    only = next(r for r in rows if sum(o.family_name == r.family_name for o in rows) == 1)
+
+    async def filter_and_enter(app, pilot):
+        await press(pilot, [*only.family_name.lower(), "enter"])
+        return type(app.screen).__name__, getattr(app.screen, "case_id", None)
+
+    assert run_app(demo_store, login, tmp_path, [filter_and_enter]) == ("CaseScreen", only.case_id)
+
+
 def test_escape_with_unsaved_changes_asks_first(demo_store, tmp_path):
     demo_store.clock.set(AFTERNOON)
     login = first_caseworker(demo_store)

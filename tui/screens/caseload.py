@@ -183,7 +183,11 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
+        """Enter on the filter goes to the list, or opens the one stage the filter leaves."""
         self._table().focus()
+        tab = self.query_one(TabbedContent).active or "mine"
+        if len(getattr(self, "shown", {}).get(tab, [])) == 1:
+            self.action_open_case()
 
     def on_key(self, event) -> None:
         """Type to filter: a printable key pressed on the table goes to the filter."""
