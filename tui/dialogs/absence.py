@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import calendar
 import re
-import warnings
 from datetime import date, datetime, timedelta
 
 import pendulum
-from dateutil import parser as dateparser
+from tui.day_reading import two_readings
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,13 +47,7 @@ def read_day(text: str, today: date) -> date:
     for n, name in enumerate(_WEEKDAYS):
         if s.startswith(name) and calendar.day_name[n].lower().startswith(s):
             return today + timedelta(days=(n - today.weekday() - 1) % 7 + 1)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a = dateparser.parse(s, default=datetime(today.year, 1, 1))
-            b = dateparser.parse(s, default=datetime(2000, 2, 2))
-    except (ValueError, OverflowError):
-        raise ValueError(f"“{text.strip()}” is not a date — {EXAMPLES}") from None
+    a, b = two_readings(s, text.strip(), EXAMPLES, datetime(today.year, 1, 1))
     if (a.month, a.day) != (b.month, b.day):
         raise ValueError(f"“{text.strip()}” is not a date with a month and a day — {EXAMPLES}")
     day = a.date()

@@ -5,10 +5,9 @@ day not after today and "3d" means three days ago; otherwise the day is today or
 
 from __future__ import annotations
 
-import warnings
 from datetime import date, datetime, timedelta
 
-from dateutil import parser as dateparser
+from tui.day_reading import two_readings
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -34,13 +33,7 @@ def read_past_day(text: str, today: date) -> date:
         number = words.removesuffix(unit).strip()
         if number.isdigit() and words.endswith(unit) and int(number) < 3660:
             return today - timedelta(days=int(number) * days)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a = dateparser.parse(s, default=datetime(today.year, 1, 1))
-            b = dateparser.parse(s, default=datetime(2000, 2, 2))
-    except (ValueError, OverflowError):
-        raise ValueError(f"“{text.strip()}” is not a date — {PAST_EXAMPLES}") from None
+    a, b = two_readings(s, text.strip(), PAST_EXAMPLES, datetime(today.year, 1, 1))
     if (a.month, a.day) != (b.month, b.day):
         raise ValueError(f"“{text.strip()}” is not a date with a month and a day — {PAST_EXAMPLES}")
     day = a.date()

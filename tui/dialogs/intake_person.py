@@ -5,10 +5,9 @@ family is saved; this dialog only reads what was typed. Dismissed with a ``NewPe
 
 from __future__ import annotations
 
-import warnings
 from datetime import date, datetime
 
-from dateutil import parser as dateparser
+from tui.day_reading import two_readings
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,13 +28,7 @@ def read_birth_date(text: str) -> date | None:
     s = " ".join(text.split())
     if not s:
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a = dateparser.parse(s, default=datetime(2000, 1, 1))
-            b = dateparser.parse(s, default=datetime(2004, 2, 2))
-    except (ValueError, OverflowError):
-        raise ValueError(f"“{s}” is not a date — {EXAMPLES}") from None
+    a, b = two_readings(s, s, EXAMPLES, datetime(2000, 1, 1), datetime(2004, 2, 2))
     if (a.year, a.month, a.day) != (b.year, b.month, b.day):
         raise ValueError(f"“{s}” needs a month, a day and a year — {EXAMPLES}")
     return a.date()
