@@ -3,7 +3,7 @@ one signed-in worker, the system's ``Staffing`` and the search index's ``Feed``.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from store.core import arguments, errors
 from store.core.clock import Clock, SystemClock
@@ -47,6 +47,21 @@ class Store(Database):
             if worker is None or not worker.active:
                 raise errors.NoAccess(f"There is no active casenotes user with the login {login!r}.")
         return Desk(self, worker.id, login)
+
+    def signed_in(self) -> Desk:
+        """The desk of the worker this database connection signed in as: on the agency server
+        (PostgreSQL) the worker whose ``db_role`` is the session's login role. ``NoAccess`` if that
+        role is no active worker's (the owner, a superuser, a deactivated worker) or on SQLite, where
+        the database has no users."""
+        with self.reading() as session:
+            if session.get_bind().dialect.name != "postgresql":
+                raise errors.NoAccess("A casenotes file on this computer has no database users; choose who you are.")
+            role = session.scalar(select(func.session_user()))
+            worker = session.scalar(select(Worker).where(Worker.db_role == role))
+            if worker is None or not worker.active:
+                raise errors.NoAccess(f"The database user {role!r} is no active casenotes worker's; ask your "
+                                      "administrator to add you, or sign in as yourself.")
+        return Desk(self, worker.id, worker.login)
 
     def staffing(self, by: str | None = None) -> Staffing:
         """Administration, audited as done by the login ``by`` (None: the system, e.g. the demo)."""

@@ -115,8 +115,13 @@ class Templates:
                 built = Store.open(url, clock=FrozenClock(T0))
                 self.agency_ids = build_agency(built)
                 built.close()
+                self.after_agency(url)
             self.made[kind] = self.seal(url)
         return self.made[kind]
+
+
+    def after_agency(self, url: str) -> None:
+        """What a backend adds to the agency's template once it is built."""
 
 
 class SqliteTemplates(Templates):
@@ -150,6 +155,7 @@ class PostgresTemplates(Templates):
         self.admin = admin
         self.names = (f"casenotes_t_{WORKER}_{RUN}_{n}" for n in itertools.count())
         self.templates: list[str] = []
+        self.roles: list[str] = []
         # Dropping a database waits for a checkpoint (seconds when the server is busy): a thread of
         # this worker drops the tests' copies while the next tests run.
         self.dropping: queue.Queue[str | None] = queue.Queue()
@@ -165,6 +171,22 @@ class PostgresTemplates(Templates):
 
     def seal(self, url: str) -> str:
         return make_url(url).database  # the builder's engines are closed: it may serve as a template
+
+    def after_agency(self, url: str) -> None:
+        """The agency server's set-up on the template: the owner and group roles with their grants,
+        and a login role per worker (named by ``worker_role``: roles are the server's, not the
+        database's, so each run and worker has its own), mapped through ``workers.db_role``."""
+        from store.db.server import create_login, init_server
+
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            init_server(conn)
+            for login in conn.execute(text("SELECT login FROM workers")).scalars().all():
+                role = worker_role(login)
+                create_login(conn, role)
+                self.roles.append(role)
+                conn.execute(text("UPDATE workers SET db_role = :r WHERE login = :l"), {"r": role, "l": login})
+        engine.dispose()
 
     def copy(self, kind: str) -> tuple[str, str]:
         name = next(self.names)
@@ -188,7 +210,24 @@ class PostgresTemplates(Templates):
         self.dropper.join()
         for name in reversed(self.templates):
             self.drop(name)
+        with self.admin.connect() as conn:
+            for role in self.roles:
+                conn.execute(text(f"DROP ROLE IF EXISTS {role}"))
         self.admin.dispose()
+
+
+def worker_role(login: str) -> str:
+    """The PostgreSQL login role of the test agency's worker ``login`` in this run and xdist worker."""
+    return f"cn{RUN}_{WORKER}_{login}"
+
+
+@pytest.fixture
+def role_url(db_url, agency):
+    """On PostgreSQL, ``role_url(login)``: the agency copy's URL signed in as that worker's own login
+    role (row-level security and the triggers then apply as on an agency server). Skips on SQLite."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("database roles exist on PostgreSQL only")
+    return lambda login: make_url(db_url).set(username=worker_role(login)).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -128,6 +128,8 @@ class Worker(Base):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_at: Mapped[datetime | None]  # a worker who left: sign-in refused, their work kept
+    # The PostgreSQL login role this worker signs in as on the agency server (None: no server sign-in).
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, index=True)
 
     unit: Mapped[Unit | None] = relationship()
     supervisor: Mapped[Worker | None] = relationship(remote_side=[id])
