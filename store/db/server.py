@@ -64,7 +64,7 @@ def ensure_role(conn: Connection, name: str, options: str) -> None:
         try:
             conn.execute(text(f"CREATE ROLE {role_name(name)} {options}"))
         except Exception as exc:  # made meanwhile by a concurrent init on the same server
-            if "already exists" not in str(exc):
+            if "already exists" not in str(exc) and "pg_authid_rolname_index" not in str(exc):
                 raise
             conn.execute(text("ROLLBACK TO SAVEPOINT make_role"))
         else:
