@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import Connection, text
+from sqlalchemy.exc import DBAPIError
 
 OWNER = "casenotes_owner"
 GROUP = "casenotes_worker"
@@ -60,15 +61,12 @@ def ensure_role(conn: Connection, name: str, options: str) -> None:
     """Create the role unless it exists (another database on the server may have made it)."""
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name}).first()
     if exists is None:
-        conn.execute(text("SAVEPOINT make_role"))
         try:
-            conn.execute(text(f"CREATE ROLE {role_name(name)} {options}"))
-        except Exception as exc:  # made meanwhile by a concurrent init on the same server
+            with conn.begin_nested():
+                conn.execute(text(f"CREATE ROLE {role_name(name)} {options}"))
+        except DBAPIError as exc:  # made meanwhile by a concurrent init on the same server
             if "already exists" not in str(exc) and "pg_authid_rolname_index" not in str(exc):
                 raise
-            conn.execute(text("ROLLBACK TO SAVEPOINT make_role"))
-        else:
-            conn.execute(text("RELEASE SAVEPOINT make_role"))
 
 
 def init_server(conn: Connection, group: str = GROUP, owner: str = OWNER) -> None:
