@@ -43,7 +43,8 @@ class Size:
 
 
 SIZES = {"tiny": Size(60, 2_000, 12), "small": Size(400, 20_000, 40), "medium": Size(2_000, 100_000, 120),
-         "large": Size(20_000, 1_000_000, 600)}
+         "large": Size(20_000, 1_000_000, 600),
+         "agency50": Size(500, 20_000, 50)}  # the load test's agency: a director, 5 supervisors, 45 caseworkers
 STAGE_KINDS = [("FSS", "CWS"), ("INV", None), ("FSS", "COI"), ("CCR", None), ("FSS", "OTI"), ("FAD", None)]
 LIFTED_TRIGGERS = ("note_participants_insert", "notes_insert_awaits_revision")
 STATUSES = (["approved"] * 92) + (["submitted"] * 3) + (["returned"] * 2) + (["draft"] * 3)
