@@ -210,7 +210,11 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
          f"OR (entered_by_id = {ME} AND {CLERK} AND stage_id NOT IN (SELECT casenotes_advocate_case_stages()))",
          None),
         ("add", "INSERT", None, f"entered_by_id = {ME} AND casenotes_may_add_note(stage_id, author_id)"),
-        ("change", "UPDATE", f"{ME} IN (author_id, entered_by_id)", f"{ME} IN (author_id, entered_by_id)"),
+        # The author or enterer edits, sends and recalls; a note is approved only by its reviewers. Coarser
+        # than the store: the policy cannot see the status a note moves from, so an author could mark
+        # their own sent note returned (the triggers still ask for its revision).
+        ("change", "UPDATE", f"{ME} IN (author_id, entered_by_id)",
+         f"{ME} IN (author_id, entered_by_id) AND status IN ('draft', 'submitted', 'resubmitted', 'returned')"),
         # Approve and return: a supervisor above the author who did not enter the note (check_may_review).
         # Coarser than the store: which columns a reviewer changes is not the policy's to say.
         ("review", "UPDATE", f"id IN (SELECT casenotes_team_under_review()) AND entered_by_id <> {ME}",
