@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from dataclasses import replace
+from datetime import timezone
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from whoosh.searching import Searcher
 from store import StoreError
 
 from .build import heal
+from .results import ORDERS, SNIPPET_CHARS, Hit, SearchResults, opening_words
 from .schema import PLAIN
 from .shards import IndexBusy, ShardedIndex
 
@@ -24,34 +25,8 @@ if TYPE_CHECKING:
 
     from .query import ParsedQuery
 
-ORDERS = ("newest", "relevance")
-SNIPPET_CHARS = 160
 SPARSE = 4  # intersect with the families while they are under a quarter of those searched
 WIDENINGS = 3  # rounds of fetching more candidates when many of them are hidden from the user
-
-
-@dataclass(frozen=True)
-class Hit:
-    note_id: int
-    case_id: int
-    family_name: str
-    stage_label: str
-    event_at: datetime  # aware, UTC
-    contact_type: str
-    author_name: str
-    status: str
-    snippet: str  # plain text, matched words as «word»
-    score: float  # 0.0 when ordered by time
-
-
-@dataclass(frozen=True)
-class SearchResults:
-    hits: tuple[Hit, ...]
-    shown: str
-    problem: str | None
-    estimated: int  # of the notes the user may see; exact when every match was looked at
-    corrected: str | None = None  # the text searched instead when a word was misspelt ("Whitfield")
-    behind: int = 0  # change-log entries logged before the search that the index does not hold yet
 
 
 class Marks(Formatter):
@@ -239,7 +214,4 @@ def _snippet(found: Any, plain: bool = False) -> str:
         marked = found.highlights(PLAIN, text=found.get("narrative", ""), top=2)
     if marked:
         return " ".join(marked.split())
-    narrative = " ".join(found.get("narrative", "").split())
-    if len(narrative) <= SNIPPET_CHARS:
-        return narrative
-    return narrative[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    return opening_words(found.get("narrative", ""))

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from store import Store
     from store.desks.desk import Desk
 
-    from .engine import SearchResults
+    from .results import SearchResults
 
 __all__ = ["SearchIndex", "IndexBusy", "IndexUnusable", "Progress", "default_path"]
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case as when, func, select
+from sqlalchemy import ColumnElement, case as when, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.core import arguments
-from store.rules.access import (ENTER_PROGRESS_NOTE, check_visible, visible_notes, active_role_filter, case_access,
-                                has_function, readable_case_ids, team_ids)
+from store.rules.access import (ENTER_PROGRESS_NOTE, CaseAccess, Reach, check_visible, visible_notes,
+                                active_role_filter, case_access, has_function, readable_case_ids, readable_note,
+                                team_ids)
 from store.desks.base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.journal import audit
@@ -25,6 +28,16 @@ from store.desks.to_results import case_view, note_view, revision_view, stage_vi
 NAME_SEARCH_MAX_CHARS = 200
 # The caseload's deadlines are the stage worker's own: the kind of each action they must take.
 DEADLINE_KINDS = {"submit": "entry", "resubmit": "correction"}
+
+
+@dataclass(frozen=True)
+class SearchScope:
+    """What a search run inside the database may show me, for it to put in its own statement (the
+    same rules as ``visible_note_ids``): the families searched, and ``readable(note_id)``, the
+    condition that the note of that id (a column of the search's statement) is one I may read."""
+
+    case_ids: frozenset[int]
+    readable: Callable[[ColumnElement[int]], ColumnElement[bool]]
 
 
 class RecordDesk(DeskBase):
@@ -250,6 +263,22 @@ class RecordDesk(DeskBase):
             user = self._user(session)
             for case_id, reach in sorted(unrecorded.items()):
                 audit(session, user, "read search", "search", case_id, now, {"reach": reach, "case": case_id})
+
+    def search_scope(self, family: int | None = None) -> SearchScope:
+        """The notes a search may show me: of one family (``NotFound``, ``NoAccess``; audit it first
+        with ``may_search_case``), or across the agency, the families I read through a role or
+        supervision (``readable_case_ids``), where others' drafts stay hidden."""
+        with self.db.reading() as session:
+            user, now = self._user(session), self._now()
+            if family is None:
+                cases = frozenset(readable_case_ids(session, user, now))
+                access = CaseAccess(Reach.ASSIGNED)  # a role or supervision: what each of these families gives
+            else:
+                family = arguments.record_id(family, "case")
+                if session.get(Case, family) is None:
+                    raise NotFound(f"There is no case number {family}.")
+                cases, access = frozenset({family}), case_access(session, user, family, now)
+        return SearchScope(cases, lambda note_id: readable_note(note_id, user, access))
 
     def readable_case_ids(self) -> set[int]:
         """The families whose notes I may search across the agency (role or supervision)."""

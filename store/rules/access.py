@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, func, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.core.errors import InvalidNote, InvalidStage, NoAccess, NotAuthor
@@ -129,6 +129,12 @@ def visible_notes(user: Worker, access: CaseAccess) -> ColumnElement[bool]:
         with_child = select(NoteParticipant.note_id).where(NoteParticipant.person_id.in_(access.child_ids))
         return (Note.status != "draft") & Note.id.in_(with_child)
     return not_private
+
+
+def readable_note(note_id: ColumnElement[int], user: Worker, access: CaseAccess) -> ColumnElement[bool]:
+    """Whether the note whose id is ``note_id`` (a column of the caller's own statement, e.g. a
+    search's) is one the reader sees in a case they reach so: ``visible_notes``, as one condition."""
+    return exists().where(Note.id == note_id, visible_notes(user, access))
 
 
 def check_visible(session: Session, note: Note, user: Worker, now: datetime) -> CaseAccess:
