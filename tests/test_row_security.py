@@ -418,3 +418,50 @@ def test_a_role_that_is_no_workers_reads_nothing(store, agency, db_url, role_url
         with admin.begin() as conn:
             conn.execute(text(f"DROP ROLE {role}"))
         admin.dispose()
+
+
+# --- keeping the record as one's own role: intake, a stage's people and course, staff ---------------
+
+def test_a_supervisor_opens_a_family_for_a_caseworker_as_their_own_role(store, agency, as_role):
+    from store.core.intake_forms import IntakeStage, NewPerson
+
+    opened = as_role("supa").open_family("Okafor", [
+        NewPerson("Ada", "Okafor", "mother", primary_caretaker=True), NewPerson("Ike", "Okafor", "child", is_child=True)],
+        IntakeStage("FSI", case_manager="cw", source_worker="supa", narrative="Payment for a crib."))
+    assert as_role("cw").case(opened.case_id) == store.as_user("cw").case(opened.case_id)
+    with pytest.raises(StoreError):  # another unit's family
+        as_role("supb").case(opened.case_id)
+
+
+def test_a_case_manager_keeps_the_stage_as_their_own_role(store, agency, clock, as_role):
+    from datetime import date
+
+    from store.core.intake_forms import NewPerson
+
+    cw = as_role("cw")
+    leo = cw.add_person(agency.case, NewPerson("Leo", "Rivera", "child", is_child=True))
+    cw.add_person_to_stage(agency.fss, leo)
+    cw.assign_role(agency.fss, "cw", "Case Worker", children=[leo])
+    cw.place_child(agency.fss, agency.jay, date(2026, 3, 2))
+    fss = cw.progress_stage(agency.fsi, "FSS", case_manager="cw", person_ids=[agency.jay, agency.ana], subtype="CWS")
+    assert cw.stage(fss.id) == store.as_user("cw").stage(fss.id)
+    assert cw.case_activity(agency.case) == store.as_user("cw").case_activity(agency.case)
+    assert as_role("supa").case_activity(agency.case) == store.as_user("supa").case_activity(agency.case)
+    absence = cw.plan_absence(date(2026, 3, 20), date(2026, 3, 27))
+    assert cw.next_absence() == store.as_user("cw").next_absence()
+    cw.cancel_absence(absence.id)
+
+
+def test_maintain_staff_keeps_units_and_workers_as_their_own_role(store, agency, as_role):
+    from datetime import date
+
+    with store.write_engine.begin() as conn:
+        conn.execute(text("INSERT INTO worker_functions (worker_id, code) VALUES (:w, 'MAINTAIN STAFF')"),
+                     {"w": worker_id(store, "director")})
+    director = as_role("director")
+    unit = director.add_unit("Unit C")
+    director.rename_unit(unit, "Unit D")
+    director.change_worker("cw2", {"title": "Senior Caseworker"})
+    director.plan_absence_for("cw2", date(2026, 3, 20), date(2026, 3, 27))
+    assert director.staff() == store.as_user("director").staff()
+    assert director.open_roles("cw") == store.as_user("director").open_roles("cw")

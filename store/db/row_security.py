@@ -12,7 +12,13 @@ that a worker signed in with psql reads no more than the app would show them (is
 - a child's advocate (an active appointment) reads the child, the stages the child is or was in with
   their roles, the sent notes in which the child took part and the people named in them;
 - others' drafts are read by nobody but their author and whoever entered them;
-- a worker reads their own audit rows, and the maintenance history of the cases they read whole.
+- intake (the ``INTAKE`` function or any supervisor) reads the families no stage of which is open (the
+  closed ones an intake links to) and the stages that have no Case Manager yet; ``MAINTAIN STAFF`` reads
+  every family's name, stages and roles (a worker's open roles are named before they are deactivated),
+  and the audit rows about workers and units;
+- a worker reads their own audit rows, and the maintenance history of the cases they read whole;
+- a transaction reads back the rows it wrote itself until it commits (a family opened for another's
+  caseload: its persons, stage and Case Manager go in together).
 
 Whoever the session maps to no worker (``casenotes_worker_id()`` NULL) reads and writes nothing. The
 owner of the tables (the store connected as the owner, ``casenotes admin``) is not subject to the
@@ -38,6 +44,8 @@ ADVOCATE_ACCESS = "ADVOCATE ACCESS"
 
 ME = "(SELECT casenotes_session_worker())"
 CLERK = f"(SELECT casenotes_has_function('{ENTER_PROGRESS_NOTE}'))"
+# A row this very transaction wrote (its own session alone can see such a row).
+WRITTEN_NOW = "{xmin} = xid(pg_current_xact_id_if_assigned())"
 ACTIVE = "r.starts_at <= casenotes_now() AND (r.ends_at IS NULL OR r.ends_at > casenotes_now())"
 
 # name(arguments) returns: body. Each runs as the schema's owner (see the module's docstring).
@@ -99,14 +107,26 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
         SELECT casenotes_has_function('{INTAKE}')
             OR EXISTS (SELECT 1 FROM workers w WHERE w.supervisor_id = casenotes_worker_id() AND w.active)
     """),
-    # rules.maintenance.may_maintain_stage: the stage's Case Manager or Case Planner or anyone above them;
-    # or intake while the stage has no Case Manager yet (it is being opened).
-    "casenotes_keeps_stage(stage integer)": ("boolean", f"""
+    # Families no stage of which is open: closed ones (intake links to them, desks.intake.earlier_cases),
+    # and one being opened.
+    "casenotes_cases_at_work()": ("SETOF integer", """
+        SELECT DISTINCT s.case_id FROM stages s WHERE s.closed_at IS NULL
+    """),
+    "casenotes_managed_stages()": ("SETOF integer", f"""
+        SELECT DISTINCT r.stage_id FROM role_assignments r WHERE r.role = 'Case Manager' AND {ACTIVE}
+    """),
+    # The stage's Case Manager or Case Planner, or anyone above them.
+    "casenotes_keeper_of(stage integer)": ("boolean", f"""
         SELECT EXISTS (SELECT 1 FROM role_assignments r WHERE r.stage_id = $1
                          AND r.role IN ('Case Manager', 'Case Planner') AND {ACTIVE}
                          AND r.worker_id IN (SELECT casenotes_team()))
-            OR (casenotes_does_intake() AND NOT EXISTS (
-                    SELECT 1 FROM role_assignments r WHERE r.stage_id = $1 AND r.role = 'Case Manager' AND {ACTIVE}))
+    """),
+    # rules.maintenance.may_maintain_stage; and a stage this transaction opens, by intake or by the keepers
+    # of the stage it is progressed from, until it commits (its persons and its Case Manager go in with it).
+    "casenotes_keeps_stage(stage integer)": ("boolean", f"""
+        SELECT casenotes_keeper_of($1) OR EXISTS (
+            SELECT 1 FROM stages s WHERE s.id = $1 AND {WRITTEN_NOW.format(xmin="s.xmin")}
+               AND (casenotes_does_intake() OR casenotes_keeper_of(s.parent_id)))
     """),
     # rules.maintenance.may_keep_family: intake, or the keepers of one of its open stages.
     "casenotes_keeps_family(family integer)": ("boolean", """
@@ -147,13 +167,18 @@ PERSON_IN_STAGE = (f"{_stage_of_row()} AND (person_id IN (SELECT casenotes_advoc
 NOTE_OF_ROW = "EXISTS (SELECT 1 FROM notes n WHERE n.id = note_id)"
 OWN_NOTE = f"EXISTS (SELECT 1 FROM notes n WHERE n.id = note_id AND {ME} IN (n.author_id, n.entered_by_id))"
 SIGNED_IN = f"{ME} IS NOT NULL"
+# What a transaction wrote it reads back until it commits (a family opened for another's caseload).
+THIS_TRANSACTIONS = "xmin = (SELECT xid(pg_current_xact_id_if_assigned()))"
+# Intake (and any supervisor) reads the families no stage of which is open: the closed ones it may link
+# an intake to, and the one it is opening (its new rows are checked before they are in the table).
+INTAKE_READS = "((SELECT casenotes_does_intake()) AND {case} NOT IN (SELECT casenotes_cases_at_work()))"
 STAFF = f"(SELECT casenotes_has_function('{MAINTAIN_STAFF}'))"
 
 # table: [(policy name, command, USING, WITH CHECK)]; None: not given.
 POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     "cases": [
         ("read", "SELECT", f"id IN (SELECT casenotes_readable_cases()) OR id IN (SELECT casenotes_advocate_cases()) "
-                           f"OR {CLERK}", None),
+                           f"OR {CLERK} OR {INTAKE_READS.format(case='id')} OR {THIS_TRANSACTIONS} OR {STAFF}", None),
         # Coarser than the store: a new family is opened by intake or a supervisor (the store's rule),
         # its name changed by them or its stages' keepers.
         ("open", "INSERT", None, "(SELECT casenotes_does_intake())"),
@@ -162,25 +187,29 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     "stages": [
         ("read", "SELECT", f"case_id IN (SELECT casenotes_readable_cases()) "
                            f"OR id IN (SELECT casenotes_advocate_stages()) "
-                           f"OR ({CLERK} AND case_id NOT IN (SELECT casenotes_advocate_cases()))", None),
+                           f"OR ({CLERK} AND case_id NOT IN (SELECT casenotes_advocate_cases())) "
+                           f"OR {INTAKE_READS.format(case='case_id')} OR {THIS_TRANSACTIONS} OR {STAFF} "
+                           "OR ((SELECT casenotes_does_intake()) AND id NOT IN (SELECT casenotes_managed_stages()))",
+         None),
         # A family's first stages are opened by intake; a stage progressed from another by its keepers.
-        ("open", "INSERT", None, "(SELECT casenotes_does_intake()) OR casenotes_keeps_stage(parent_id)"),
+        ("open", "INSERT", None, "(SELECT casenotes_does_intake()) OR casenotes_keeper_of(parent_id)"),
         ("keep", "UPDATE", "casenotes_keeps_stage(id)", "casenotes_keeps_stage(id)"),
     ],
     "persons": [
         ("read", "SELECT", f"case_id IN (SELECT casenotes_readable_cases()) "
                            f"OR id IN (SELECT casenotes_advocate_persons()) "
-                           f"OR ({CLERK} AND case_id NOT IN (SELECT casenotes_advocate_cases()))", None),
+                           f"OR ({CLERK} AND case_id NOT IN (SELECT casenotes_advocate_cases())) "
+                           f"OR {INTAKE_READS.format(case='case_id')} OR {THIS_TRANSACTIONS}", None),
         ("add", "INSERT", None, "casenotes_keeps_family(case_id)"),
         ("keep", "UPDATE", "casenotes_keeps_family(case_id)", "casenotes_keeps_family(case_id)"),
     ],
     "stage_persons": [
-        ("read", "SELECT", PERSON_IN_STAGE, None),
+        ("read", "SELECT", f"{PERSON_IN_STAGE} OR {THIS_TRANSACTIONS}", None),
         ("add", "INSERT", None, "casenotes_keeps_stage(stage_id)"),
         ("keep", "UPDATE", "casenotes_keeps_stage(stage_id)", "casenotes_keeps_stage(stage_id)"),
     ],
     "role_assignments": [
-        ("read", "SELECT", _stage_of_row(), None),
+        ("read", "SELECT", f"{_stage_of_row()} OR {THIS_TRANSACTIONS}", None),
         ("assign", "INSERT", None, "casenotes_keeps_stage(stage_id)"),
         ("keep", "UPDATE", "casenotes_keeps_stage(stage_id)", "casenotes_keeps_stage(stage_id)"),
     ],
@@ -190,7 +219,7 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
                                    "AND casenotes_keeps_stage(r.stage_id))"),
     ],
     "placements": [
-        ("read", "SELECT", PERSON_IN_STAGE, None),
+        ("read", "SELECT", f"{PERSON_IN_STAGE} OR {THIS_TRANSACTIONS}", None),
         ("place", "INSERT", None, "casenotes_keeps_stage(stage_id)"),
         ("keep", "UPDATE", "casenotes_keeps_stage(stage_id)", "casenotes_keeps_stage(stage_id)"),
     ],
@@ -239,7 +268,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         # cases one reads whole (desks.activity: not reads, not notes' saves). A row written before rows
         # kept their case is read through its case only if it is about the case itself.
         ("read", "SELECT",
-         f"worker_id = {ME} OR (action NOT LIKE 'read %' AND entity <> 'note' AND ("
+         f"worker_id = {ME} OR (entity IN ('worker', 'unit') AND {STAFF}) "
+         "OR (action NOT LIKE 'read %' AND entity <> 'note' AND ("
          "case_id IN (SELECT casenotes_readable_cases()) "
          "OR (case_id IS NULL AND entity = 'case' AND entity_id IN (SELECT casenotes_readable_cases()))))", None),
         ("write", "INSERT", None, f"worker_id = {ME}"),
