@@ -336,3 +336,35 @@ def test_a_worker_signed_in_as_their_own_role_saves_and_searches(role_url, agenc
         assert [h.note_id for h in results.hits] == [note.id] and "«Balloon" in results.hits[0].snippet
     finally:
         signed_in.close()
+    from sqlalchemy import create_engine, text
+
+    for login in ("cwb", "supa"):  # another unit's worker; cw's supervisor, who may not read a draft
+        engine = create_engine(role_url(login))
+        with engine.connect() as conn:
+            words = set(conn.execute(text("SELECT note_id FROM note_search")).scalars())
+            readable = set(conn.execute(text("SELECT id FROM notes")).scalars())
+        engine.dispose()
+        assert note.id not in words and words <= readable
+
+
+def test_casenotes_index_on_postgresql_recomputes_in_the_database_and_writes_nothing_here(
+        store, agency, clock, tmp_path, monkeypatch, capsys):
+    if not store.url.startswith("postgresql"):
+        pytest.skip("on SQLite `casenotes index` builds the Whoosh index beside the file (tests/test_search_app.py)")
+    from tui.cli import main as cli
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    cw = store.as_user("cw")
+    cw.add_note(agency.fss, **visit(agency, clock, narrative="Kite day."))
+    assert cli.main(["--db", store.url, "index", "rebuild"]) == 0
+    said = capsys.readouterr().err
+    assert "no index to build on this computer" in said and "of 1 notes" in said
+    with store.write_engine.begin() as conn:  # a row gone astray: what check is for
+        from sqlalchemy import text
+
+        conn.execute(text("DELETE FROM note_search"))
+    assert cli.main(["--db", store.url, "index", "check"]) == 1
+    assert "is missing from the search table" in capsys.readouterr().out
+    assert cli.main(["--db", store.url, "index", "check", "--repair"]) == 0
+    assert "repaired 1 difference(s)" in capsys.readouterr().out
+    assert not (tmp_path / "xdg").exists() or list((tmp_path / "xdg").rglob("*")) == []

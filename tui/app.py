@@ -362,13 +362,14 @@ class CasenotesApp(SaysWorkerFailures, App):
             self.pop_screen()
 
     def search_index(self):
-        """The note index beside the database, opened on first use (from a worker thread: the index
-        follower and a search may both be first)."""
+        """The store's search engine, opened on first use (from a worker thread: the index follower
+        and a search may both be first): the note index beside a SQLite file, or on PostgreSQL the
+        database itself, which leaves nothing on this computer and has nothing to catch up."""
         with self._opening_index:
             if self._search_index is None:
-                from search import SearchIndex
+                from search import open_search
 
-                self._search_index = SearchIndex.for_store(self.store)
+                self._search_index = open_search(self.store)
             return self._search_index
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)

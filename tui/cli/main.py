@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--fresh", action="store_true", help="throw away the existing demo database first")
     demo.add_argument("--no-open", action="store_true", help="only create the database")
     demo.add_argument("--export", metavar="DIR", help="write the demo agency as sample import files into DIR")
-    index = commands.add_parser("index", help="the search index beside the database")
+    index = commands.add_parser("index", help="the search index beside a SQLite database (PostgreSQL searches itself)")
     index.add_argument("action", choices=("rebuild", "check"), help="rebuild it from every note, or compare it")
     index.add_argument("--repair", action="store_true", help="with check: fix every difference found")
     find = commands.add_parser("search", help="search the notes you may read")

@@ -1,5 +1,7 @@
 """``casenotes index rebuild|check`` and ``casenotes search``: the index from the command line,
-for scripts and for checking."""
+for scripts and for checking. On PostgreSQL the database searches its own notes: ``index rebuild``
+recomputes their search vectors there (nothing is built on this computer) and ``index check``
+compares them with the record."""
 
 from __future__ import annotations
 
@@ -11,11 +13,18 @@ from tui.cli.sign_in import sign_in
 
 
 def run_index(args) -> int:
-    from search import SearchIndex
+    from search import ServerSearch, open_search
     from store import Store
 
     store = Store.open(args.db)
-    index = SearchIndex.for_store(store)
+    index = open_search(store)
+    if args.action == "rebuild" and isinstance(index, ServerSearch):
+        started = time.perf_counter()
+        count = index.rebuild()
+        print(f"casenotes: this PostgreSQL database searches its own notes, kept by its triggers as each is "
+              f"saved; there is no index to build on this computer. Recomputed the search words of {count:,} "
+              f"notes in the database in {time.perf_counter() - started:.1f} s.", file=sys.stderr)
+        return 0
     if args.action == "rebuild":
         started = time.perf_counter()
 
@@ -44,17 +53,17 @@ def run_index(args) -> int:
 
 
 def run_search(args) -> int:
-    from search import SearchIndex
+    from search import open_search
     from store import StoreError
-
 
     signed_in = sign_in(args)
     if not signed_in:
         return 2
     store, login = signed_in
+    engine = open_search(store)
     try:
-        results = SearchIndex.for_store(store).search(store.as_user(login), args.query, family=args.family,
-                                                      limit=args.limit, order=args.order)
+        results = engine.search(store.as_user(login), args.query, family=args.family, limit=args.limit,
+                                order=args.order)
     except StoreError as error:
         print(f"casenotes: {error}", file=sys.stderr)
         return 2
@@ -63,7 +72,7 @@ def run_search(args) -> int:
     finally:
         if results.behind:  # left whole by the search, to answer at once: applied now, for the next search
             sys.stdout.flush()
-            SearchIndex.for_store(store).catch_up(once=True)
+            engine.catch_up(once=True)
     return 0
 
 
