@@ -43,8 +43,13 @@ class AgencyServer:
     roles: dict[str, str] = field(default_factory=dict)  # login -> role
     load: dict = field(default_factory=dict)  # what loading took
 
-    def url_as(self, login: str) -> str:
-        return make_url(self.url).set(username=self.roles[login]).render_as_string(hide_password=False)
+    def url_as(self, login: str, via: str | None = None) -> str:
+        """The worker's URL; ``via``: through a pooler at host:port instead of the server itself."""
+        url = make_url(self.url).set(username=self.roles[login])
+        if via:
+            host, port = via.rsplit(":", 1)
+            url = url.set(host=host, port=int(port))
+        return url.render_as_string(hide_password=False)
 
     def drop(self) -> None:
         admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")

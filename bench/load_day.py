@@ -81,7 +81,8 @@ class Day:
     def warm(self) -> None:
         """Sign-in: the caseload, as the app shows it first (not timed)."""
         self._caseload()
-        self.writable = [s for s, _ in self.stages if self.desk.may_add_note(s) is None][:20]
+        if self.kind == "caseworker":  # the others' mixes write no notes (the stale pair's half aside)
+            self.writable = [s for s, _ in self.stages[:40] if self.desk.may_add_note(s) is None][:20]
 
     def run(self, until: float) -> Tally:
         actions, weights = zip(*MIXES[self.kind].items(), strict=True)

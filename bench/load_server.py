@@ -3,7 +3,7 @@ in as their own PostgreSQL login role, doing a day's mix for ``--seconds`` again
 
     python -m bench.load_server [--size agency50|medium|large] [--workers 50] [--seconds 60]
                                 [--processes N] [--search auto|postgresql|whoosh|none] [--compare]
-                                [--keep] [--out bench/results]
+                                [--pgbouncer [--no-prepare]] [--keep] [--out bench/results]
 
 A fresh database per run (bench/agency_server.py: the corpus copied in, ``init_server``, a login
 role per simulated worker; all dropped at the end unless ``--keep``). The workers are the director,
@@ -17,7 +17,9 @@ Reported: actions per second, p50 / p95 / p99 / max per action, errors by type (
 the CPU seconds the clients, the server and everything else on the machine used in the window, and
 the load average (the machine is shared). ``--compare`` also times the search query set on the same
 corpus through SQLite FTS5, Whoosh (search/ today) and the engine inside PostgreSQL when there is one.
-Figures, never pass/fail.
+``--pgbouncer`` puts a PgBouncer in transaction mode between the workers and the server (bench/pooler.py);
+``--no-prepare`` turns off psycopg's server-side prepared statements in the workers, which PgBouncer
+before 1.21 cannot carry in transaction mode. Figures, never pass/fail.
 """
 
 from __future__ import annotations
@@ -32,11 +34,12 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
-from . import agency_server, search_engines
+from . import agency_server, pooler, search_engines
 from .corpus import SIZES, ensure
 
 KINDS = {"director": "director", "Casework Supervisor": "supervisor"}
@@ -72,6 +75,8 @@ def host(days: list[dict], search: str, search_path: str | None, think: float, u
     stores, built = [], []
     for spec in days:
         store = Store.open(spec["url"])
+        if os.environ.get("CASENOTES_LOAD_NO_PREPARE"):
+            _no_prepared_statements(store)
         stores.append(store)
         built.append(Day(store, spec["kind"], search_engines.for_day(search, store, search_path), spec["seed"],
                          think, spec.get("handoff"), spec.get("collider", False)))
@@ -96,6 +101,15 @@ def host(days: list[dict], search: str, search_path: str | None, think: float, u
     done.wait()
     for store in stores:
         store.close()
+
+
+def _no_prepared_statements(store) -> None:
+    """psycopg prepares a statement on the server after its fifth use; a transaction-mode pooler may
+    run the next use on another server connection, where it does not exist."""
+    from sqlalchemy import event
+
+    event.listen(store.write_engine, "connect", lambda dbapi, record: setattr(dbapi, "prepare_threshold", None))
+    store.write_engine.dispose()
 
 
 def _own_cpu() -> float:
@@ -157,12 +171,12 @@ class Connections(threading.Thread):
 
 
 def run_load(server: agency_server.AgencyServer, workers: list[tuple[str, str]], seconds: float, processes: int,
-             search: str, search_path: str | None, think: float, log) -> dict:
+             search: str, search_path: str | None, think: float, log, via: str | None = None) -> dict:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["store", "search", "sqlalchemy", "bench.load_day"])
     os.environ["CASENOTES_LOAD_SECONDS"] = str(seconds)
     handoff = context.Queue()
-    specs = [{"login": login, "kind": kind, "url": server.url_as(login), "seed": n}
+    specs = [{"login": login, "kind": kind, "url": server.url_as(login, via), "seed": n}
              for n, (login, kind) in enumerate(workers)]
     pair = next((n for n, (_, kind) in enumerate(workers) if kind == "caseworker"), None)
     if pair is not None:  # the first caseworker and their supervisor (just before them in the list)
@@ -198,7 +212,8 @@ def run_load(server: agency_server.AgencyServer, workers: list[tuple[str, str]],
     figures = summarise([t for r in reports for t in r["tallies"]], seconds)
     figures.update({
         "workers": len(specs), "processes": len(children), "seconds": seconds, "think_mean_s": think,
-        "search": search,
+        "search": search, "via": via or "the server itself", "prepared_statements": not os.environ.get(
+            "CASENOTES_LOAD_NO_PREPARE"),
         "cpu": {"wall_s": round(wall, 1), "cores": os.cpu_count(), "clients_s": round(client_cpu, 1),
                 "server_s": round(server_cpu, 1), "others_s": round(max(0.0, machine_cpu - client_cpu - server_cpu), 1),
                 "machine_busy_s": round(machine_cpu, 1)},
@@ -238,7 +253,7 @@ def _percentiles(values: list[float], seconds: float) -> dict:
 
 
 def run(size: str, workers: int, seconds: float, processes: int | None, search: str, think: float, compare: bool,
-        keep: bool, log=print) -> dict:
+        keep: bool, log=print, pgbouncer: bool = False) -> dict:
     corpus = ensure(size, log=log)
     chosen = pick_workers(corpus, workers)
     report: dict = {"date": time.strftime("%Y-%m-%d"), "at": time.strftime("%H:%M UTC", time.gmtime()),
@@ -254,7 +269,11 @@ def run(size: str, workers: int, seconds: float, processes: int | None, search: 
         with tempfile.TemporaryDirectory() as folder:
             search = search_engines.choose(search)
             path = search_engines.prepare(search, server.url, folder, report["setup"], log)
-            report["load"] = run_load(server, chosen, seconds, processes or len(chosen), search, path, think, log)
+            with ExitStack() as stack:
+                via = stack.enter_context(pooler.pgbouncer(server.url, list(server.roles.values()))) \
+                    if pgbouncer else None
+                report["load"] = run_load(server, chosen, seconds, processes or len(chosen), search, path, think,
+                                          log, via)
             log(f"load: {report['load']['actions_per_s']} actions/s, errors {report['load']['errors']}")
             if compare:
                 report["search"] = search_engines.compare(corpus, server, log)
@@ -287,18 +306,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds a person pauses between actions")
     parser.add_argument("--compare", action="store_true", help="also time search on FTS5, Whoosh and PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the database and its roles")
+    parser.add_argument("--pgbouncer", action="store_true", help="workers connect through PgBouncer (transaction mode)")
+    parser.add_argument("--no-prepare", action="store_true", help="no server-side prepared statements in the workers")
     parser.add_argument("--out", type=Path, help="write load-<size>-<date>.json and .md in this folder")
     args = parser.parse_args(argv)
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    if args.no_prepare:
+        os.environ["CASENOTES_LOAD_NO_PREPARE"] = "1"  # read by the worker processes
     report = run(args.size, args.workers, args.seconds, args.processes, args.search, args.think, args.compare,
-                 args.keep, log)
+                 args.keep, log, args.pgbouncer)
     report["command"] = "python -m bench.load_server " + " ".join(argv if argv is not None else sys.argv[1:])
     from .load_report import table
 
     print(table(report))
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        stem = args.out / f"load-{args.size}-{report['date']}"
+        stem = args.out / f"load-{args.size}-{report['date']}{'-pgbouncer' if args.pgbouncer else ''}"
         stem.with_suffix(".json").write_text(json.dumps(report, indent=2) + "\n")
         stem.with_suffix(".md").write_text(table(report))
     return 0
