@@ -3,8 +3,8 @@
 For the load (each simulated worker searching as they work): ``whoosh`` is search/ as today, one
 index built over the agency server's database by its owner and shared by the workers' processes on
 this machine (an agency could not deploy it so: the issue's point); ``postgresql`` is the search
-inside the database (issue 17, item 4) once search/ has it. ``auto`` takes the PostgreSQL engine
-when there is one.
+inside the database (issue 17, item 4: search/pg_engine.py), each worker searching through their
+own store as their own role. ``auto`` takes the PostgreSQL engine when there is one.
 
 For the side-by-side (``compare``): the query set of bench/search_vs_fts5.py on the same corpus, as
 the same readers (20 families as their Case Managers, 3 supervisors, the director), through SQLite
@@ -27,9 +27,13 @@ Search = Callable[..., int]
 WHOOSH_LOAD_MOST = 200_000  # notes; a Whoosh build takes ~35 minutes at 1,000,000 on this machine
 
 
-def postgresql_engine() -> Callable[..., object] | None:
-    """The in-database search of search/ (issue 17, item 4), or None while it has not landed."""
-    return None
+def postgresql_engine() -> type | None:
+    """search/'s engine inside PostgreSQL (issue 17, item 4): ``ServerSearch(store).search(desk, ...)``."""
+    try:
+        from search.pg_engine import ServerSearch
+    except ImportError:  # a search/ from before it
+        return None
+    return ServerSearch
 
 
 def choose(name: str) -> str:
@@ -71,7 +75,8 @@ def for_day(name: str, store, path: str | None) -> Search | None:
         return lambda desk, typed, family: len(index.search(desk, typed, family=family, limit=LIMIT).hits)
     engine = postgresql_engine()
     assert engine is not None
-    return lambda desk, typed, family: len(engine(desk, typed, family=family, limit=LIMIT).hits)  # type: ignore[attr-defined]
+    server = engine(store)
+    return lambda desk, typed, family: len(server.search(desk, typed, family=family, limit=LIMIT).hits)
 
 
 def comparison_logins(corpus: Path) -> list[str]:
@@ -127,6 +132,7 @@ def compare(corpus: Path, server, log, whoosh: bool | None = None) -> dict:
               "agency (director)": [("director", None)]}
 
     desks: dict[tuple[str, str], object] = {}
+    searchers: dict[str, object] = {}  # the PostgreSQL engine on each reader's own store
 
     def desk(name: str, login: str):  # signed in before the timing starts
         if (name, login) not in desks:
@@ -135,6 +141,7 @@ def compare(corpus: Path, server, log, whoosh: bool | None = None) -> dict:
             else:
                 remote[login] = Store.open(server.url_as(login))
                 desks[name, login] = remote[login].signed_in()
+                searchers[login] = engine(remote[login])
         return desks[name, login]
 
     def answer(name: str, login: str, family: int | None, query: tuple[str, str, str | None]) -> int:
@@ -145,7 +152,8 @@ def compare(corpus: Path, server, log, whoosh: bool | None = None) -> dict:
             return len(fts.search(match, extra, family, restricted=restricted))
         if name == "whoosh":
             return len(index.search(desk(name, login), ours, family=family, limit=LIMIT).hits)
-        return len(engine(desk(name, login), ours, family=family, limit=LIMIT).hits)  # type: ignore[misc]
+        found = searchers[login].search(desk(name, login), ours, family=family, limit=LIMIT)  # type: ignore[attr-defined]
+        return len(found.hits)
 
     for scope, readers in scopes.items():
         times: dict[str, list[float]] = {e: [] for e in report["engines"]}

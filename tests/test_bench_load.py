@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, text
 from bench import agency_server, corpus
 from bench.load_day import Day
 from bench.load_server import pick_workers, summarise
+from bench.search_engines import for_day
+from search.pg_engine import ServerSearch
 from store import Store
 
 TINY = corpus.Size(families=12, notes=600, workers=20)
@@ -27,7 +29,7 @@ def server(tmp_path_factory, pg_database):
     made.drop()
 
 
-def test_the_loaded_server_holds_the_corpus_with_its_triggers_back_and_sequences_after_it(server):
+def test_the_loaded_server_holds_the_corpus_with_its_search_words_triggers_back_and_sequences_after_it(server):
     made, _ = server
     engine = create_engine(made.url)
     with engine.connect() as conn:
@@ -36,6 +38,11 @@ def test_the_loaded_server_holds_the_corpus_with_its_triggers_back_and_sequences
         assert disabled.scalar_one() == 0
         top = conn.execute(text("SELECT max(id) FROM notes")).scalar_one()
     engine.dispose()
+    owner = Store.open(made.url)
+    try:  # every note searchable by the words the store's own saves would have given it
+        assert ServerSearch(owner).check() == []
+    finally:
+        owner.close()
     login = next(iter(made.roles))
     store = Store.open(made.url_as(login))
     try:
@@ -50,8 +57,8 @@ def test_a_short_day_of_each_kind_of_worker_has_no_error(server):
     made, workers = server
     stores = [Store.open(made.url_as(login)) for login, _ in workers]
     try:
-        days = [Day(store, kind, None, seed=n, think=0.0) for n, (store, (_, kind)) in
-                enumerate(zip(stores, workers, strict=True))]
+        days = [Day(store, kind, for_day("postgresql", store, None), seed=n, think=0.0)
+                for n, (store, (_, kind)) in enumerate(zip(stores, workers, strict=True))]
         for day in days:
             day.warm()
         # One after another, a third of a second each: the rules, not the load.
@@ -61,7 +68,7 @@ def test_a_short_day_of_each_kind_of_worker_has_no_error(server):
             store.close()
     figures = summarise(tallies, 1.0)
     assert figures["errors"] == {}, figures["error_samples"]
-    assert {"open caseload", "open stage", "save draft"} <= set(figures["actions"])
+    assert {"open caseload", "open stage", "save draft", "family search"} <= set(figures["actions"])
 
 
 def test_dropping_the_server_removes_its_database_and_roles(tmp_path, pg_database):
