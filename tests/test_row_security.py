@@ -465,3 +465,36 @@ def test_maintain_staff_keeps_units_and_workers_as_their_own_role(store, agency,
     director.plan_absence_for("cw2", date(2026, 3, 20), date(2026, 3, 27))
     assert director.staff() == store.as_user("director").staff()
     assert director.open_roles("cw") == store.as_user("director").open_roles("cw")
+
+
+def test_a_reviewer_approves_or_returns_but_rewrites_nothing(store, agency, clock, psql):
+    cw = store.as_user("cw")
+    sent = cw.submit(cw.add_note(agency.fss, **visit(agency, clock)).id)
+    before = rows(store, "notes")
+    supa, me = psql("supa"), worker_id(store, "supa")
+    revision = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+                "VALUES (:n, :v, now(), :me, 'submitted', '{}')")
+    for change in ("narrative = 'rewritten by the supervisor'", "status = 'draft'"):
+        with pytest.raises(DBAPIError, match="only the author or the person who entered"):
+            supa.run(revision, f"UPDATE notes SET {change}, version = version + 1 WHERE id = :n",
+                     n=sent.id, v=sent.version + 1, me=me)
+    assert rows(store, "notes") == before
+    assert supa.run(revision, "UPDATE notes SET status = 'approved', reviewed_at = now(), version = version + 1 "
+                    "WHERE id = :n", n=sent.id, v=sent.version + 1, me=me) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="the store counts the stage's notes the clerk may not read; under row-level "
+                   "security its session cannot see them to count them")
+def test_the_clerk_is_told_how_many_notes_are_not_shown_as_their_own_role(store, agency, clock, as_role):
+    cw = store.as_user("cw")
+    cw.submit(cw.add_note(agency.fss, **visit(agency, clock)).id)
+    assert as_role("clerk").notes_not_shown(agency.fss) == store.as_user("clerk").notes_not_shown(agency.fss)
+
+
+@pytest.mark.xfail(strict=True, reason="under row-level security another unit's case is not found at all, where "
+                   "the store connected as the owner says it is not the reader's to read")
+def test_another_units_case_is_refused_with_the_same_sentence_as_their_own_role(store, agency, as_role):
+    from store import NoAccess
+
+    with pytest.raises(NoAccess):
+        as_role("cw").case(agency.other_case)

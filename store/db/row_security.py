@@ -244,8 +244,8 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         # their own sent note returned (the triggers still ask for its revision).
         ("change", "UPDATE", f"{ME} IN (author_id, entered_by_id)",
          f"{ME} IN (author_id, entered_by_id) AND status IN ('draft', 'submitted', 'resubmitted', 'returned')"),
-        # Approve and return: a supervisor above the author who did not enter the note (check_may_review).
-        # Coarser than the store: which columns a reviewer changes is not the policy's to say.
+        # Approve and return: a supervisor above the author who did not enter the note (check_may_review);
+        # what they may change of it, the trigger casenotes_reviewer_changes says.
         ("review", "UPDATE", f"id IN (SELECT casenotes_team_under_review()) AND entered_by_id <> {ME}",
          f"author_id IN (SELECT casenotes_team()) AND author_id <> {ME} AND entered_by_id <> {ME}"),
         ("discard", "DELETE", f"author_id = {ME} AND status = 'draft' AND first_submitted_at IS NULL", None),
@@ -298,6 +298,24 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
 }
 
 
+# What a reviewer changes in a note (desks.review: approve, return); anyone else but its author and enterer
+# changes nothing. A policy sees only the new row, so a trigger compares it with the old one.
+REVIEWED = ("status", "reviewed_at", "correction_due_at", "version")
+REVIEWER_SENTENCE = ("only the author or the person who entered this note may change it; a supervisor above the "
+                     "author approves or returns it")
+REVIEWER_TRIGGER = f"""
+    CREATE FUNCTION casenotes_reviewer_changes() RETURNS trigger LANGUAGE plpgsql AS $body$
+    BEGIN
+        IF casenotes_worker_id() IS NOT NULL AND casenotes_worker_id() NOT IN (OLD.author_id, OLD.entered_by_id)
+           AND (NEW.status NOT IN ('approved', 'returned')
+                OR to_jsonb(NEW) - ARRAY[{", ".join(f"'{c}'" for c in REVIEWED)}]
+                   IS DISTINCT FROM to_jsonb(OLD) - ARRAY[{", ".join(f"'{c}'" for c in REVIEWED)}]) THEN
+            RAISE EXCEPTION '%', 'casenotes[NotAuthor]: {REVIEWER_SENTENCE}';
+        END IF;
+        RETURN NEW;
+    END $body$"""
+
+
 def enable(conn: Connection) -> None:
     """Create the helper functions and the policies, and switch row-level security on (PostgreSQL)."""
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
@@ -310,6 +328,9 @@ def enable(conn: Connection) -> None:
         for name, command, using, check in policies:
             clauses = (f" USING ({using})" if using else "") + (f" WITH CHECK ({check})" if check else "")
             conn.execute(text(f"CREATE POLICY {table}_{name} ON {table} FOR {command}{clauses}"))
+    conn.execute(text(REVIEWER_TRIGGER))
+    conn.execute(text("CREATE TRIGGER notes_reviewer_changes BEFORE UPDATE ON notes "
+                      "FOR EACH ROW EXECUTE FUNCTION casenotes_reviewer_changes()"))
     # The triggers check the record against rows the session may not read (a note's stage, its
     # revisions): they run as the owner, so that row-level security never hides what they must see.
     for signature in conn.execute(text(
@@ -319,6 +340,8 @@ def enable(conn: Connection) -> None:
 
 
 def disable(conn: Connection) -> None:
+    conn.execute(text("DROP TRIGGER notes_reviewer_changes ON notes"))
+    conn.execute(text("DROP FUNCTION casenotes_reviewer_changes()"))
     for table, policies in POLICIES.items():
         for name, _command, _using, _check in policies:
             conn.execute(text(f"DROP POLICY {table}_{name} ON {table}"))
