@@ -11,11 +11,12 @@ from store.core.policy import Policy
 from store.core.results import WorkerView
 from store.db import opening
 from store.db.database import Database
-from store.db.engines import SQLITE_BUSY_SECONDS, upgrade_schema
+from store.db.engines import SQLITE_BUSY_SECONDS, stored_revisions, upgrade_schema
 from store.db.models import Meta, Worker
 from store.desks.desk import Desk
 from store.desks.to_results import worker_view
 from store.feed import Feed
+from store.server_admin import ServerAdmin, set_up
 from store.staffing import Staffing
 
 
@@ -37,8 +38,12 @@ class Store(Database):
             store = cls(url, clock or SystemClock(), policy, busy_seconds)
         with opening.refusals(parsed, busy_seconds, cleanup=store.close):
             if not opening.schema_is_current(store.read_engine, parsed):
+                opening.check_may_upgrade(store.write_engine, parsed)
+                store.upgraded_from = stored_revisions(store.read_engine)[0]
                 upgrade_schema(store.write_engine)
         return store
+
+    upgraded_from: tuple[str, ...] | None = None  # the revisions Store.open upgraded from (None: none)
 
     def as_user(self, login: str) -> Desk:
         login = arguments.login(login, "login", errors.NoAccess)
@@ -66,6 +71,22 @@ class Store(Database):
     def staffing(self, by: str | None = None) -> Staffing:
         """Administration, audited as done by the login ``by`` (None: the system, e.g. the demo)."""
         return Staffing(self, by)
+
+    def set_up_server(self) -> list[str]:
+        """``casenotes admin init`` once the schema is current (``Store.open`` migrated it): the agency
+        server's roles, privileges and login functions, run by the database's owner; what was done, in
+        sentences. ``InvalidRequest`` on SQLite, ``NoAccess`` for anyone but the owner or a superuser."""
+        return set_up(self, self.upgraded_from)
+
+    def server_admin(self) -> ServerAdmin:
+        """The owner's commands on workers' sign-ins (``casenotes admin add-login``, ``end-login``,
+        ``logins``)."""
+        return ServerAdmin(self)
+
+    @property
+    def has_database_users(self) -> bool:
+        """Whether the workers sign in to the database as themselves (PostgreSQL; ``signed_in``)."""
+        return self.write_engine.dialect.name == "postgresql"
 
     def feed(self) -> Feed:
         """The change log and note documents, for the search index."""

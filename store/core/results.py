@@ -433,3 +433,24 @@ class OpenRole:
 
     def __str__(self) -> str:
         return f"{self.role} in the {self.family_name} family's {self.stage_label} stage (number {self.stage_id})"
+
+
+@dataclass(frozen=True)
+class LoginChange:
+    """What giving or ending one worker's sign-in on the agency server did to their database user."""
+
+    login: str
+    name: str
+    database_user: str | None
+    done: str  # created, enabled, signs_in (nothing to do), ended, already_ended, none
+
+    def __str__(self) -> str:
+        who, user = f"{self.name} ({self.login})", self.database_user
+        return {
+            "created": f"Made the database user {user} for {who}, who can sign in with it now.",
+            "enabled": f"{who} can sign in again as the database user {user}.",
+            "signs_in": f"{who} already signs in as the database user {user}; nothing to do.",
+            "ended": f"{who} can no longer sign in: the database user {user} lost LOGIN (it and its history are kept).",
+            "already_ended": f"{who} already cannot sign in as the database user {user}; nothing to do.",
+            "none": f"{who} has no database user to sign in with; nothing to do.",
+        }[self.done]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -129,7 +130,9 @@ class Worker(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_at: Mapped[datetime | None]  # a worker who left: sign-in refused, their work kept
     # The PostgreSQL login role this worker signs in as on the agency server (None: no server sign-in).
-    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, index=True)
+    # Written only by the owner's login functions (store/db/server.py): a worker's session may not insert
+    # it, so the ORM leaves it out of a new worker's INSERT (FetchedValue: the database's to give).
+    db_role: Mapped[str | None] = mapped_column(String(63), unique=True, index=True, server_default=FetchedValue())
 
     unit: Mapped[Unit | None] = relationship()
     supervisor: Mapped[Worker | None] = relationship(remote_side=[id])

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
@@ -96,6 +97,26 @@ def schema_is_current(engine: Engine, parsed: URL) -> bool:
                          f"({', '.join(sorted(tables)[:3])}), not a casenotes record; check the path, nothing was "
                          "changed.")
     return heads == (head,)
+
+
+def check_may_upgrade(engine: Engine, parsed: URL) -> None:
+    """On the agency server only the database's owner (or a superuser) creates or upgrades the schema: a
+    worker signed in as themselves is told so, rather than seeing the server refuse the first statement."""
+    if parsed.get_backend_name() != "postgresql":
+        return
+    from store.db.server import may_change_schema
+
+    with engine.connect() as conn:
+        if may_change_schema(conn):
+            return
+        user = conn.execute(text("SELECT session_user")).scalar_one()
+    heads, _tables = stored_revisions(engine)
+    _known, head = known_revisions()
+    state = (f"holds an older casenotes schema (revision {', '.join(heads)}; this casenotes needs {head})" if heads
+             else "holds no casenotes record yet")
+    raise CannotOpen(f"{_capital(describe(parsed))} {state}, and only the database's owner creates or upgrades "
+                     f"it, not the database user {user}: ask your administrator to run `casenotes admin init` "
+                     "with this casenotes. Nothing was changed.")
 
 
 @contextmanager

@@ -74,14 +74,44 @@ def init_server(conn: Connection, group: str = GROUP, owner: str = OWNER) -> Non
     after an upgrade: idempotent). ``conn``: the database's owner or a superuser, in a transaction."""
     ensure_role(conn, owner, "NOLOGIN CREATEROLE")
     ensure_role(conn, group, "NOLOGIN")
+    # Made by someone else before: what the login functions need of them (PostgreSQL 16+ also wants
+    # the owner to hold ADMIN on the group to grant its membership).
+    # Each only when needed: an init on another database of the server may be changing the same rows of
+    # the shared catalogue at this moment ("tuple concurrently updated").
+    if not _role_is(conn, owner, "rolcreaterole AND NOT rolcanlogin"):
+        conn.execute(text(f"ALTER ROLE {owner} NOLOGIN CREATEROLE"))
+    if not _role_is(conn, group, "NOT rolcanlogin"):
+        conn.execute(text(f"ALTER ROLE {group} NOLOGIN"))
+    if not conn.execute(text("SELECT pg_has_role(:o, :g, 'USAGE WITH ADMIN OPTION')"),
+                        {"o": owner, "g": group}).scalar():
+        conn.execute(text(f"GRANT {group} TO {owner} WITH ADMIN OPTION"))
+    if not conn.execute(text("SELECT rolsuper OR pg_has_role(session_user, :o, 'USAGE') FROM pg_roles "
+                             "WHERE rolname = session_user"), {"o": owner}).scalar():
+        # The database's owner upgrades the schema later: the tables' owner must be a role it holds.
+        conn.execute(text(f"GRANT {owner} TO session_user"))
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    database = conn.execute(text("SELECT current_database()")).scalar_one()
     conn.execute(text(f'GRANT USAGE, CREATE ON SCHEMA "{schema}" TO {owner}'))
+    # Nobody else creates objects here (PostgreSQL before 15 let everyone create in "public"), nor
+    # connects to the agency's database unless they are a worker (or its owner, or a superuser).
+    conn.execute(text(f'REVOKE CREATE ON SCHEMA "{schema}" FROM PUBLIC'))
+    conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
+    conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {group}'))
+    install_login_functions(conn, schema, group, owner)
     tables = conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": schema}).scalars()
     for table in list(tables):
         conn.execute(text(f'ALTER TABLE "{schema}"."{table}" OWNER TO {owner}'))
     for signature in _functions(conn, schema):
         conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
     grant_worker_privileges(conn, schema, group)
+    for signature in LOGIN_FUNCTIONS:
+        conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
+        if signature in WORKERS_CALL:
+            conn.execute(text(f"GRANT EXECUTE ON FUNCTION {signature} TO {group}"))
+
+
+def _role_is(conn: Connection, role: str, condition: str) -> bool:
+    return bool(conn.execute(text(f"SELECT {condition} FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar())
 
 
 def grant_worker_privileges(conn: Connection, schema: str, group: str = GROUP) -> None:
@@ -100,6 +130,163 @@ def _functions(conn: Connection, schema: str) -> list[str]:
         "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE n.nspname = :s"), {"s": schema})
     return list(rows.scalars())
+
+
+# -- a worker's sign-in, given and ended by the database itself ----------------------------------------
+#
+# A worker's session has no CREATEROLE: a staff administrator (MAINTAIN STAFF) signed in as their own
+# role gives and ends sign-ins through these functions, which run as the owner (SECURITY DEFINER, their
+# search_path pinned). They refuse anyone else but the owner or a superuser (``casenotes admin``), never
+# take over a database user casenotes did not make for that worker, and say so in the store's words.
+
+RESERVED_ROLES = ("public", "none", "current_user", "session_user", "current_role")
+# The login → database user rule: lower case, anything but a-z, 0-9 and _ becomes _ (j.smith → j_smith).
+LOGIN_ROLE = r"regexp_replace(lower($1), '[^a-z0-9_]', '_', 'g')"
+
+LOGIN_FUNCTIONS: dict[str, str] = {
+    "casenotes_login_role(login text)": f"""
+        RETURNS text LANGUAGE sql IMMUTABLE AS $fn$ SELECT {LOGIN_ROLE} $fn$""",
+    "casenotes_check_gives_logins()": """
+        RETURNS void LANGUAGE plpgsql STABLE AS $fn$
+        BEGIN
+            IF casenotes_worker_id() IS NOT NULL THEN
+                IF EXISTS (SELECT 1 FROM worker_functions f
+                           WHERE f.worker_id = casenotes_worker_id() AND f.code = 'MAINTAIN STAFF') THEN
+                    RETURN;
+                END IF;
+                RAISE EXCEPTION 'casenotes[NoAccess]: only staff administration (MAINTAIN STAFF) gives or ends '
+                    'a worker''s sign-in; nothing was changed';
+            END IF;
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND rolsuper)
+               OR pg_has_role(session_user, '{owner}', 'MEMBER')
+               OR session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database
+                                  WHERE datname = current_database()) THEN
+                RETURN;
+            END IF;
+            RAISE EXCEPTION 'casenotes[NoAccess]: the database user % is no active casenotes worker''s nor the '
+                'database''s owner, so it gives and ends no sign-ins; nothing was changed', session_user;
+        END $fn$""",
+    # 'created', 'enabled' (LOGIN given back) or 'unchanged'; the role is then workers.db_role.
+    "casenotes_grant_login(worker integer)": r"""
+        RETURNS text LANGUAGE plpgsql SECURITY DEFINER {pinned} AS $fn$
+        DECLARE
+            w record;
+            existing record;
+            role text;
+            holder text;
+            done text := 'unchanged';
+        BEGIN
+            PERFORM casenotes_check_gives_logins();
+            SELECT id, login, name, active, db_role INTO w FROM workers WHERE id = worker FOR UPDATE;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'casenotes[NotFound]: there is no worker number %; nothing was changed', worker;
+            END IF;
+            IF NOT w.active THEN
+                RAISE EXCEPTION 'casenotes[InvalidRequest]: % was deactivated, and a deactivated worker is given '
+                    'no sign-in; nothing was changed', w.name;
+            END IF;
+            role := coalesce(w.db_role, casenotes_login_role(w.login));
+            IF role !~ '^[a-z_][a-z0-9_]{{0,62}}$' OR role LIKE 'pg\_%' OR role IN ({reserved}) THEN
+                RAISE EXCEPTION 'casenotes[InvalidRequest]: the login % cannot be a database user (%): a database '
+                    'user''s name is lower-case letters, digits and _, at most 63, not starting with a digit or '
+                    'pg_ and not a reserved word; nothing was changed', w.login, role;
+            END IF;
+            SELECT name INTO holder FROM workers WHERE db_role = role AND id <> w.id;
+            IF FOUND THEN
+                RAISE EXCEPTION 'casenotes[InvalidRequest]: the database user % is already how % signs in, so % '
+                    '(login %) cannot have it; nothing was changed', role, holder, w.name, w.login;
+            END IF;
+            SELECT rolname, rolcanlogin, rolsuper OR rolcreaterole OR rolcreatedb OR rolreplication OR rolbypassrls
+                AS privileged INTO existing FROM pg_roles WHERE rolname = role;
+            IF FOUND AND w.db_role IS DISTINCT FROM role THEN
+                RAISE EXCEPTION 'casenotes[InvalidRequest]: the database user % exists already and was not made '
+                    'by casenotes for % (login %); casenotes takes over no database user: the server''s '
+                    'administrator renames or drops it first; nothing was changed', role, w.name, w.login;
+            END IF;
+            IF NOT FOUND THEN
+                EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION '
+                               'NOBYPASSRLS IN ROLE %I', role, '{group}');
+                UPDATE workers SET db_role = role WHERE id = w.id;
+                RETURN 'created';
+            END IF;
+            IF existing.privileged THEN
+                RAISE EXCEPTION 'casenotes[InvalidRequest]: the database user % of % holds server privileges '
+                    '(superuser, CREATEROLE, CREATEDB, REPLICATION or BYPASSRLS) that a worker''s sign-in must not '
+                    'have; the server''s administrator takes them away first; nothing was changed', role, w.name;
+            END IF;
+            IF NOT existing.rolcanlogin THEN
+                EXECUTE format('ALTER ROLE %I LOGIN', role);
+                done := 'enabled';
+            END IF;
+            IF NOT pg_has_role(role, '{group}', 'MEMBER') THEN
+                EXECUTE format('GRANT %I TO %I', '{group}', role);
+                done := 'enabled';
+            END IF;
+            RETURN done;
+        END $fn$""",
+    # 'ended', 'unchanged' (already NOLOGIN) or 'none' (no database user); the role and its history stay.
+    "casenotes_end_login(worker integer)": """
+        RETURNS text LANGUAGE plpgsql SECURITY DEFINER {pinned} AS $fn$
+        DECLARE
+            w record;
+            can_login boolean;
+        BEGIN
+            PERFORM casenotes_check_gives_logins();
+            SELECT id, name, db_role INTO w FROM workers WHERE id = worker;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'casenotes[NotFound]: there is no worker number %; nothing was changed', worker;
+            END IF;
+            IF w.db_role IS NULL THEN
+                RETURN 'none';
+            END IF;
+            SELECT rolcanlogin INTO can_login FROM pg_roles WHERE rolname = w.db_role;
+            IF NOT FOUND THEN
+                RETURN 'none';
+            END IF;
+            IF NOT can_login THEN
+                RETURN 'unchanged';
+            END IF;
+            EXECUTE format('ALTER ROLE %I NOLOGIN', w.db_role);
+            RETURN 'ended';
+        END $fn$""",
+}
+WORKERS_CALL = ("casenotes_grant_login(worker integer)", "casenotes_end_login(worker integer)")
+
+
+def install_login_functions(conn: Connection, schema: str, group: str = GROUP, owner: str = OWNER) -> None:
+    """(Re)create the functions that give and end a worker's sign-in, run as ``owner``."""
+    pinned = f'SET search_path = pg_catalog, "{schema}", pg_temp'
+    reserved = ", ".join(f"'{name}'" for name in RESERVED_ROLES)
+    for signature, rest in LOGIN_FUNCTIONS.items():
+        body = rest.replace("{pinned}", pinned).replace("{reserved}", reserved).replace("{group}", group)
+        body = body.replace("{owner}", owner).replace("{{", "{").replace("}}", "}")
+        conn.execute(text(f"CREATE OR REPLACE FUNCTION {signature} {body.strip()}"))
+
+
+def grant_login(conn: Connection, worker_id: int) -> str:
+    """Give the worker their database user (made from their login) with LOGIN: 'created', 'enabled'
+    or 'unchanged'. Refused (``casenotes[...]`` from the database) as the functions above say."""
+    return str(conn.execute(text("SELECT casenotes_grant_login(:w)"), {"w": worker_id}).scalar_one())
+
+
+def end_worker_login(conn: Connection, worker_id: int) -> str:
+    """Take LOGIN from the worker's database user: 'ended', 'unchanged' or 'none'."""
+    return str(conn.execute(text("SELECT casenotes_end_login(:w)"), {"w": worker_id}).scalar_one())
+
+
+def session_is_worker(conn: Connection) -> bool:
+    """Whether this PostgreSQL session signed in as an active worker's own database user."""
+    return conn.execute(text("SELECT casenotes_worker_id() IS NOT NULL")).scalar_one() is True
+
+
+def may_change_schema(conn: Connection) -> bool:
+    """Whether this PostgreSQL session may create or upgrade the schema: a superuser, the database's
+    owner, or a member of the role owning casenotes' tables."""
+    return bool(conn.execute(text(
+        "SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) "
+        "OR session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()) "
+        "OR EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'alembic_version' "
+        "           AND pg_has_role(session_user, tableowner, 'USAGE'))")).scalar())
 
 
 def create_login(conn: Connection, role: str, group: str = GROUP) -> None:

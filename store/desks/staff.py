@@ -9,6 +9,12 @@ is read; every change is audited with its values before and after (``journal.act
 A worker is never deleted: deactivation refuses their sign-in (``Store.as_user``) and any desk already
 open for them (``DeskBase._user``/``_actor``), and keeps their notes, roles and history. Their open
 roles are reassigned first; the refusal names each one.
+
+On the agency server (PostgreSQL, the staff administrator signed in as their own database user) adding
+a worker also makes their database user, and deactivating one takes its LOGIN away, in the same
+transaction, through the owner's functions of ``store/db/server.py`` (``give_sign_in``,
+``end_sign_in``). The import and the system's ``Staffing`` leave database users to the owner's
+``casenotes admin logins``.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from store.core import arguments
 from store.core.errors import InvalidAbsence, InvalidRequest, InvalidStage, NotFound, StoreError
 from store.core.policy import Policy
 from store.core.results import AbsenceView, OpenRole, StaffMember, UnitView
+from store.db import server
 from store.db.journal import activity
 from store.db.models import Absence, AuditEntry, Case, RoleAssignment, Stage, Unit, Worker, WorkerFunction, stage_label
 from store.desks.base import DeskBase, Work
@@ -261,6 +268,34 @@ def plan_absence(work: Work, worker: Worker, starts_on: date, ends_on: date, rea
     return absence
 
 
+def give_sign_in(work: Work, worker_id: int) -> str:
+    """PostgreSQL: the worker's database user, made (or given LOGIN back) by the owner's function;
+    'created', 'enabled' or 'unchanged', audited when it changed anything."""
+    done = server.grant_login(work.session.connection(), worker_id)
+    if done != "unchanged":
+        role = work.session.scalar(select(Worker.db_role).where(Worker.id == worker_id))
+        activity(work.session, work.by, "give sign-in", "worker", worker_id, work.now, case_id=None,
+                 after={"database_user": role, "login": True})
+    return done
+
+
+def end_sign_in(work: Work, worker_id: int) -> str:
+    """PostgreSQL: LOGIN taken from the worker's database user (kept, with all they did); 'ended',
+    'unchanged' or 'none', audited when it ended one."""
+    done = server.end_worker_login(work.session.connection(), worker_id)
+    if done == "ended":
+        role = work.session.scalar(select(Worker.db_role).where(Worker.id == worker_id))
+        activity(work.session, work.by, "end sign-in", "worker", worker_id, work.now, case_id=None,
+                 before={"database_user": role, "login": True}, after={"login": False})
+    return done
+
+
+def _on_agency_server(session: Session) -> bool:
+    """Whether this desk works on the agency server as its worker's own database user (then adding and
+    deactivating a worker gives and ends their sign-in; connected as the owner, ``casenotes admin`` does)."""
+    return session.get_bind().dialect.name == "postgresql" and server.session_is_worker(session.connection())
+
+
 # -- reading ---------------------------------------------------------------------------------------
 
 def open_roles(session: Session, worker_id: int, now: datetime) -> list[OpenRole]:
@@ -361,7 +396,11 @@ class StaffDesk(DeskBase):
         profile = clean_profile(self.policy, name, title, employer=employer, agency=agency, unit=unit,
                                 supervisor=supervisor, functions=functions)
         with self.db.writing() as session:
-            return add_worker(self._staff_work(session), login, profile)
+            work = self._staff_work(session)
+            worker_id = add_worker(work, login, profile)
+            if _on_agency_server(session):
+                give_sign_in(work, worker_id)
+            return worker_id
 
     def change_worker(self, login: str, changes: dict[str, Any]) -> None:
         """Change any of ``name``, ``title``, ``employer``, ``agency``, ``unit`` (a unit number or None),
@@ -374,7 +413,10 @@ class StaffDesk(DeskBase):
     def deactivate_worker(self, login: str) -> None:
         login = clean_login(login)
         with self.db.writing() as session:
-            deactivate_worker(self._staff_work(session), login)
+            work = self._staff_work(session)
+            deactivate_worker(work, login)
+            if _on_agency_server(session):
+                end_sign_in(work, _staff_worker(session, login).id)
 
     def plan_absence_for(self, login: str, starts_on: date, ends_on: date, reason: str = "") -> AbsenceView:
         """Plan someone else's absence (their pending notes then fall due before it starts)."""

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from tui.cli.admin import add_admin_commands
 from tui.cli.sign_in import demo_path, demo_url, sign_in
 
 
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument("folder", help="the folder to write them into (made if needed)")
     clock = commands.add_parser("policy", help="show the casework clock as read from the policy files, and check them")
     clock.add_argument("--preset", help="show a shipped preset instead (texas, washington)")
+    add_admin_commands(commands)
     args = parser.parse_args(argv)
     from store import PolicyError, StoreError
 
@@ -69,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli.transfer import run_export, run_import
 
             return run_import(args) if args.command == "import" else run_export(args)
+        if args.command == "admin":
+            from tui.cli.admin import run_admin
+
+            return run_admin(args)
         if args.command == "policy":
             from tui.cli.policy import run_policy
 

@@ -11,19 +11,34 @@ import platformdirs
 
 
 def sign_in(args):
-    """(store, login) for the user running this command, or None after saying why not."""
+    """(store, login) for the user running this command, or None after saying why not.
+
+    Who you are: on a demo, ``--user``; on the agency server (PostgreSQL), the database user you
+    connected as (the URL's, a service file's, ``PGUSER``), mapped to its worker by the store; on a
+    SQLite file, your operating-system login."""
     from store import Store, StoreError
 
     store = Store.open(args.db)
     if args.user and not store.is_demo:
-        print("casenotes: --user works only on a demo database; you are signed in as your own login.",
+        yourself = ("the database user you connect as (--db postgresql://you@host/dbname, PGUSER or a service "
+                    "file)" if store.has_database_users else "your own login")
+        print(f"casenotes: --user works only on a demo database; here you are signed in as {yourself}.",
               file=sys.stderr)
+        store.close()
         return None
-    login = args.user or os_login()
     try:
-        store.as_user(login)
+        if args.user:
+            login = args.user
+            store.as_user(login)
+        elif store.has_database_users:
+            login = store.signed_in().login
+        else:
+            login = os_login()
+            store.as_user(login)
     except StoreError as error:
-        print(f"casenotes: {error} {_who_to_be(args, store)}", file=sys.stderr)
+        advice = _who_to_be(args, store)
+        print(f"casenotes: {error}{' ' + advice if advice else ''}", file=sys.stderr)
+        store.close()
         return None
     return store, login
 
@@ -33,6 +48,8 @@ def _who_to_be(args, store) -> str:
     database while a demo exists, point to it; otherwise, ask for access."""
     if store.is_demo:
         return f"On the demo, say who you are with --user, e.g. {_example_logins(store)}."
+    if store.has_database_users:  # the store's sentence already says whom to ask
+        return ""
     if args.db is None and demo_path().is_file():
         command = " ".join(["casenotes --demo --user LOGIN", *([args.command] if args.command else [])])
         return (f"To use the demo agency instead, add --demo and a demo login: `{command}`; otherwise ask "
