@@ -278,10 +278,11 @@ def test_a_postgresql_login_without_the_right_to_create_the_tables(pg_database):
     try:
         url = make_url(pg_database).set(username=role).update_query_dict(
             {"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
-        sentence = refused(url)
-        assert sentence.startswith("Cannot open the PostgreSQL database")
-        assert f"(permission denied for schema {schema}" in sentence
-        assert sentence.endswith("; ask your administrator.")
+        sentence = refused(url)  # said before the server refuses the first CREATE (issue 17)
+        assert sentence.startswith("The PostgreSQL database")
+        assert f"holds no casenotes record yet, and only the database's owner creates or upgrades it, not the " \
+               f"database user {role}" in sentence
+        assert sentence.endswith("run `casenotes admin init` with this casenotes. Nothing was changed.")
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))

@@ -78,6 +78,9 @@ def describe(parsed: URL) -> str:
     if path is not None:
         return f"the database file {path}"
     if parsed.get_backend_name() == "postgresql":
+        service = parsed.query.get("service")
+        if service and not parsed.database:  # postgresql:///?service=casenotes: pg_service.conf says where
+            return f"the PostgreSQL database of the service {service!r} (pg_service.conf)"
         return f"the PostgreSQL database {parsed.database!r} on {parsed.host or 'localhost'}:{parsed.port or 5432}"
     return parsed.render_as_string(hide_password=True)
 
