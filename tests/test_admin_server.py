@@ -285,3 +285,27 @@ def _psql(server: Server, user: str) -> subprocess.CompletedProcess:
     return subprocess.run(["psql", "-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", user,
                            "-d", server.name, "-Atc", "SELECT 1"], capture_output=True, text=True, timeout=30,
                           check=False)
+
+
+def test_the_app_opened_on_the_server_without_user_is_the_database_users_worker(agency_server, tmp_path):
+    import asyncio
+
+    from tui.app import CasenotesApp
+    from tui.screens.caseload import CaseloadScreen
+
+    store, login = sign_in(Namespace(db=agency_server.as_user(agency_server.login("cara")), user=None, command=None))
+    app = CasenotesApp(store, login, home=tmp_path, indexing=False)
+
+    async def run():
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(100):
+                if isinstance(app.screen, CaseloadScreen):
+                    break
+                await asyncio.sleep(0.05)
+            await pilot.pause()
+            return app.me.name, isinstance(app.screen, CaseloadScreen), app.sub_title
+
+    name, caseload_shown, sub_title = asyncio.run(run())
+    store.close()
+    assert (name, caseload_shown) == ("Cara Worker", True)
+    assert sub_title.startswith("Cara Worker · Unit 1")
