@@ -309,3 +309,28 @@ def test_the_app_opened_on_the_server_without_user_is_the_database_users_worker(
     store.close()
     assert (name, caseload_shown) == ("Cara Worker", True)
     assert sub_title.startswith("Cara Worker · Unit 1")
+
+
+def test_a_database_owner_who_is_no_superuser_sets_up_and_upgrades(server, capsys):
+    from alembic import command
+
+    from store.db.engines import _alembic_config, known_revisions
+
+    owner = server.login("owner")
+    with server.admin.connect() as conn:
+        conn.execute(text(f"CREATE ROLE {owner} LOGIN CREATEDB CREATEROLE"))
+        conn.execute(text(f'ALTER DATABASE "{server.name}" OWNER TO {owner}'))
+    as_owner = server.as_user(owner)
+    assert main(["admin", "init", "--db", as_owner]) == 0
+    assert f"Signed in as {owner}" in capsys.readouterr().out
+    # The previous casenotes's schema, as an upgrade finds it: the owner migrates it and grants again.
+    config, engine = _alembic_config(), create_engine(as_owner)
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "-1")
+    engine.dispose()
+    (before,), head = server.sql("SELECT version_num FROM alembic_version")[0], known_revisions()[1]
+    assert main(["admin", "init", "--db", as_owner]) == 0
+    assert f"Upgraded the schema of {server.name} from revision {before} to {head}." in capsys.readouterr().out
+    owners = {row[0] for row in server.sql("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")}
+    assert owners == {"casenotes_owner"}
