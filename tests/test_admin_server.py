@@ -334,3 +334,15 @@ def test_a_database_owner_who_is_no_superuser_sets_up_and_upgrades(server, capsy
     assert f"Upgraded the schema of {server.name} from revision {before} to {head}." in capsys.readouterr().out
     owners = {row[0] for row in server.sql("SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'")}
     assert owners == {"casenotes_owner"}
+
+
+def test_import_and_export_are_the_owners_on_the_server(agency_server, tmp_path, capsys):
+    cara = agency_server.as_user(agency_server.login("cara"))
+    write_agency(tmp_path / "again", agency_server)
+    assert main(["--db", cara, "import", str(tmp_path / "again"), "--apply"]) == 2
+    assert "casenotes import works on the whole agency as the system" in capsys.readouterr().err
+    assert main(["--db", cara, "export", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "the database's owner runs it" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    assert main(["--db", agency_server.url, "export", str(tmp_path / "out")]) == 0

@@ -12,9 +12,10 @@ narrow every statement to what the rules allow.
 from __future__ import annotations
 
 import re
-
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
+
+from store.core.errors import NoAccess
 
 OWNER = "casenotes_owner"
 GROUP = "casenotes_worker"
@@ -287,6 +288,20 @@ def may_change_schema(conn: Connection) -> bool:
         "OR session_user = (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()) "
         "OR EXISTS (SELECT 1 FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'alembic_version' "
         "           AND pg_has_role(session_user, tableowner, 'USAGE'))")).scalar())
+
+
+def check_acts_as_the_system(engine: Engine, what: str) -> None:
+    """On the agency server the import and the export are the database owner's (or a superuser's): a
+    worker's session would write as the system through row-level security, or export only what it reads."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        if may_change_schema(conn):
+            return
+        user = conn.execute(text("SELECT session_user")).scalar_one()
+    raise NoAccess(f"casenotes {what} works on the whole agency as the system, so on the agency server the "
+                   f"database's owner runs it (--db postgresql://owner@host/dbname), not the database user {user}. "
+                   "Nothing was read or written.")
 
 
 def create_login(conn: Connection, role: str, group: str = GROUP) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from store.core.errors import StoreError
+from store.db.server import check_acts_as_the_system
 from store.desks.base import Work
 from store.transfer.apply import Applying, Progress
 from store.transfer.checks import read_folder
@@ -43,7 +44,9 @@ class _Undo(Exception):
 
 def import_folder(db: Database, folder: Path, *, apply: bool = False, progress: Progress | None = None) -> ImportReport:
     """Check (and with ``apply``, write) the files in ``folder``, in one transaction. Raises
-    ``CannotRead`` when the folder or a file cannot be read at all."""
+    ``CannotRead`` when the folder or a file cannot be read at all; ``NoAccess`` on the agency server
+    for anyone but the database's owner (the import acts as the system)."""
+    check_acts_as_the_system(db.write_engine, "import")
     try:
         return _import(db, Path(folder), apply, progress, careful=False)
     except CannotRead:
@@ -75,7 +78,9 @@ def _import(db: Database, folder: Path, apply: bool, progress: Progress | None, 
 
 
 def export_folder(db: Database, folder: Path) -> dict[str, int]:
-    """Write every record as the import files into ``folder``; rows per file."""
+    """Write every record as the import files into ``folder``; rows per file. ``NoAccess`` on the agency
+    server for anyone but the database's owner (a worker's session would export only what it reads)."""
+    check_acts_as_the_system(db.write_engine, "export")
     with db.reading() as session:
         records = agency_rows(session, db.policy.time_zone)
     return write_files(records, Path(folder))
