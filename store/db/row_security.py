@@ -321,8 +321,11 @@ def enable(conn: Connection) -> None:
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     pinned = f'SET search_path = "{schema}", pg_temp'
     for signature, (returns, body) in FUNCTIONS.items():
-        conn.execute(text(f"CREATE FUNCTION {signature} RETURNS {returns} LANGUAGE sql STABLE SECURITY DEFINER "
-                          f"{pinned} AS $body$ {body.strip()} $body$"))
+        # PL/pgSQL keeps each statement's plan for the session; an SQL function with its own search_path
+        # is planned again at every call, several times in every statement a worker runs.
+        returning = f"RETURN QUERY {body.strip()};" if returns.startswith("SETOF") else f"RETURN ({body.strip()});"
+        conn.execute(text(f"CREATE FUNCTION {signature} RETURNS {returns} LANGUAGE plpgsql STABLE SECURITY DEFINER "
+                          f"{pinned} AS $body$ BEGIN {returning} END $body$"))
     for table, policies in POLICIES.items():
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         for name, command, using, check in policies:
