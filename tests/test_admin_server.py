@@ -31,13 +31,18 @@ pytestmark = pytest.mark.postgres
 class Server:
     """One test's agency database, its owner's URL, and its workers' logins (each also a user name)."""
 
-    def __init__(self, admin, prefix: str):
-        self.admin, self.prefix = admin, prefix
-        self.name = f"{prefix}_db"
+    def __init__(self, admin, prefix: str, own: str | None = None):
+        self.admin, self.prefix, self.own = admin, prefix, own or prefix
+        self.name = f"{self.own}_db"
         self.url = _pg_url(self.name)
 
     def login(self, who: str) -> str:
+        """The login (and database user) of the agency's worker ``who``."""
         return f"{self.prefix}_{who}"
+
+    def new(self, who: str) -> str:
+        """A login or database user this test makes (dropped at its end)."""
+        return f"{self.own}_{who}"
 
     def as_user(self, user: str) -> str:
         return make_url(self.url).set(username=user).render_as_string(hide_password=False)
@@ -64,12 +69,17 @@ def server(pg_database):
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{made.name}"'))
     yield made
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{made.name}" WITH (FORCE)'))
-        for role in conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"),
-                                 {"p": f"{made.prefix}%"}).scalars().all():
-            conn.execute(text(f'DROP ROLE "{role}"'))
+    _drop(admin, made.name, made.own)
     admin.dispose()
+
+
+def _drop(admin, database: str, roles: str) -> None:
+    """The database, and every database user whose name starts with ``roles``."""
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        for role in conn.execute(text("SELECT rolname FROM pg_roles WHERE rolname LIKE :p"),
+                                 {"p": f"{roles}%"}).scalars().all():
+            conn.execute(text(f'DROP ROLE "{role}"'))
 
 
 def write_agency(folder: Path, server: Server) -> None:
@@ -85,15 +95,40 @@ def write_agency(folder: Path, server: Server) -> None:
         f"W3,{cara},Cara Worker,Caseworker,LDSS,U1,W2,\n")
 
 
+@pytest.fixture(scope="module")
+def agency_template(pg_database, tmp_path_factory):
+    """The README's path once per module and worker: `casenotes admin init`, `casenotes import --apply`,
+    `casenotes admin logins`; each test gets a copy (its workers' database users are the module's)."""
+    admin = _pg_admin()
+    made = Server(admin, unique_name("h5a"))
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{made.name}"'))
+    try:
+        assert main(["admin", "init", "--db", made.url]) == 0
+        files = tmp_path_factory.mktemp("agency") / "files"
+        write_agency(files, made)
+        assert main(["--db", made.url, "import", str(files), "--apply"]) == 0
+        assert main(["admin", "logins", "--db", made.url]) == 0
+        yield made
+    finally:
+        _drop(admin, made.name, made.prefix)
+        admin.dispose()
+
+
 @pytest.fixture
-def agency_server(server, tmp_path, capsys):
-    """The README's path: `casenotes admin init`, `casenotes import --apply`, `casenotes admin logins`."""
-    assert main(["admin", "init", "--db", server.url]) == 0
-    write_agency(tmp_path / "agency", server)
-    assert main(["--db", server.url, "import", str(tmp_path / "agency"), "--apply"]) == 0
-    assert main(["admin", "logins", "--db", server.url]) == 0
+def agency_server(agency_template, capsys):
+    """A copy of the module's agency, set up again for the server (a copy does not keep the database's
+    own grants); the names this test makes start with its own prefix."""
+    admin = agency_template.admin
+    made = Server(admin, agency_template.prefix, own=unique_name("h5"))
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :d"),
+                     {"d": agency_template.name})
+        conn.execute(text(f'CREATE DATABASE "{made.name}" TEMPLATE "{agency_template.name}"'))
+    assert main(["admin", "init", "--db", made.url]) == 0
     capsys.readouterr()
-    return server
+    yield made
+    _drop(admin, made.name, made.own)
 
 
 def test_readme_path_from_an_empty_database_to_signed_in_workers(server, tmp_path, capsys):
@@ -149,7 +184,7 @@ def test_a_worker_role_cannot_change_the_schema_truncate_nor_own_tables(agency_s
 def test_a_staff_administrator_signed_in_as_themselves_adds_and_deactivates_a_worker(agency_server):
     boss_store = Store.open(agency_server.as_user(agency_server.login("boss")))
     boss = boss_store.signed_in()
-    newbie = agency_server.login("newbie")
+    newbie = agency_server.new("newbie")
     boss.add_worker(newbie, "Nia Newbie", "Caseworker", unit=1, supervisor=agency_server.login("sup"))
     assert agency_server.role(newbie) == (True, True)
     assert agency_server.sql("SELECT db_role FROM workers WHERE login = :l", l=newbie) == [(newbie,)]
@@ -170,14 +205,14 @@ def test_a_staff_administrator_signed_in_as_themselves_adds_and_deactivates_a_wo
 
 
 def test_a_login_whose_database_user_exists_is_refused_and_nothing_is_written(agency_server):
-    taken = agency_server.login("taken")
+    taken = agency_server.new("taken")
     with agency_server.admin.connect() as conn:
         conn.execute(text(f"CREATE ROLE {taken} LOGIN"))
     boss_store = Store.open(agency_server.as_user(agency_server.login("boss")))
     boss = boss_store.signed_in()
     with pytest.raises(InvalidRequest, match=f"The database user {taken} exists already and was not made by casenotes"):
         boss.add_worker(taken, "Tom Taken", "Caseworker", unit=1, supervisor=agency_server.login("sup"))
-    digit = "9" + agency_server.login("x")
+    digit = "9" + agency_server.new("x")
     with pytest.raises(InvalidRequest, match="cannot be a database user"):
         boss.add_worker(digit, "Nine", "Caseworker", unit=1, supervisor=agency_server.login("sup"))
     assert agency_server.sql("SELECT count(*) FROM workers WHERE login IN (:a, :b)", a=taken, b=digit) == [(0,)]
@@ -192,7 +227,7 @@ def test_a_caseworker_role_calling_the_login_functions_is_refused(agency_server)
             agency_server.sql(f"SELECT {function}(1)", user=cara)
     assert agency_server.role(agency_server.login("boss")) == (True, True)
     # A database user that is no worker's may not even connect.
-    stranger = agency_server.login("stranger")
+    stranger = agency_server.new("stranger")
     with agency_server.admin.connect() as conn:
         conn.execute(text(f"CREATE ROLE {stranger} LOGIN"))
     with pytest.raises(DBAPIError, match="permission denied for database"):
@@ -209,15 +244,15 @@ def test_the_owner_ends_and_gives_back_a_login_and_logins_ends_deactivated_worke
     assert agency_server.role(cara) == (True, True)
     # Deactivated as the system (an import, the owner's store): `logins` takes the sign-in away.
     store = Store.open(agency_server.url)
-    store.staffing().add_worker(agency_server.login("gone"), "Gus Gone", "Caseworker")
+    store.staffing().add_worker(agency_server.new("gone"), "Gus Gone", "Caseworker")
     store.close()
-    assert main(["admin", "add-login", agency_server.login("gone"), "--db", agency_server.url]) == 0
+    assert main(["admin", "add-login", agency_server.new("gone"), "--db", agency_server.url]) == 0
     agency_server.sql("UPDATE workers SET active = false, deactivated_at = now() WHERE login = :l",
-                      l=agency_server.login("gone"))
+                      l=agency_server.new("gone"))
     capsys.readouterr()
     assert main(["admin", "logins", "--db", agency_server.url]) == 0
     assert "Gus Gone" in capsys.readouterr().out
-    assert agency_server.role(agency_server.login("gone")) == (False, True)
+    assert agency_server.role(agency_server.new("gone")) == (False, True)
 
 
 def test_admin_refusals_print_a_sentence_and_exit_2(agency_server, tmp_path, capsys):
@@ -232,7 +267,7 @@ def test_admin_refusals_print_a_sentence_and_exit_2(agency_server, tmp_path, cap
     assert "is not the database's owner nor a superuser" in capsys.readouterr().err
     assert main(["admin", "add-login", "nobody_here", "--db", agency_server.url]) == 2
     assert "There is no worker with the login 'nobody_here'" in capsys.readouterr().err
-    taken = agency_server.login("taken")
+    taken = agency_server.new("taken")
     with agency_server.admin.connect() as conn:
         conn.execute(text(f"CREATE ROLE {taken} NOLOGIN"))
     store = Store.open(agency_server.url)
@@ -316,7 +351,7 @@ def test_a_database_owner_who_is_no_superuser_sets_up_and_upgrades(server, capsy
 
     from store.db.engines import _alembic_config, known_revisions
 
-    owner = server.login("owner")
+    owner = server.new("owner")
     with server.admin.connect() as conn:
         conn.execute(text(f"CREATE ROLE {owner} LOGIN CREATEDB CREATEROLE"))
         conn.execute(text(f'ALTER DATABASE "{server.name}" OWNER TO {owner}'))
