@@ -132,6 +132,8 @@ def copy_corpus(corpus: Path, url: str, log=print) -> dict:
                                        f"(SELECT coalesce(max(id), 0) + 1 FROM \"{name}\"), false)"))
         figures["load_s"] = round(time.perf_counter() - started, 1)
         _restore_triggers(target, lifted)
+        with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))  # the search words' statement is planned badly on empty statistics
         figures.update(refresh_search(target, log))
         began = time.perf_counter()
         with target.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -35,10 +35,12 @@ def table(report: dict) -> str:
               f"{conn['workers_seen']} workers seen."]
     setup = report.get("setup", {})
     if setup:
-        lines += ["", f"Setup: {setup.get('seconds')} s (corpus copied in {setup.get('load_s')} s, VACUUM ANALYZE "
-                  f"{setup.get('vacuum_analyze_s')} s), database {setup.get('database_mb')} MB"
-                  + (f", shared Whoosh index built in {setup['whoosh_build']['seconds']} s"
-                     if "whoosh_build" in setup else "") + "."]
+        words = setup.get("search_words")
+        whoosh = setup.get("whoosh_build")
+        lines += ["", f"Setup: {setup.get('seconds')} s (corpus copied in {setup.get('load_s')} s"
+                  + (f", search words of {words['notes']:,} notes in {words['seconds']} s" if words else "")
+                  + f", VACUUM ANALYZE {setup.get('vacuum_analyze_s')} s), database {setup.get('database_mb')} MB"
+                  + (f", shared Whoosh index built in {whoosh['seconds']} s" if whoosh else "") + "."]
     if "search" in report:
         lines += ["", search_table(report["search"])]
     return "\n".join(lines) + "\n"

@@ -73,15 +73,19 @@ def host(days: list[dict], search: str, search_path: str | None, think: float, u
     from .load_day import Day, Tally
 
     stores, built = [], []
-    for spec in days:
-        store = Store.open(spec["url"])
-        if os.environ.get("CASENOTES_LOAD_NO_PREPARE"):
-            _no_prepared_statements(store)
-        stores.append(store)
-        built.append(Day(store, spec["kind"], search_engines.for_day(search, store, search_path), spec["seed"],
-                         think, spec.get("handoff"), spec.get("collider", False)))
-    for day in built:
-        day.warm()
+    try:
+        for spec in days:
+            store = Store.open(spec["url"])
+            if os.environ.get("CASENOTES_LOAD_NO_PREPARE"):
+                _no_prepared_statements(store)
+            stores.append(store)
+            built.append(Day(store, spec["kind"], search_engines.for_day(search, store, search_path), spec["seed"],
+                             think, spec.get("handoff"), spec.get("collider", False)))
+        for day in built:
+            day.warm()
+    except Exception as error:  # a worker that cannot sign in stops the run, saying why
+        until_ready.put(f"{type(error).__name__}: {str(error).splitlines()[0]}")
+        return
     until_ready.put(len(built))
     go.wait()
     started, cpu = time.perf_counter(), _own_cpu()
@@ -191,7 +195,11 @@ def run_load(server: agency_server.AgencyServer, workers: list[tuple[str, str]],
     for child in children:
         child.start()
     for _ in children:
-        ready.get(timeout=600)
+        signed_in = ready.get(timeout=600)
+        if isinstance(signed_in, str):
+            for child in children:
+                child.terminate()
+            raise SystemExit(f"a worker could not sign in: {signed_in}")
     log(f"  {len(specs)} workers signed in on {len(children)} processes in {time.perf_counter() - began:.0f} s")
     sampler = Connections(server)
     sampler.start()
