@@ -46,7 +46,9 @@ SIZES = {"tiny": Size(60, 2_000, 12), "small": Size(400, 20_000, 40), "medium": 
          "large": Size(20_000, 1_000_000, 600),
          "agency50": Size(500, 20_000, 50)}  # the load test's agency: a director, 5 supervisors, 45 caseworkers
 STAGE_KINDS = [("FSS", "CWS"), ("INV", None), ("FSS", "COI"), ("CCR", None), ("FSS", "OTI"), ("FAD", None)]
-LIFTED_TRIGGERS = ("note_participants_insert", "notes_insert_awaits_revision")
+# Lifted by a load (see generate), with 0009's checks of a new note: a legacy system's arrive reviewed, long ago.
+LIFTED_TRIGGERS = ("note_participants_insert", "notes_insert_awaits_revision", "notes_insert_entered",
+                   "notes_insert_status", "notes_insert_version", "notes_insert_unreviewed", "notes_insert_freeze")
 STATUSES = (["approved"] * 92) + (["submitted"] * 3) + (["returned"] * 2) + (["draft"] * 3)
 
 

@@ -27,6 +27,7 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
              as_of: datetime | None = None, history_days: int = 150) -> DemoStaff:
     """Fill an empty database with a demo agency whose story ends at ``as_of``."""
     rng = random.Random(seed)
+    store.allow_test_clock()  # the story is told on its own clock, which the database's triggers follow
     as_of = as_of or clock.now()
     zone = store.policy.zone
     start = pendulum.instance(as_of).in_timezone(zone).subtract(days=history_days).set(hour=8, minute=30)

@@ -12,6 +12,8 @@ from store.core.results import WorkerView
 from store.db import opening
 from store.db.database import Database
 from store.db.engines import SQLITE_BUSY_SECONDS, stored_revisions, upgrade_schema
+from store.db.policy_facts import keep_policy_facts
+from store.db.server import mark_test_database
 from store.db.models import Meta, Worker
 from store.desks.desk import Desk
 from store.desks.to_results import worker_view
@@ -41,9 +43,19 @@ class Store(Database):
                 opening.check_may_upgrade(store.write_engine, parsed)
                 store.upgraded_from = stored_revisions(store.read_engine)[0]
                 upgrade_schema(store.write_engine)
+            keep_policy_facts(store)
         return store
 
     upgraded_from: tuple[str, ...] | None = None  # the revisions Store.open upgraded from (None: none)
+
+    def allow_test_clock(self) -> None:
+        """Let the database's triggers follow this store's clock (a frozen one: tests, the generated
+        demo) from now on; on PostgreSQL only the owner may, and any session of the database could
+        then move its trigger clock, so never on a real agency's. SQLite's triggers always follow the
+        clock of the store that opened the file."""
+        with self.writing() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                mark_test_database(session.connection())
 
     def as_user(self, login: str) -> Desk:
         login = arguments.login(login, "login", errors.NoAccess)

@@ -149,7 +149,7 @@ class Staffing:
             was = None if appointment is None else appointment.active
             if appointment is None:
                 appointment = AdvocateAppointment(worker_id=worker.id, person_id=child_id,
-                                                  appointed_at=self.db.clock.now())
+                                                  appointed_at=self.db.now())
                 session.add(appointment)
             appointment.active = active
             session.flush()
@@ -186,8 +186,8 @@ class Staffing:
     def _work(self, session: Session) -> Work:
         """The system's footing for a change (audited as done by ``by``, if given)."""
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
-        return Work(session, self.db.clock.now(), self.db.policy, by)
+        return Work(session, self.db.now(), self.db.policy, by)
 
     def _audit(self, session: Session, action: str, entity: str, entity_id: int, detail: dict[str, Any]) -> None:
         by = session.scalar(select(Worker).where(Worker.login == self.by)) if self.by else None
-        audit(session, by, action, entity, entity_id, self.db.clock.now(), detail)
+        audit(session, by, action, entity, entity_id, self.db.now(), detail)

@@ -72,6 +72,7 @@ def test_freeze_days_is_policy(db_url, tmp_path):
     override.write_text('[clock]\nfreeze = { amount = 10, unit = "calendar_days" }\n')
     clock = FrozenClock(datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc))
     store = Store.open(db_url, clock=clock, policy=Policy.load(override))
+    store.allow_test_clock()
     s = store.staffing()
     s.add_worker("sup", "Sue", "Supervisor")
     s.add_worker("cw", "Cara", "Caseworker", supervisor="sup")

@@ -107,8 +107,8 @@ def test_no_progress_note_is_stored_in_an_advpo_stage_by_raw_sql(store, agency):
     with pytest.raises(DBAPIError) as caught, store.write_engine.begin() as conn:
         conn.execute(text(f"INSERT INTO notes (stage_id, event_at, entered_at, author_id, entered_by_id, "
                           f"contact_type, purposes, others, narrative, status, version, freezes_at) VALUES "
-                          f"(:s, {NOW}, {NOW}, :w, :w, 'Collateral', '[]', '[]', 'x', 'draft', 1, "
-                          f"'2026-04-01 00:00:00')"), {"s": advpo, "w": cw})
+                          f"(:s, {NOW}, casenotes_now(), :w, :w, 'Collateral', '[]', '[]', 'x', 'draft', 1, "
+                          f"'2026-03-23 04:00:00')"), {"s": advpo, "w": cw})  # as 0009 wants it, but for ADVPO
     assert "casenotes[InvalidNote]" in str(caught.value.orig)
     assert "ADVPO" in str(caught.value.orig)
     assert _scalar(store, "SELECT count(*) FROM notes WHERE stage_id = :s", s=advpo) == 0

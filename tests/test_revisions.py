@@ -194,9 +194,9 @@ def test_raw_insert_of_a_note_with_its_revision_is_allowed(store, draft):
 
 
 def test_raw_insert_of_a_note_with_a_revision_of_another_version_is_refused(store, draft):
-    _refused_at_commit(store, _new_note(draft, version=2))  # no revision of version 2
-    with pytest.raises(DBAPIError):  # version 1's revision is not the one version 2 needs
-        _raw(store, _new_note(draft, version=2), _new_revision(1))
+    # A new note is at version 1 (0009: SQLite refuses another, PostgreSQL sets it), whose revision it needs.
+    with pytest.raises(DBAPIError):
+        _raw(store, _new_note(draft, version=2), _new_revision(2))
     with pytest.raises(DBAPIError):  # a revision of the next version only, never followed by it
         _raw(store, _new_note(draft), _new_revision(2))
     assert _versions(store, draft.id) == (1, [1])

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from contextvars import ContextVar
 from collections.abc import Iterator
+from datetime import datetime
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -15,9 +17,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from store.core import errors
 from store.core.clock import Clock
 from store.core.policy import Policy
-from store.db.engines import SQLITE_BUSY_SECONDS, make_engines
+from store.db.engines import BEGAN, SQLITE_BUSY_SECONDS, make_engines
 
 TRIGGER_MESSAGE = re.compile(r"casenotes\[(\w+)\]: ([^\n]+)")
+# The instant the current unit of work began on the store's clock (None outside one).
+_began: ContextVar[datetime | None] = ContextVar("casenotes_began", default=None)
 
 
 class Database:
@@ -26,6 +30,11 @@ class Database:
         self.clock = clock
         self.policy = policy
         self.read_engine, self.write_engine = make_engines(url, clock, busy_seconds)
+
+    def now(self) -> datetime:
+        """The store's clock: inside a unit of work, the instant it began, which is the triggers'
+        ``casenotes_now()`` too (SQLite always; PostgreSQL in a database marked for a test clock)."""
+        return _began.get() or self.clock.now()
 
     def close(self) -> None:
         self.read_engine.dispose()
@@ -46,9 +55,12 @@ class Database:
         """One transaction; database refusals come out as the matching ``StoreError``."""
         try:
             with Session(engine, expire_on_commit=False) as session, session.begin():
-                # Connect (BEGIN) now, so the triggers' clock is stamped before the desk reads its own.
-                session.connection()
-                yield session
+                # Connect (BEGIN) now: the triggers' clock is stamped, and the desk reads the same instant.
+                began = _began.set(session.connection().info.get(BEGAN))
+                try:
+                    yield session
+                finally:
+                    _began.reset(began)
         except StaleDataError:
             raise errors.StaleEdit() from None
         except DBAPIError as exc:

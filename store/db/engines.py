@@ -3,12 +3,13 @@
 Both backends give the triggers the store's clock as ``casenotes_now()`` so that the database and
 the service agree on when a note froze, also when tests freeze time. On SQLite the function is
 registered on each connection the store opens; on PostgreSQL it reads a transaction-local setting
-the store sets and falls back to ``now()`` for any other client.
+the store sets, but only in a database its owner marked for a test clock (migration 0009): anywhere
+else it is the server's ``now()``, which no session can move.
 """
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 SQLITE_BUSY_SECONDS = 5.0
 PG_CONNECT_SECONDS = 10
 SQLITE_NOW_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # SQLAlchemy's storage format for DATETIME on SQLite
+BEGAN = "casenotes_began"  # a connection's info: the store's clock when its transaction began
 
 
 def default_url() -> str:
@@ -54,9 +56,8 @@ def make_engines(url: str, clock: Clock, busy_seconds: float = SQLITE_BUSY_SECON
 
     @event.listens_for(engine, "begin")
     def _set_clock(conn: Connection) -> None:
-        conn.exec_driver_sql(
-            "SELECT set_config('casenotes.now', %s, true)", (clock.now().isoformat(),)
-        )
+        conn.info[BEGAN] = began = clock.now()
+        conn.exec_driver_sql("SELECT set_config('casenotes.now', %s, true)", (began.isoformat(),))
 
     return engine, engine
 
@@ -75,7 +76,7 @@ def _sqlite_engine(url: str, clock: Clock, begin: str, busy_seconds: float) -> E
         began: dict[str, str] = {}
         record.info["casenotes_now"] = began
         dbapi_conn.create_function(
-            "casenotes_now", 0, lambda: began.get("at") or _sqlite_time(clock), deterministic=False
+            "casenotes_now", 0, lambda: began.get("at") or _sqlite_time(clock.now()), deterministic=False
         )
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -85,14 +86,15 @@ def _sqlite_engine(url: str, clock: Clock, begin: str, busy_seconds: float) -> E
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.connection.info["casenotes_now"]["at"] = _sqlite_time(clock)
+        conn.info[BEGAN] = began = clock.now()
+        conn.connection.info["casenotes_now"]["at"] = _sqlite_time(began)
         conn.exec_driver_sql(begin)
 
     return engine
 
 
-def _sqlite_time(clock: Clock) -> str:
-    return clock.now().astimezone(timezone.utc).strftime(SQLITE_NOW_FORMAT)
+def _sqlite_time(at: datetime) -> str:
+    return at.astimezone(timezone.utc).strftime(SQLITE_NOW_FORMAT)
 
 
 def upgrade_schema(engine: Engine) -> None:

@@ -104,6 +104,7 @@ def init_server(conn: Connection, group: str = GROUP, owner: str = OWNER) -> Non
         conn.execute(text(f'ALTER TABLE "{schema}"."{table}" OWNER TO {owner}'))
     for signature in _functions(conn, schema):
         conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
+    pin_search_path(conn, schema)
     grant_worker_privileges(conn, schema, group)
     for signature in LOGIN_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
@@ -113,6 +114,23 @@ def init_server(conn: Connection, group: str = GROUP, owner: str = OWNER) -> Non
 
 def _role_is(conn: Connection, role: str, condition: str) -> bool:
     return bool(conn.execute(text(f"SELECT {condition} FROM pg_roles WHERE rolname = :r"), {"r": role}).scalar())
+
+
+def pin_search_path(conn: Connection, schema: str) -> None:
+    """Every function of the schema (the triggers', ``casenotes_worker_id()``, ``casenotes_now()``) reads
+    the schema's tables, never a session's: a temporary table is found first by default, so a worker
+    could otherwise make a ``workers`` or ``meta`` of their own for a trigger to read."""
+    for signature in _functions(conn, schema):
+        if signature.split(".")[-1].startswith("casenotes_"):  # ours, not an extension's
+            conn.execute(text(f'ALTER FUNCTION {signature} SET search_path = "{schema}", pg_temp'))
+
+
+def mark_test_database(conn: Connection) -> None:
+    """Let ``casenotes_now()`` follow the store's clock (the ``casenotes.now`` setting) in this database,
+    as tests and a generated demo need; anywhere unmarked it is the server's ``now()``. ``conn``: the
+    owner or a superuser (workers may not write ``test_clock_allowed``). Not for a real agency: any
+    session of a marked database may move its own trigger clock."""
+    conn.execute(text("INSERT INTO test_clock_allowed DEFAULT VALUES ON CONFLICT DO NOTHING"))
 
 
 def grant_worker_privileges(conn: Connection, schema: str, group: str = GROUP) -> None:

@@ -83,8 +83,8 @@ class DeskBase:
         return Work(session, self._now(), self.policy, self._user(session))
 
     def _now(self) -> datetime:
-        """Read inside a unit of work, after BEGIN, so the triggers' clock is never later."""
-        return self.db.clock.now()
+        """Inside a unit of work, the instant it began: the triggers' clock too."""
+        return self.db.now()
 
     def _user(self, session: Session) -> Worker:
         """The acting worker; a desk opened before they were deactivated acts for them no more."""

@@ -14,14 +14,16 @@ from store.rules.access import check_may_add_note
 from store.desks.base import DeskBase, addenda_of
 from store.core.errors import InvalidNote, NotFound, StaleEdit
 from store.db.journal import audit, change, note_snapshot, record_note
-from store.db.models import Note, NoteParticipant, Person, StageFields, WorkerFields, table_of
+from store.db.models import Note, NoteParticipant, Person, StageFields, Worker, WorkerFields, table_of
 from store.rules.note_checks import check_addendum, check_discard, check_edit, refusals
 from store.rules.note_rules import (ADDENDUM, check_complete, check_required, clean_fields, contact_types_to_choose,
                                     form_problems, freeze_instant, is_final_on_save, missing_fields)
 from store.core.results import NoteForm, NoteView, PersonView
 from store.desks.to_results import note_view, person_view, stage_persons
 
-_NEW_NOTE = insert(table_of(Note)).returning(table_of(Note).c.id)
+# What the database sets on INSERT (migration 0009) comes back, so that the note shown is the one stored.
+_NEW_NOTE = insert(table_of(Note)).returning(*(table_of(Note).c[name] for name in (
+    "id", "entered_at", "freezes_at", "status", "author_id", "entered_by_id")))
 _NEW_PARTICIPANT = insert(table_of(NoteParticipant))
 
 
@@ -140,7 +142,14 @@ class NoteDesk(DeskBase):
         if final_on_save:
             check_complete(note)
         connection = session.connection()
-        note.id = connection.execute(_NEW_NOTE, row).scalar_one()
+        stored = connection.execute(_NEW_NOTE, row).one()
+        note.id, note.entered_at, note.freezes_at, note.status = stored[:4]
+        # A worker's own session on the agency server is the author and enterer the database sets
+        # (the store's rules chose the same; a demo's --user on a worker's connection may not have).
+        if stored.author_id != author.id:
+            note.author_id, note.author = stored.author_id, session.get_one(Worker, stored.author_id)
+        if stored.entered_by_id != user.id:
+            note.entered_by_id, note.entered_by = stored.entered_by_id, session.get_one(Worker, stored.entered_by_id)
         if note.participants:
             connection.execute(_NEW_PARTICIPANT, [{"note_id": note.id, "person_id": p.id} for p in note.participants])
         return note

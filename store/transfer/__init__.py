@@ -59,7 +59,7 @@ def _import(db: Database, folder: Path, apply: bool, progress: Progress | None, 
     report: ImportReport | None = None
     try:
         with db.writing() as session:
-            now = db.clock.now()
+            now = db.now()
             plan = read_folder(folder, agency_rows(session, db.policy.time_zone), db.policy, now)
             if plan.problems:
                 careful = True  # rows refused already: try every other one, to report all at once
