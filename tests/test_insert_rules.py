@@ -66,13 +66,13 @@ def test_a_workers_raw_note_is_theirs_entered_now_a_draft_freezing_by_the_rules(
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('casenotes.now', :t, true)"), {"t": T0.isoformat()})  # a test database
         conn.execute(text(ATTACK), _attack(agency.fss, supa))
-        conn.execute(text(REVISION), {"at": datetime(2000, 1, 1, tzinfo=timezone.utc), "by": supa})
+        conn.execute(text(REVISION), {"at": datetime(2000, 1, 1, tzinfo=timezone.utc), "by": cw})
         stored = conn.execute(text(STORED)).one()
         revision = conn.execute(text("SELECT saved_at, saved_by_id, version FROM note_revisions "
                                      "ORDER BY id DESC LIMIT 1")).one()
     engine.dispose()
     assert tuple(stored) == (cw, cw, T0, "draft", 1, FREEZES, None, None, None)
-    assert tuple(revision) == (T0, cw, 1)
+    assert tuple(revision) == (T0, cw, 1)  # saved at the clock's time (saved by cw: another is refused, 0010)
 
 
 def test_a_clerk_with_ent_prog_note_enters_for_the_author_they_name(store, agency, role_url):
@@ -81,7 +81,7 @@ def test_a_clerk_with_ent_prog_note_enters_for_the_author_they_name(store, agenc
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('casenotes.now', :t, true)"), {"t": T0.isoformat()})
         conn.execute(text(ATTACK), _attack(agency.fss, cw))
-        conn.execute(text(REVISION), {"at": T0, "by": cw})
+        conn.execute(text(REVISION), {"at": T0, "by": clerk})
         stored = conn.execute(text(STORED)).one()
     engine.dispose()
     assert (stored.author_id, stored.entered_by_id, stored.status) == (cw, clerk, "draft")

@@ -347,11 +347,17 @@ def test_a_caseworker_cannot_write_a_note_where_or_for_whom_the_rules_do_not_all
               "others, narrative, status, version, freezes_at) VALUES (:s, now(), now(), :a, :e, 'Collateral', "
               "'[]', '[]', 'x', 'draft', 1, now() + interval '21 days')")
     me = worker_id(store, "cw")
-    for stage, author, entered_by in ((agency.other_fss, me, me), (agency.fss, worker_id(store, "cw2"), me),
-                                      (agency.fss, me, worker_id(store, "clerk"))):
-        with pytest.raises(DBAPIError, match=REFUSED):
-            cw.run(insert, s=stage, a=author, e=entered_by)
+    with pytest.raises(DBAPIError, match=REFUSED):
+        cw.run(insert, s=agency.other_fss, a=me, e=me)
     assert rows(store, "notes") == before
+    # For whom: the database makes the worker who is not ENT PROG NOTE the author and enterer (0009).
+    revision = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+                "SELECT max(id), 1, now(), :e0, 'draft', '{}' FROM notes")
+    for author, entered_by in ((worker_id(store, "cw2"), me), (me, worker_id(store, "clerk"))):
+        cw.run(insert, revision, s=agency.fss, a=author, e=entered_by, e0=me)
+        with store.write_engine.connect() as conn:
+            stored = conn.execute(text("SELECT author_id, entered_by_id FROM notes ORDER BY id DESC LIMIT 1")).one()
+        assert tuple(stored) == (me, me)
 
 
 def test_a_caseworker_cannot_give_themselves_a_role_in_another_case(store, agency, psql):

@@ -5,8 +5,9 @@
   - PostgreSQL sets them in a BEFORE INSERT trigger, and in a worker's own session (``casenotes_worker_id()``
     not NULL) also who entered it (that worker) and its author (that worker, unless they hold
     ``ENT PROG NOTE`` and enter it for another). The store connected as the owner keeps the entered-by
-    and author it gives. A revision's ``saved_at``/``saved_by_id`` and a review action's ``at``/``by_id``
-    written in a worker's session are likewise the clock's and that worker's.
+    and author it gives. A revision's ``saved_at`` and a review action's ``at`` written in a worker's
+    session are likewise the clock's; who saved or acted must be that worker (row-level security,
+    0010, refuses another rather than this trigger rewriting it).
   - SQLite's BEFORE triggers cannot change a row, so they refuse an INSERT whose entry time is not
     ``casenotes_now()``, whose status is not the starting one, whose version is not 1, that carries
     submission or review times, or whose freeze instant is not the rules' (an FSI entry freezes as it
@@ -144,15 +145,11 @@ def _postgresql(bind: sa.Connection) -> None:
         END $$""")
     op.execute("CREATE TRIGGER notes_insert_rules BEFORE INSERT ON notes "
                "FOR EACH ROW EXECUTE FUNCTION casenotes_note_insert()")
-    for table, at, by in (("note_revisions", "saved_at", "saved_by_id"), ("review_actions", "at", "by_id")):
+    for table, at in (("note_revisions", "saved_at"), ("review_actions", "at")):
         op.execute(f"""
             CREATE FUNCTION casenotes_{table}_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-            DECLARE worker integer := casenotes_worker_id();
             BEGIN
-                IF worker IS NOT NULL THEN
-                    NEW.{at} := casenotes_now();
-                    NEW.{by} := worker;
-                END IF;
+                IF casenotes_worker_id() IS NOT NULL THEN NEW.{at} := casenotes_now(); END IF;
                 RETURN NEW;
             END $$""")
         op.execute(f"CREATE TRIGGER {table}_insert_rules BEFORE INSERT ON {table} "
