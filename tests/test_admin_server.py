@@ -188,6 +188,7 @@ def test_a_staff_administrator_signed_in_as_themselves_adds_and_deactivates_a_wo
     boss.add_worker(newbie, "Nia Newbie", "Caseworker", unit=1, supervisor=agency_server.login("sup"))
     assert agency_server.role(newbie) == (True, True)
     assert agency_server.sql("SELECT db_role FROM workers WHERE login = :l", l=newbie) == [(newbie,)]
+    assert next(m for m in boss.staff() if m.login == newbie).database_user == newbie  # the Staff screen says it
     signed_in = Store.open(agency_server.as_user(newbie))
     assert signed_in.signed_in().login == newbie
     signed_in.close()

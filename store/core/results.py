@@ -418,6 +418,7 @@ class StaffMember:
     deactivated_at: datetime | None
     last_change_at: datetime | None  # the last audited change to the profile (added, changed, absence…)
     open_roles: int  # stage roles held now: each is reassigned before the worker may be deactivated
+    database_user: str | None = None  # on the agency server (PostgreSQL): the database user they sign in as
 
 
 @dataclass(frozen=True)

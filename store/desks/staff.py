@@ -325,7 +325,7 @@ def staff_list(session: Session, now: datetime) -> list[StaffMember]:
     units = dict(session.execute(select(Unit.id, Unit.name)).all())
     workers = list(session.execute(select(Worker.id, Worker.login, Worker.name, Worker.title, Worker.employer,
                                           Worker.agency, Worker.unit_id, Worker.supervisor_id, Worker.active,
-                                          Worker.deactivated_at)))
+                                          Worker.deactivated_at, Worker.db_role)))
     by_id = {w.id: w for w in workers}
     found = []
     for w in workers:
@@ -335,7 +335,7 @@ def staff_list(session: Session, now: datetime) -> list[StaffMember]:
             unit_id=w.unit_id, unit=units.get(w.unit_id) if w.unit_id else None,
             supervisor=boss.login if boss else None, supervisor_name=boss.name if boss else None,
             functions=tuple(functions.get(w.id, ())), active=bool(w.active), deactivated_at=w.deactivated_at,
-            last_change_at=changed.get(w.id), open_roles=roles.get(w.id, 0)))
+            last_change_at=changed.get(w.id), open_roles=roles.get(w.id, 0), database_user=w.db_role))
     return sorted(found, key=lambda m: (m.unit is None, m.unit or "", m.name.lower(), m.login))
 
 

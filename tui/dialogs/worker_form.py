@@ -124,6 +124,10 @@ class WorkerForm(SaysWorkerFailures, ModalScreen[str | None]):
                 name, title = profile.pop("name"), profile.pop("title")
                 desk.add_worker(login, name, title, **profile)
                 notice = f"{name} ({login}) was added."
+                # On the agency server the store made their database user: whom to tell them to sign in as.
+                user = next((m.database_user for m in desk.staff() if m.login == login), None)
+                if user:
+                    notice += f" They sign in to the agency's database as {user}."
             else:
                 desk.change_worker(login, profile)
                 notice = f"{profile['name']}'s profile was saved."
