@@ -9,21 +9,23 @@ store is signed in as the worker. Following the change log, rebuilding and heali
 nothing to do here; ``rebuild`` recomputes every note's vectors, ``check`` compares them with the
 record.
 
-The statement, as measured in shared/SEARCH_ENGINES.md: one family through the composite GIN
-index; across the agency newest first, among the newest ``WINDOW`` notes in scope first, and
-through the GIN index only if fewer than ``limit`` match there; snippets (``ts_headline``) only
-for the notes shown; ``jit`` off.
+The statement, after shared/SEARCH_ENGINES.md: the two vectors through a composite GIN index
+(case_id, words, fields); newest first, down the event index when the planner expects many matches
+(it stops at ``limit``), through the GIN index and a sort when it expects few (``FEW``: a walk of
+the event index would read every note in scope for them); snippets (``ts_headline``) only for the
+notes shown; ``jit`` off.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timezone
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (ColumnElement, FromClause, Integer, Select, any_, bindparam, cast, func, literal, select,
                         text as sql)
-from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
+from sqlalchemy.dialects.postgresql import ARRAY, INTERVAL, TSQUERY
 from sqlalchemy.orm import Session
 
 from .language import swaps
@@ -34,12 +36,11 @@ if TYPE_CHECKING:
     from store import Store
     from store.desks.desk import Desk
     from store.desks.record import SearchScope
-    from store.feed import NoteDocument
+    from store.feed import NoteLine
 
     Progress = Callable[[int, int], None]
 
-WINDOW = 1000  # the newest notes in scope looked at first by an agency-wide search, newest first
-COUNTED = 1000  # matches counted for "about N"; past this, N is this (the count is a cost per search)
+FEW = 200  # matches the planner expects under which a search goes through the GIN index, then sorts
 REFRESH_CHUNK = 2000  # notes whose vectors a rebuild recomputes per statement
 HEADLINE = 'StartSel=«, StopSel=», MaxFragments=2, MaxWords=14, MinWords=6, ShortWord=2, FragmentDelimiter=" … "'
 
@@ -67,18 +68,16 @@ class ServerSearch:
                order: str = "newest") -> SearchResults:
         if order not in ORDERS:
             raise ValueError(f"order must be one of {ORDERS}, not {order!r}")
-        if family is not None:
-            desk.may_search_case(family)  # NoAccess or NotFound go to the caller, whatever was typed
-        now, zone = desk.db.clock.now(), desk.policy.time_zone
-        with desk.db.reading() as session:
-            session.execute(sql("SET LOCAL jit = off"))
-            parsed = compile_query(session, text, now=now, zone=zone)
-        if parsed.match is None:  # nothing searchable was typed
-            return SearchResults((), parsed.shown, parsed.problem, 0)
+        # One family: NoAccess or NotFound go to the caller whatever was typed, and a search from
+        # outside the assignment is audited (as Desk.may_search_case does for the Whoosh engine).
         scope = desk.search_scope(family)
+        now, zone = desk.db.clock.now(), desk.policy.time_zone
         corrected = None
         with desk.db.reading() as session:
             session.execute(sql("SET LOCAL jit = off"))
+            parsed = compile_query(session, text, now=now, zone=zone)
+            if parsed.match is None:  # nothing searchable was typed
+                return SearchResults((), parsed.shown, parsed.problem, 0)
             found, estimated = _run(session, parsed, scope, family, limit, order)
             if not found and parsed.bare_words and limit > 0 and scope.case_ids:
                 fixed = _corrected(session, parsed, scope)
@@ -94,7 +93,7 @@ class ServerSearch:
         return SearchResults(tuple(hits), parsed.shown, parsed.problem, estimated, corrected)
 
     def _hits(self, session: Session, found: list[tuple[int, float]], parsed: ServerQuery, order: str) -> list[Hit]:
-        documents = {doc.id: doc for doc in self.store.feed().note_documents([note_id for note_id, _ in found])}
+        documents = {doc.id: doc for doc in self.store.feed().note_lines([note_id for note_id, _ in found])}
         shown = [(documents[note_id], score) for note_id, score in found if note_id in documents]
         snippets = _snippets(session, [doc.narrative for doc, _ in shown], parsed)
         return [_hit(doc, snippet, score if order == "relevance" else 0.0)
@@ -141,26 +140,30 @@ class ServerSearch:
 
 def _run(session: Session, parsed: ServerQuery, scope: SearchScope, family: int | None, limit: int,
          order: str) -> tuple[list[tuple[int, float]], int]:
-    """(note id, rank) of the notes shown, and about how many match."""
+    """(note id, rank) of the notes shown, and about how many match: all of them when fewer than
+    ``limit``, else the planner's estimate (counting every match of a common word across the agency
+    would cost more than the search)."""
     if not scope.case_ids or limit <= 0 or parsed.match is None:
         return [], 0
     ranked = order == "relevance" and bool(parsed.words)
-    found: list[tuple[int, float]] = []
-    if family is None and order == "newest":
-        found = _fetch(session, _statement(_window(scope), parsed, scope, limit, False))
-    if len(found) < limit:
-        found = _fetch(session, _statement(NOTE_SEARCH, parsed, scope, limit, ranked, family))
+    if family is not None:  # a family's notes are few: all its matches counted, the newest of them shown
+        rows = session.execute(_statement(parsed, scope, limit, ranked, family, by_index=True, counted=True)).all()
+        return [(int(note_id), float(rank)) for note_id, rank, _ in rows], int(rows[0][2]) if rows else 0
+    expected = _planned_rows(session, _statement(parsed, scope, None, False, family))
+    # Many matches: newest first straight down the event index, stopping at ``limit``. Few: through
+    # the GIN index, then sorted; walking the event index would read every note in scope for them
+    # (1.4 s for the director at 100k notes when the planner chose so, SEARCH_ENGINES.md).
+    found = _fetch(session, _statement(parsed, scope, limit, ranked, family, by_index=expected >= FEW))
     if len(found) < limit:
         return found, len(found)
-    counted = _statement(NOTE_SEARCH, parsed, scope, COUNTED, False, family, order=False).subquery()
-    estimated = session.scalar(select(func.count()).select_from(counted)) or 0
-    return found, max(estimated, len(found))
+    return found, max(expected, len(found))
 
 
-def _window(scope: SearchScope) -> FromClause:
-    """The newest ``WINDOW`` notes of the families in scope, read from the (case_id, event_at) index."""
-    in_scope = select(NOTE_SEARCH).where(_in_cases(NOTE_SEARCH, scope.case_ids))
-    return in_scope.order_by(NOTE_SEARCH.c.event_at.desc()).limit(WINDOW).cte("recent").prefix_with("MATERIALIZED")
+def _planned_rows(session: Session, statement: Select[Any]) -> int:
+    compiled = statement.compile(dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True})
+    answer = session.connection().exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params).scalar()
+    plan = json.loads(answer) if isinstance(answer, str) else answer
+    return int(plan[0]["Plan"]["Plan Rows"]) if plan else 0
 
 
 def _in_cases(table: FromClause, case_ids: frozenset[int]) -> ColumnElement[bool]:
@@ -169,18 +172,22 @@ def _in_cases(table: FromClause, case_ids: frozenset[int]) -> ColumnElement[bool
     return table.c.case_id == any_(cast(bindparam(None, sorted(case_ids), type_=ARRAY(Integer)), ARRAY(Integer)))
 
 
-def _statement(table: FromClause, parsed: ServerQuery, scope: SearchScope, limit: int, ranked: bool,
-               family: int | None = None, order: bool = True) -> Select[Any]:
+def _statement(parsed: ServerQuery, scope: SearchScope, limit: int | None, ranked: bool,
+               family: int | None = None, by_index: bool | None = None, counted: bool = False) -> Select[Any]:
+    """The notes matching in scope that the reader may read; ordered (``by_index`` None: not) newest
+    first, by rank first if ``ranked``; ``by_index`` False keeps the planner off the event index;
+    ``counted``: each row also says how many match in all."""
     assert parsed.match is not None
-    rank = (func.ts_rank(table.c.words, cast(literal(parsed.words), TSQUERY)) if ranked
-            else literal(0.0))
-    statement = select(table.c.note_id, rank).where(
+    table = NOTE_SEARCH
+    rank = func.ts_rank(table.c.words, cast(literal(parsed.words), TSQUERY)) if ranked else literal(0.0)
+    columns = [table.c.note_id, rank] + ([func.count().over()] if counted else [])
+    statement = select(*columns).where(
         _in_cases(table, frozenset({family}) if family is not None else scope.case_ids),
         parsed.match.condition(table), scope.readable(table.c.note_id))
-    if order:
-        statement = statement.order_by(*([rank.desc()] if ranked else []), table.c.event_at.desc(),
-                                       table.c.note_id.desc())
-    return statement.limit(limit)
+    if by_index is not None:
+        newest = table.c.event_at if by_index else table.c.event_at + cast(literal("0 s"), INTERVAL)
+        statement = statement.order_by(*([rank.desc()] if ranked else []), newest.desc(), table.c.note_id.desc())
+    return statement if limit is None else statement.limit(limit)
 
 
 def _fetch(session: Session, statement: Select[Any]) -> list[tuple[int, float]]:
@@ -210,7 +217,7 @@ def _snippets(session: Session, narratives: list[str], parsed: ServerQuery) -> l
             for m, narrative in zip(marked, narratives, strict=True)]
 
 
-def _hit(doc: NoteDocument, snippet: str, score: float) -> Hit:
+def _hit(doc: NoteLine, snippet: str, score: float) -> Hit:
     return Hit(note_id=doc.id, case_id=doc.case_id, family_name=doc.family_name, stage_label=doc.stage_label,
                event_at=doc.event_at.astimezone(timezone.utc), contact_type=doc.contact_type,
                author_name=doc.author_name, status=doc.status, snippet=snippet, score=score)
@@ -253,4 +260,4 @@ def _levenshtein(session: Session) -> str:
     return f"{schema}.levenshtein"
 
 
-__all__ = ["ServerSearch", "WINDOW"]
+__all__ = ["ServerSearch"]

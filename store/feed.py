@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from store.db.models import Change, Note, NoteParticipant, Stage
+from store.db.models import Case, Change, Note, NoteParticipant, Stage, Worker, stage_label
 
 if TYPE_CHECKING:
     from store.db.database import Database
@@ -48,6 +48,21 @@ class NoteDocument:
     narrative: str
     amends_note_id: int | None
     version: int  # the note's saved version, so that a check can tell a stale document
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    """A note as a search result shows it (one query for all shown, no participants)."""
+
+    id: int
+    case_id: int
+    family_name: str
+    stage_label: str
+    status: str
+    event_at: datetime
+    contact_type: str
+    author_name: str
+    narrative: str
 
 
 class Feed:
@@ -89,6 +104,22 @@ class Feed:
             else:
                 return [change.entity_id]
             return list(session.scalars(query))
+
+    def note_lines(self, note_ids: Iterable[int]) -> list[NoteLine]:
+        """The notes that exist among ``note_ids``, as a search result shows them."""
+        ids = list(note_ids)
+        if not ids:
+            return []
+        with self.db.reading() as session:
+            rows = session.execute(
+                select(Note.id, Stage.case_id, Case.family_name, Stage.type, Stage.subtype, Note.status, Note.event_at,
+                       Note.contact_type, Worker.name, Note.narrative)
+                .join(Stage, Stage.id == Note.stage_id).join(Case, Case.id == Stage.case_id)
+                .join(Worker, Worker.id == Note.author_id).where(Note.id.in_(ids)))
+            return [NoteLine(id=note_id, case_id=case_id, family_name=family, stage_label=stage_label(kind, subtype),
+                             status=status, event_at=event_at, contact_type=contact, author_name=author,
+                             narrative=narrative)
+                    for note_id, case_id, family, kind, subtype, status, event_at, contact, author, narrative in rows]
 
     def note_documents(self, note_ids: Iterable[int]) -> list[NoteDocument]:
         """The notes that exist among ``note_ids`` (a missing id was a discarded draft)."""

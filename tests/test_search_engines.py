@@ -368,3 +368,19 @@ def test_casenotes_index_on_postgresql_recomputes_in_the_database_and_writes_not
     assert cli.main(["--db", store.url, "index", "check", "--repair"]) == 0
     assert "repaired 1 difference(s)" in capsys.readouterr().out
     assert not (tmp_path / "xdg").exists() or list((tmp_path / "xdg").rglob("*")) == []
+
+
+@pytest.mark.parametrize("few", [0, 10**9], ids=["down-the-event-index", "through-gin-then-sorted"])
+def test_both_plans_answer_alike(store, notes, engine, monkeypatch, few):
+    """Newest first, PostgreSQL walks the event index when it expects many matches and goes
+    through the GIN index when it expects few: the same notes in the same order either way."""
+    if not on_pg(engine):
+        pytest.skip("a PostgreSQL plan choice")
+    import search.pg_engine
+
+    monkeypatch.setattr(search.pg_engine, "FEW", few)
+    cw = store.as_user("cw")
+    assert [h.note_id for h in engine.search(cw, "nurse OR hearing OR vouchers").hits] == [
+        notes.vouchers, notes.hearing, notes.school, notes.home]
+    assert [h.note_id for h in engine.search(store.as_user("director"), "method:telephone", limit=2).hits] == [
+        notes.hearing, notes.call]

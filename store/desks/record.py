@@ -222,14 +222,18 @@ class RecordDesk(DeskBase):
     def may_search_case(self, case_id: int) -> None:
         """``NotFound`` or ``NoAccess`` unless I may search this family's notes; a search from
         outside the assignment is audited like any other read."""
+        self._searching_case(case_id)
+
+    def _searching_case(self, case_id: int) -> tuple[Worker, CaseAccess]:
         case_id = arguments.record_id(case_id, "case")
         with self.db.reading() as session:
             if session.get(Case, case_id) is None:
                 raise NotFound(f"There is no case number {case_id}.")
-            now = self._now()
-            access = case_access(session, self._user(session), case_id, now)
+            now, user = self._now(), self._user(session)
+            access = case_access(session, user, case_id, now)
         # Results follow typing: one audit row per family and hour, not one per pause in typing.
         self._audit_read(access, case_id, "search", case_id, every=READ_AUDIT_EVERY)
+        return user, access
 
     def audit_search_results(self, case_ids: set[int]) -> None:
         """An agency-wide search showed notes of these families: each reached from outside the
@@ -265,20 +269,17 @@ class RecordDesk(DeskBase):
                 audit(session, user, "read search", "search", case_id, now, {"reach": reach, "case": case_id})
 
     def search_scope(self, family: int | None = None) -> SearchScope:
-        """The notes a search may show me: of one family (``NotFound``, ``NoAccess``; audit it first
-        with ``may_search_case``), or across the agency, the families I read through a role or
+        """The notes a search may show me: of one family (``NotFound``, ``NoAccess``; audited as
+        ``may_search_case`` is), or across the agency, the families I read through a role or
         supervision (``readable_case_ids``), where others' drafts stay hidden."""
+        if family is not None:
+            user, access = self._searching_case(family)
+            return SearchScope(frozenset({int(family)}), lambda note_id: readable_note(note_id, user, access))
         with self.db.reading() as session:
-            user, now = self._user(session), self._now()
-            if family is None:
-                cases = frozenset(readable_case_ids(session, user, now))
-                access = CaseAccess(Reach.ASSIGNED)  # a role or supervision: what each of these families gives
-            else:
-                family = arguments.record_id(family, "case")
-                if session.get(Case, family) is None:
-                    raise NotFound(f"There is no case number {family}.")
-                cases, access = frozenset({family}), case_access(session, user, family, now)
-        return SearchScope(cases, lambda note_id: readable_note(note_id, user, access))
+            user = self._user(session)
+            cases = frozenset(readable_case_ids(session, user, self._now()))
+        # A role or supervision: what each of these families gives.
+        return SearchScope(cases, lambda note_id: readable_note(note_id, user, CaseAccess(Reach.ASSIGNED)))
 
     def readable_case_ids(self) -> set[int]:
         """The families whose notes I may search across the agency (role or supervision)."""
