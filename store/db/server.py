@@ -104,7 +104,6 @@ def init_server(conn: Connection, group: str = GROUP, owner: str = OWNER) -> Non
         conn.execute(text(f'ALTER TABLE "{schema}"."{table}" OWNER TO {owner}'))
     for signature in _functions(conn, schema):
         conn.execute(text(f"ALTER FUNCTION {signature} OWNER TO {owner}"))
-    pin_search_path(conn, schema)
     grant_worker_privileges(conn, schema, group)
     for signature in LOGIN_FUNCTIONS:
         conn.execute(text(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC"))
@@ -117,9 +116,10 @@ def _role_is(conn: Connection, role: str, condition: str) -> bool:
 
 
 def pin_search_path(conn: Connection, schema: str) -> None:
-    """Every function of the schema (the triggers', ``casenotes_worker_id()``, ``casenotes_now()``) reads
-    the schema's tables, never a session's: a temporary table is found first by default, so a worker
-    could otherwise make a ``workers`` or ``meta`` of their own for a trigger to read."""
+    """The schema's functions so far (migration 0009: the triggers', ``casenotes_worker_id()``,
+    ``casenotes_now()``) read the schema's tables, never a session's: a temporary table is found first
+    by default, so a worker could otherwise make a ``workers`` or ``meta`` of their own for a trigger to
+    read. A later migration pins its own functions (search's need their extensions' schema too)."""
     for signature in _functions(conn, schema):
         if signature.split(".")[-1].startswith("casenotes_"):  # ours, not an extension's
             conn.execute(text(f'ALTER FUNCTION {signature} SET search_path = "{schema}", pg_temp'))
