@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, String, column, select, table, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -132,12 +132,15 @@ class ServerAdmin:
 
     def logins(self) -> list[LoginChange]:
         """Bring every worker's sign-in in line with the record (after an import, or a restore): a
-        database user for each active worker without one, LOGIN taken from each deactivated worker's.
-        All in one transaction: one refusal (a name taken) and nothing is changed."""
+        database user for each active worker without one (also one whose user is missing from the
+        server, e.g. restored without the roles), LOGIN taken from each deactivated worker's. All in one
+        transaction: one refusal (a name taken) and nothing is changed."""
         with self._owner_work() as work:
             session = work.session
             changes = []
-            for worker in session.scalars(select(Worker).where(Worker.active, Worker.db_role.is_(None))
+            server_users = select(column("rolname", String)).select_from(table("pg_roles"))
+            missing = Worker.db_role.is_(None) | Worker.db_role.not_in(server_users.scalar_subquery())
+            for worker in session.scalars(select(Worker).where(Worker.active, missing)
                                           .order_by(Worker.login)).all():
                 changes.append(self._change(session, worker, give_sign_in(work, worker.id)))
             for worker in session.scalars(select(Worker).where(~Worker.active, Worker.db_role.is_not(None))

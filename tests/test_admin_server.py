@@ -254,6 +254,17 @@ def test_the_owner_ends_and_gives_back_a_login_and_logins_ends_deactivated_worke
     assert main(["admin", "logins", "--db", agency_server.url]) == 0
     assert "Gus Gone" in capsys.readouterr().out
     assert agency_server.role(agency_server.new("gone")) == (False, True)
+    # Restored onto a server without the roles: `logins` makes an active worker's user again.
+    store = Store.open(agency_server.url)
+    store.staffing().add_worker(agency_server.new("back"), "Bea Back", "Caseworker")
+    store.close()
+    assert main(["admin", "add-login", agency_server.new("back"), "--db", agency_server.url]) == 0
+    with agency_server.admin.connect() as conn:
+        conn.execute(text(f"DROP ROLE {agency_server.new('back')}"))
+    capsys.readouterr()
+    assert main(["admin", "logins", "--db", agency_server.url]) == 0
+    assert f"Made the database user {agency_server.new('back')} for Bea Back" in capsys.readouterr().out
+    assert agency_server.role(agency_server.new("back")) == (True, True)
 
 
 def test_admin_refusals_print_a_sentence_and_exit_2(agency_server, tmp_path, capsys):
