@@ -133,6 +133,31 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
         SELECT casenotes_does_intake() OR EXISTS (
             SELECT 1 FROM stages s WHERE s.case_id = $1 AND s.closed_at IS NULL AND casenotes_keeps_stage(s.id))
     """),
+    # --- What the store counts or names but the session may not read (store/db/unseen.py) ---
+    # The casework clock of the drafts of the session's worker and everyone below them: the unit caseload,
+    # the team's deadlines and Timeliness count a worker's drafts, which are private to their author. Dates,
+    # status and ids only: no narrative, no participants.
+    "casenotes_team_draft_clocks()": (
+        "TABLE(note_id integer, note_stage_id integer, note_author_id integer, note_entered_by_id integer, "
+        "note_status text, note_contact_type text, note_event_at timestamptz, note_entered_at timestamptz, "
+        "note_submitted_at timestamptz, note_reviewed_at timestamptz, note_correction_due_at timestamptz, "
+        "note_freezes_at timestamptz)", """
+        SELECT n.id, n.stage_id, n.author_id, n.entered_by_id, n.status::text, n.contact_type::text, n.event_at,
+               n.entered_at, n.submitted_at, n.reviewed_at, n.correction_due_at, n.freezes_at
+        FROM notes n WHERE n.status = 'draft' AND n.author_id IN (SELECT casenotes_team())
+    """),
+    # How many sent notes a stage holds, for the clerk and the advocate, who read only some of them
+    # ("N notes in this stage are not yours to read"); 0 in a stage the session does not reach.
+    "casenotes_sent_notes_in(stage integer)": ("integer", f"""
+        SELECT count(*)::integer FROM notes n WHERE n.stage_id = $1 AND n.status <> 'draft'
+           AND ((SELECT casenotes_has_function('{ENTER_PROGRESS_NOTE}'))
+                OR $1 IN (SELECT casenotes_advocate_case_stages()) OR $1 IN (SELECT casenotes_readable_stages()))
+    """),
+    # Whether a family the session may not read exists: the store says it is not theirs to read rather
+    # than that there is no such case, as it does through the owner's connection.
+    "casenotes_case_exists(family integer)": ("boolean", """
+        SELECT casenotes_worker_id() IS NOT NULL AND EXISTS (SELECT 1 FROM cases c WHERE c.id = $1)
+    """),
     # rules.access.check_may_add_note, as far as the database knows it: not in an INT stage; the author is
     # the session's worker unless they hold ENT PROG NOTE; the author (and, in an investigation, the
     # session's worker too) holds a role in the stage, or supervises someone who does (not in an INV).
@@ -323,7 +348,8 @@ def enable(conn: Connection) -> None:
     for signature, (returns, body) in FUNCTIONS.items():
         # PL/pgSQL keeps each statement's plan for the session; an SQL function with its own search_path
         # is planned again at every call, several times in every statement a worker runs.
-        returning = f"RETURN QUERY {body.strip()};" if returns.startswith("SETOF") else f"RETURN ({body.strip()});"
+        returning = (f"RETURN QUERY {body.strip()};" if returns.startswith(("SETOF", "TABLE"))
+                     else f"RETURN ({body.strip()});")
         conn.execute(text(f"CREATE FUNCTION {signature} RETURNS {returns} LANGUAGE plpgsql STABLE SECURITY DEFINER "
                           f"{pinned} AS $body$ BEGIN {returning} END $body$"))
     for table, policies in POLICIES.items():

@@ -17,6 +17,7 @@ from store.rules.access import (ENTER_PROGRESS_NOTE, CaseAccess, Reach, check_vi
 from store.desks.base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.journal import audit
+from store.db.unseen import case_exists, note_clocks
 from store.db.models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRevision, Person, ReviewAction,
                      RoleAssignment, Stage, StagePerson, Worker, aware_utc)
 from store.rules.obligations import open_obligations
@@ -72,7 +73,7 @@ class RecordDesk(DeskBase):
         case_id = arguments.record_id(case_id, "case")
         with self.db.reading() as session:
             now, user = self._now(), self._user(session)
-            if session.get(Case, case_id) is None:
+            if not case_exists(session, case_id):
                 raise NotFound(f"There is no case number {case_id}.")
             access = case_access(session, user, case_id, now)
             found = session.scalars(
@@ -227,7 +228,7 @@ class RecordDesk(DeskBase):
     def _searching_case(self, case_id: int) -> tuple[Worker, CaseAccess]:
         case_id = arguments.record_id(case_id, "case")
         with self.db.reading() as session:
-            if session.get(Case, case_id) is None:
+            if not case_exists(session, case_id):
                 raise NotFound(f"There is no case number {case_id}.")
             now, user = self._now(), self._user(session)
             access = case_access(session, user, case_id, now)
@@ -305,17 +306,18 @@ class RecordDesk(DeskBase):
             return visible
 
     def _caseload(self, session: Session, worker_ids: set[int], now: datetime) -> list[CaseloadRow]:
+        note = note_clocks(session)  # a supervisor's own database user counts their workers' drafts too
         query = (
             select(RoleAssignment, Stage, Case.family_name, Worker.name, Worker.login,
-                   func.max(when((Note.status != "draft", Note.event_at), else_=None)),
-                   func.sum(when(((Note.status == "draft") & (Note.author_id == RoleAssignment.worker_id), 1),
+                   func.max(when((note.c.status != "draft", note.c.event_at), else_=None)),
+                   func.sum(when(((note.c.status == "draft") & (note.c.author_id == RoleAssignment.worker_id), 1),
                                  else_=0)),
-                   func.sum(when(((Note.status == "returned") & (Note.author_id == RoleAssignment.worker_id), 1),
+                   func.sum(when(((note.c.status == "returned") & (note.c.author_id == RoleAssignment.worker_id), 1),
                                  else_=0)),
                    )
             .join(Stage, RoleAssignment.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
             .join(Worker, RoleAssignment.worker_id == Worker.id)
-            .outerjoin(Note, Note.stage_id == Stage.id)
+            .outerjoin(note, note.c.stage_id == Stage.id)
             .where(RoleAssignment.worker_id.in_(worker_ids), active_role_filter(now))
             .group_by(RoleAssignment.id, Stage.id, Case.family_name, Worker.name, Worker.login)
         )

@@ -16,6 +16,7 @@ from store.desks.base import DeskBase
 from store.core.errors import InvalidReport, NoAccess
 from store.core.policy import Policy
 from store.db.models import Note, ReviewAction, RoleAssignment, Stage, Unit, Worker
+from store.db.unseen import note_clocks
 from store.rules.obligations import is_late_entry, open_obligations
 from store.rules.note_rules import ADDENDUM
 from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
@@ -97,18 +98,21 @@ def _note_stats(session: Session, policy: Policy, worker_ids: set[int], since: d
     stats: dict[int, _Stats] = defaultdict(lambda: _Stats(lags=[], late=0, turns=[], frozen=0))
     if not worker_ids:
         return stats
-    entered = session.execute(select(Note.author_id, Note.event_at, Note.entered_at, Note.contact_type).join(
-        Stage, Stage.id == Note.stage_id).where(
-        Note.author_id.in_(worker_ids), CASEWORK, Note.entered_at >= since, Note.entered_at <= now,
-        Note.contact_type != ADDENDUM))
+    note = note_clocks(session)  # a supervisor's own database user counts their workers' drafts too
+    entered = session.execute(select(note.c.author_id, note.c.event_at, note.c.entered_at, note.c.contact_type).join(
+        Stage, Stage.id == note.c.stage_id).where(
+        note.c.author_id.in_(worker_ids), CASEWORK, note.c.entered_at >= since, note.c.entered_at <= now,
+        note.c.contact_type != ADDENDUM))
     for author, event_at, entered_at, contact_type in entered:
         stats[author]["lags"].append((entered_at - event_at).total_seconds() / 3600)
         stats[author]["late"] += is_late_entry(event_at, entered_at, policy, contact_type)
-    frozen = session.execute(select(Note.author_id).join(Stage, Stage.id == Note.stage_id).where(
-        Note.author_id.in_(worker_ids), CASEWORK, Note.freezes_at >= since, Note.freezes_at <= now,
-        Note.status.not_in(("approved", "final"))))
+    frozen = session.execute(select(note.c.author_id).join(Stage, Stage.id == note.c.stage_id).where(
+        note.c.author_id.in_(worker_ids), CASEWORK, note.c.freezes_at >= since, note.c.freezes_at <= now,
+        note.c.status.not_in(("approved", "final"))))
     for (author,) in frozen:
         stats[author]["frozen"] += 1
+    # A draft's own review actions are at most sent-and-recalled pairs (a recalled resubmission is
+    # returned, not a draft), which count no turn: the notes read are enough here.
     actions = session.execute(select(Note.author_id, ReviewAction.note_id, ReviewAction.action, ReviewAction.at)
                               .join(Note, Note.id == ReviewAction.note_id).join(Stage, Stage.id == Note.stage_id)
                               .where(Note.author_id.in_(worker_ids), ReviewAction.at <= now, CASEWORK)

@@ -18,6 +18,7 @@ from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, func, or
 from sqlalchemy.orm import Session
 
 from store.core.errors import InvalidNote, InvalidStage, NoAccess, NotAuthor
+from store.db.unseen import sent_notes_in
 from store.db.models import (AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, StageFields,
                              Worker, WorkerFields, WorkerFunction)
 
@@ -228,8 +229,11 @@ def notes_hidden_from(session: Session, user: Worker, access: CaseAccess, stage_
     an empty stage. Others' drafts are private and not counted."""
     if access.reach not in (Reach.ENTRY_CLERK, Reach.ADVOCATE):
         return None
-    hidden = session.scalar(select(func.count()).where(
-        Note.stage_id == stage_id, Note.status != "draft", ~visible_notes(user, access)))
+    # The sent notes less those shown: signed in as their own database user the reader may not read the
+    # others to count them, so the count of all comes from the owner's function (``unseen``).
+    shown = session.scalar(select(func.count()).where(
+        Note.stage_id == stage_id, Note.status != "draft", visible_notes(user, access))) or 0
+    hidden = sent_notes_in(session, stage_id) - shown
     if not hidden:
         return None
     notes, are = f"{hidden:,} note{'' if hidden == 1 else 's'}", "is" if hidden == 1 else "are"

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import Session, aliased, contains_eager
+from sqlalchemy.orm import Session, aliased
 
 from store.core import work_calendar
 from store.db.models import Absence, Case, Note, Stage, Worker
+from store.db.unseen import note_clocks
 from store.core.policy import Policy
 from store.rules.note_rules import ADDENDUM, correction_due, entry_due, is_final_on_save, is_frozen, review_due
 from store.core.results import AbsenceView, Obligation
@@ -104,7 +105,25 @@ def new_note_terms(policy: Policy, stage_type: str, contact_type: str | None = N
     return f"{due} · freezes {policy.windows['freeze'].describe()} after it is entered"
 
 
-def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,
+@dataclass(frozen=True)
+class ClockedNote:
+    """A note as the deadline engine reads it from columns (``unseen.note_clocks``): its clock and its
+    stage, not its narrative."""
+
+    id: int
+    stage_id: int
+    status: str
+    contact_type: str
+    event_at: datetime
+    entered_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    correction_due_at: datetime | None
+    freezes_at: datetime
+    stage: Stage
+
+
+def obligation(note: Note | ClockedNote, family_name: str, author: Worker, supervisor: Worker | None, now: datetime,
                policy: Policy, cutoff_at: datetime | None = None) -> Obligation | None:
     """The note's current obligation; None once it is approved, final or frozen (frozen without
     approval is a fact for the Timeliness report, not something anyone can still do), and None in an
@@ -124,31 +143,39 @@ def obligation(note: Note, family_name: str, author: Worker, supervisor: Worker 
         after_freeze=due.due_at >= note.freezes_at, cutoff_at=due.cutoff_at)
 
 
+_CLOCK = ("id", "stage_id", "status", "contact_type", "event_at", "entered_at", "submitted_at", "reviewed_at",
+          "correction_due_at", "freezes_at")
+
+
 def open_obligations(session: Session, policy: Policy, now: datetime, *, authors: set[int] | None = None,
                      reviewers: set[int] | None = None, stage_id: int | None = None,
                      note_ids: list[int] | None = None) -> list[Obligation]:
     """Open obligations on notes written by ``authors`` or waiting for review by ``reviewers``
-    (None and None: every note), soonest first; none in an administrative stage (``obligation``)."""
+    (None and None: every note), soonest first; none in an administrative stage (``obligation``).
+    A supervisor signed in as their own database user counts their team's drafts as the owner's
+    connection does (``unseen.note_clocks``)."""
+    note = note_clocks(session)
     author, boss = aliased(Worker), aliased(Worker)
-    query = (select(Note, Case.family_name, author, boss)
-             .join(Stage, Note.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
-             .join(author, Note.author_id == author.id).outerjoin(boss, author.supervisor_id == boss.id)
-             .where(Note.status.in_(OPEN), Note.freezes_at > now, Stage.administrative.is_(False))
-             .options(contains_eager(Note.stage)))
+    query = (select(*(note.c[name] for name in _CLOCK), Stage, Case.family_name, author, boss)
+             .join(Stage, note.c.stage_id == Stage.id).join(Case, Stage.case_id == Case.id)
+             .join(author, note.c.author_id == author.id).outerjoin(boss, author.supervisor_id == boss.id)
+             .where(note.c.status.in_(OPEN), note.c.freezes_at > now, Stage.administrative.is_(False)))
     wanted: list[ColumnElement[bool]] = []
     if authors is not None:
-        wanted.append(Note.author_id.in_(authors))
+        wanted.append(note.c.author_id.in_(authors))
     if reviewers is not None:
-        wanted.append(Note.status.in_(("submitted", "resubmitted")) & author.supervisor_id.in_(reviewers))
+        wanted.append(note.c.status.in_(("submitted", "resubmitted")) & author.supervisor_id.in_(reviewers))
     if wanted:
         query = query.where(or_(*wanted))
     if stage_id is not None:
-        query = query.where(Note.stage_id == stage_id)
+        query = query.where(note.c.stage_id == stage_id)
     if note_ids is not None:
-        query = query.where(Note.id.in_(note_ids))
+        query = query.where(note.c.id.in_(note_ids))
     rows = session.execute(query).all()
-    cutoffs = next_cutoffs(session, policy, now, {a.id for _, _, a, _ in rows})
-    found = [obligation(note, family, a, b, now, policy, cutoffs.get(a.id)) for note, family, a, b in rows]
+    cutoffs = next_cutoffs(session, policy, now, {row[-2].id for row in rows})
+    found = [obligation(ClockedNote(**dict(zip(_CLOCK, row[:len(_CLOCK)], strict=True)), stage=stage), family, a, b,
+                        now, policy, cutoffs.get(a.id))
+             for row in rows for stage, family, a, b in (row[len(_CLOCK):],)]
     return sorted((o for o in found if o is not None), key=lambda o: (o.next_due_at, o.note_id))
 
 
