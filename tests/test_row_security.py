@@ -523,5 +523,7 @@ def test_another_units_case_is_refused_with_the_same_sentence_as_their_own_role(
         as_role("cw").case(agency.other_case)
     with pytest.raises(NoAccess):
         as_role("cw").may_search_case(agency.other_case)
+    with pytest.raises(NoAccess):
+        as_role("cw").case_activity(agency.other_case)
     with pytest.raises(NotFound):
         as_role("cw").case(agency.other_case + 1000)

@@ -22,6 +22,7 @@ from store.core import arguments
 from store.core.errors import NoAccess, NotFound
 from store.core.results import ActivityEntry, CaseActivity
 from store.db.models import AuditEntry, Case, Person, Placement, RoleAssignment, Stage, Worker
+from store.db.unseen import case_exists
 from store.desks.activity_sentences import SYSTEM, CaseNames, Row, logins_in, words
 from store.desks.base import READ_AUDIT_EVERY, DeskBase
 from store.rules.access import Reach, case_access
@@ -60,8 +61,7 @@ class ActivityDesk(DeskBase):
         before_id = None if before_id is None else arguments.record_id(before_id, "entry of the activity history")
         with self.db.reading() as session:
             now, user = self._now(), self._user(session)
-            case = session.get(Case, case_id)
-            if case is None:
+            if not case_exists(session, case_id):  # signed in as oneself, an unread family still exists
                 raise NotFound(f"There is no case number {case_id}.")
             access = case_access(session, user, case_id, now)
             if access.reach is Reach.ENTRY_CLERK:
@@ -70,6 +70,7 @@ class ActivityDesk(DeskBase):
             if access.reach is Reach.ADVOCATE:
                 raise NoAccess("A child's advocate reads the notes about that child, not the family's activity "
                                "history; ask the child's caseworker what changed.")
+            case = session.get_one(Case, case_id)
             belongs = case_activity_filter(case_id, unkeyed=not _opened_keyed(session, case_id))
             query = select(AuditEntry, Worker.login, Worker.name).outerjoin(
                 Worker, Worker.id == AuditEntry.worker_id).where(belongs)
