@@ -527,3 +527,15 @@ def test_another_units_case_is_refused_with_the_same_sentence_as_their_own_role(
         as_role("cw").case_activity(agency.other_case)
     with pytest.raises(NotFound):
         as_role("cw").case(agency.other_case + 1000)
+
+
+def test_a_visit_recorded_in_a_draft_counts_as_their_own_role(store, agency, clock, as_role):
+    from datetime import date
+
+    store.as_user("cw").place_child(agency.fss, agency.jay, date(2026, 2, 2))
+    store.as_user("cw2").add_note(agency.fss, **visit(agency, clock, participants=[agency.jay]))
+    owner_supa = store.as_user("supa")
+    assert [child.visited_this_month for child in owner_supa.team_visit_standards()] == [True]
+    assert as_role("supa").team_visit_standards() == owner_supa.team_visit_standards()
+    assert as_role("cw").visit_standards() == store.as_user("cw").visit_standards()
+    assert as_role("supa").timeliness() == owner_supa.timeliness()

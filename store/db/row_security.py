@@ -146,6 +146,16 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
                n.entered_at, n.submitted_at, n.reviewed_at, n.correction_due_at, n.freezes_at
         FROM notes n WHERE n.status = 'draft' AND n.author_id IN (SELECT casenotes_team())
     """),
+    # Visits recorded in drafts (a visit is a note of any status, store.desks.visits) in the families the
+    # session reads whole: the child, when, and whether in the residence; nothing else of the draft.
+    "casenotes_draft_visits(method text, residence text)": (
+        "TABLE(visit_note_id integer, visit_child_id integer, visit_at timestamptz, visit_in_residence boolean)", """
+        SELECT n.id, np.person_id, n.event_at, coalesce(n.location = $2, false)
+        FROM notes n JOIN note_participants np ON np.note_id = n.id JOIN stages s ON s.id = n.stage_id
+        JOIN persons p ON p.id = np.person_id
+        WHERE n.status = 'draft' AND n.method = $1 AND n.amends_note_id IS NULL AND p.case_id = s.case_id
+          AND s.case_id IN (SELECT casenotes_readable_cases())
+    """),
     # How many sent notes a stage holds, for the clerk and the advocate, who read only some of them
     # ("N notes in this stage are not yours to read"); 0 in a stage the session does not reach.
     "casenotes_sent_notes_in(stage integer)": ("integer", f"""

@@ -11,12 +11,13 @@ reads the rows themselves. One question, one function here, whichever way it is 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, exists, func, literal_column, select, text
+from sqlalchemy import Boolean, ColumnElement, FromClause, Integer, exists, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
-from store.db.models import Case, Note
+from store.db.models import Case, Note, UTCDateTime
 
 _UNDER_ROW_SECURITY = "casenotes.under_row_security"
 
@@ -66,3 +67,21 @@ def case_exists(session: Session, case_id: int) -> bool:
     if session.get(Case, case_id) is not None:
         return True
     return under_row_security(session) and bool(session.scalar(select(func.casenotes_case_exists(case_id))))
+
+
+def unread_draft_visits(session: Session, method: str, residence: str, child_ids: set[int],
+                        until: datetime) -> list[tuple[int, datetime, bool]]:
+    """Under row-level security, the visits to these children recorded in drafts the session may not
+    read, in the families it reads whole: (child, when, in the residence). Otherwise none: the notes
+    read are all of them."""
+    if not child_ids or not under_row_security(session):
+        return []
+    at = literal_column("d.visit_at", UTCDateTime())
+    child = literal_column("d.visit_child_id", Integer())
+    rows = session.execute(
+        select(child, at, literal_column("d.visit_in_residence", Boolean()))
+        .select_from(text("casenotes_draft_visits(:method, :residence) AS d").bindparams(
+            method=method, residence=residence))
+        .where(child.in_(sorted(child_ids)), at <= until,
+               ~exists().where(Note.id == literal_column("d.visit_note_id"))))  # as the worker: not read
+    return [(child_id, when, bool(home)) for child_id, when, home in rows]

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, selectinload
 from store.rules.access import active_role_filter, team_ids
 from store.desks.base import DeskBase
 from store.db.models import Case, Note, NoteParticipant, Person, Placement, RoleAssignment, Stage, Worker
+from store.db.unseen import unread_draft_visits
 from store.core.policy import Policy
 
 Month = tuple[int, int]  # (year, month)
@@ -208,9 +209,12 @@ def _visits(session: Session, policy: Policy, now: datetime, child_ids: set[int]
         .where(NoteParticipant.person_id.in_(child_ids), Stage.case_id == Person.case_id,
                Note.method == policy.visits.method, Note.amends_note_id.is_(None), Note.event_at <= now)
         .order_by(Note.event_at))
+    found = [(child_id, at, location == policy.visits.residence) for child_id, at, location in rows]
+    # Signed in as their own database user, a worker may not read others' drafts, which are visits too.
+    found += unread_draft_visits(session, policy.visits.method, policy.visits.residence, child_ids, now)
     visits: dict[int, list[Visit]] = {}
-    for child_id, at, location in rows:
-        visits.setdefault(child_id, []).append(Visit(at, local_day(at, policy), location == policy.visits.residence))
+    for child_id, at, in_residence in sorted(found, key=lambda visit: visit[1]):
+        visits.setdefault(child_id, []).append(Visit(at, local_day(at, policy), in_residence))
     return visits
 
 
