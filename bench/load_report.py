@@ -16,6 +16,8 @@ def table(report: dict) -> str:
              f"{load['workers']} workers, each its own PostgreSQL login role and `Store`, on {load['processes']} "
              f"processes, for {load['seconds']:g} s, pausing {load['think_mean_s']:g} s on average between actions; "
              f"search engine in the load: `{load['search']}`; connected to {load.get('via', 'the server itself')}"
+             + (f" (PgBouncer, transaction mode, {load['pool_per_user']} server connection(s) per user)"
+                if load.get("pool_per_user") else "")
              + ("" if load.get("prepared_statements", True) else ", psycopg's prepared statements off") + ".", "",
              f"**{load['actions_per_s']} actions/s** ({load['actions_total']:,} actions). Errors: "
              f"{_errors(load['errors'])}. Deliberate stale approvals refused with StaleEdit: "

@@ -3,7 +3,7 @@ in as their own PostgreSQL login role, doing a day's mix for ``--seconds`` again
 
     python -m bench.load_server [--size agency50|medium|large] [--workers 50] [--seconds 60]
                                 [--processes N] [--search auto|postgresql|whoosh|none] [--compare]
-                                [--pgbouncer [--no-prepare]] [--keep] [--out bench/results]
+                                [--pgbouncer [PER_USER] [--no-prepare]] [--keep] [--out bench/results]
 
 A fresh database per run (bench/agency_server.py: the corpus copied in, ``init_server``, a login
 role per simulated worker; all dropped at the end unless ``--keep``). The workers are the director,
@@ -175,7 +175,8 @@ class Connections(threading.Thread):
 
 
 def run_load(server: agency_server.AgencyServer, workers: list[tuple[str, str]], seconds: float, processes: int,
-             search: str, search_path: str | None, think: float, log, via: str | None = None) -> dict:
+             search: str, search_path: str | None, think: float, log, via: str | None = None,
+             pool_per_user: int | None = None) -> dict:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["store", "search", "sqlalchemy", "bench.load_day"])
     os.environ["CASENOTES_LOAD_SECONDS"] = str(seconds)
@@ -220,8 +221,8 @@ def run_load(server: agency_server.AgencyServer, workers: list[tuple[str, str]],
     figures = summarise([t for r in reports for t in r["tallies"]], seconds)
     figures.update({
         "workers": len(specs), "processes": len(children), "seconds": seconds, "think_mean_s": think,
-        "search": search, "via": via or "the server itself", "prepared_statements": not os.environ.get(
-            "CASENOTES_LOAD_NO_PREPARE"),
+        "search": search, "via": via or "the server itself", "pool_per_user": pool_per_user,
+        "prepared_statements": not os.environ.get("CASENOTES_LOAD_NO_PREPARE"),
         "cpu": {"wall_s": round(wall, 1), "cores": os.cpu_count(), "clients_s": round(client_cpu, 1),
                 "server_s": round(server_cpu, 1), "others_s": round(max(0.0, machine_cpu - client_cpu - server_cpu), 1),
                 "machine_busy_s": round(machine_cpu, 1)},
@@ -261,7 +262,7 @@ def _percentiles(values: list[float], seconds: float) -> dict:
 
 
 def run(size: str, workers: int, seconds: float, processes: int | None, search: str, think: float, compare: bool,
-        keep: bool, log=print, pgbouncer: bool = False) -> dict:
+        keep: bool, log=print, pgbouncer: int = 0) -> dict:
     corpus = ensure(size, log=log)
     chosen = pick_workers(corpus, workers)
     report: dict = {"date": time.strftime("%Y-%m-%d"), "at": time.strftime("%H:%M UTC", time.gmtime()),
@@ -278,10 +279,10 @@ def run(size: str, workers: int, seconds: float, processes: int | None, search: 
             search = search_engines.choose(search)
             path = search_engines.prepare(search, server.url, folder, report["setup"], log)
             with ExitStack() as stack:
-                via = stack.enter_context(pooler.pgbouncer(server.url, list(server.roles.values()))) \
-                    if pgbouncer else None
+                via = stack.enter_context(pooler.pgbouncer(server.url, list(server.roles.values()),
+                                                           per_user=pgbouncer)) if pgbouncer else None
                 report["load"] = run_load(server, chosen, seconds, processes or len(chosen), search, path, think,
-                                          log, via)
+                                          log, via, pgbouncer or None)
             log(f"load: {report['load']['actions_per_s']} actions/s, errors {report['load']['errors']}")
             if compare:
                 report["search"] = search_engines.compare(corpus, server, log)
@@ -314,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=0.2, help="mean seconds a person pauses between actions")
     parser.add_argument("--compare", action="store_true", help="also time search on FTS5, Whoosh and PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the database and its roles")
-    parser.add_argument("--pgbouncer", action="store_true", help="workers connect through PgBouncer (transaction mode)")
+    parser.add_argument("--pgbouncer", type=int, nargs="?", const=pooler.PER_USER, default=0, metavar="PER_USER",
+                        help="workers connect through PgBouncer (transaction mode), PER_USER server connections each")
     parser.add_argument("--no-prepare", action="store_true", help="no server-side prepared statements in the workers")
     parser.add_argument("--out", type=Path, help="write load-<size>-<date>.json and .md in this folder")
     args = parser.parse_args(argv)
