@@ -112,8 +112,10 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
     "casenotes_cases_at_work()": ("SETOF integer", """
         SELECT DISTINCT s.case_id FROM stages s WHERE s.closed_at IS NULL
     """),
+    # Every role assignment is read: the clock once for them all, not twice for each.
     "casenotes_managed_stages()": ("SETOF integer", f"""
-        SELECT DISTINCT r.stage_id FROM role_assignments r WHERE r.role = 'Case Manager' AND {ACTIVE}
+        SELECT DISTINCT r.stage_id FROM role_assignments r WHERE r.role = 'Case Manager'
+           AND {ACTIVE.replace("casenotes_now()", "(SELECT casenotes_now())")}
     """),
     # The stage's Case Manager or Case Planner, or anyone above them.
     "casenotes_keeper_of(stage integer)": ("boolean", f"""
