@@ -201,11 +201,9 @@ ROWS = {"casenotes_team()": 10, "casenotes_readable_cases()": 100, "casenotes_re
         "casenotes_advocate_persons()": 10, "casenotes_team_under_review()": 10, "casenotes_team_draft_clocks()": 10,
         "casenotes_draft_visits(method text, residence text)": 10}
 # The few notes of a status the helper functions look for, by author (the team's drafts, the notes waiting
-# for review), and the notes a clerk entered, without reading the whole notes table in every statement a
-# worker runs.
+# for review), without reading the whole notes table in every statement a worker runs.
 INDEXES = {"ix_notes_draft_author": "notes (author_id) WHERE status = 'draft'",
-           "ix_notes_review_author": "notes (author_id) WHERE status IN ('submitted', 'resubmitted')",
-           "ix_notes_entered_by": "notes (entered_by_id)"}
+           "ix_notes_review_author": "notes (author_id) WHERE status IN ('submitted', 'resubmitted')"}
 
 ALL_COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
@@ -284,14 +282,11 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
          f"(SELECT casenotes_has_function('{ADVOCATE_ACCESS}'))"),
     ],
     "notes": [
-        # Each branch an index answers (the stage's notes, notes by id, the clerk's by enterer): as
-        # `x IN (SELECT f())` the planner guessed half the table passes and read all of it in every
-        # statement that joins notes (a caseload's deadlines); `= ANY (ARRAY(...))` is the same test.
         ("read", "SELECT",
-         f"(stage_id = ANY (ARRAY(SELECT casenotes_readable_stages())) "
+         f"(stage_id IN (SELECT casenotes_readable_stages()) "
          f"AND (status <> 'draft' OR {ME} IN (author_id, entered_by_id))) "
-         f"OR id = ANY (ARRAY(SELECT casenotes_advocate_notes())) "
-         f"OR id = ANY (ARRAY(SELECT casenotes_team_under_review())) "
+         f"OR id IN (SELECT casenotes_advocate_notes()) "
+         f"OR id IN (SELECT casenotes_team_under_review()) "
          f"OR (entered_by_id = {ME} AND {CLERK} AND stage_id NOT IN (SELECT casenotes_advocate_case_stages()))",
          None),
         ("add", "INSERT", None, f"entered_by_id = {ME} AND casenotes_may_add_note(stage_id, author_id)"),
