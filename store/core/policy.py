@@ -26,7 +26,7 @@ from store.core.work_calendar import UNITS, Window, WorkCalendar
 
 WINDOWS = ("entry", "review", "correction", "rereview", "freeze")
 PICKLISTS = ("contact_types", "methods", "locations", "purposes", "stage_closure_reasons", "sexes", "relationships",
-             "business_functions")
+             "business_functions", "document_kinds")
 PRESENT = ("children", "caregivers", "parents")  # who a contact type's default ticks as present
 
 
@@ -54,6 +54,30 @@ class ContactDefaults:
     present: tuple[str, ...] = ()  # of PRESENT: which of the stage's people are ticked
 
 
+@dataclass(frozen=True)
+class DocumentPolicy:
+    max_bytes: int  # the largest upload accepted (25 MB)
+
+
+@dataclass(frozen=True)
+class AdvocatePolicy:
+    review_every_days: int  # how often the programme's representatives confirm an advocate's access
+
+
+@dataclass(frozen=True)
+class MailPolicy:
+    """The agency's SMTP relay for notifications by e-mail; no host: notifications stay in the app."""
+
+    smtp_host: str
+    smtp_port: int
+    sender: str
+    where: str  # how an e-mail names the place to look ("casenotes")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.smtp_host)
+
+
 @dataclass(frozen=True, eq=False)
 class Policy:
     name: str
@@ -74,6 +98,10 @@ class Policy:
     sexes: tuple[str, ...]
     relationships: tuple[str, ...]
     business_functions: tuple[str, ...]  # what a worker profile may grant (MAINTAIN STAFF, INTAKE, …)
+    document_kinds: tuple[str, ...]
+    documents: DocumentPolicy
+    advocates: AdvocatePolicy
+    mail: MailPolicy
     contact_defaults: dict[str, ContactDefaults] = field(default_factory=dict)
 
     @property
@@ -149,6 +177,15 @@ class Policy:
                                                "notes.closed_stage_takes_notes"),
                 narrative_max_chars=_count(data["notes"]["narrative_max_chars"], "notes.narrative_max_chars", least=1),
                 **picklists,
+                documents=DocumentPolicy(max_bytes=_count(data["documents"]["max_bytes"], "documents.max_bytes",
+                                                          least=1)),
+                advocates=AdvocatePolicy(review_every_days=_count(data["advocates"]["review_every_days"],
+                                                                  "advocates.review_every_days", least=1)),
+                mail=MailPolicy(smtp_host=str(data["notifications"]["smtp_host"]),
+                                smtp_port=_count(data["notifications"]["smtp_port"], "notifications.smtp_port",
+                                                 least=1),
+                                sender=str(data["notifications"]["sender"]),
+                                where=str(data["notifications"]["where"])),
                 contact_defaults=_contact_defaults(data["picklists"].get("defaults", {}), picklists),
             )
         except KeyError as exc:

@@ -19,12 +19,13 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column, relationship
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
@@ -129,6 +130,7 @@ class Worker(Base):
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_at: Mapped[datetime | None]  # a worker who left: sign-in refused, their work kept
+    email: Mapped[str | None] = mapped_column(String(254))  # where notifications are e-mailed, if the agency relays
     # The PostgreSQL login role this worker signs in as on the agency server (None: no server sign-in).
     # Written only by the owner's login functions (store/db/server.py): a worker's session may not insert
     # it, so the ORM leaves it out of a new worker's INSERT (FetchedValue: the database's to give).
@@ -270,7 +272,15 @@ class RoleChild(Base):
 
 
 class AdvocateAppointment(Base):
-    """A court appointment giving an outside advocate (CASA) read access to one child's records."""
+    """A court appointment giving an outside advocate (CASA) read access to one child's records.
+
+    Filed by the advocate (or the programme's representative) with the court, cause number, the
+    appointment's dates and the letter of introduction (a document), and decided by the child's
+    caseworker, Case Manager or their supervisor (issue 18). ``status``: requested, approved,
+    declined or ended. ``active`` is the switch the rules read: on from approval until the
+    appointment is ended (termination, the representative, the caseworker); access also stops by
+    itself at ``ends_at`` (the end of the appointment's last day, agency time) and when no stage
+    the child is in is open."""
 
     __tablename__ = "advocate_appointments"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -278,6 +288,88 @@ class AdvocateAppointment(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     appointed_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="approved")
+    court: Mapped[str | None] = mapped_column(String(120))
+    cause_number: Mapped[str | None] = mapped_column(String(60))
+    appointed_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    ends_at: Mapped[datetime | None]  # the first instant after ``ends_on``, agency time
+    letter_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    requested_at: Mapped[datetime | None]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None]
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AdvocateAccount(Base):
+    """An advocate's account with the advocate programme's access management (``ADVOCATE ACCESS``):
+    requested, then approved (the worker may sign in) or rejected, and terminated when they leave
+    (sign-in refused at once, history kept). ``review_on``: when the representatives next confirm
+    the advocate still needs access."""
+
+    __tablename__ = "advocate_accounts"
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(12), default="requested")  # requested approved rejected terminated
+    requested_at: Mapped[datetime]
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    review_on: Mapped[date | None] = mapped_column(Date)
+    terminated_at: Mapped[datetime | None]
+    terminated_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    termination_reason: Mapped[str | None] = mapped_column(Text)
+    last_sign_in_at: Mapped[datetime | None]
+
+
+class Document(Base):
+    """A file in a child's record (an advocate's or a caseworker's upload, a letter of introduction):
+    stored in the database with its SHA-256, size and the type read from its bytes; never deleted,
+    only withdrawn with a reason. ``content`` is loaded only when asked for (up to 25 MB)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_person", "person_id", "uploaded_at"),
+                      Index("ix_documents_case", "case_id", "uploaded_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    kind: Mapped[str] = mapped_column(String(80))
+    file_name: Mapped[str] = mapped_column(String(255))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    withdrawal_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Notification(Base):
+    """Something waiting for one worker: an advocate's upload or access request, a note returned or
+    approved, a correction or review overdue, an absence cut-off tomorrow. ``key`` makes each one
+    arrive once (e.g. ``overdue-review:note:42:v3``); ``entity``/``entity_id`` is what Enter opens."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (UniqueConstraint("worker_id", "key", name="uq_notifications_key"),
+                      Index("ix_notifications_unread", "worker_id", "read_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(160))
+    sentence: Mapped[str] = mapped_column(String(400))
+    entity: Mapped[str | None] = mapped_column(String(20))  # note, document, appointment, absence…
+    entity_id: Mapped[int | None]
+    case_id: Mapped[int | None]
+    stage_id: Mapped[int | None]
+    read_at: Mapped[datetime | None]
+    emailed_at: Mapped[datetime | None]
 
 
 class Note(Base):

@@ -41,10 +41,13 @@ WRITES: dict[str, str] = {
     "units": "INSERT, UPDATE",
     "worker_functions": "INSERT, DELETE",
     "external_keys": "INSERT",
+    "advocate_accounts": "INSERT, UPDATE",
+    "documents": "INSERT, UPDATE",  # UPDATE: only a withdrawal (triggers)
+    "notifications": "INSERT, UPDATE",  # UPDATE: only marked read or e-mailed (triggers)
 }
 # A worker's sign-in (db_role) is set only by the owner's functions: the columns a session may write.
 WORKER_COLUMNS = ("login", "name", "title", "employer", "agency", "unit_id", "supervisor_id", "active",
-                  "deactivated_at")
+                  "deactivated_at", "email")
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 

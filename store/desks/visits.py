@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from store.rules.access import active_role_filter, team_ids
 from store.desks.base import DeskBase
-from store.db.models import Case, Note, NoteParticipant, Person, Placement, RoleAssignment, Stage, Worker
+from store.db.models import Case, Note, NoteParticipant, Person, Placement, RoleAssignment, Stage, StagePerson, Worker
 from store.db.unseen import unread_draft_visits
 from store.core.policy import Policy
 
@@ -242,3 +242,18 @@ class VisitDesk(DeskBase):
         with self.db.reading() as session:
             below = team_ids(session, self.worker_id) - {self.worker_id}
             return visit_standings(session, self.policy, self._now(), below) if below else []
+
+
+def child_responsible_worker(session: Session, child_id: int, now: datetime) -> Worker | None:
+    """Who answers for a child now (the worker the visit standards hold responsible): in the child's
+    open stages, newest first, a Case Worker associated with the child, else the Case Planner, else
+    the Case Manager. None when no open stage of the child has one."""
+    stage_ids = list(session.scalars(
+        select(StagePerson.stage_id).join(Stage, Stage.id == StagePerson.stage_id)
+        .where(StagePerson.person_id == child_id, StagePerson.ended_at.is_(None), Stage.closed_at.is_(None))
+        .order_by(Stage.opened_at.desc(), Stage.id.desc())))
+    roles = _responsible(session, set(stage_ids), now)
+    for stage_id in stage_ids:
+        if (worker := responsible_worker(roles.get(stage_id, []), child_id)) is not None:
+            return worker
+    return None
