@@ -61,6 +61,13 @@ class InvalidRequest(StoreError):
     default = "casenotes could not make sense of what was asked. Nothing was saved."
 
 
+class InvalidDocument(StoreError):
+    """A file that cannot go into a child's record as given: missing, a folder, empty, too large,
+    not one of the kinds of file casenotes keeps, or a kind of document the policy does not list."""
+
+    default = "That file cannot be kept in the record. Nothing was saved."
+
+
 class NotFound(StoreError):
     default = "That record does not exist."
 
