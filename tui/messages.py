@@ -15,6 +15,7 @@ screen's to that screen.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
@@ -465,4 +466,20 @@ class StaffChanged(Message, bubble=False):
 
 @dataclass
 class StaffChangeRefused(Message, bubble=False):
+    sentence: str
+
+
+# -- documents: the file picker, uploads, a child's documents, the access log ----------------------------
+
+@dataclass
+class FolderListed(Message, bubble=False):
+    """A folder's entries for the file picker: (name, is a folder, size in bytes), sorted."""
+
+    folder: Path
+    entries: tuple[tuple[str, bool, int], ...]
+
+
+@dataclass
+class FolderNotListed(Message, bubble=False):
+    folder: Path
     sentence: str
