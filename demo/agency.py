@@ -20,6 +20,7 @@ from store.service import Store
 
 DIRECTOR_TITLE = "Director of Child Welfare Services"
 VOLUNTARY_AGENCY = "Harbor Family Services"
+CASA_PROGRAM = "County CASA Program"
 UNIT_NAMES = ("Preventive Services", "Foster Care", "CPS Investigations")
 
 
@@ -149,7 +150,7 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
     name = name_for()
     staff.advocate = login_for(name)
     staffing.add_worker(staff.advocate, name, "CASA Volunteer Advocate", employer="CASA",
-                        agency="County CASA Program")
+                        agency=CASA_PROGRAM)
     # Hired last, from names already drawn, so that everyone and everything before stays as it was.
     name = name_for()
     staff.administrator = login_for(name)
@@ -161,6 +162,11 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
     staffing.add_worker(staff.intake, name, "Intake Worker", unit=first_unit, supervisor=staff.supervisors[0],
                         functions=["INTAKE"])
     staff.ldss.add(staff.intake)
+    # The advocate programme's access-management representative: approves advocates' accounts and
+    # ends them. Named outright (not drawn), so that the names drawn before stay as they were.
+    staff.representative = "pbanerjee"
+    staffing.add_worker(staff.representative, "Priya Banerjee", "CASA Access Representative", employer="CASA",
+                        agency=CASA_PROGRAM, functions=["ADVOCATE ACCESS"])
     return staff
 
 

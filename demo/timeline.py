@@ -22,6 +22,8 @@ class DemoStaff:
     advocate: str = ""
     administrator: str = ""  # MAINTAIN STAFF: adds, changes and deactivates workers and units
     intake: str = ""  # INTAKE: opens families and their INT and FSI stages
+    representative: str = ""  # ADVOCATE ACCESS: the advocate programme's access-management representative
+    requested_advocate: str = ""  # an advocate whose account waits for the representative's approval
 
 
 class Timeline:

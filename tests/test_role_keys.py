@@ -14,7 +14,7 @@ from tests.conftest import visit
 from tests.test_flows import open_app, press, settle
 from tui.palette import CasenotesCommands
 from tui.screens.case import CaseScreen
-from tui.screens.caseload import CaseloadScreen
+from tui.screens.advocate_home import AdvocateHomeScreen
 from tui.screens.note_editor import NoteEditorScreen
 
 SIZE = (120, 40)
@@ -75,7 +75,9 @@ def test_an_advocate_is_not_offered_a_new_note(demo_store, tmp_path):
             seen = [("caseload", _footer_keys(app))]
             await press(pilot, ["ctrl+n"])
             after = [type(app.screen)]
-            await press(pilot, ["enter"])
+            case_id = demo_store.as_user(advocate).caseload()[0].case_id
+            app.open_case(case_id)  # as a search result would
+            await settle(pilot)
             seen.append(("case", _footer_keys(app)))
             palette = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
             await press(pilot, ["ctrl+n"])
@@ -85,7 +87,7 @@ def test_an_advocate_is_not_offered_a_new_note(demo_store, tmp_path):
     seen, palette, after = asyncio.run(run())
     assert [(where, "New note" in keys) for where, keys in seen] == [("caseload", False), ("case", False)]
     assert "New note in this stage" not in palette
-    assert after == [CaseloadScreen, CaseScreen]  # no editor opened
+    assert after == [AdvocateHomeScreen, CaseScreen]  # no editor opened
 
 
 def test_a_new_note_in_a_closed_investigation_says_why(store, agency, tmp_path):

@@ -28,6 +28,9 @@ from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
 
 
 SUPERVISORS_ONLY = ("review_queue", "timeliness")  # actions of screens for those with workers below them
+# The agency's casework screens, not offered to the advocate programme's people (advocates and their
+# representatives), who hold no stage, no deadline and no staff of the agency.
+CASEWORK_ONLY = ("review_queue", "timeliness", "deadlines", "visits", "intake", "staff")
 HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
 SIGNAL_EXIT_GRACE = 3.0  # seconds an exit after SIGHUP/SIGTERM may take before the process ends anyway
 
@@ -66,6 +69,7 @@ class CasenotesApp(SaysWorkerFailures, App):
         self.me = None
         self.supervises = False  # whether the review queue and Timeliness are offered
         self.writes_notes = True  # whether ctrl+n is offered (not to a child's advocate)
+        self.outside = False  # of the advocate programme (CASA): their own home, no casework keys
         self.note_offers: dict[int, str | None] = {}  # stage → refusal of a new note (None: allowed)
         self.is_demo = False  # read with the first sign-in: "Switch demo user" is offered on a demo only
         self._sign_ins = 0  # sign-ins asked for: the answer of one overtaken by another is dropped
@@ -190,7 +194,7 @@ class CasenotesApp(SaysWorkerFailures, App):
         # Signed out (``me`` None). The desk stays until the next sign-in replaces it: a screen just
         # popped may still have a read in flight that asks the app for it.
         self.me = None
-        self.supervises, self.writes_notes, self.note_offers = False, False, {}
+        self.supervises, self.writes_notes, self.note_offers, self.outside = False, False, {}, False
         self.push_screen(StaffPickerScreen(self.store), self._picked)
 
     def _picked(self, login: str | None) -> None:
@@ -232,6 +236,7 @@ class CasenotesApp(SaysWorkerFailures, App):
             return
         self.login, self.desk, self.me = message.login, message.desk, message.me
         self.supervises, self.writes_notes, self.is_demo = message.supervises, message.writes_notes, message.is_demo
+        self.outside = self.me.employer == "CASA"
         self.note_offers = {}
         self.prefs = Prefs(self.home, self.login)
         self.recovery = RecoveryBox(self.home, self.login)
@@ -267,7 +272,8 @@ class CasenotesApp(SaysWorkerFailures, App):
         if self.me is None or (desk is not None and desk is not self.desk):  # read for a worker signed out since
             return
         if self._home is None:
-            self._home = CaseloadScreen(caseload, coming=coming and caseload is None, desk=self.desk)
+            self._home = (self._outside_home() if self.outside
+                          else CaseloadScreen(caseload, coming=coming and caseload is None, desk=self.desk))
             self.push_screen(self._home)
             self.call_after_refresh(self.offer_recovered_drafts)
         elif caseload is not None and self._home.waiting:
@@ -275,6 +281,13 @@ class CasenotesApp(SaysWorkerFailures, App):
         elif not coming and self._home.waiting:  # refused after the screen was shown saying it is loading
             self._home.waiting = False
             self._home.load()
+
+    def _outside_home(self):
+        """The advocate programme's people read no caseload: an advocate's home lists their children
+        and requests, a representative's the advocates they manage."""
+        from tui.screens.advocate_home import AdvocateHomeScreen
+
+        return AdvocateHomeScreen(desk=self.desk)
 
     def offer_recovered_drafts(self) -> None:
         """After a crash or a closed terminal: offer the editor's last unsaved contents back."""
@@ -352,8 +365,29 @@ class CasenotesApp(SaysWorkerFailures, App):
         self.push_screen(NoteScreen(note_id))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Keys for the supervisors' screens are offered only to those who supervise someone."""
+        """Keys for the supervisors' screens are offered only to those who supervise someone, and the
+        casework screens not to the advocate programme's people."""
+        if action in CASEWORK_ONLY and self.outside:
+            return False
         return not (action in SUPERVISORS_ONLY and not self.supervises)
+
+    def offers(self, action: str) -> bool:
+        """Whether this app-wide action is offered to the signed-in worker (the palette asks)."""
+        return self.check_action(action, ()) is not False
+
+    # -- documents and access requests (the advocate's screens, the case screen, the inbox) -----------
+
+    def upload_for(self, child_id: int, child_name: str) -> None:
+        """u: a document into the child's record, chosen with the file picker."""
+        self.notify("Uploading documents is not available yet.", severity="warning")
+
+    def open_document(self, document_id: int) -> None:
+        """A document: a copy written to a chosen folder, then the system's viewer where there is one."""
+        self.notify("Opening documents is not available yet.", severity="warning")
+
+    def request_access(self) -> None:
+        """r on an advocate's home: a request for access to a child, with the court's letter."""
+        self.notify("Requests for access are not available yet.", severity="warning")
 
     def action_caseload(self) -> None:
         from tui.screens.caseload import CaseloadScreen

@@ -483,3 +483,22 @@ class FolderListed(Message, bubble=False):
 class FolderNotListed(Message, bubble=False):
     folder: Path
     sentence: str
+
+
+# -- a court-appointed advocate's own screens ----------------------------------------------------------
+
+@dataclass
+class AdvocateHomeRead(Message, bubble=False):
+    """An advocate's children (their open access) and their requests for access."""
+
+    children: list[Any]  # store.core.results.AdvocateChildView
+    requests: list[Any]  # store.core.results.AccessRequestView
+
+
+@dataclass
+class ChildRead(Message, bubble=False):
+    """What an advocate reads of one child: the approved notes the child took part in, the documents."""
+
+    child_id: int
+    notes: list[NoteView]
+    documents: list[Any]  # store.core.results.DocumentView

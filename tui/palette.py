@@ -28,21 +28,26 @@ class CasenotesCommands(Provider):
         commands = []
         if app.me is None:  # not signed in
             return commands
-        commands.append(("Caseload", app.action_caseload, "Your stages, most urgent first"))
+        commands.append(("Home", app.action_caseload, "Your children and requests") if app.outside
+                        else ("Caseload", app.action_caseload, "Your stages, most urgent first"))
         if app.supervises:
             commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
         commands.append(("Search notes", app.action_search, "Every family you may read"))
-        commands.append(("My deadlines", app.action_deadlines, "What is due from you, soonest first"))
-        commands.append(("Plan an absence", partial(app.action_deadlines, plan_absence=True),
-                         "Your pending notes fall due before it starts"))
-        if app.supervises:
+        if app.offers("deadlines"):
+            commands.append(("My deadlines", app.action_deadlines, "What is due from you, soonest first"))
+            commands.append(("Plan an absence", partial(app.action_deadlines, plan_absence=True),
+                             "Your pending notes fall due before it starts"))
+        if app.supervises and app.offers("timeliness"):
             commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
-        commands.append(("New family (intake)", app.action_intake,
-                         "Open a family, its persons and its first stage (intake staff and supervisors)"))
-        commands.append(("Visits: children in foster care", app.action_visits,
-                         "This month's visits, visits at home, a new placement's first contacts"))
-        commands.append(("Staff administration", app.action_staff,
-                         "Workers and units: add, change, deactivate, plan an absence (MAINTAIN STAFF)"))
+        if app.offers("intake"):
+            commands.append(("New family (intake)", app.action_intake,
+                             "Open a family, its persons and its first stage (intake staff and supervisors)"))
+        if app.offers("visits"):
+            commands.append(("Visits: children in foster care", app.action_visits,
+                             "This month's visits, visits at home, a new placement's first contacts"))
+        if app.offers("staff"):
+            commands.append(("Staff administration", app.action_staff,
+                             "Workers and units: add, change, deactivate, plan an absence (MAINTAIN STAFF)"))
         screen = app.screen
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None and app.writes_notes:

@@ -1,0 +1,143 @@
+"""One child's record as their court-appointed advocate reads it: the approved notes in which the child
+took part (from every stage the child is in, newest first) and the documents in the child's record.
+
+What is listed is what the store lets this reader read; the screen only puts the stages' notes in one
+list. Enter opens the highlighted note or document, u uploads a document into the child's record.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from tui import formatting
+from tui.messages import ChildRead
+from tui.while_shown import while_shown
+from tui.widgets.key_footer import KeyFooter
+from tui.widgets.note_list import NoteList
+from tui.widgets.note_text import note_text
+from tui.worker_failures import SaysWorkerFailures
+
+NARROW = 110
+DOCUMENTS = ("Kind", "Uploaded", "By")
+
+
+def read_child(desk, child) -> tuple[list, list]:
+    """The child's notes this reader may read, newest first, and the child's documents (in a worker)."""
+    notes = []
+    for stage in desk.case(child.case_id).stages:
+        ids = desk.stage_note_ids(stage.id)
+        notes += desk.stage_notes(stage.id, ids=ids) if ids else []
+    notes = [n for n in notes if any(p.id == child.child_id for p in n.participants)]
+    notes.sort(key=lambda n: (n.event_at, n.id), reverse=True)
+    documents = desk.child_documents(child.child_id) if hasattr(desk, "child_documents") else []  # TEMPORARY
+    return notes, documents
+
+
+class ChildScreen(SaysWorkerFailures, Screen):
+    AUTO_FOCUS = "#notes"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="child.back"),
+        Binding("u", "upload", "Upload a document", id="child.upload"),
+        Binding("tab", "focus_next", "Notes / documents", show=False),
+    ]
+    DEFAULT_CSS = """
+    ChildScreen #title { padding: 0 1; text-style: bold; }
+    ChildScreen #notes-title, ChildScreen #documents-title { padding: 0 1; color: $text-muted; }
+    ChildScreen NoteList { height: 1fr; min-height: 4; }
+    ChildScreen #preview { height: 1fr; border-top: solid $panel; padding: 0 1; }
+    ChildScreen #right { width: 46; border-left: tall $panel; }
+    ChildScreen #documents { height: 1fr; }
+    ChildScreen.-narrow #right { width: 30; }
+    """
+
+    def __init__(self, child: Any) -> None:
+        """``child``: the store's view of a child open to this advocate (``Desk.advocate_children``)."""
+        super().__init__()
+        self.child = child
+        self.documents: list[Any] = []
+        self.desk = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._title(), id="title")
+        with Horizontal():
+            with Vertical():
+                yield Static("Approved notes in which the child took part · loading…", id="notes-title")
+                yield NoteList(zone=self.app.zone, id="notes")
+                with VerticalScroll(id="preview"):
+                    yield Static("", id="preview-text")
+            with Vertical(id="right"):
+                yield Static("Documents", id="documents-title")
+                yield DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    def _title(self) -> str:
+        child = self.child
+        until = f" · access until {child.ends_on:%m/%d/%Y}" if getattr(child, "ends_on", None) else ""
+        return escape(f"{child.name} · {child.family_name} family · case {child.case_id}{until}")
+
+    @while_shown
+    def on_mount(self) -> None:
+        self.desk = self.app.desk
+        self.query_one("#documents", DataTable).add_columns(*DOCUMENTS)
+        narrow = self.app.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        footer = self.query_one(KeyFooter)
+        footer.compact, footer.show_command_palette = narrow, not narrow
+
+    @while_shown
+    def on_screen_resume(self) -> None:
+        self.load()  # first shown, and back from a note, a document or an upload
+
+    @work(thread=True, exclusive=True, group="child", exit_on_error=False)
+    def load(self) -> None:
+        notes, documents = read_child(self.desk, self.child)  # a refusal: SaysWorkerFailures
+        self.post_message(ChildRead(self.child.child_id, notes, documents))
+
+    @on(ChildRead)
+    @while_shown
+    def _read(self, message: ChildRead) -> None:
+        zone = self.app.zone
+        notes = message.notes
+        self.query_one("#notes-title", Static).update(
+            f"{len(notes):,} approved note{'s' if len(notes) != 1 else ''} in which {escape(self.child.name)} took part")
+        self.query_one(NoteList).set_notes(notes)
+        if not notes:
+            self.query_one("#preview-text", Static).update("[dim]No approved notes about this child yet.[/dim]")
+        self.documents = [d for d in message.documents if d.withdrawn_at is None]
+        table = self.query_one("#documents", DataTable)
+        table.clear()
+        for document in self.documents:
+            table.add_row(document.kind, formatting.short_date(document.uploaded_at, zone),
+                          escape(document.uploaded_by_name), key=str(document.id))
+        withdrawn = len(message.documents) - len(self.documents)
+        self.query_one("#documents-title", Static).update(
+            f"Documents: {len(self.documents)}" + (f" ({withdrawn} withdrawn)" if withdrawn else "")
+            + (" · u uploads one" if not self.documents else ""))
+
+    @on(NoteList.Highlighted)
+    def _note_highlighted(self, event: NoteList.Highlighted) -> None:
+        if event.note is not None:
+            self.query_one("#preview-text", Static).update(note_text(event.note, self.app.zone))
+            self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
+
+    @on(NoteList.Selected)
+    def _note_selected(self, event: NoteList.Selected) -> None:
+        self.app.open_note(event.note.id)
+
+    @on(DataTable.RowSelected, "#documents")
+    def _document_selected(self, event: DataTable.RowSelected) -> None:
+        row = event.cursor_row
+        if 0 <= row < len(self.documents):
+            self.app.open_document(self.documents[row].id)
+
+    def action_upload(self) -> None:
+        self.app.upload_for(self.child.child_id, self.child.name)
