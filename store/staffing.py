@@ -22,7 +22,7 @@ from store.core import arguments
 from store.desks import staff
 from store.core.errors import InvalidRequest, InvalidStage, NotFound, StoreError
 from store.db.journal import activity, audit
-from store.desks import intake, placements, roles, stage_opening
+from store.desks import inbox, intake, placements, roles, stage_opening
 from store.core.intake_forms import NewPerson
 from store.desks.base import Work
 from store.desks.roles import ROLES
@@ -73,10 +73,11 @@ class Staffing:
             return staff.add_unit(self._work(session), name)
 
     def add_worker(self, login: str, name: str, title: str, *, employer: str = "LDSS", agency: str = "",
-                   unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = ()) -> int:
+                   unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = (),
+                   email: str | None = None) -> int:
         login = staff.clean_new_login(login)
         profile = staff.clean_profile(self.db.policy, name, title, employer=employer, agency=agency, unit=unit,
-                                      supervisor=supervisor, functions=functions)
+                                      supervisor=supervisor, functions=functions, email=email)
         with self.db.writing() as session:
             return staff.add_worker(self._work(session), login, profile)
 
@@ -86,6 +87,16 @@ class Staffing:
         with self.db.writing() as session:
             work = self._work(session)
             return staff.plan_absence(work, self._worker(session, login), starts_on, ends_on, reason).id
+
+    def check_notifications(self) -> int:
+        """The server's sweep, as the system: every worker's newly overdue corrections and reviews and
+        absence cut-offs tomorrow, each notified once; how many are new."""
+        with self.db.writing() as session:
+            return inbox.sweep(session, self.db.policy, self.db.now())
+
+    def deliver_mail(self) -> int:
+        """E-mail every worker with unread, un-e-mailed notifications (``MailNotSent`` if the relay is down)."""
+        return inbox.deliver_pending(self.db)
 
     def open_case(self, family_name: str) -> int:
         with self.db.writing() as session:

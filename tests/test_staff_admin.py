@@ -110,7 +110,7 @@ def test_adding_a_worker_writes_the_profile_and_audits_it(store, admin, clock):
     assert added["by_login"] == ADMIN and added["entity_id"] == new_id and added["case_id"] is None
     assert added["detail"]["after"] == {"name": "Nell New", "title": "Caseworker", "employer": "VA",
                                         "agency": "Harbor", "unit": unit, "supervisor": "supa",
-                                        "functions": ["ENT PROG NOTE", "INTAKE"]}
+                                        "functions": ["ENT PROG NOTE", "INTAKE"], "email": None}
     assert store.as_user("nell").me().supervisor == "supa"  # and may sign in
 
 
@@ -240,7 +240,7 @@ def test_deactivation_refuses_sign_in_and_keeps_notes_roles_and_history(store, a
 
 def test_the_staff_list_says_unit_supervisor_functions_roles_and_last_change(store, admin, clock):
     clock.advance(hours=1)
-    admin.change_worker("clerk", {"functions": ["ENT PROG NOTE", "INTAKE"]})
+    admin.change_worker("clerk", {"functions": ["ENT PROG NOTE", "INTAKE"], "email": None})
     staff = admin.staff()
     assert [m.unit for m in staff][:3] == ["CPS", "CPS", "Unit A"]
     assert staff[-1].unit is None  # no unit last

@@ -88,3 +88,14 @@ class CannotOpen(StoreError):
     """The database could not be opened; the sentence names it and says what to do."""
 
     default = "The database could not be opened; check the address given with --db."
+
+
+class MailNotSent(StoreError):
+    """The relay could not be reached; ``partly``: the addresses sent to before it failed."""
+
+    default = ("casenotes could not reach the agency's mail relay; the notifications are in the inbox and "
+               "their e-mail will be tried again.")
+
+    def __init__(self, message: str | None = None, *, partly: list[str] | None = None):
+        super().__init__(message)
+        self.partly = tuple(partly or ())

@@ -419,6 +419,7 @@ class StaffMember:
     last_change_at: datetime | None  # the last audited change to the profile (added, changed, absence…)
     open_roles: int  # stage roles held now: each is reassigned before the worker may be deactivated
     database_user: str | None = None  # on the agency server (PostgreSQL): the database user they sign in as
+    email: str | None = None  # where their notifications are e-mailed, if the agency has a relay
 
 
 @dataclass(frozen=True)
@@ -455,3 +456,24 @@ class LoginChange:
             "already_ended": f"{who} already cannot sign in as the database user {user}; nothing to do.",
             "none": f"{who} has no database user to sign in with; nothing to do.",
         }[self.done]
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """Something waiting in one worker's inbox, and what Enter opens: ``entity`` (note, stage, case,
+    document, appointment, absence) and its ``entity_id``, with the case and stage it belongs to."""
+
+    id: int
+    at: datetime
+    kind: str  # "note returned", "note approved", "correction overdue", "review overdue", "absence cut-off"…
+    sentence: str
+    entity: str | None
+    entity_id: int | None
+    case_id: int | None
+    stage_id: int | None
+    read_at: datetime | None
+    emailed_at: datetime | None
+
+    @property
+    def unread(self) -> bool:
+        return self.read_at is None

@@ -2,6 +2,7 @@
 
 from store.desks.activity import ActivityDesk
 from store.desks.deadlines import DeadlineDesk
+from store.desks.inbox import InboxDesk
 from store.desks.intake import IntakeDesk
 from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
@@ -19,5 +20,5 @@ from store.desks.visits import VisitDesk
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
-           StaffDesk):
+           StaffDesk, InboxDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -15,6 +15,7 @@ from store.core.clock import utc
 from store.desks.base import DeskBase, addenda_of
 from store.core.errors import InvalidNote, StaleEdit
 from store.db.journal import record_note
+from store.db.notifications import notify
 from store.db.models import AuditEntry, Case, Note, ReviewAction, Stage, Worker, stage_label
 from store.rules.note_checks import UNDER_REVIEW, check_move
 from store.rules.obligations import deadline
@@ -140,6 +141,8 @@ class ReviewDesk(DeskBase):
             if note.status == "resubmitted":
                 action = "resubmit"
             record_note(session, note, user, action, now, detail=detail)
+            if action in ("return", "approve"):
+                self._tell_author(session, note, user, now, action)
             return note_view(note, now, self.policy, addenda_of(session, note, user, now))
 
     def _submit(self, session: Session, note: Note, user: Worker, now: datetime) -> dict[str, Any]:
@@ -160,6 +163,24 @@ class ReviewDesk(DeskBase):
     def _approve(self, session: Session, note: Note, user: Worker, now: datetime) -> None:
         note.status, note.reviewed_at, note.correction_due_at = "approved", now, None
         session.add(ReviewAction(note_id=note.id, action="approve", at=now, by_id=user.id))
+
+    def _tell_author(self, session: Session, note: Note, user: Worker, now: datetime, action: str) -> None:
+        """The author's inbox hears of a return (each one: a note may come back more than once) and of the
+        approval (once: an approved note is final)."""
+        stage = session.get_one(Stage, note.stage_id)
+        family = session.get_one(Case, stage.case_id).family_name
+        what = (f"{note.contact_type} note of {local_text(note.event_at, self.policy, time=False)} "
+                f"({family} family, {stage.label})")
+        if action == "return":
+            assert note.correction_due_at is not None
+            kind, key = "note returned", f"returned:note:{note.id}:{now:%Y%m%dT%H%M%S.%f}"
+            sentence = (f"{user.name} returned your {what} for correction by "
+                        f"{local_text(note.correction_due_at, self.policy)}.")
+        else:
+            kind, key = "note approved", f"approved:note:{note.id}"
+            sentence = f"{user.name} approved your {what}; it is final."
+        notify(session, note.author_id, kind, sentence, key, now, entity="note", entity_id=note.id,
+               case_id=stage.case_id, stage_id=stage.id)
 
     def _after_freeze(self, due_at: datetime, note: Note) -> str | None:
         """A correction due after the freeze cannot be made by editing: say so before and after."""

@@ -45,7 +45,8 @@ LDSS_ONLY_ROLES = ("Case Manager", "CPS Worker/Monitor")
 NAME_MAX, CODE_MAX = 120, 32  # units.name, workers.name/title/agency; worker_functions.code
 REASON_MAX_CHARS = 200  # absences.reason
 Boss = aliased(Worker)
-PROFILE = ("name", "title", "employer", "agency", "unit", "supervisor", "functions")  # all but the login
+PROFILE = ("name", "title", "employer", "agency", "unit", "supervisor", "functions", "email")  # all but the login
+EMAIL_MAX = 254  # workers.email
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Profile:
     unit: int | None  # unit number
     supervisor: str | None  # login
     functions: tuple[str, ...]
+    email: str | None = None  # where notifications are e-mailed (None: in the app only)
 
 
 # -- checking what is given, before anything is read ------------------------------------------------------
@@ -103,12 +105,26 @@ def clean_functions(value: Any, policy: Policy) -> tuple[str, ...]:
     return codes
 
 
+def clean_email(value: Any) -> str | None:
+    """An e-mail address for notifications, or None (none given, or blank) for none."""
+    if value is None:
+        return None
+    address = arguments.text(value, "worker's e-mail address", error=InvalidRequest, most=EMAIL_MAX, empty=True).strip()
+    if not address:
+        return None
+    local, at, domain = address.rpartition("@")
+    if not at or not local or "." not in domain.strip(".") or any(char.isspace() for char in address):
+        raise InvalidRequest(f"An e-mail address looks like name@agency.example; {arguments.shown(address)} does "
+                             "not. Nothing was saved.")
+    return address
+
+
 def clean_profile(policy: Policy, name: Any, title: Any, *, employer: Any, agency: Any, unit: Any,
-                  supervisor: Any, functions: Any) -> Profile:
+                  supervisor: Any, functions: Any, email: Any = None) -> Profile:
     return Profile(name=clean_text(name, "worker's name"), title=clean_text(title, "worker's title"),
                    employer=clean_employer(employer), agency=clean_text(agency, "worker's agency", empty=True),
                    unit=clean_unit(unit), supervisor=clean_supervisor(supervisor),
-                   functions=clean_functions(functions, policy))
+                   functions=clean_functions(functions, policy), email=clean_email(email))
 
 
 def clean_changes(policy: Policy, changes: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +150,8 @@ def _clean_field(policy: Policy, field: str, value: Any) -> Any:
         return clean_unit(value)
     if field == "supervisor":
         return clean_supervisor(value)
+    if field == "email":
+        return clean_email(value)
     return clean_functions(value, policy)
 
 
@@ -179,7 +197,7 @@ def add_worker(work: Work, login: str, profile: Profile) -> int:
     unit_id = None if profile.unit is None else _unit(session, profile.unit).id
     boss = None if profile.supervisor is None else _supervisor(work, profile.supervisor, None)
     worker = Worker(login=login, name=profile.name, title=profile.title, employer=profile.employer,
-                    agency=profile.agency, unit_id=unit_id, supervisor=boss, active=True,
+                    agency=profile.agency, unit_id=unit_id, supervisor=boss, active=True, email=profile.email,
                     functions=[WorkerFunction(code=code) for code in profile.functions])
     session.add(worker)
     session.flush()
@@ -203,7 +221,7 @@ def change_worker(work: Work, login: str, changes: dict[str, Any]) -> None:
         _unit(session, changes["unit"])
     if "employer" in changes and changes["employer"] != worker.employer:
         _check_roles_fit_employer(session, work.now, worker, changes["employer"])
-    for field in ("name", "title", "employer", "agency"):
+    for field in ("name", "title", "employer", "agency", "email"):
         if field in changes:
             setattr(worker, field, changes[field])
     if "unit" in changes:
@@ -325,7 +343,7 @@ def staff_list(session: Session, now: datetime) -> list[StaffMember]:
     units = dict(session.execute(select(Unit.id, Unit.name)).all())
     workers = list(session.execute(select(Worker.id, Worker.login, Worker.name, Worker.title, Worker.employer,
                                           Worker.agency, Worker.unit_id, Worker.supervisor_id, Worker.active,
-                                          Worker.deactivated_at, Worker.db_role)))
+                                          Worker.deactivated_at, Worker.db_role, Worker.email)))
     by_id = {w.id: w for w in workers}
     found = []
     for w in workers:
@@ -335,7 +353,8 @@ def staff_list(session: Session, now: datetime) -> list[StaffMember]:
             unit_id=w.unit_id, unit=units.get(w.unit_id) if w.unit_id else None,
             supervisor=boss.login if boss else None, supervisor_name=boss.name if boss else None,
             functions=tuple(functions.get(w.id, ())), active=bool(w.active), deactivated_at=w.deactivated_at,
-            last_change_at=changed.get(w.id), open_roles=roles.get(w.id, 0), database_user=w.db_role))
+            last_change_at=changed.get(w.id), open_roles=roles.get(w.id, 0), database_user=w.db_role,
+            email=w.email))
     return sorted(found, key=lambda m: (m.unit is None, m.unit or "", m.name.lower(), m.login))
 
 
@@ -391,10 +410,11 @@ class StaffDesk(DeskBase):
             rename_unit(self._staff_work(session), unit_id, name)
 
     def add_worker(self, login: str, name: str, title: str, *, employer: str = "LDSS", agency: str = "",
-                   unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = ()) -> int:
+                   unit: int | None = None, supervisor: str | None = None, functions: Iterable[str] = (),
+                   email: str | None = None) -> int:
         login = clean_new_login(login)
         profile = clean_profile(self.policy, name, title, employer=employer, agency=agency, unit=unit,
-                                supervisor=supervisor, functions=functions)
+                                supervisor=supervisor, functions=functions, email=email)
         with self.db.writing() as session:
             work = self._staff_work(session)
             worker_id = add_worker(work, login, profile)
@@ -404,7 +424,8 @@ class StaffDesk(DeskBase):
 
     def change_worker(self, login: str, changes: dict[str, Any]) -> None:
         """Change any of ``name``, ``title``, ``employer``, ``agency``, ``unit`` (a unit number or None),
-        ``supervisor`` (a login or None) and ``functions``, given as a dict; the login stays."""
+        ``supervisor`` (a login or None), ``functions`` and ``email`` (None: none), given as a dict; the
+        login stays."""
         login = clean_login(login)
         cleaned = clean_changes(self.policy, changes)
         with self.db.writing() as session:
@@ -492,7 +513,7 @@ def _check_roles_fit_employer(session: Session, now: datetime, worker: Worker, e
 def _profile_of(worker: Worker) -> dict[str, Any]:
     return {"name": worker.name, "title": worker.title, "employer": worker.employer, "agency": worker.agency,
             "unit": worker.unit_id, "supervisor": worker.supervisor.login if worker.supervisor else None,
-            "functions": sorted(f.code for f in worker.functions)}
+            "functions": sorted(f.code for f in worker.functions), "email": worker.email}
 
 
 def _on(moment: datetime | None, work: Work) -> str:
