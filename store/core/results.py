@@ -477,3 +477,43 @@ class NotificationView:
     @property
     def unread(self) -> bool:
         return self.read_at is None
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document in a child's record, without its content (``Desk.document_content`` reads that)."""
+
+    id: int
+    case_id: int
+    child_id: int
+    child_name: str
+    kind: str
+    file_name: str
+    size: int
+    content_type: str
+    sha256: str
+    uploaded_at: datetime
+    uploaded_by: str         # login
+    uploaded_by_name: str
+    withdrawn_at: datetime | None
+    withdrawn_by_name: str | None
+    withdrawal_reason: str | None
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+@dataclass(frozen=True)
+class AccessLogEntry:
+    """One read of a case's record, for the case's access log: who, how they reach the case
+    (``reach``: supervision, advocate, entry clerk, assigned), what they read and when."""
+
+    at: datetime
+    login: str | None
+    name: str
+    title: str
+    reach: str
+    what: str                # in words: "Jay Rivera's document report.pdf (Legal document)"
+    entity: str
+    entity_id: int | None

@@ -129,7 +129,7 @@ class DeskBase:
         user reaches it from outside the assignment."""
         access = case_access(session, user, case_id, now)
         if access.reach is not Reach.ASSIGNED:
-            audit(session, user, "read case", "case", case_id, now, {"reach": access.reach.value})
+            audit(session, user, "read case", "case", case_id, now, {"reach": access.reach.value}, case_id=case_id)
         return access
 
     def _audit_read(self, access: CaseAccess, case_id: int, what: str, entity_id: int,
@@ -147,7 +147,7 @@ class DeskBase:
                     return
         with self.db.writing() as session:
             audit(session, self._user(session), f"read {what}", what, entity_id, now,
-                  {"reach": access.reach.value, "case": case_id})
+                  {"reach": access.reach.value, "case": case_id}, case_id=case_id)  # the case's access log
 
 
 def addenda_of(session: Session, note: Note, reader: Worker, now: datetime,

@@ -3,6 +3,7 @@
 from store.desks.activity import ActivityDesk
 from store.desks.deadlines import DeadlineDesk
 from store.desks.inbox import InboxDesk
+from store.desks.documents import DocumentDesk
 from store.desks.intake import IntakeDesk
 from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
@@ -20,5 +21,5 @@ from store.desks.visits import VisitDesk
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
-           StaffDesk, InboxDesk):
+           StaffDesk, InboxDesk, DocumentDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -267,7 +267,8 @@ class RecordDesk(DeskBase):
         with self.db.writing() as session:
             user = self._user(session)
             for case_id, reach in sorted(unrecorded.items()):
-                audit(session, user, "read search", "search", case_id, now, {"reach": reach, "case": case_id})
+                audit(session, user, "read search", "search", case_id, now, {"reach": reach, "case": case_id},
+                      case_id=case_id)
 
     def search_scope(self, family: int | None = None) -> SearchScope:
         """The notes a search may show me: of one family (``NotFound``, ``NoAccess``; audited as

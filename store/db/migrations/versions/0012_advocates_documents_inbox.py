@@ -52,8 +52,8 @@ RULES = [
     ("documents_fixed", "UPDATE", "documents",
      _changed("id", "case_id", "person_id", "kind", "file_name", "content", "sha256", "size", "content_type",
               "uploaded_at", "uploaded_by_id")
-     + f" OR {_written_once('withdrawn_at')} OR (OLD.withdrawn_at IS NOT NULL AND "
-     + _changed("withdrawn_by_id", "withdrawal_reason") + ")",
+     + f" OR {_written_once('withdrawn_at')} OR (OLD.withdrawn_at IS NOT NULL AND ("
+     + _changed("withdrawn_by_id", "withdrawal_reason") + "))",  # the first withdrawal writes its reason
      "InvalidRequest", "a document is never changed: it is only withdrawn, once, with a reason"),
     ("documents_withdrawn_why", "UPDATE", "documents",
      f"NEW.withdrawn_at IS NOT NULL AND ({_blank('withdrawal_reason')} OR NEW.withdrawn_by_id IS NULL)",
