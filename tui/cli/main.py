@@ -42,6 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     bring.add_argument("--apply", action="store_true", help="write them, in one transaction (default: only check)")
     send = commands.add_parser("export", help="write the agency as the CSV files that import reads")
     send.add_argument("folder", help="the folder to write them into (made if needed)")
+    upload = commands.add_parser("upload", help="keep a file (a school report, a photo…) in a child's record")
+    upload.add_argument("--child", type=int, required=True, help="the child's person number")
+    upload.add_argument("--kind", required=True, help="what the document is, from the agency's list (a few words "
+                        "of it will do: 'school', 'birth certificate')")
+    upload.add_argument("file", help="the file: PDF, JPEG, PNG, TIFF, HEIC, Word (.docx) or plain text")
     clock = commands.add_parser("policy", help="show the casework clock as read from the policy files, and check them")
     clock.add_argument("--preset", help="show a shipped preset instead (texas, washington)")
     add_admin_commands(commands)
@@ -75,6 +80,10 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli.admin import run_admin
 
             return run_admin(args)
+        if args.command == "upload":
+            from tui.cli.upload import run_upload
+
+            return run_upload(args)
         if args.command == "policy":
             from tui.cli.policy import run_policy
 
