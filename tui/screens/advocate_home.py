@@ -125,9 +125,10 @@ class AdvocateHomeScreen(SaysWorkerFailures, Screen):
         requests = self.query_one("#requests", DataTable)
         requests.clear()
         for request in self.requests:
-            requests.add_row(request.child_name, request.court, request.cause_number,
-                             formatting.short_date(request.requested_at, zone), request.status,
-                             escape(request.reason or ""), key=str(request.id))
+            requests.add_row(escape(request.child_name or f"child {request.child_id}"), escape(request.court),
+                             escape(request.cause_number), formatting.short_date(request.requested_at, zone),
+                             request.status, escape(request.decision_reason or request.end_reason or ""),
+                             key=str(request.id))
         waiting = sum(1 for r in self.requests if r.status == "requested")
         self.query_one("#summary", Static).update(
             (f"{_count(len(self.advocated), 'child', 'children')} you may read"

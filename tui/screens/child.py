@@ -32,7 +32,7 @@ DOCUMENTS = ("Kind", "Uploaded", "By")
 def read_child(desk, child) -> tuple[list, list]:
     """The child's notes this reader may read, newest first, and the child's documents (in a worker)."""
     notes = []
-    for stage in desk.case(child.case_id).stages:
+    for stage in desk.case(child.case_id).stages:  # the stages the child is or was in, closed ones too
         ids = desk.stage_note_ids(stage.id)
         notes += desk.stage_notes(stage.id, ids=ids) if ids else []
     notes = [n for n in notes if any(p.id == child.child_id for p in n.participants)]
