@@ -81,13 +81,16 @@ def test_an_advocate_reads_the_stores_sentence(demo_store, tmp_path):
         app = open_app(demo_store, advocate, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await _open_case(pilot, app, case_id)
-            await press(pilot, ["t"])
+            await press(pilot, ["t"])  # not offered to an advocate: nothing happens
+            shown_by_t = app.screen.has_class("-activity")
+            app.screen.action_activity()  # as if it were: the store's sentence, in place
+            await settle(pilot)
             screen = app.screen
-            return (screen.query_one(ActivityList).display, str(screen.query_one("#activity-entry").render()),
-                    [n.message for n in app._notifications])
+            return (shown_by_t, screen.query_one(ActivityList).display,
+                    str(screen.query_one("#activity-entry").render()), [n.message for n in app._notifications])
 
-    listed, said, notices = asyncio.run(run())
-    assert not listed
+    shown_by_t, listed, said, notices = asyncio.run(run())
+    assert not shown_by_t and not listed
     assert "advocate reads the notes about that child, not the family's activity history" in said
     assert notices == []  # said in place, not as an error notice
 

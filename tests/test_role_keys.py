@@ -86,7 +86,8 @@ def test_an_advocate_is_not_offered_a_new_note(demo_store, tmp_path):
 
     seen, palette, after = asyncio.run(run())
     assert [(where, "New note" in keys) for where, keys in seen] == [("caseload", False), ("case", False)]
-    assert "New note in this stage" not in palette
+    assert "Activity" not in seen[1][1]  # the store refuses an advocate the family's activity
+    assert "New note in this stage" not in palette and "Activity of this case" not in palette
     assert after == [AdvocateHomeScreen, CaseScreen]  # no editor opened
 
 

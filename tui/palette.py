@@ -52,13 +52,13 @@ class CasenotesCommands(Provider):
         stage_id = getattr(screen, "stage_id", None)
         if stage_id is not None and app.writes_notes:
             commands.append(("New note in this stage", partial(app.new_note, stage_id), "Write a progress note"))
-        if stage_id is not None and hasattr(screen, "action_stage_course"):  # the case screen: the stage's course
+        if stage_id is not None and hasattr(screen, "action_stage_course") and not app.outside:  # the case screen: the stage's course
             commands += [(name, partial(screen.action_stage_course, action), f"{help_text} (key {key})")
                          for name, action, key, help_text in STAGE_COURSE]
-        if stage_id is not None and hasattr(screen, "action_stage_people"):  # the case screen: the stage's people
+        if stage_id is not None and hasattr(screen, "action_stage_people") and not app.outside:  # the case screen: the stage's people
             commands += [(name, partial(screen.action_stage_people, topic), help_text)
                          for name, topic, help_text in STAGE_PEOPLE]
-        if hasattr(screen, "action_activity"):  # the case screen
+        if hasattr(screen, "action_activity") and not app.outside:  # the case screen (not a child's advocate's)
             commands.append(("Activity of this case", screen.action_activity,
                              "Who changed what in the family's case, and when (t; again for the notes)"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))

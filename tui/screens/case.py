@@ -30,6 +30,8 @@ from tui.worker_failures import SaysWorkerFailures
 FIRST_PAGE = 60  # about two screens of notes
 NARROW, SHORT = 110, 30  # below these columns or lines, the compact layout (80x24 must work)
 NOTE_ONLY = ("edit", "submit", "recall", "addendum", "discard", "history")  # not offered over the activity
+# What the store refuses the advocate programme's people (a child's advocate reads the child's notes only).
+OUTSIDE_NOT_OFFERED = ("activity", "stage_course", "stage_people")
 NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
@@ -189,7 +191,8 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
         people = "\n".join(f"{escape(p.name)} [dim]{p.relationship}"
                            f"{' · born ' + p.birth_date.strftime('%m/%d/%Y') if p.birth_date else ''}[/dim]"
                            for p in stage.persons)
-        self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}\n{STAGE_PEOPLE_HINT}")
+        hint = "" if getattr(self.app, "outside", False) else f"\n{STAGE_PEOPLE_HINT}"
+        self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}{hint}")
         closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
         self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")
         self.load_notes(stage_id)
@@ -252,7 +255,8 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
         if not ids:
             self.query_one("#preview-text", Static).update(
                 f"[dim]{escape(message.not_shown)}[/dim]" if message.not_shown
-                else "[dim]No notes yet. ctrl+n writes the first one.[/dim]")
+                else "[dim]No notes yet. ctrl+n writes the first one.[/dim]" if self.app.writes_notes
+                else "[dim]No notes you may read in this stage.[/dim]")
             self.query_one("#actions", Static).update("")
 
     @on(NoteList.Highlighted)
@@ -314,8 +318,11 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+n is not offered to those who write no notes (a child's advocate reads only); a note's
-        keys are not offered while the activity history is shown in place of the notes."""
+        keys are not offered while the activity history is shown in place of the notes; the family's
+        activity and the stage's course and people not to the advocate programme's people."""
         if action in NOTE_ONLY and self.has_class("-activity"):
+            return False
+        if action in OUTSIDE_NOT_OFFERED and getattr(self.app, "outside", False):
             return False
         return getattr(self.app, "writes_notes", True) if action == "new_note" else True
 
