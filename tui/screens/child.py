@@ -37,8 +37,7 @@ def read_child(desk, child) -> tuple[list, list]:
         notes += desk.stage_notes(stage.id, ids=ids) if ids else []
     notes = [n for n in notes if any(p.id == child.child_id for p in n.participants)]
     notes.sort(key=lambda n: (n.event_at, n.id), reverse=True)
-    documents = desk.child_documents(child.child_id) if hasattr(desk, "child_documents") else []  # TEMPORARY
-    return notes, documents
+    return notes, desk.child_documents(child.child_id)
 
 
 class ChildScreen(SaysWorkerFailures, Screen):
