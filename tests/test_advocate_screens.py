@@ -79,3 +79,31 @@ def test_child_view_snapshot(snap_compare, demo_store, tmp_path, size):
         await settle(pilot)
         await press(pilot, ["enter"])
     assert snap_compare(app, terminal_size=size, run_before=open_child)
+
+
+REPORT_CARD = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Report card, fall term\n%%EOF\n"
+
+
+def test_the_advocate_uploads_a_school_report_by_keys(demo_store, tmp_path):
+    advocate = _advocate(demo_store)
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "report card.pdf").write_bytes(REPORT_CARD)
+
+    async def run():
+        app = open_app(demo_store, advocate, tmp_path)
+        app.files_from = files
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            child = app.screen.advocated[0]
+            await press(pilot, ["enter", "u", "r", "e", "p", "enter"])  # the file, by the start of its name
+            await press(pilot, ["s", "c", "h", "o", "o", "l", "enter"])  # its kind, by a word of it
+            view = app.screen
+            return child, type(view), [d.file_name for d in view.documents], [str(n.message) for n in app._notifications]
+
+    child, screen, listed, said = asyncio.run(run())
+    assert screen is ChildScreen and listed == ["report card.pdf"]
+    assert any("report card.pdf is in" in s for s in said)
+    kept = demo_store.as_user(advocate).child_documents(child.child_id)
+    assert [(d.kind, d.file_name, d.size) for d in kept] == [
+        ("Education portfolio / school records", "report card.pdf", len(REPORT_CARD))]

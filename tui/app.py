@@ -20,6 +20,7 @@ from textual.dom import DOMNode
 
 from store import Store, StoreError
 from tui import formatting
+from tui.document_keys import DocumentKeys
 from tui.messages import (DraftNotThrownAway, HomeRead, IndexNotUpdated, IntakeOffer, NoteNotSaved, NoteOffer,
                           NoteSaved, SignedIn, SignInRefused, StaffOffered)
 from tui.prefs import Prefs, RecoveryBox, default_home
@@ -46,7 +47,7 @@ def _raised_in(error: BaseException) -> DOMNode | None:
     return node
 
 
-class CasenotesApp(SaysWorkerFailures, App):
+class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
     TITLE = "casenotes"
     CSS_PATH = str(Path(__file__).parent.parent / "themes" / "app.tcss")
     BINDINGS = [
@@ -375,15 +376,7 @@ class CasenotesApp(SaysWorkerFailures, App):
         """Whether this app-wide action is offered to the signed-in worker (the palette asks)."""
         return self.check_action(action, ()) is not False
 
-    # -- documents and access requests (the advocate's screens, the case screen, the inbox) -----------
-
-    def upload_for(self, child_id: int, child_name: str) -> None:
-        """u: a document into the child's record, chosen with the file picker."""
-        self.notify("Uploading documents is not available yet.", severity="warning")
-
-    def open_document(self, document_id: int) -> None:
-        """A document: a copy written to a chosen folder, then the system's viewer where there is one."""
-        self.notify("Opening documents is not available yet.", severity="warning")
+    # -- access requests (the advocate's home; documents: tui/document_keys.py) ---------------------------
 
     def request_access(self) -> None:
         """r on an advocate's home: a request for access to a child, with the court's letter."""

@@ -502,3 +502,17 @@ class ChildRead(Message, bubble=False):
     child_id: int
     notes: list[NoteView]
     documents: list[Any]  # store.core.results.DocumentView
+
+
+@dataclass
+class DocumentUploaded(Message, bubble=False):
+    document: Any  # store.core.results.DocumentView
+    child_name: str
+
+
+@dataclass
+class DocumentCopied(Message, bubble=False):
+    """A document's copy written to the folder chosen; ``opened``: handed to the system's viewer."""
+
+    path: Path
+    opened: bool

@@ -136,7 +136,7 @@ class ChildScreen(SaysWorkerFailures, Screen):
     def _document_selected(self, event: DataTable.RowSelected) -> None:
         row = event.cursor_row
         if 0 <= row < len(self.documents):
-            self.app.open_document(self.documents[row].id)
+            self.app.open_document(self.documents[row].id, self.documents[row].file_name)
 
     def action_upload(self) -> None:
         self.app.upload_for(self.child.child_id, self.child.name)
