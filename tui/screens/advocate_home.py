@@ -67,7 +67,7 @@ class AdvocateHomeScreen(SaysWorkerFailures, Screen):
         Binding("enter", "open_child", "Open child", id="advocate.open", show=False),
         Binding("u", "upload", "Upload a document", id="advocate.upload"),
         Binding("r", "request_access", "Request access", id="advocate.request"),
-        Binding("tab", "focus_next", "Next list", show=False),
+        Binding("tab", "app.focus_next", "Next list", show=False),
     ]
     DEFAULT_CSS = """
     AdvocateHomeScreen .heading { padding: 0 1; text-style: bold; margin-top: 1; }

@@ -26,7 +26,8 @@ from tui.widgets.note_text import note_text
 from tui.worker_failures import SaysWorkerFailures
 
 NARROW = 110
-DOCUMENTS = ("Kind", "Uploaded", "By")
+DOCUMENTS = ("Uploaded", "Kind", "By")
+KIND_WIDTH = 20  # "Education portfolio / school records" would push the date and uploader off
 
 
 def read_child(desk, child) -> tuple[list, list]:
@@ -45,14 +46,14 @@ class ChildScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="child.back"),
         Binding("u", "upload", "Upload a document", id="child.upload"),
-        Binding("tab", "focus_next", "Notes / documents", show=False),
+        Binding("tab", "app.focus_next", "Notes / documents", show=False),
     ]
     DEFAULT_CSS = """
     ChildScreen #title { padding: 0 1; text-style: bold; }
     ChildScreen #notes-title, ChildScreen #documents-title { padding: 0 1; color: $text-muted; }
     ChildScreen NoteList { height: 1fr; min-height: 4; }
     ChildScreen #preview { height: 1fr; border-top: solid $panel; padding: 0 1; }
-    ChildScreen #right { width: 46; border-left: tall $panel; }
+    ChildScreen #right { width: 50; border-left: tall $panel; }
     ChildScreen #documents { height: 1fr; }
     ChildScreen.-narrow #right { width: 30; }
     """
@@ -71,7 +72,9 @@ class ChildScreen(SaysWorkerFailures, Screen):
             with Vertical():
                 yield Static("Approved notes in which the child took part · loading…", id="notes-title")
                 yield NoteList(zone=self.app.zone, id="notes")
-                with VerticalScroll(id="preview"):
+                preview = VerticalScroll(id="preview")
+                preview.can_focus = False  # Tab goes from the notes to the documents
+                with preview:
                     yield Static("", id="preview-text")
             with Vertical(id="right"):
                 yield Static("Documents", id="documents-title")
@@ -115,8 +118,10 @@ class ChildScreen(SaysWorkerFailures, Screen):
         table = self.query_one("#documents", DataTable)
         table.clear()
         for document in self.documents:
-            table.add_row(document.kind, formatting.short_date(document.uploaded_at, zone),
-                          escape(document.uploaded_by_name), key=str(document.id))
+            kind = document.kind.split(" / ")[0]
+            table.add_row(formatting.short_date(document.uploaded_at, zone),
+                          kind if len(kind) <= KIND_WIDTH else kind[:KIND_WIDTH - 1] + "…",
+                          escape(document.uploaded_by_name.split()[-1]), key=str(document.id))
         withdrawn = len(message.documents) - len(self.documents)
         self.query_one("#documents-title", Static).update(
             f"Documents: {len(self.documents)}" + (f" ({withdrawn} withdrawn)" if withdrawn else "")
@@ -132,6 +137,22 @@ class ChildScreen(SaysWorkerFailures, Screen):
     def _note_selected(self, event: NoteList.Selected) -> None:
         self.app.open_note(event.note.id)
 
+    def on_descendant_focus(self, event) -> None:
+        """Tab between the lists: the preview shows what is highlighted in the list now in use."""
+        table = self.query_one("#documents", DataTable)
+        if event.widget is table and 0 <= table.cursor_row < len(self.documents):
+            self.query_one("#preview-text", Static).update(_document_text(self.documents[table.cursor_row],
+                                                                          self.app.zone))
+        elif event.widget is self.query_one(NoteList) and self.query_one(NoteList).cursor_note is not None:
+            self.query_one("#preview-text", Static).update(note_text(self.query_one(NoteList).cursor_note,
+                                                                     self.app.zone))
+
+    @on(DataTable.RowHighlighted, "#documents")
+    def _document_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.control.has_focus and 0 <= event.cursor_row < len(self.documents):
+            self.query_one("#preview-text", Static).update(_document_text(self.documents[event.cursor_row],
+                                                                          self.app.zone))
+
     @on(DataTable.RowSelected, "#documents")
     def _document_selected(self, event: DataTable.RowSelected) -> None:
         row = event.cursor_row
@@ -140,3 +161,15 @@ class ChildScreen(SaysWorkerFailures, Screen):
 
     def action_upload(self) -> None:
         self.app.upload_for(self.child.child_id, self.child.name)
+
+
+def _document_text(document, zone: str) -> str:
+    """A document's particulars in the preview; Enter writes a copy of it to open."""
+    return "\n".join([
+        f"[b]{escape(document.file_name)}[/b]",
+        f"[dim]Kind[/dim]      {escape(document.kind)}",
+        f"[dim]Type[/dim]      {escape(document.content_type)} · {document.size:,} bytes",
+        f"[dim]Uploaded[/dim]  {formatting.moment(document.uploaded_at, zone)} by {escape(document.uploaded_by_name)}",
+        f"[dim]SHA-256[/dim]   {document.sha256}",
+        "",
+        "[dim]Enter saves a copy in a folder you choose and opens it.[/dim]"])

@@ -20,6 +20,9 @@ from tui.widgets.note_text import note_text
 from tui.worker_failures import SaysWorkerFailures
 
 
+CHANGES = ("edit", "approve", "return")
+
+
 class NoteScreen(SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="note.back"),
@@ -76,9 +79,14 @@ class NoteScreen(SaysWorkerFailures, Screen):
         if not history.review:
             review.append("Not sent for review yet.\n", style="dim")
         for name, label in (("approve", "y approve"), ("return", "r return"), ("edit", "e edit")):
-            if actions.get(name):
+            if actions.get(name) and not self.app.outside:
                 review.append(f"\n{label}: {actions[name]}", style="dim")
         self.query_one("#review", Static).update(review)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A child's advocate (and the advocate programme's people) only read a note: its changing and
+        review keys are not theirs."""
+        return not (action in CHANGES and getattr(self.app, "outside", False))
 
     def action_history(self) -> None:
         from tui.screens.note_history import NoteHistoryScreen
