@@ -28,8 +28,10 @@ if TYPE_CHECKING:
     from store.desks.note_defaults import NoteDefaults
     from store.core.results import (
         AbsenceView,
+        AccessLogEntry,
         CaseActivity,
         CaseView,
+        DocumentView,
         NoteHistory,
         NoteView,
         Obligation,
@@ -505,6 +507,43 @@ class ChildRead(Message, bubble=False):
 
 
 @dataclass
+class DocumentsRead(Message, bubble=False):
+    """The documents of a case's children that the reader may read (the case screen's documents)."""
+
+    case_id: int
+    documents: list[DocumentView]
+
+
+@dataclass
+class DocumentsRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class DocumentRead(Message, bubble=False):
+    """What is known of one document (no content: nothing audited)."""
+
+    document: DocumentView
+
+
+@dataclass
+class UploadChecked(Message, bubble=False):
+    """The file chosen for an upload, read and checked before it is sent: ``said`` what it is, or
+    ``refusal`` why it cannot be kept."""
+
+    path: Path
+    said: str
+    refusal: str | None
+
+
+@dataclass
+class DocumentRefused(Message, bubble=False):
+    """An upload, a copy or a withdrawal refused: the sentence is said in the dialog."""
+
+    sentence: str
+
+
+@dataclass
 class DocumentUploaded(Message, bubble=False):
     document: Any  # store.core.results.DocumentView
     child_name: str
@@ -516,3 +555,19 @@ class DocumentCopied(Message, bubble=False):
 
     path: Path
     opened: bool
+
+
+@dataclass
+class DocumentWithdrawn(Message, bubble=False):
+    document: DocumentView
+
+
+@dataclass
+class AccessLogRead(Message, bubble=False):
+    case_id: int
+    entries: list[AccessLogEntry]
+
+
+@dataclass
+class AccessLogRefused(Message, bubble=False):
+    sentence: str

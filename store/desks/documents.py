@@ -110,6 +110,15 @@ class DocumentDesk(DeskBase):
             documents = list(session.scalars(query.order_by(Document.uploaded_at.desc(), Document.id.desc())))
             return self._views(session, documents)
 
+    def document(self, document_id: int) -> DocumentView:
+        """What is known of a document without reading its content (not audited: no content read)."""
+        document_id = arguments.record_id(document_id, "document")
+        with self.db.reading() as session:
+            now, user = self._now(), self._user(session)
+            document = self._document(session, document_id)
+            check_may_read_child(case_access(session, user, document.case_id, now), document.person_id)
+            return self._views(session, [document])[0]
+
     def document_content(self, document_id: int) -> tuple[str, bytes]:
         """The document's file name and bytes; the read is audited."""
         document_id = arguments.record_id(document_id, "document")

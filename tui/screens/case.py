@@ -18,10 +18,12 @@ from store import StoreError
 from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
+from tui.screens.case_documents_keys import CASE_DOCUMENTS_BINDINGS, CaseDocumentsKeys
 from tui.screens.stage_course_keys import STAGE_COURSE_BINDINGS, StageCourseKeys
 from tui.screens.stage_people_keys import STAGE_PEOPLE_BINDINGS, STAGE_PEOPLE_HINT, StagePeopleKeys
 from tui.while_shown import while_shown
 from tui.widgets.activity_list import ActivityPane
+from tui.widgets.documents_pane import DocumentsPane
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
 from tui.widgets.note_text import note_text
@@ -36,7 +38,7 @@ NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u",
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
 
-class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
+class CaseScreen(CaseDocumentsKeys, StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
@@ -53,6 +55,7 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
         Binding("tab", "focus_next", "Next pane", show=False),
         *STAGE_COURSE_BINDINGS,
         *STAGE_PEOPLE_BINDINGS,
+        *CASE_DOCUMENTS_BINDINGS,
     ]
     DEFAULT_CSS = """
     CaseScreen #left { width: 44; border-right: tall $panel; }
@@ -74,6 +77,11 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
     CaseScreen.-activity #activity { display: block; }
     CaseScreen.-activity #stage-title, CaseScreen.-activity NoteList, CaseScreen.-activity #preview,
     CaseScreen.-activity #actions, CaseScreen.-activity #not-shown { display: none !important; }
+    /* f: the children's documents in place of the stage's notes */
+    CaseScreen #documents { display: none; }
+    CaseScreen.-documents #documents { display: block; }
+    CaseScreen.-documents #stage-title, CaseScreen.-documents NoteList, CaseScreen.-documents #preview,
+    CaseScreen.-documents #actions, CaseScreen.-documents #not-shown { display: none !important; }
     """
 
     def __init__(self, case_id: int, stage_id: int | None = None):
@@ -98,6 +106,7 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
                     yield Static("", id="preview-text")
                 yield Static("", id="actions")
                 yield ActivityPane(zone=self.app.zone, id="activity")
+                yield DocumentsPane(zone=self.app.zone, id="documents")
         yield KeyFooter()
 
     @while_shown
@@ -320,7 +329,7 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
         """ctrl+n is not offered to those who write no notes (a child's advocate reads only); a note's
         keys are not offered while the activity history is shown in place of the notes; the family's
         activity and the stage's course and people not to the advocate programme's people."""
-        if action in NOTE_ONLY and self.has_class("-activity"):
+        if action in NOTE_ONLY and (self.has_class("-activity") or self.has_class("-documents")):
             return False
         if action in OUTSIDE_NOT_OFFERED and getattr(self.app, "outside", False):
             return False
@@ -330,6 +339,7 @@ class CaseScreen(StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
         """t: the case's activity history in place of the stage's notes, read afresh; t or Esc again:
         the notes."""
         showing = not self.has_class("-activity")
+        self.set_class(False, "-documents")
         self.set_class(showing, "-activity")
         pane = self.query_one(ActivityPane)
         if showing:

@@ -1,0 +1,82 @@
+"""The case screen's keys for the children's documents and who read the record: f shows the case's
+documents in place of the stage's notes (f or Esc… again: the notes), u uploads one for a child of the
+case (which child, asked when there are several), w withdraws the highlighted one, Enter opens it;
+v opens the case's access log. Mixed into ``CaseScreen``, which supplies ``desk``, ``case`` and
+``case_id``."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from store.core.results import DocumentView
+from tui.widgets.documents_pane import DocumentsPane
+from tui.worker_failures import SaysWorkerFailures
+
+CASE_DOCUMENTS_BINDINGS = [
+    # Not in the footer (as the stage's course keys): F1 and the palette list it, and the case screen's
+    # snapshots keep their footer.
+    Binding("f", "documents", "Documents", id="case.documents", show=False),
+    Binding("v", "access_log", "Who read", id="case.access_log", show=False),
+]
+
+
+class CaseDocumentsKeys(SaysWorkerFailures, Screen):
+    """A screen base (not a bare mixin: Textual collects handlers from its own classes)."""
+
+    def action_documents(self) -> None:
+        """f: the case's documents in place of the stage's notes, read afresh; f again: the notes."""
+        showing = not self.has_class("-documents")
+        self.set_class(False, "-activity")
+        self.set_class(showing, "-documents")
+        pane = self.query_one(DocumentsPane)
+        if showing:
+            pane.show_case(self.desk, self.case_id)
+            pane.focus_list()
+        else:
+            self.focus_notes()
+        self.refresh_bindings()
+
+    def focus_notes(self) -> None:
+        from tui.widgets.note_list import NoteList
+
+        self.query_one(NoteList).focus()
+
+    def action_access_log(self) -> None:
+        from tui.screens.access_log import AccessLogScreen
+
+        family = self.case.family_name if self.case is not None else ""
+        self.app.push_screen(AccessLogScreen(self.case_id, family))
+
+    def action_upload_document(self) -> None:
+        if self.case is None:
+            return
+        children = [(p.id, p.name) for p in self.case.persons if p.is_child]
+        pane = self.query_one(DocumentsPane)
+        if not children:
+            self.notify("This family's case has no child: documents are kept in a child's record.", severity="warning")
+        elif len(children) == 1:
+            self.app.upload_for(*children[0], then=pane.reload)
+        else:
+            from tui.dialogs.pick import PickDialog
+
+            def picked(child: object) -> None:
+                if isinstance(child, tuple):
+                    self.app.upload_for(*child, then=pane.reload)
+
+            self.app.push_screen(PickDialog("Upload a document for which child?", "Child",
+                                            [(name, (child_id, name)) for child_id, name in children]), picked)
+
+    def action_withdraw_document(self) -> None:
+        document = self.query_one(DocumentsPane).highlighted
+        if document is None:
+            self.notify("Choose a document first.", severity="warning")
+            return
+        if document.withdrawn:
+            self.notify(f"{document.file_name} was withdrawn already: {document.withdrawal_reason}", severity="warning")
+            return
+        from tui.dialogs.withdraw_document import WithdrawDialog
+
+        pane = self.query_one(DocumentsPane)
+        self.app.push_screen(WithdrawDialog(document),
+                             lambda done: pane.reload() if isinstance(done, DocumentView) else None)
