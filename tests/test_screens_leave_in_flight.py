@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 from store.desks.desk import Desk
 from tests.test_tui import SIZE, first, settle
 from tui.app import CasenotesApp
+from tui.screens.access_log import AccessLogScreen
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.deadlines import DeadlinesScreen
 from tui.screens.help import HelpScreen
@@ -26,7 +27,7 @@ from tui.screens.visits import VisitsScreen
 SLOW = 0.05  # seconds each slowed read takes more than usual
 ROUNDS = 6
 READS = ("my_deadlines", "team_deadlines", "visit_standards", "team_visit_standards", "timeliness", "note_history",
-         "note_actions", "intake_choices")
+         "note_actions", "intake_choices", "access_log")
 
 
 def slow_down(monkeypatch, names, wait) -> None:
@@ -54,13 +55,22 @@ OPENERS = {
     HelpScreen: lambda app, note: app.action_help(),
     SearchScreen: lambda app, note: app.action_search(),
     IntakeScreen: lambda app, note: app.push_screen(IntakeScreen()),  # a supervisor may do intake
+    AccessLogScreen: lambda app, note: app.push_screen(AccessLogScreen(case_of(app.store, note), "the family")),
 }
 LOADED = {  # a widget and what it no longer says once the screen's answer has come
     DeadlinesScreen: ("#summary", "Loading"), VisitsScreen: ("#summary", "Loading"),
     TimelinessScreen: ("#summary", "Loading"), NoteScreen: ("#body", "Loading"),
     NoteHistoryScreen: ("#diff-text", "Loading"), SearchScreen: ("#reading", "Searching"),
-    IntakeScreen: ("#intro", "reading"),
+    IntakeScreen: ("#intro", "reading"), AccessLogScreen: ("#log-title", "reading"),
 }
+
+
+def case_of(store, note_id: int) -> int:
+    from sqlalchemy import text
+
+    with store.read_engine.connect() as conn:
+        return conn.execute(text("SELECT s.case_id FROM notes n JOIN stages s ON s.id = n.stage_id WHERE n.id = :n"),
+                            {"n": note_id}).scalar_one()
 
 
 def test_leaving_each_screen_while_it_loads_does_not_crash(demo_store, tmp_path, monkeypatch):
