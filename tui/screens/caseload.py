@@ -148,6 +148,7 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
             tabs.active = "unit"
         self._fill()
         self._table().focus()
+        self.refresh_bindings()  # ctrl+n is offered once there is a stage to write in
 
     def _table(self) -> DataTable:
         return self.query_one(f"#{self.query_one(TabbedContent).active or 'mine'}-table", DataTable)
@@ -215,8 +216,12 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
             self.app.open_case(row.case_id, row.stage_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """ctrl+n is not offered to those who write no notes (a child's advocate reads only)."""
-        return getattr(self.app, "writes_notes", True) if action == "new_note" else True
+        """ctrl+n (a note in the highlighted stage) is not offered to those who write no notes (a child's
+        advocate reads only), nor while no stage is listed (staff who hold none: the clerk enters notes
+        in a family found by search, the administrator and intake worker hold no caseload)."""
+        if action == "new_note":
+            return getattr(self.app, "writes_notes", True) and bool(self.rows["mine"] or self.rows["unit"])
+        return True
 
     def action_new_note(self) -> None:
         row = self._current()
