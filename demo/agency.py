@@ -51,6 +51,11 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
     _place_in_an_emergency(store, staff, timeline, zone)
     timeline.run()
     _add_preventive_only(store, stories[PREVENTIVE_ONLY % len(stories)])
+    # The story's notifications (notes returned and approved, deadlines passed) were read as they
+    # came: each worker's inbox starts the demo empty of unread, and fills as the demo is used.
+    clock.set(max(clock.now(), as_of))
+    staffing.check_notifications()
+    staffing.mark_every_inbox_read()
     return staff
 
 

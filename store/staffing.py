@@ -94,6 +94,12 @@ class Staffing:
         with self.db.writing() as session:
             return inbox.sweep(session, self.db.policy, self.db.now())
 
+    def mark_every_inbox_read(self) -> int:
+        """Every worker's notifications marked read as of now (the demo: what reached them during its
+        story was read then); how many were unread."""
+        with self.db.writing() as session:
+            return inbox.mark_every_read(session, self.db.now())
+
     def deliver_mail(self) -> int:
         """E-mail every worker with unread, un-e-mailed notifications (``MailNotSent`` if the relay is down)."""
         return inbox.deliver_pending(self.db)

@@ -77,7 +77,7 @@ def test_the_author_is_emailed_once_with_no_case_content(store, agency, clock, r
     whole = mail.as_string()
     for secret in ("Rivera", "Jay", "Ana", "school bag", "foster parent", "Caseworker/Child Contact", "Supervisor"):
         assert secret not in whole
-    assert "press i" in mail.get_payload()
+    assert "press F2" in mail.get_payload()
     assert all(n.emailed_at == clock.now() for n in store.as_user("cw").inbox())
     assert supa.deliver_mail() == 0 and len(inbox.received) == 1  # never twice
 

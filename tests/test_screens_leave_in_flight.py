@@ -17,6 +17,7 @@ from tui.screens.access_log import AccessLogScreen
 from tui.screens.caseload import CaseloadScreen
 from tui.screens.deadlines import DeadlinesScreen
 from tui.screens.help import HelpScreen
+from tui.screens.inbox import InboxScreen
 from tui.screens.intake import IntakeScreen
 from tui.screens.note import NoteScreen
 from tui.screens.note_history import NoteHistoryScreen
@@ -27,7 +28,7 @@ from tui.screens.visits import VisitsScreen
 SLOW = 0.05  # seconds each slowed read takes more than usual
 ROUNDS = 6
 READS = ("my_deadlines", "team_deadlines", "visit_standards", "team_visit_standards", "timeliness", "note_history",
-         "note_actions", "intake_choices", "access_log")
+         "note_actions", "intake_choices", "access_log", "inbox")
 
 
 def slow_down(monkeypatch, names, wait) -> None:
@@ -56,12 +57,14 @@ OPENERS = {
     SearchScreen: lambda app, note: app.action_search(),
     IntakeScreen: lambda app, note: app.push_screen(IntakeScreen()),  # a supervisor may do intake
     AccessLogScreen: lambda app, note: app.push_screen(AccessLogScreen(case_of(app.store, note), "the family")),
+    InboxScreen: lambda app, note: app.action_inbox(),
 }
 LOADED = {  # a widget and what it no longer says once the screen's answer has come
     DeadlinesScreen: ("#summary", "Loading"), VisitsScreen: ("#summary", "Loading"),
     TimelinessScreen: ("#summary", "Loading"), NoteScreen: ("#body", "Loading"),
     NoteHistoryScreen: ("#diff-text", "Loading"), SearchScreen: ("#reading", "Searching"),
     IntakeScreen: ("#intro", "reading"), AccessLogScreen: ("#log-title", "reading"),
+    InboxScreen: ("#summary", "Loading"),
 }
 
 

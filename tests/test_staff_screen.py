@@ -71,7 +71,7 @@ def _notes(app) -> list[str]:
 def _row(store, login):
     with store.read_engine.connect() as conn:
         return conn.execute(text(
-            "SELECT w.name, w.title, w.employer, w.active, w.deactivated_at, u.name AS unit, s.login AS boss "
+            "SELECT w.name, w.title, w.employer, w.active, w.deactivated_at, w.email, u.name AS unit, s.login AS boss "
             "FROM workers w LEFT JOIN units u ON u.id = w.unit_id LEFT JOIN workers s ON s.id = w.supervisor_id "
             "WHERE w.login = :l"), {"l": login}).mappings().first()
 
@@ -166,7 +166,9 @@ async def test_an_administrator_adds_a_worker_by_keys(demo_store, tmp_path):
         await type_text(pilot, "Jordan Rivers")
         await press(pilot, ["tab"])
         await type_text(pilot, "Caseworker")
-        await press(pilot, ["tab", "tab", "tab"])  # the employer stays LDSS; no agency; to the unit
+        await press(pilot, ["tab", "tab", "tab"])  # the employer stays LDSS; no agency; to the e-mail
+        await type_text(pilot, "jrivers@agency.example")
+        await press(pilot, ["tab"])  # to the unit
         await press(pilot, ["enter", "down", "enter"])  # the first unit
         await press(pilot, ["tab", "tab", "space"])  # past the supervisor, to the functions: tick the first
         await press(pilot, ["ctrl+s"])
@@ -177,6 +179,7 @@ async def test_an_administrator_adds_a_worker_by_keys(demo_store, tmp_path):
     assert (row["name"], row["title"], row["employer"], row["unit"], bool(row["active"])) == (
         "Jordan Rivers", "Caseworker", "LDSS", units[0], True)
     assert demo_store.as_user("jrivers").me().functions == (demo_store.policy.business_functions[0],)
+    assert _row(demo_store, "jrivers")["email"] == "jrivers@agency.example"  # notifications are e-mailed there
 
 
 @run

@@ -21,8 +21,8 @@ from textual.dom import DOMNode
 from store import Store, StoreError
 from tui import formatting
 from tui.document_keys import DocumentKeys
-from tui.messages import (DraftNotThrownAway, HomeRead, IndexNotUpdated, IntakeOffer, NoteNotSaved, NoteOffer,
-                          NoteSaved, SignedIn, SignInRefused, StaffOffered)
+from tui.messages import (DraftNotThrownAway, HomeRead, InboxCounted, IndexNotUpdated, IntakeOffer, NoteNotSaved,
+                          NoteOffer, NoteSaved, SignedIn, SignInRefused, StaffOffered)
 from tui.prefs import Prefs, RecoveryBox, default_home
 from tui.while_shown import is_shown
 from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
@@ -33,6 +33,7 @@ SUPERVISORS_ONLY = ("review_queue", "timeliness")  # actions of screens for thos
 # representatives), who hold no stage, no deadline and no staff of the agency.
 CASEWORK_ONLY = ("review_queue", "timeliness", "deadlines", "visits", "intake", "staff")
 HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
+INBOX_EVERY = 60.0  # seconds between looks for new notifications (and e-mail of them) while signed in
 SIGNAL_EXIT_GRACE = 3.0  # seconds an exit after SIGHUP/SIGTERM may take before the process ends anyway
 
 
@@ -52,6 +53,7 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
     CSS_PATH = str(Path(__file__).parent.parent / "themes" / "app.tcss")
     BINDINGS = [
         Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("f2", "inbox", "Inbox", id="inbox", show=False),
         Binding("ctrl+t", "next_theme", "Theme", id="theme", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit"),
     ]
@@ -79,6 +81,9 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
         self._search_index = None
         self._opening_index = threading.Lock()  # two workers may ask for the index at once
         self.indexing = indexing
+        self.unread = 0  # the signed-in worker's unread notifications, shown in the header
+        self._sub_title = ""  # the header's line without the unread count
+        self._inbox_timer = None
 
     @property
     def zone(self) -> str:
@@ -196,6 +201,8 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
         # popped may still have a read in flight that asks the app for it.
         self.me = None
         self.supervises, self.writes_notes, self.note_offers, self.outside = False, False, {}, False
+        self._sub_title = ""
+        self._show_unread(0)
         self.push_screen(StaffPickerScreen(self.store), self._picked)
 
     def _picked(self, login: str | None) -> None:
@@ -243,9 +250,13 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
         self.recovery = RecoveryBox(self.home, self.login)
         if self.prefs.theme in self.available_themes:
             self.theme = self.prefs.theme
-        self.sub_title = " · ".join(
+        self._sub_title = " · ".join(
             part for part in (self.me.name, self.me.unit or self.me.agency, formatting.today(self.store.clock.now(), self.zone))
             if part)
+        self._show_unread(0)
+        self.refresh_inbox()
+        if self._inbox_timer is None:
+            self._inbox_timer = self.set_interval(INBOX_EVERY, self.refresh_inbox)
         self._home = None
         self.set_timer(HOME_WAIT, partial(self._show_home, desk=self.desk))
         self.index_soon()
@@ -381,6 +392,58 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
     def request_access(self) -> None:
         """r on an advocate's home: a request for access to a child, with the court's letter."""
         self.notify("Requests for access are not available yet.", severity="warning")
+
+    # -- the inbox: the unread count in every screen's header, the Inbox screen, where Enter goes ------
+
+    def action_inbox(self) -> None:
+        """F2: the Inbox screen, from anywhere (every role has one)."""
+        from tui.screens.inbox import InboxScreen
+
+        if self.me is not None and not isinstance(self.screen, InboxScreen):
+            self.push_screen(InboxScreen())
+
+    def refresh_inbox(self) -> None:
+        """Look for what has become due (the store's sweep), count the unread, and e-mail what is new."""
+        if self.desk is not None and self.me is not None:
+            self._read_inbox(self.desk)
+
+    @work(thread=True, exclusive=True, group="inbox-count", exit_on_error=False)
+    def _read_inbox(self, desk) -> None:
+        """A convenience beside the record: a failure is written to casenotes.log, not said every minute."""
+        try:
+            desk.check_notifications()
+            self.post_message(InboxCounted(desk, desk.unread_count()))
+            desk.deliver_mail()
+        except StoreError as error:  # the relay down (MailNotSent), the database busy: next time
+            write_down(self.home / LOG_NAME, f"the inbox was not brought up to date: {error}", None)
+        except Exception as error:  # never a traceback on screen for a look made in the background
+            write_down(self.home / LOG_NAME, "the inbox was not brought up to date", error)
+
+    @on(InboxCounted)
+    def _inbox_counted(self, message: InboxCounted) -> None:
+        if self.me is not None and message.desk is self.desk:
+            self._show_unread(message.unread)
+
+    def _show_unread(self, unread: int) -> None:
+        """The count goes beside the app's name, where an 80-column header still shows it."""
+        self.unread = unread
+        self.title = f"{self.TITLE} · {unread} unread (F2)" if unread and self._sub_title else self.TITLE
+        self.sub_title = self._sub_title
+
+    def open_notified(self, notification) -> None:
+        """Enter on a notification: the note; a document (its open dialog); an access request (the
+        case, where it is decided); an absence (My deadlines); else the case and stage it is about."""
+        entity, entity_id = notification.entity, notification.entity_id
+        if entity == "note" and entity_id is not None:
+            self.open_note(entity_id)
+        elif entity == "document" and entity_id is not None:
+            self.open_document(entity_id)
+        elif entity == "absence":
+            self.action_deadlines()
+        elif notification.case_id is not None:
+            self.open_case(notification.case_id, notification.stage_id)
+        else:
+            self.notify("This notification has nothing to open.", timeout=4)
 
     def action_caseload(self) -> None:
         from tui.screens.caseload import CaseloadScreen

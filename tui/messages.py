@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         DocumentView,
         NoteHistory,
         NoteView,
+        NotificationView,
         Obligation,
         ReturnedNote,
         ReturnPlan,
@@ -571,3 +572,27 @@ class AccessLogRead(Message, bubble=False):
 @dataclass
 class AccessLogRefused(Message, bubble=False):
     sentence: str
+
+
+# -- the inbox ---------------------------------------------------------------------------------------
+
+@dataclass
+class InboxCounted(Message, bubble=False):
+    """How many notifications wait unread for the worker of ``desk`` (the header shows it)."""
+
+    desk: Desk
+    unread: int
+
+
+@dataclass
+class InboxRead(Message, bubble=False):
+    notifications: list[NotificationView]
+    unread: int
+
+
+@dataclass
+class InboxMarked(Message, bubble=False):
+    """Notifications were marked read; ``then``: the one Enter opens next (None: stay)."""
+
+    marked: int
+    then: NotificationView | None = None

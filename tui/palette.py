@@ -33,6 +33,8 @@ class CasenotesCommands(Provider):
         if app.supervises:
             commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
         commands.append(("Search notes", app.action_search, "Every family you may read"))
+        commands.append((f"Inbox ({app.unread} unread)" if app.unread else "Inbox", app.action_inbox,
+                         "Notes returned or approved, deadlines passed, advocates' uploads and requests (key F2)"))
         if app.offers("deadlines"):
             commands.append(("My deadlines", app.action_deadlines, "What is due from you, soonest first"))
             commands.append(("Plan an absence", partial(app.action_deadlines, plan_absence=True),

@@ -37,7 +37,7 @@ def message(notice: Notice, mail: MailPolicy) -> EmailMessage:
     email["Message-ID"] = make_msgid(domain=mail.sender.rpartition("@")[2] or None)
     email.set_content(
         f"{things[0].upper()}{things[1:]} {'awaits' if notice.waiting == 1 else 'await'} you in {mail.where}.\n\n"
-        f"Sign in to {mail.where} and open the inbox (press i) to read {'it' if notice.waiting == 1 else 'them'}.\n"
+        f"Sign in to {mail.where} and open the inbox (press F2) to read {'it' if notice.waiting == 1 else 'them'}.\n"
         "This e-mail carries no case details on purpose; please do not reply to it.\n")
     return email
 

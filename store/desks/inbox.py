@@ -104,6 +104,12 @@ def _mark_read(session: Session, worker_id: int, now: datetime, ids: list[int] |
     return session.execute(statement.execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined, no-any-return]
 
 
+def mark_every_read(session: Session, now: datetime) -> int:
+    """Every worker's unread notifications marked read (the system's, for the demo)."""
+    statement = update(Notification).where(Notification.read_at.is_(None)).values(read_at=now)
+    return session.execute(statement.execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined, no-any-return]
+
+
 # -- the sweep -------------------------------------------------------------------------------------
 
 def sweep(session: Session, policy: Policy, now: datetime, worker_id: int | None = None) -> int:

@@ -1,5 +1,5 @@
-"""Add a worker, or change one: login (kept once given), name, title, employer, agency, unit,
-supervisor and business functions. The store checks everything (a login taken, a supervisor who
+"""Add a worker, or change one: login (kept once given), name, title, employer, agency, e-mail (where
+notifications are e-mailed, if the agency has a relay), unit, supervisor and business functions. The store checks everything (a login taken, a supervisor who
 would end up below the worker, a function the agency does not know) and says why not; the form stays
 open with what was typed. Dismissed with a notice of what was done, or None."""
 
@@ -67,6 +67,9 @@ class WorkerForm(SaysWorkerFailures, ModalScreen[str | None]):
                 yield Label("Agency")
                 yield Input(m.agency if m else "", id="agency", compact=True,
                             placeholder="a voluntary agency's or advocate programme's name")
+                yield Label("E-mail")
+                yield Input((m.email or "") if m else "", id="email", compact=True,
+                            placeholder="for notifications, e.g. jsmith@agency.example (optional)")
                 yield Label("Unit")
                 yield Select([(u.name, u.id) for u in self.units], prompt="No unit", id="unit", compact=True,
                              value=m.unit_id if m and m.unit_id is not None else Select.NULL)
@@ -111,6 +114,7 @@ class WorkerForm(SaysWorkerFailures, ModalScreen[str | None]):
         profile = {"name": self.query_one("#name", Input).value.strip(),
                    "title": self.query_one("#title", Input).value.strip(),
                    "employer": self._value("employer"), "agency": self.query_one("#agency", Input).value.strip(),
+                   "email": self.query_one("#email", Input).value.strip() or None,
                    "unit": self._value("unit"), "supervisor": self._value("supervisor"),
                    "functions": list(self.query_one(SelectionList).selected)}
         self.saving = True
