@@ -4,6 +4,7 @@ key and none of the agency's casework screens are offered, in the footer or the 
 frozen clock)."""
 
 import asyncio
+import time
 
 import pytest
 from textual.widgets import DataTable, Footer
@@ -107,3 +108,27 @@ def test_the_advocate_uploads_a_school_report_by_keys(demo_store, tmp_path):
     kept = demo_store.as_user(advocate).child_documents(child.child_id)
     assert [(d.kind, d.file_name, d.size) for d in kept] == [
         ("Education portfolio / school records", "report card.pdf", len(REPORT_CARD))]
+
+
+def test_leaving_a_child_while_it_loads_does_not_crash(demo_store, tmp_path, monkeypatch):
+    """Esc while the child's notes and documents are still being read, six times over; then left
+    alone, the answer arrives (the worker rule: the answer is a message Textual drops for a gone screen)."""
+    from tests.test_screens_leave_in_flight import slow_down
+
+    slow_down(monkeypatch, ["child_documents"], lambda: time.sleep(0.05))
+
+    async def run():
+        app = open_app(demo_store, _advocate(demo_store), tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for _ in range(6):
+                await pilot.press("enter")
+                await pilot.pause()
+                await pilot.press("escape")
+            await settle(pilot)
+            left_on = type(app.screen)
+            await press(pilot, ["enter"])
+            return left_on, str(app.screen.query_one("#notes-title").render())
+
+    left_on, title = asyncio.run(run())
+    assert left_on is AdvocateHomeScreen and "loading" not in title
