@@ -393,3 +393,12 @@ def test_import_and_export_are_the_owners_on_the_server(agency_server, tmp_path,
     assert "the database's owner runs it" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
     assert main(["--db", agency_server.url, "export", str(tmp_path / "out")]) == 0
+
+
+def test_the_servers_notification_sweep_runs_as_the_owner(agency_server, capsys):
+    """`casenotes admin notify` (cron on the agency server): the sweep over every worker, then e-mail."""
+    assert main(["admin", "notify", "--db", agency_server.url]) == 0
+    said = capsys.readouterr().out
+    assert "No new notifications" in said and "No mail relay is set in the policy" in said
+    assert main(["admin", "notify", "--db", agency_server.url]) == 0  # again: nothing twice
+    assert "No new notifications" in capsys.readouterr().out

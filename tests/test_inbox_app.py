@@ -138,3 +138,24 @@ def test_every_role_has_an_inbox(demo_store, tmp_path):
         screen, summary = run(demo_store, login, tmp_path, steps)
         assert screen is InboxScreen, login
         assert "Loading" not in summary, login
+
+
+def test_enter_on_an_advocates_upload_opens_the_document(demo_store, tmp_path):
+    """The document's own open dialog (a copy to a chosen folder) is the documents' keys'; the inbox
+    hands it the document."""
+    from store.db.notifications import notify
+
+    author, _ = returned_to_its_author(demo_store)
+    desk = demo_store.as_user(author)
+    with demo_store.writing() as session:
+        notify(session, desk.worker_id, "advocate upload", "An advocate uploaded a school report.", "test:document:7",
+               demo_store.now(), entity="document", entity_id=7)
+    opened = []
+
+    async def steps(app, pilot):
+        app.open_document = lambda document_id, *rest, **kw: opened.append(document_id)
+        await keys(pilot, "f2", "enter")
+        return type(app.screen)
+
+    assert run(demo_store, author, tmp_path, steps) is InboxScreen and opened == [7]
+    assert desk.inbox()[0].read_at is not None

@@ -3,7 +3,10 @@
 Run connected as the database's owner or a superuser (``--db postgresql://owner@host/dbname``):
 ``init`` creates or upgrades the schema and the roles (again after every upgrade); ``logins`` makes a
 database user for every active worker without one (after an import) and takes LOGIN from deactivated
-workers'; ``add-login LOGIN`` / ``end-login LOGIN`` do it for one worker. Each prints what it did in
+workers'; ``add-login LOGIN`` / ``end-login LOGIN`` do it for one worker; ``notify`` is the server's sweep (every
+worker's newly overdue corrections and reviews and absence cut-offs tomorrow, each once) and the
+e-mail of what is new through the policy's relay, for cron every few minutes: a worker's own
+connection reads only their own notifications, so on the server the owner e-mails everyone's. Each prints what it did in
 sentences; a refusal prints its sentence, changes nothing, and exits 2.
 """
 
@@ -23,7 +26,9 @@ def add_admin_commands(commands) -> None:
     add.add_argument("login", help="the worker's casenotes login")
     end = actions.add_parser("end-login", help="take LOGIN from one worker's database user (it is kept)")
     end.add_argument("login", help="the worker's casenotes login")
-    for action in (init, logins, add, end):
+    notify = actions.add_parser("notify", help="every worker's new notifications (overdue corrections and reviews, "
+                                "absence cut-offs), and their e-mail through the policy's relay (for cron)")
+    for action in (init, logins, add, end, notify):
         # As in the README (`casenotes admin init --db URL`), besides before the sub-command.
         action.add_argument("--db", dest="admin_db", help="the agency's PostgreSQL database, as its owner")
 
@@ -47,6 +52,8 @@ def run_admin(args) -> int:
             changes = store.server_admin().logins()
             said = [str(c) for c in changes] or ["Every active worker has a database user and no deactivated "
                                                  "worker's can sign in; nothing to do."]
+        elif args.admin_command == "notify":
+            said = _notify(store)
         elif args.admin_command == "add-login":
             said = [str(store.server_admin().add_login(args.login))]
         else:
@@ -59,3 +66,21 @@ def run_admin(args) -> int:
     for sentence in said:
         print(sentence)
     return 0
+
+
+def _notify(store) -> list[str]:
+    """The sweep, then the e-mail; a relay that is down is said and tried again on the next run."""
+    from store.core.errors import MailNotSent
+
+    staffing = store.staffing()
+    made = staffing.check_notifications()
+    said = [f"{made} new notification{'' if made == 1 else 's'} for workers' inboxes." if made
+            else "No new notifications: nothing has become overdue since the last look."]
+    if not store.policy.mail.enabled:
+        return [*said, "No mail relay is set in the policy ([notifications] smtp_host): notifications stay in the app."]
+    try:
+        sent = staffing.deliver_mail()
+    except MailNotSent as down:
+        raise MailNotSent(f"{said[0]} {down.message}") from down
+    return [*said, f"E-mailed {sent} worker{'' if sent == 1 else 's'} through {store.policy.mail.smtp_host}." if sent
+            else "Nobody had new notifications to e-mail."]
