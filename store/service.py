@@ -14,7 +14,8 @@ from store.db.database import Database
 from store.db.engines import SQLITE_BUSY_SECONDS, stored_revisions, upgrade_schema
 from store.db.policy_facts import keep_policy_facts
 from store.db.server import mark_test_database
-from store.db.models import Meta, Worker
+from store.db.models import AdvocateAccount, Meta, Worker
+from store.desks.advocate_accounts import check_advocate_may_sign_in, note_sign_in
 from store.desks.desk import Desk
 from store.desks.to_results import worker_view
 from store.feed import Feed
@@ -61,9 +62,20 @@ class Store(Database):
         login = arguments.login(login, "login", errors.NoAccess)
         with self.reading() as session:
             worker = session.scalar(select(Worker).where(Worker.login == login))
+            if worker is not None and not worker.active:
+                check_advocate_may_sign_in(session, worker)
             if worker is None or not worker.active:
                 raise errors.NoAccess(f"There is no active casenotes user with the login {login!r}.")
+        self._signed_in(worker.id)
         return Desk(self, worker.id, login)
+
+    def _signed_in(self, worker_id: int) -> None:
+        """An advocate's sign-in is kept for the representatives' list (nothing for anyone else)."""
+        with self.reading() as session:
+            if session.get(AdvocateAccount, worker_id) is None:
+                return
+        with self.writing() as session:
+            note_sign_in(session, worker_id, self.now())
 
     def signed_in(self) -> Desk:
         """The desk of the worker this database connection signed in as: on the agency server
@@ -75,9 +87,12 @@ class Store(Database):
                 raise errors.NoAccess("A casenotes file on this computer has no database users; choose who you are.")
             role = session.scalar(select(func.session_user()))
             worker = session.scalar(select(Worker).where(Worker.db_role == role))
+            if worker is not None and not worker.active:
+                check_advocate_may_sign_in(session, worker)
             if worker is None or not worker.active:
                 raise errors.NoAccess(f"The database user {role!r} is no active casenotes worker's; ask your "
                                       "administrator to add you, or sign in as yourself.")
+        self._signed_in(worker.id)
         return Desk(self, worker.id, worker.login)
 
     def staffing(self, by: str | None = None) -> Staffing:

@@ -22,7 +22,7 @@ from store.core import arguments
 from store.desks import staff
 from store.core.errors import InvalidRequest, InvalidStage, NotFound, StoreError
 from store.db.journal import activity, audit
-from store.desks import inbox, intake, placements, roles, stage_opening
+from store.desks import advocate_accounts, inbox, intake, placements, roles, stage_opening
 from store.core.intake_forms import NewPerson
 from store.desks.base import Work
 from store.desks.roles import ROLES
@@ -174,6 +174,16 @@ class Staffing:
             activity(session, work.by, "advocate access", "person", child_id, work.now, case_id=child.case_id,
                      advocate=login, active=active, before={"access": was}, after={"access": active})
             return appointment.id
+
+    def request_advocate_account(self, login: str, name: str, *, agency: str = "", email: str | None = None) -> int:
+        """An advocate's account waiting for a representative's approval (the demo's, the tests'), as the
+        system; the worker's id."""
+        login = staff.clean_new_login(login)
+        name, agency = staff.clean_text(name, "advocate's name"), staff.clean_text(agency, "advocate's programme",
+                                                                                   empty=True)
+        email = advocate_accounts.clean_email(email)
+        with self.db.writing() as session:
+            return advocate_accounts.request_account(self._work(session), login, name, agency, email)
 
     def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home") -> int:
         """Record that a child of the stage went into foster care on ``starts_on`` (a day in the agency's

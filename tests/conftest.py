@@ -330,6 +330,9 @@ def build_agency(store) -> Agency:
     other_case = s.open_case("Nguyen")
     kid = s.add_person(other_case, "Lan", "Nguyen", "child", is_child=True)
     other_fss = s.open_stage(other_case, "FSS", subtype="COI", case_manager="cwb", person_ids=[kid])
+    # The advocate programme's access-management representative (issue 18), last so that no id moves.
+    s.add_worker("rep", "Rae Representative", "CASA Program Manager", employer="CASA", agency="County CASA",
+                 functions=["ADVOCATE ACCESS"])
     return Agency(case, jay, mia, ana, fss, int_, inv, fsi, other_case, other_fss)
 
 

@@ -109,22 +109,24 @@ def test_entry_clerk_sees_only_the_notes_they_entered(store, agency, clock):
         clerk.note(own.id)
 
 
-def test_advocate_sees_only_submitted_notes_with_the_appointed_child(store, agency, clock):
-    with_jay = submitted_note(store, agency, clock)
-    without_jay = submitted_note(store, agency, clock, participants=[agency.mia, agency.ana])
+def test_advocate_sees_only_approved_notes_with_the_appointed_child(store, agency, clock):
+    with_jay = store.as_user("supa").approve(submitted_note(store, agency, clock).id)
+    without_jay = store.as_user("supa").approve(
+        submitted_note(store, agency, clock, participants=[agency.mia, agency.ana]).id)
+    under_review = submitted_note(store, agency, clock)  # may still change under review (issue 18)
     draft_with_jay = store.as_user("cw").add_note(agency.fss, **visit(agency, clock))
     store.staffing().appoint_advocate("casa", agency.jay)
     casa = store.as_user("casa")
     assert [n.id for n in casa.stage_notes(agency.fss)] == [with_jay.id]
     assert casa.note(with_jay.id).id == with_jay.id
-    for hidden in (without_jay, draft_with_jay):
+    for hidden in (without_jay, under_review, draft_with_jay):
         with pytest.raises(NoAccess):
             casa.note(hidden.id)
     assert casa.case(agency.case).reach == "advocate"
 
 
 def test_advocate_loses_access_when_the_appointment_is_switched_off(store, agency, clock):
-    note = submitted_note(store, agency, clock)
+    note = store.as_user("supa").approve(submitted_note(store, agency, clock).id)
     staffing = store.staffing()
     staffing.appoint_advocate("casa", agency.jay)
     assert [n.id for n in store.as_user("casa").stage_notes(agency.fss)] == [note.id]

@@ -27,7 +27,8 @@ def test_the_clerk_is_told_how_many_notes_they_may_not_read(store, agency, clock
     assert cw.notes_not_shown(agency.fss) is None and store.as_user("supa").notes_not_shown(agency.fss) is None
     store.staffing().appoint_advocate("casa", agency.mia)  # the sent notes are with Jay and Ana only
     assert store.as_user("casa").notes_not_shown(agency.fss) == (
-        "2 notes in this stage are without the child you are appointed for, and not shown.")
+        "2 notes in this stage are not shown: an advocate reads the approved notes in which the child they are "
+        "appointed for took part.")
 
 
 def test_the_clerks_case_screen_says_the_stage_has_notes(demo_store, tmp_path):

@@ -251,10 +251,12 @@ def test_others_drafts_are_hidden_from_supervisors_and_colleagues(store, agency,
     assert found(engine, cw, "lantern") == {sent.id, draft.id}
 
 
-def test_the_advocate_finds_only_the_childs_submitted_notes(store, agency, clock, engine):
+def test_the_advocate_finds_only_the_childs_approved_notes(store, agency, clock, engine):
     store.staffing().appoint_advocate("casa", agency.jay)
     cw = store.as_user("cw")
     with_jay = cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative="Puzzle with Jay.")).id)
+    with_jay = store.as_user("supa").approve(with_jay.id)
+    cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative="Puzzle with Jay, under review.")).id)
     cw.submit(cw.add_note(agency.fss, **visit(agency, clock, participants=[agency.mia], narrative="Puzzle with Mia.")).id)
     cw.add_note(agency.fss, **visit(agency, clock, narrative="Puzzle draft."))
     casa = store.as_user("casa")

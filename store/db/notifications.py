@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from store.db.models import Notification, table_of
+from store.db.unseen import under_row_security
 
 SENTENCE_MAX = 400  # notifications.sentence
 KEY_MAX = 160
@@ -29,6 +30,9 @@ def notify(session: Session, worker_id: int, kind: str, sentence: str, key: str,
         sentence = sentence[:SENTENCE_MAX - 1] + "…"
     values = dict(worker_id=worker_id, at=now, kind=kind, key=key[:KEY_MAX], sentence=sentence, entity=entity,
                   entity_id=entity_id, case_id=case_id, stage_id=stage_id)
+    if under_row_security(session):
+        # A worker's own session may not read another's inbox, which ON CONFLICT needs: the owner's function.
+        return bool(session.scalar(select(func.casenotes_notify(*values.values()))))
     table = table_of(Notification)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(**values).on_conflict_do_nothing(

@@ -48,6 +48,11 @@ CLERK = f"(SELECT casenotes_has_function('{ENTER_PROGRESS_NOTE}'))"
 WRITTEN_NOW = "{xmin} = xid(pg_current_xact_id_if_assigned())"
 ACTIVE = "r.starts_at <= casenotes_now() AND (r.ends_at IS NULL OR r.ends_at > casenotes_now())"
 
+# rules.access.open_appointment (issue 18): switched on, its last day not passed, the child in an open stage.
+OPEN_APPOINTMENT = ("a.active AND (a.ends_at IS NULL OR a.ends_at > casenotes_now()) AND EXISTS ("
+                    "SELECT 1 FROM stage_persons sp JOIN stages s ON s.id = sp.stage_id "
+                    "WHERE sp.person_id = a.person_id AND sp.ended_at IS NULL AND s.closed_at IS NULL)")
+
 # name(arguments) returns: body. Each runs as the schema's owner (see the module's docstring).
 FUNCTIONS: dict[str, tuple[str, str]] = {
     "casenotes_session_worker()": ("integer", "SELECT casenotes_worker_id()"),
@@ -69,10 +74,11 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
     "casenotes_readable_stages()": ("SETOF integer", """
         SELECT s.id FROM stages s WHERE s.case_id IN (SELECT casenotes_readable_cases())
     """),
-    # An advocate's children, in the cases not read whole otherwise (rules.access.case_access's order).
-    "casenotes_advocate_children()": ("SETOF integer", """
+    # An advocate's children whose access is open, in the cases not read whole otherwise
+    # (rules.access.case_access's order). Their notes: only approved ones, and final FSI entries.
+    "casenotes_advocate_children()": ("SETOF integer", f"""
         SELECT a.person_id FROM advocate_appointments a JOIN persons p ON p.id = a.person_id
-        WHERE a.worker_id = casenotes_worker_id() AND a.active
+        WHERE a.worker_id = casenotes_worker_id() AND {OPEN_APPOINTMENT}
           AND p.case_id NOT IN (SELECT casenotes_readable_cases())
     """),
     "casenotes_advocate_cases()": ("SETOF integer", """
@@ -87,7 +93,7 @@ FUNCTIONS: dict[str, tuple[str, str]] = {
     """),
     "casenotes_advocate_notes()": ("SETOF integer", """
         SELECT DISTINCT n.id FROM notes n JOIN note_participants np ON np.note_id = n.id
-        WHERE np.person_id IN (SELECT casenotes_advocate_children()) AND n.status <> 'draft'
+        WHERE np.person_id IN (SELECT casenotes_advocate_children()) AND n.status IN ('approved', 'final')
     """),
     # Whom an advocate's screens name: the children, those present at the notes they read, the children
     # a Case Worker of the child's stages is associated with.
@@ -367,18 +373,35 @@ REVIEWER_TRIGGER = f"""
     END $body$"""
 
 
+def create_function(conn: Connection, signature: str, returns: str, body: str, *, replace: bool = False,
+                    volatile: bool = False, rows: int | None = None) -> None:
+    """One helper function, run as the schema's owner with its search_path pinned."""
+    schema = conn.execute(text("SELECT current_schema()")).scalar_one()
+    pinned = f'SET search_path = "{schema}", pg_temp'
+    # PL/pgSQL keeps each statement's plan for the session; an SQL function with its own search_path
+    # is planned again at every call, several times in every statement a worker runs.
+    if body.lstrip().startswith("-- statements"):
+        returning = body.strip()
+    elif returns.startswith(("SETOF", "TABLE")):
+        returning = f"RETURN QUERY {body.strip()};"
+    elif returns == "void":
+        returning = f"{body.strip()};"
+    else:
+        returning = f"RETURN ({body.strip()});"
+    rows = rows or ROWS.get(signature)
+    counted = f"ROWS {rows} " if rows else ""
+    kind = "VOLATILE" if volatile else "STABLE"
+    conn.execute(text(f"CREATE {'OR REPLACE ' if replace else ''}FUNCTION {signature} RETURNS {returns} "
+                      f"LANGUAGE plpgsql {kind} SECURITY DEFINER {counted}{pinned} "
+                      f"AS $body$ BEGIN {returning} END $body$"))
+
+
 def enable(conn: Connection) -> None:
     """Create the helper functions and the policies, and switch row-level security on (PostgreSQL)."""
     schema = conn.execute(text("SELECT current_schema()")).scalar_one()
     pinned = f'SET search_path = "{schema}", pg_temp'
     for signature, (returns, body) in FUNCTIONS.items():
-        # PL/pgSQL keeps each statement's plan for the session; an SQL function with its own search_path
-        # is planned again at every call, several times in every statement a worker runs.
-        returning = (f"RETURN QUERY {body.strip()};" if returns.startswith(("SETOF", "TABLE"))
-                     else f"RETURN ({body.strip()});")
-        rows = f"ROWS {ROWS[signature]} " if signature in ROWS else ""
-        conn.execute(text(f"CREATE FUNCTION {signature} RETURNS {returns} LANGUAGE plpgsql STABLE SECURITY DEFINER "
-                          f"{rows}{pinned} AS $body$ BEGIN {returning} END $body$"))
+        create_function(conn, signature, returns, body)
     for name, on in INDEXES.items():
         conn.execute(text(f"CREATE INDEX {name} ON {on}"))
     for table, policies in POLICIES.items():

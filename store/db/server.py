@@ -188,6 +188,16 @@ LOGIN_FUNCTIONS: dict[str, str] = {
             RAISE EXCEPTION 'casenotes[NoAccess]: the database user % is no active casenotes worker''s nor the '
                 'database''s owner, so it gives and ends no sign-ins; nothing was changed', session_user;
         END $fn$""",
+    # The advocate programme's representatives (ADVOCATE ACCESS) give and end the sign-ins of the advocates
+    # whose accounts they keep (a CASA worker with an advocate account), and nobody else's (issue 18).
+    "casenotes_manages_advocate(worker integer)": """
+        RETURNS boolean LANGUAGE sql STABLE AS $fn$
+        SELECT casenotes_worker_id() IS NOT NULL
+           AND EXISTS (SELECT 1 FROM worker_functions f
+                       WHERE f.worker_id = casenotes_worker_id() AND f.code = 'ADVOCATE ACCESS')
+           AND EXISTS (SELECT 1 FROM workers w JOIN advocate_accounts a ON a.worker_id = w.id
+                       WHERE w.id = $1 AND w.employer = 'CASA')
+        $fn$""",
     # 'created', 'enabled' (LOGIN given back) or 'unchanged'; the role is then workers.db_role.
     "casenotes_grant_login(worker integer)": r"""
         RETURNS text LANGUAGE plpgsql SECURITY DEFINER {pinned} AS $fn$
@@ -198,7 +208,9 @@ LOGIN_FUNCTIONS: dict[str, str] = {
             holder text;
             done text := 'unchanged';
         BEGIN
-            PERFORM casenotes_check_gives_logins();
+            IF NOT casenotes_manages_advocate(worker) THEN
+                PERFORM casenotes_check_gives_logins();
+            END IF;
             SELECT id, login, name, active, db_role INTO w FROM workers WHERE id = worker FOR UPDATE;
             IF NOT FOUND THEN
                 RAISE EXCEPTION 'casenotes[NotFound]: there is no worker number %; nothing was changed', worker;
@@ -253,7 +265,9 @@ LOGIN_FUNCTIONS: dict[str, str] = {
             w record;
             can_login boolean;
         BEGIN
-            PERFORM casenotes_check_gives_logins();
+            IF NOT casenotes_manages_advocate(worker) THEN
+                PERFORM casenotes_check_gives_logins();
+            END IF;
             SELECT id, name, db_role INTO w FROM workers WHERE id = worker;
             IF NOT FOUND THEN
                 RAISE EXCEPTION 'casenotes[NotFound]: there is no worker number %; nothing was changed', worker;

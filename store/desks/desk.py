@@ -1,6 +1,7 @@
 """``Desk``: everything one signed-in worker can do, each call one unit of work with its rules."""
 
 from store.desks.activity import ActivityDesk
+from store.desks.advocacy import AdvocacyDesk
 from store.desks.deadlines import DeadlineDesk
 from store.desks.inbox import InboxDesk
 from store.desks.documents import DocumentDesk
@@ -21,5 +22,5 @@ from store.desks.visits import VisitDesk
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
-           StaffDesk, InboxDesk, DocumentDesk):
+           StaffDesk, InboxDesk, DocumentDesk, AdvocacyDesk):
     """Acts as one worker: ``store.as_user(login)``."""

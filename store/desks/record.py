@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, case as when, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.core import arguments
-from store.rules.access import (ENTER_PROGRESS_NOTE, CaseAccess, Reach, check_visible, visible_notes,
+from store.rules.access import (ENTER_PROGRESS_NOTE, CaseAccess, Reach, check_visible, open_appointment, visible_notes,
                                 active_role_filter, case_access, has_function, readable_case_ids, readable_note,
                                 team_ids)
 from store.desks.base import READ_AUDIT_EVERY, DeskBase, addenda_of
@@ -54,7 +54,7 @@ class RecordDesk(DeskBase):
             select(Stage, Case.family_name, Person.first_name)
             .join(StagePerson, StagePerson.stage_id == Stage.id).join(Person, Person.id == StagePerson.person_id)
             .join(AdvocateAppointment, AdvocateAppointment.person_id == Person.id).join(Case, Case.id == Stage.case_id)
-            .where(AdvocateAppointment.worker_id == self.worker_id, AdvocateAppointment.active)
+            .where(AdvocateAppointment.worker_id == self.worker_id, open_appointment(now))
             .order_by(Case.family_name, Stage.id))
         return [CaseloadRow(stage_id=stage.id, case_id=stage.case_id, family_name=family, stage_label=stage.label,
                             worker="", role=f"Advocate for {child}", opened_at=stage.opened_at,

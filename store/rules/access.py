@@ -2,8 +2,8 @@
 
 Reading follows DOMAIN.md: a role in any stage of the case, or a place in the supervision chain
 above someone with one. A worker with ``ENT PROG NOTE`` may find any case and enter notes for a
-named author, and reads back only what they entered. A CASA advocate reads the notes in which the
-appointed child took part.
+named author, and reads back only what they entered. A CASA advocate reads the approved (or final) notes
+in which the appointed child took part, while the appointment is open (``open_appointment``).
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from store.core.errors import InvalidNote, InvalidStage, NoAccess, NotAuthor
 from store.db.unseen import sent_notes_in
-from store.db.models import (AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage, StageFields,
-                             Worker, WorkerFields, WorkerFunction)
+from store.db.models import (AdvocateAccount, AdvocateAppointment, Note, NoteParticipant, Person, RoleAssignment, Stage,
+                             StageFields, StagePerson, Worker, WorkerFields, WorkerFunction)
 
 ENTER_PROGRESS_NOTE = "ENT PROG NOTE"
 # The CONNECTIONS rule (DOMAIN.md): the trigger of migration 0007 says the same to raw SQL.
@@ -94,6 +94,27 @@ def has_stage_role(session: Session, stage_id: int, now: datetime, worker_ids: s
     return found is not None
 
 
+def in_open_stage(person_id: Any) -> ColumnElement[bool]:
+    """Whether the person is in a stage that is open (and was not taken out of it)."""
+    # Its own aliases, never correlated with the stages of the statement it is asked in.
+    member, stage = aliased(StagePerson), aliased(Stage)
+    return exists().where(member.person_id == person_id, member.ended_at.is_(None),
+                          stage.id == member.stage_id, stage.closed_at.is_(None)).correlate_except(member, stage)
+
+
+def open_appointment(now: datetime | BindParameter[Any]) -> ColumnElement[bool]:
+    """An advocate's appointment whose access is open now (issue 18): switched on (approved, not ended),
+    its last day not passed, the child in an open stage. ``casenotes_advocate_children()`` says the same
+    to PostgreSQL."""
+    return (AdvocateAppointment.active
+            & or_(AdvocateAppointment.ends_at.is_(None), AdvocateAppointment.ends_at > now)
+            & in_open_stage(AdvocateAppointment.person_id))
+
+
+# What an advocate reads of a note: only what can no longer change under review (DOMAIN.md).
+SETTLED = ("approved", "final")
+
+
 def case_access(session: Session, user: Worker, case_id: int, now: datetime) -> CaseAccess:
     """How far the user reaches into a case, or ``NoAccess``."""
     assigned = select(RoleAssignment.worker_id).join(Stage).where(Stage.case_id == case_id, active_role_filter(now))
@@ -104,7 +125,7 @@ def case_access(session: Session, user: Worker, case_id: int, now: datetime) -> 
         return CaseAccess(Reach.SUPERVISION)
     children = frozenset(session.scalars(
         select(AdvocateAppointment.person_id).join(Person)
-        .where(AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active, Person.case_id == case_id)))
+        .where(AdvocateAppointment.worker_id == user.id, open_appointment(now), Person.case_id == case_id)))
     if children:
         return CaseAccess(Reach.ADVOCATE, children)
     if has_function(session, user, ENTER_PROGRESS_NOTE):
@@ -128,7 +149,7 @@ def visible_notes(user: Worker, access: CaseAccess) -> ColumnElement[bool]:
         return Note.entered_by_id == user.id
     if access.reach is Reach.ADVOCATE:
         with_child = select(NoteParticipant.note_id).where(NoteParticipant.person_id.in_(access.child_ids))
-        return (Note.status != "draft") & Note.id.in_(with_child)
+        return Note.status.in_(SETTLED) & Note.id.in_(with_child)
     return not_private
 
 
@@ -211,6 +232,8 @@ def writes_notes(session: Session, user: Worker, now: datetime) -> bool:
     appointment, no current role in any stage and no ENT PROG NOTE. Everyone else may write somewhere."""
     appointed = session.scalar(select(AdvocateAppointment.id).where(
         AdvocateAppointment.worker_id == user.id, AdvocateAppointment.active).limit(1)) is not None
+    # An advocate's account (issue 18) says so even before any appointment is approved.
+    appointed = appointed or session.get(AdvocateAccount, user.id) is not None
     if not appointed:
         return True
     holds_role = session.scalar(select(RoleAssignment.id).where(
@@ -239,4 +262,5 @@ def notes_hidden_from(session: Session, user: Worker, access: CaseAccess, stage_
     notes, are = f"{hidden:,} note{'' if hidden == 1 else 's'}", "is" if hidden == 1 else "are"
     if access.reach is Reach.ENTRY_CLERK:
         return f"{notes} in this stage {are} not yours to read; the notes you entered are listed."
-    return f"{notes} in this stage {are} without the child you are appointed for, and not shown."
+    return (f"{notes} in this stage {are} not shown: an advocate reads the approved notes in which the child "
+            "they are appointed for took part.")

@@ -1,0 +1,304 @@
+"""Court-appointed advocates (issue 18), through the store's API on both backends: the representatives'
+access management, requests for a child's record by letter of introduction and their decision, when
+an advocate's access is open, and what the advocate then reads."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from store import StoreError
+from store.core.errors import InvalidRequest, NoAccess, NotFound
+from store.desks.visits import child_responsible_worker
+from tests.conftest import counts, visit
+
+LETTER = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def approved_advocate(store, login="ncole", name="Nora Cole"):
+    rep = store.as_user("rep")
+    rep.request_advocate_account(login, name, agency="County CASA", email="ncole@example.org")
+    rep.approve_advocate(login)
+    return store.as_user(login)
+
+
+def file_for_jay(desk, agency, **override):
+    fields = dict(court="Family Court, Kings County", cause_number="NN-1234-26", appointed_on=date(2026, 2, 20),
+                  ends_on=None, letter_name="letter.pdf", letter_content=LETTER)
+    fields.update(override)
+    return desk.file_access_request(agency.jay, **fields)
+
+
+def approved_note(store, agency, clock, **override):
+    cw = store.as_user("cw")
+    note = cw.submit(cw.add_note(agency.fss, **visit(agency, clock, **override)).id)
+    return store.as_user("supa").approve(note.id)
+
+
+def inbox(store, login):
+    with store.write_engine.connect() as conn:
+        return list(conn.execute(text(
+            "SELECT n.kind, n.key, n.sentence, n.entity, n.entity_id FROM notifications n "
+            "JOIN workers w ON w.id = n.worker_id WHERE w.login = :l ORDER BY n.id"), {"l": login}).all())
+
+
+def audited(store, action):
+    with store.write_engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM audit_log WHERE action = :a"), {"a": action}).scalar_one()
+
+
+# -- the programme's representatives --------------------------------------------------------------------
+
+def test_a_requested_advocate_cannot_sign_in_until_a_representative_approves(store, agency, clock):
+    rep = store.as_user("rep")
+    view = rep.request_advocate_account("ncole", "Nora Cole", agency="County CASA", email="ncole@example.org")
+    assert (view.status, view.open_appointments, view.review_on) == ("requested", 0, None)
+    with pytest.raises(NoAccess, match="waits for the advocate programme's approval"):
+        store.as_user("ncole")
+    rep.approve_advocate("ncole")
+    clock.advance(hours=1)
+    store.as_user("ncole")
+    listed = {a.login: a for a in rep.advocate_accounts()}["ncole"]
+    assert listed.status == "approved" and listed.decided_by == "Rae Representative"
+    assert listed.review_on == date(2026, 3, 2) + timedelta(days=365)
+    assert listed.last_sign_in_at == clock.now()
+    assert audited(store, "request advocate account") == audited(store, "approve advocate") == 1
+
+
+def test_only_a_representative_manages_advocates(store, agency):
+    store.as_user("rep").request_advocate_account("ncole", "Nora Cole")
+    for login in ("cw", "supa", "director", "casa"):
+        desk = store.as_user(login)
+        for name, *args in (("advocate_accounts",), ("approve_advocate", "ncole"), ("reject_advocate", "ncole", "No."),
+                            ("terminate_advocate", "ncole", "No."), ("confirm_advocate_reviewed", "ncole"),
+                            ("request_advocate_account", "other", "Otto Other")):
+            with pytest.raises(NoAccess, match="ADVOCATE ACCESS"):
+                getattr(desk, name)(*args)
+    assert [a.status for a in store.as_user("rep").advocate_accounts()] == ["requested"]
+
+
+def test_a_rejected_account_needs_a_reason_and_stays_rejected(store, agency):
+    rep = store.as_user("rep")
+    rep.request_advocate_account("ncole", "Nora Cole")
+    with pytest.raises(InvalidRequest, match="Give the reason"):
+        rep.reject_advocate("ncole", "  ")
+    rep.reject_advocate("ncole", "Training not finished.")
+    with pytest.raises(InvalidRequest, match="rejected, so it cannot be approved"):
+        rep.approve_advocate("ncole")
+    with pytest.raises(NoAccess, match="was not approved"):
+        store.as_user("ncole")
+
+
+def test_the_review_is_confirmed_a_year_on(store, agency, clock):
+    approved_advocate(store)
+    clock.advance(days=366)
+    rep = store.as_user("rep")
+    assert {a.login: a for a in rep.advocate_accounts()}["ncole"].review_due
+    rep.confirm_advocate_reviewed("ncole")
+    listed = {a.login: a for a in rep.advocate_accounts()}["ncole"]
+    assert not listed.review_due and listed.review_on > clock.now().date()
+
+
+def test_terminating_an_advocate_ends_their_sign_in_at_once_and_every_appointment(store, agency, clock):
+    approved_note(store, agency, clock)
+    ncole = approved_advocate(store)
+    store.as_user("cw").decide_access_request(file_for_jay(ncole, agency).id, True, "")
+    assert [c.name for c in ncole.advocate_children()] == ["Jay Rivera"]
+    store.as_user("rep").terminate_advocate("ncole", "Left the programme.")
+    with pytest.raises(NoAccess, match="deactivated"):
+        ncole.advocate_children()  # a desk opened before: refused at its next action
+    with pytest.raises(NoAccess, match="terminated"):
+        store.as_user("ncole")
+    [request] = store.as_user("cw").access_requests()
+    assert (request.status, request.open) == ("ended", False)
+    listed = {a.login: a for a in store.as_user("rep").advocate_accounts()}["ncole"]
+    assert (listed.status, listed.open_appointments, listed.termination_reason) == (
+        "terminated", 0, "Left the programme.")
+    assert audited(store, "terminate advocate") == 1
+
+
+# -- a request for a child's record ---------------------------------------------------------------------
+
+def test_an_advocate_files_a_letter_and_the_childs_worker_is_told(store, agency, clock):
+    ncole = approved_advocate(store)
+    request = file_for_jay(ncole, agency)
+    assert (request.status, request.child_name, request.case_id, request.open) == ("requested", None, None, False)
+    assert request.letter_name == "letter.pdf" and request.court == "Family Court, Kings County"
+    with store.reading() as session:
+        responsible = child_responsible_worker(session, agency.jay, clock.now())
+        assert responsible is not None
+        login = responsible.login
+    [(kind, key, sentence, entity, entity_id)] = inbox(store, login)
+    assert (kind, key, entity, entity_id) == ("access request", f"access-request:{request.id}", "appointment",
+                                              request.id)
+    assert "Nora Cole" in sentence and "Jay" not in sentence
+    with pytest.raises(NoAccess):
+        ncole.case(agency.case)  # nothing of the record before the decision
+    seen = store.as_user("cw").access_requests(child_id=agency.jay)
+    assert [(r.id, r.child_name, r.may_decide) for r in seen] == [(request.id, "Jay Rivera", True)]
+    assert store.as_user("cwb").access_requests() == []
+    with store.write_engine.connect() as conn:
+        assert conn.execute(text("SELECT kind, person_id, uploaded_by_id FROM documents")).all() == [
+            ("Letter of introduction", agency.jay, conn.execute(text(
+                "SELECT id FROM workers WHERE login = 'ncole'")).scalar_one())]
+
+
+def test_a_representative_files_for_an_advocate(store, agency):
+    approved_advocate(store)
+    request = file_for_jay(store.as_user("rep"), agency, advocate="ncole")
+    assert (request.advocate_login, request.requested_by, request.child_name) == ("ncole", "Rae Representative",
+                                                                                  "Jay Rivera")
+    assert [r.id for r in store.as_user("ncole").access_requests()] == [request.id]
+
+
+def test_who_may_file(store, agency):
+    with pytest.raises(InvalidRequest, match="not approved"):
+        file_for_jay(store.as_user("casa"), agency)  # an appointment of old, no account
+    store.as_user("rep").request_advocate_account("ncole", "Nora Cole")
+    with pytest.raises(InvalidRequest, match="not approved"):
+        file_for_jay(store.as_user("rep"), agency, advocate="ncole")
+    approved_advocate(store, "odell", "Otis Dell")
+    with pytest.raises(NoAccess, match="representatives"):
+        file_for_jay(store.as_user("cw"), agency, advocate="odell")
+    with pytest.raises(InvalidRequest, match="not a child"):
+        store.as_user("odell").file_access_request(
+            agency.ana, court="Court", cause_number="1", appointed_on=date(2026, 2, 1), ends_on=None,
+            letter_name="l.pdf", letter_content=LETTER)
+    with pytest.raises(NotFound, match="no child number 999"):
+        store.as_user("odell").file_access_request(
+            999, court="Court", cause_number="1", appointed_on=date(2026, 2, 1), ends_on=None,
+            letter_name="l.pdf", letter_content=LETTER)
+    file_for_jay(store.as_user("odell"), agency)
+    with pytest.raises(InvalidRequest, match="waits for a decision already"):
+        file_for_jay(store.as_user("odell"), agency)
+
+
+@pytest.mark.parametrize("override, error", [
+    (dict(letter_content=b""), "empty"),
+    (dict(letter_content=b"x" * (25 * 1024 * 1024 + 1)), "at most 25 MB"),
+    (dict(letter_content="not bytes"), "bytes"),
+    (dict(letter_content=b"\x00\x01\x02garbage"), "none of these"),
+    (dict(court=""), "court is empty"),
+    (dict(court="Court\x1b[2J"), "court"),
+    (dict(cause_number="x" * 61), "at most 60"),
+    (dict(appointed_on="yesterday"), "appointment date"),
+    (dict(appointed_on=date(2026, 3, 20)), "has not come yet"),
+    (dict(ends_on=date(2026, 2, 1)), "before it began"),
+    (dict(letter_name=""), "file name is empty"),
+])
+def test_a_bad_request_writes_nothing(store, agency, override, error):
+    ncole = approved_advocate(store)
+    before = counts(store)
+    with pytest.raises(StoreError, match=error):
+        file_for_jay(ncole, agency, **override)
+    assert counts(store) == before
+    assert store.as_user("rep").access_requests() == [] and inbox(store, "cw") == []
+
+
+def test_the_childs_caseworker_or_their_supervisor_decides(store, agency, clock):
+    ncole = approved_advocate(store)
+    request = file_for_jay(ncole, agency)
+    for login in ("cwb", "supb", "clerk", "rep", "ncole"):
+        with pytest.raises((NoAccess, NotFound)):
+            store.as_user(login).decide_access_request(request.id, True, "")
+    with pytest.raises(InvalidRequest, match="Say why"):
+        store.as_user("cw").decide_access_request(request.id, False, " ")
+    decided = store.as_user("supa").decide_access_request(request.id, True, "Letter received.")
+    assert (decided.status, decided.open, decided.decided_by) == ("approved", True, "Sam Supervisor")
+    with pytest.raises(InvalidRequest, match="approved already"):
+        store.as_user("cw").decide_access_request(request.id, False, "Changed my mind.")
+    [(kind, _key, sentence, _e, _id)] = inbox(store, "ncole")
+    assert kind == "access decided" and "approved your request for Jay Rivera's record" in sentence
+    assert [r.child_name for r in ncole.access_requests()] == ["Jay Rivera"]
+
+
+def test_a_declined_request_opens_nothing(store, agency, clock):
+    approved_note(store, agency, clock)
+    ncole = approved_advocate(store)
+    request = file_for_jay(ncole, agency)
+    store.as_user("cw").decide_access_request(request.id, False, "No such appointment on file.")
+    with pytest.raises(NoAccess):
+        ncole.case(agency.case)
+    assert ncole.advocate_children() == []
+    [(_k, _key, sentence, _e, _i)] = inbox(store, "ncole")
+    assert "declined" in sentence and "Jay" not in sentence and "No such appointment on file." in sentence
+    assert [r.child_name for r in ncole.access_requests()] == [None]
+
+
+# -- what an approved advocate reads --------------------------------------------------------------------
+
+def test_the_advocate_reads_only_the_childs_approved_notes(store, agency, clock):
+    with_jay = approved_note(store, agency, clock)
+    approved_note(store, agency, clock, participants=[agency.mia, agency.ana])
+    cw = store.as_user("cw")
+    cw.submit(cw.add_note(agency.fss, **visit(agency, clock)).id)  # under review: may still change
+    ncole = approved_advocate(store)
+    store.as_user("cw").decide_access_request(file_for_jay(ncole, agency).id, True, "")
+    assert [n.id for n in ncole.stage_notes(agency.fss)] == [with_jay.id]
+    [child] = ncole.advocate_children()
+    assert (child.name, child.family_name, child.court) == ("Jay Rivera", "Rivera", "Family Court, Kings County")
+    assert {label for _id, label in child.stages} >= {"FSS-CWS"}
+    with pytest.raises(NoAccess):
+        ncole.case(agency.other_case)
+
+
+def test_access_ends_after_the_appointments_last_day(store, agency, clock):
+    with_jay = approved_note(store, agency, clock)
+    ncole = approved_advocate(store)
+    request = file_for_jay(ncole, agency, ends_on=date(2026, 3, 10))
+    store.as_user("cw").decide_access_request(request.id, True, "")
+    assert [n.id for n in ncole.stage_notes(agency.fss)] == [with_jay.id]
+    clock.advance(days=8)  # 3/10, the last day: still open
+    assert ncole.advocate_children()
+    clock.advance(days=1)
+    assert ncole.advocate_children() == []
+    with pytest.raises(NoAccess):
+        ncole.stage_notes(agency.fss)
+    assert [r.open for r in store.as_user("cw").access_requests()] == [False]
+
+
+def test_access_ends_when_the_child_is_in_no_open_stage(store, agency, clock):
+    approved_note(store, agency, clock)
+    ncole = approved_advocate(store)
+    store.as_user("cw").decide_access_request(file_for_jay(ncole, agency).id, True, "")
+    with store.writing() as session:  # the child's stages closed (as the stages' course would)
+        session.execute(text("UPDATE stages SET closed_at = :t, close_reason = 'Services no longer necessary' "
+                             "WHERE id IN (SELECT stage_id FROM stage_persons WHERE person_id = :p)"),
+                        {"t": clock.now(), "p": agency.jay})
+    with pytest.raises(NoAccess):
+        ncole.case(agency.case)
+    assert ncole.advocate_children() == []
+
+
+# -- the same rules in the database (both backends) -----------------------------------------------------
+
+def _raw(store, sql, **params):
+    with store.write_engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def test_raw_sql_cannot_switch_on_a_request_or_undo_a_decision(store, agency):
+    ncole = approved_advocate(store)
+    request = file_for_jay(ncole, agency)
+    with pytest.raises(Exception, match="switched on only by an approved request"):
+        _raw(store, "UPDATE advocate_appointments SET active = true WHERE id = :i", i=request.id)
+    store.as_user("cw").decide_access_request(request.id, False, "No.")
+    with pytest.raises(Exception, match="stays decided"):
+        _raw(store, "UPDATE advocate_appointments SET status = 'approved' WHERE id = :i", i=request.id)
+    with pytest.raises(Exception, match="never deleted"):
+        _raw(store, "DELETE FROM advocate_appointments WHERE id = :i", i=request.id)
+
+
+def test_raw_sql_cannot_bring_back_a_terminated_advocate(store, agency):
+    approved_advocate(store)
+    store.as_user("rep").terminate_advocate("ncole", "Left.")
+    with pytest.raises(Exception, match="terminated"):
+        _raw(store, "UPDATE advocate_accounts SET status = 'approved' WHERE worker_id = "
+                    "(SELECT id FROM workers WHERE login = 'ncole')")
+    with pytest.raises(Exception, match="cannot sign in"):
+        _raw(store, "UPDATE workers SET active = true WHERE login = 'ncole'")
+    store.as_user("rep").request_advocate_account("odell", "Otis Dell")
+    with pytest.raises(Exception, match="cannot sign in"):
+        _raw(store, "UPDATE workers SET active = true WHERE login = 'odell'")
