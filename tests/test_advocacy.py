@@ -41,7 +41,8 @@ def inbox(store, login):
     with store.write_engine.connect() as conn:
         return list(conn.execute(text(
             "SELECT n.kind, n.key, n.sentence, n.entity, n.entity_id FROM notifications n "
-            "JOIN workers w ON w.id = n.worker_id WHERE w.login = :l ORDER BY n.id"), {"l": login}).all())
+            "JOIN workers w ON w.id = n.worker_id WHERE w.login = :l AND n.kind LIKE 'access %' ORDER BY n.id"),
+            {"l": login}).all())
 
 
 def audited(store, action):
@@ -179,7 +180,7 @@ def test_who_may_file(store, agency):
     (dict(letter_content=b""), "empty"),
     (dict(letter_content=b"x" * (25 * 1024 * 1024 + 1)), "at most 25 MB"),
     (dict(letter_content="not bytes"), "bytes"),
-    (dict(letter_content=b"\x00\x01\x02garbage"), "none of these"),
+    (dict(letter_content=b"\x00\x01\x02garbage"), "not a kind of file casenotes keeps"),
     (dict(court=""), "court is empty"),
     (dict(court="Court\x1b[2J"), "court"),
     (dict(cause_number="x" * 61), "at most 60"),

@@ -102,7 +102,7 @@ def test_the_request_notifies_the_same_worker_whoever_files_it(store, agency, cl
     store.as_user("rep").approve_advocate("ncole")  # through the owner: no database user needed here
     by_role = file_for_jay(as_role("rep"), agency, advocate="ncole")
     with store.write_engine.connect() as conn:
-        told = conn.execute(text("SELECT worker_id, key FROM notifications")).all()
+        told = conn.execute(text("SELECT worker_id, key FROM notifications WHERE kind = 'access request'")).all()
     assert [key for _w, key in told] == [f"access-request:{by_role.id}"]
     from store.desks.visits import child_responsible_worker
     with store.reading() as session:
@@ -118,9 +118,10 @@ def test_raw_sql_reads_of_the_new_tables(store, agency, clock, psql):
     request = file_for_jay(rep, agency, advocate="ncole")
     store.as_user("cw").note(store.as_user("cw").stage_notes(agency.fss)[0].id)
     store.as_user("supa").stage_notes(agency.fss)  # a read from outside the assignment: audited
-    count = "SELECT count(*) FROM {}"
-    seen = {login: {t: psql(login).run(count.format(t))[0][0]
-                    for t in ("advocate_accounts", "advocate_appointments", "documents", "notifications")}
+    count = "SELECT count(*) FROM {}"  # notifications: the access requests'
+    count_of = {t: count.format(t) for t in ("advocate_accounts", "advocate_appointments", "documents")}
+    count_of["notifications"] = "SELECT count(*) FROM notifications WHERE kind = 'access request'"
+    seen = {login: {t: psql(login).run(sql)[0][0] for t, sql in count_of.items()}
             for login in ("rep", "cw", "supa", "cwb", "casa", "clerk")}
     assert seen["rep"] == {"advocate_accounts": 1, "advocate_appointments": 1, "documents": 1, "notifications": 0}
     assert seen["cw"]["advocate_appointments"] == seen["supa"]["advocate_appointments"] == 1
@@ -156,8 +157,8 @@ def test_raw_sql_writes_stop_where_the_rules_do(store, agency, clock, psql):
         cw.run("INSERT INTO advocate_accounts (worker_id, status, requested_at) VALUES (:w, 'approved', now())",
                w=worker_id(store, "cw2"))
     # Nobody reads or marks another's notifications.
-    assert cw.run("SELECT count(*) FROM notifications")[0][0] + psql("supa").run(
-        "SELECT count(*) FROM notifications")[0][0] == 1
+    asked = "SELECT count(*) FROM notifications WHERE kind = 'access request'"
+    assert cw.run(asked)[0][0] + psql("supa").run(asked)[0][0] == 1
     assert cwb.run("UPDATE notifications SET read_at = now()") == 0
     # A representative adds only advocates who cannot sign in yet, and changes no caseworker.
     with pytest.raises(DBAPIError, match=REFUSED):

@@ -161,6 +161,7 @@ def test_the_access_log_shows_who_read_which_childs_notes_and_documents(store, a
     cw = store.as_user("cw")
     note = cw.add_note(agency.fss, **visit(agency, clock))
     cw.submit(note.id)
+    store.as_user("supa").approve(note.id)  # an advocate reads approved notes only
     jays = cw.upload_document(agency.jay, SCHOOL, "report.pdf", samples.pdf())
     advocate.note(note.id)
     advocate.document_content(jays.id)

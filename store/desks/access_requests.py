@@ -23,45 +23,26 @@ from store.db.notifications import notify
 from store.desks.advocate_facts import AppointedChild, RequestTarget
 from store.desks.base import Work
 from store.rules.advocacy import LETTER_KIND, ends_at_of
+from store.rules.documents import check_content, check_kind, clean_file_name
 
 COURT_MAX, CAUSE_MAX, FILE_NAME_MAX = 120, 60, 255
 
 
 def store_letter(session: Session, *, case_id: int, child_id: int, file_name: str, content: bytes, by: Worker,
                  now: datetime, policy: Policy) -> Document:
-    """The letter of introduction as a document of the child's record."""
-    # Until the documents desk's store_document (helper B) lands: its checks of size and type are the
-    # ones every upload must pass; here only what a letter cannot be without.
-    if not content:
-        raise InvalidRequest(f"The letter {file_name!r} is empty; attach the letter itself. Nothing was saved.")
-    if len(content) > policy.documents.max_bytes:
-        raise InvalidRequest(f"The letter is {len(content) / 1_048_576:.1f} MB; a document holds at most "
-                             f"{policy.documents.max_bytes / 1_048_576:.0f} MB. Nothing was saved.")
-    document = Document(case_id=case_id, person_id=child_id, kind=LETTER_KIND, file_name=file_name, content=content,
+    """The letter of introduction as a document of the child's record, checked as every upload is
+    (``rules.documents``: its name, its size, its type read from its bytes)."""
+    # Not rules.documents.store_document itself: it reads the child's row, which an advocate's own
+    # session may not read before the request is decided (request_target found the child already).
+    kind = check_kind(LETTER_KIND, policy)
+    file_name = clean_file_name(file_name)
+    found = check_content(file_name, content, policy)
+    document = Document(case_id=case_id, person_id=child_id, kind=kind, file_name=file_name, content=content,
                         sha256=hashlib.sha256(content).hexdigest(), size=len(content),
-                        content_type=_content_type(content), uploaded_at=now, uploaded_by_id=by.id)
+                        content_type=found.content_type, uploaded_at=now, uploaded_by_id=by.id)
     session.add(document)
     session.flush()
     return document
-
-
-def _content_type(content: bytes) -> str:
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content.startswith(b"PK\x03\x04"):
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    try:
-        if b"\x00" not in content:
-            content.decode("utf-8")
-            return "text/plain"
-    except UnicodeDecodeError:
-        pass
-    raise InvalidRequest("A letter of introduction is a PDF, a Word document, a photo (JPEG, PNG) or plain text; "
-                         "this file is none of these. Nothing was saved.")
 
 
 def file_request(work: Work, advocate: Worker, target: RequestTarget, *, court: str, cause_number: str,
