@@ -251,8 +251,6 @@ def test_documents_as_ones_own_database_user(store, agency, clock, role_url, db_
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(reason="needs helper A's migration 0013: the 'read %' audit rows of a case readable by those who "
-                          "read it whole", strict=False)
 def test_the_access_log_as_ones_own_database_user(store, agency, clock, role_url, db_url):
     if not db_url.startswith("postgresql"):
         pytest.skip("database users exist on PostgreSQL only")
