@@ -140,3 +140,24 @@ def test_a_document_belongs_to_a_child_of_the_case(store, agency):
 
 def test_the_default_policy_allows_25_mb():
     assert Policy.load().documents.max_bytes == 25 * MB
+
+
+@pytest.mark.parametrize("file_name, content, said", [
+    ("page.html", samples.text(), r"is plain text, but its name ends in \.html.*end in \.txt"),
+    ("run.sh", samples.text(), r"ends in \.sh"),
+    ("report.exe", samples.pdf(), r"is a PDF, but its name ends in \.exe.*end in \.pdf"),
+])
+def test_a_name_that_would_open_in_another_program_is_refused(store, agency, file_name, content, said):
+    with pytest.raises(InvalidDocument, match=said):
+        _store(store, agency, file_name, content)
+    assert _documents(store) == 0
+
+
+@pytest.mark.parametrize("file_name, content, kept", [
+    ("scan", samples.pdf(), "scan.pdf"),
+    ("Report v1.2", samples.docx(), "Report v1.2.docx"),
+    ("notes", samples.text(), "notes.txt"),
+    ("photo.JPG", samples.jpeg(), "photo.JPG"),
+])
+def test_a_name_without_its_types_ending_is_given_it(store, agency, file_name, content, kept):
+    assert _store(store, agency, file_name, content)[4] == kept

@@ -115,13 +115,35 @@ def check_content(file_name: str, content: bytes, policy: Policy) -> FileType:
     if found is None:
         raise InvalidDocument(f"“{file_name}” is not a kind of file casenotes keeps: {looks_like(content)}. "
                               f"casenotes keeps {ACCEPTED}. Nothing was saved.")
-    extension = file_name.rsplit(".", 1)[-1].lower() if "." in file_name else ""
+    extension = extension_of(file_name)
     claimed = next((each for each in TYPES if extension in each.extensions), None)
     if claimed is not None and claimed is not found:
         raise InvalidDocument(f"“{file_name}” is named as {claimed.said}, but it is {found.said}: the program that "
                               "opens it would not read it. Rename it to what it is, or choose the right file. "
                               "Nothing was saved.")
+    if extension and claimed is None:  # a copy named .html or .sh would be run, not read, where it is opened
+        raise InvalidDocument(f"“{file_name}” is {found.said}, but its name ends in .{extension}: the program that "
+                              f"opens a copy would take it for something else. Rename it to end in "
+                              f".{min(found.extensions, key=len) if found is not TEXT else 'txt'}. Nothing was saved.")
     return found
+
+
+def extension_of(file_name: str) -> str:
+    """What a name ends in after its last dot, when that reads as a file type ("pdf", "docx"; not the
+    "2" of "Report v1.2"), lower case; else ""."""
+    stem, dot, extension = file_name.rpartition(".")
+    if not dot or not stem or not extension.isalnum() or extension.isdigit() or len(extension) > 5:
+        return ""
+    return extension.lower()
+
+
+def kept_name(file_name: str, found: FileType) -> str:
+    """The name a document is kept under: as given, with its type's extension added when it has none
+    (a scan called "report" is kept as "report.pdf"), so that a copy opens in the right program."""
+    if extension_of(file_name):
+        return file_name
+    extension = {PDF: "pdf", JPEG: "jpg", PNG: "png", TIFF: "tiff", HEIC: "heic", DOCX: "docx", TEXT: "txt"}[found]
+    return clean_file_name(f"{file_name}.{extension}")
 
 
 def _too_large(file_name: str, size: int, most: int) -> str:
@@ -215,6 +237,7 @@ def store_document(session: Session, *, case_id: int, child_id: int, kind: str, 
     if not isinstance(content, bytes):
         raise InvalidDocument(f"A document's content is bytes, and casenotes was given {kind_of(content)}.")
     found = check_content(file_name, content, policy)
+    file_name = kept_name(file_name, found)
     child = session.get(Person, child_id)
     if child is None or child.case_id != case_id or not child.is_child:
         raise InvalidDocument("Documents are kept in a child's record, and that person is not a child of this "
