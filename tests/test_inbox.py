@@ -172,18 +172,8 @@ def test_a_notification_is_read_only_once_in_the_database(store, agency, clock, 
     assert cw.inbox()[0].read_at is not None
 
 
-def _has_notification_policies(db_url) -> bool:
-    engine = create_engine(db_url)
-    try:
-        with engine.connect() as conn:
-            return bool(conn.execute(text("SELECT count(*) FROM pg_policies WHERE tablename = 'notifications'")).scalar())
-    finally:
-        engine.dispose()
-
-
-def test_one_worker_cannot_read_or_mark_anothers_notifications_by_sql(store, agency, clock, db_url, role_url):
-    """Helper A's row-level security for notifications (migration 0013), or its stand-in until it lands."""
-    _own_inbox_policies(db_url)
+def test_one_worker_cannot_read_or_mark_anothers_notifications_by_sql(store, agency, clock, role_url):
+    """Row-level security for notifications (migration 0013): one's own inbox only."""
     note = submitted(store, agency, clock)
     store.as_user("supa").approve(note.id)
     [theirs] = store.as_user("cw").inbox()
@@ -204,30 +194,11 @@ def test_one_worker_cannot_read_or_mark_anothers_notifications_by_sql(store, age
         own.dispose()
 
 
-def _own_inbox_policies(db_url) -> None:
-    """Until helper A's migration 0013 gives notifications their row-level security, the same shape
-    stands in for it in this test's copy: read and mark one's own; insert as any signed-in worker."""
-    if _has_notification_policies(db_url):
-        return
-    engine = create_engine(db_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE notifications ENABLE ROW LEVEL SECURITY"))
-            conn.execute(text("CREATE POLICY notifications_mine ON notifications FOR SELECT "
-                              "USING (worker_id = (SELECT casenotes_session_worker()))"))
-            conn.execute(text("CREATE POLICY notifications_mark ON notifications FOR UPDATE "
-                              "USING (worker_id = (SELECT casenotes_session_worker()))"))
-            conn.execute(text("CREATE POLICY notifications_made ON notifications FOR INSERT "
-                              "WITH CHECK ((SELECT casenotes_session_worker()) IS NOT NULL)"))
-    finally:
-        engine.dispose()
-
-
 def test_a_supervisor_signed_in_as_themselves_returns_a_note_into_the_authors_inbox(store, agency, clock,
-                                                                                     db_url, role_url):
+                                                                                     role_url):
     """On the agency server the supervisor may put a notification in the author's inbox without being
-    able to read it back (notify asks no RETURNING); the author reads it and marks it, as themselves."""
-    _own_inbox_policies(db_url)
+    able to read it back (notify goes through the owner's casenotes_notify); the author reads it and marks
+    it, as themselves."""
     note = submitted(store, agency, clock)
     supa = Store.open(role_url("supa"), clock=clock)
     cw = Store.open(role_url("cw"), clock=clock)

@@ -35,17 +35,9 @@ def notify(session: Session, worker_id: int, kind: str, sentence: str, key: str,
         return bool(session.scalar(select(func.casenotes_notify(*values.values()))))
     table = table_of(Notification)
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    # The only conflict possible is the (worker, key) one. Neither RETURNING nor a named conflict
-    # target: on the agency server a worker puts notifications into another's inbox (a note returned
-    # to its author, an advocate's upload for the caseworker) whose rows row-level security does not
-    # let them read, and PostgreSQL asks the new row of the SELECT policy for both (measured: "new row
-    # violates row-level security policy" with ON CONFLICT (worker_id, key), none without). Whether it
-    # was new: the row count where the driver gives one (psycopg says -1 here), else whether the key
-    # could be seen before (exact for one's own inbox and for the owner; another's: new unless seen).
-    statement = dialect.insert(table).inline().values(**values).on_conflict_do_nothing()
-    seen = already_notified(session, worker_id, key)
-    count = session.execute(statement).rowcount  # type: ignore[attr-defined]
-    return bool(count > 0) if count is not None and count >= 0 else not seen
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing(
+        index_elements=["worker_id", "key"]).returning(table.c.id)
+    return session.execute(statement).first() is not None
 
 
 def already_notified(session: Session, worker_id: int, key: str) -> bool:
