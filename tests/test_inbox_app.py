@@ -159,3 +159,22 @@ def test_enter_on_an_advocates_upload_opens_the_document(demo_store, tmp_path):
 
     assert run(demo_store, author, tmp_path, steps) is InboxScreen and opened == [7]
     assert desk.inbox()[0].read_at is not None
+
+
+def test_an_advocate_goes_home_from_their_decided_request(demo_store, tmp_path):
+    from store.db.notifications import notify
+    from tui.screens.advocate_home import AdvocateHomeScreen
+
+    advocate = next(w.login for w in demo_store.staff() if w.title == "CASA Volunteer Advocate")
+    desk = demo_store.as_user(advocate)
+    with demo_store.writing() as session:
+        notify(session, desk.worker_id, "access decided", "Your request was approved.", "test:decided",
+               demo_store.now(), entity="appointment", entity_id=1)
+
+    async def steps(app, pilot):
+        seen = [app.title]
+        await keys(pilot, "f2", "enter")
+        return seen + [type(app.screen), app.title]
+
+    before, screen, after = run(demo_store, advocate, tmp_path, steps)
+    assert before == "casenotes · 1 unread (F2)" and screen is AdvocateHomeScreen and after == "casenotes"

@@ -432,7 +432,8 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
 
     def open_notified(self, notification) -> None:
         """Enter on a notification: the note; a document (its open dialog); an access request (the
-        case, where it is decided); an absence (My deadlines); else the case and stage it is about."""
+        case, where it is decided; the advocate's own decided request: their home, which lists it); an
+        absence (My deadlines); else the case and stage it is about."""
         entity, entity_id = notification.entity, notification.entity_id
         if entity == "note" and entity_id is not None:
             self.open_note(entity_id)
@@ -440,6 +441,8 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
             self.open_document(entity_id)
         elif entity == "absence":
             self.action_deadlines()
+        elif entity == "appointment" and self.outside:  # an advocate's request decided: their home lists it
+            self.action_caseload()
         elif notification.case_id is not None:
             self.open_case(notification.case_id, notification.stage_id)
         else:
