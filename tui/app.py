@@ -21,6 +21,7 @@ from textual.dom import DOMNode
 from store import Store, StoreError
 from tui import formatting
 from tui.document_keys import DocumentKeys
+from tui.access_request_keys import AccessRequestKeys
 from tui.messages import (DraftNotThrownAway, HomeRead, InboxCounted, IndexNotUpdated, IntakeOffer, NoteNotSaved,
                           NoteOffer, NoteSaved, SignedIn, SignInRefused, StaffOffered)
 from tui.prefs import Prefs, RecoveryBox, default_home
@@ -48,7 +49,7 @@ def _raised_in(error: BaseException) -> DOMNode | None:
     return node
 
 
-class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
+class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
     TITLE = "casenotes"
     CSS_PATH = str(Path(__file__).parent.parent / "themes" / "app.tcss")
     BINDINGS = [
@@ -299,6 +300,10 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
         and requests, a representative's the advocates they manage."""
         from tui.screens.advocate_home import AdvocateHomeScreen
 
+        if self.manages_advocates():
+            from tui.screens.advocates import AdvocatesScreen
+
+            return AdvocatesScreen(desk=self.desk)
         return AdvocateHomeScreen(desk=self.desk)
 
     def offer_recovered_drafts(self) -> None:
@@ -387,12 +392,6 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
         """Whether this app-wide action is offered to the signed-in worker (the palette asks)."""
         return self.check_action(action, ()) is not False
 
-    # -- access requests (the advocate's home; documents: tui/document_keys.py) ---------------------------
-
-    def request_access(self) -> None:
-        """r on an advocate's home: a request for access to a child, with the court's letter."""
-        self.notify("Requests for access are not available yet.", severity="warning")
-
     # -- the inbox: the unread count in every screen's header, the Inbox screen, where Enter goes ------
 
     def action_inbox(self) -> None:
@@ -431,18 +430,20 @@ class CasenotesApp(DocumentKeys, SaysWorkerFailures, App):
         self.sub_title = self._sub_title
 
     def open_notified(self, notification) -> None:
-        """Enter on a notification: the note; a document (its open dialog); an access request (the
-        case, where it is decided; the advocate's own decided request: their home, which lists it); an
-        absence (My deadlines); else the case and stage it is about."""
+        """Enter on a notification: the note; a document (its open dialog); an access request (its
+        decide dialog; the advocate's own decided request: their home, which lists it); an absence (My
+        deadlines); else the case and stage it is about."""
         entity, entity_id = notification.entity, notification.entity_id
         if entity == "note" and entity_id is not None:
             self.open_note(entity_id)
         elif entity == "document" and entity_id is not None:
             self.open_document(entity_id)
-        elif entity == "absence":
-            self.action_deadlines()
         elif entity == "appointment" and self.outside:  # an advocate's request decided: their home lists it
             self.action_caseload()
+        elif entity == "appointment" and entity_id is not None:
+            self.open_request(entity_id)
+        elif entity == "absence":
+            self.action_deadlines()
         elif notification.case_id is not None:
             self.open_case(notification.case_id, notification.stage_id)
         else:

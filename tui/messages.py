@@ -596,3 +596,42 @@ class InboxMarked(Message, bubble=False):
 
     marked: int
     then: NotificationView | None = None
+
+
+# -- advocates' access (issue 18, A): the representatives' screen, requests and their decision -------------
+
+@dataclass
+class AdvocatesRead(Message, bubble=False):
+    accounts: list[Any]  # AdvocateAccountView
+
+
+@dataclass
+class AdvocateChanged(Message, bubble=False):
+    """A representative's change went through: what to say."""
+
+    said: str
+
+
+@dataclass
+class AdvocateRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class AccessRequestFiled(Message, bubble=False):
+    request: Any  # AccessRequestView
+
+
+@dataclass
+class AccessRequestDecided(Message, bubble=False):
+    request: Any  # AccessRequestView
+
+
+@dataclass
+class AccessRequestRefused(Message, bubble=False):
+    sentence: str
+
+
+@dataclass
+class AccessRequestsRead(Message, bubble=False):
+    requests: list[Any]  # AccessRequestView

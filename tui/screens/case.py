@@ -19,6 +19,7 @@ from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
 from tui.screens.case_documents_keys import CASE_DOCUMENTS_BINDINGS, CaseDocumentsKeys
+from tui.screens.case_requests_keys import CASE_REQUESTS_BINDINGS, CaseRequestsKeys
 from tui.screens.stage_course_keys import STAGE_COURSE_BINDINGS, StageCourseKeys
 from tui.screens.stage_people_keys import STAGE_PEOPLE_BINDINGS, STAGE_PEOPLE_HINT, StagePeopleKeys
 from tui.while_shown import while_shown
@@ -38,7 +39,7 @@ NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u",
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
 
-class CaseScreen(CaseDocumentsKeys, StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
+class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeopleKeys, SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
         Binding("ctrl+n", "new_note", "New note", id="case.new_note"),
@@ -56,6 +57,7 @@ class CaseScreen(CaseDocumentsKeys, StageCourseKeys, StagePeopleKeys, SaysWorker
         *STAGE_COURSE_BINDINGS,
         *STAGE_PEOPLE_BINDINGS,
         *CASE_DOCUMENTS_BINDINGS,
+        *CASE_REQUESTS_BINDINGS,
     ]
     DEFAULT_CSS = """
     CaseScreen #left { width: 44; border-right: tall $panel; }

@@ -1,0 +1,51 @@
+"""The case screen's key for advocates' requests: i lists the requests for access to this family's
+children (the ones waiting first) and Enter on one opens its decide dialog (the letter, approve or
+decline with a reason). Mixed into ``CaseScreen``, which supplies ``desk`` and ``case_id``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on, work
+from textual.binding import Binding
+from textual.screen import Screen
+
+from tui.messages import AccessRequestsRead
+from tui.while_shown import while_shown
+from tui.worker_failures import SaysWorkerFailures
+
+CASE_REQUESTS_BINDINGS = [
+    # Not in the footer (as the documents' keys): F1 and the palette list it.
+    Binding("i", "access_requests", "Advocates' requests", id="case.access_requests", show=False),
+]
+
+
+class CaseRequestsKeys(SaysWorkerFailures, Screen):
+    """A screen base (not a bare mixin: Textual collects handlers from its own classes)."""
+
+    def action_access_requests(self) -> None:
+        self._read_requests(self.desk, self.case_id)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="case-requests", exit_on_error=False)
+    def _read_requests(self, desk: Any, case_id: int) -> None:
+        requests = [r for r in desk.access_requests() if r.case_id == case_id]  # a refusal: SaysWorkerFailures
+        self.post_message(AccessRequestsRead(requests))
+
+    @on(AccessRequestsRead)
+    @while_shown
+    def _requests_read(self, message: AccessRequestsRead) -> None:
+        from tui.dialogs.pick import PickDialog
+
+        requests = sorted(message.requests, key=lambda r: r.status != "requested")
+        if not requests:
+            self.notify("No advocate has asked for access to this family's children.", timeout=5)
+            return
+        options = [(f"{r.child_name} · {r.advocate_name} · {r.status}"
+                    + (" (you may decide)" if r.may_decide else ""), r) for r in requests]
+        waiting = sum(1 for r in requests if r.status == "requested")
+        self.app.push_screen(PickDialog("Advocates' requests for access", f"{waiting} waiting for a decision",
+                                        options), self._picked)
+
+    def _picked(self, request: Any) -> None:
+        if request is not None:
+            self.app.decide_request(request)  # type: ignore[attr-defined]
