@@ -204,5 +204,6 @@ def test_decide_request_dialog_snapshot(snap_compare, demo_store, tmp_path):
         app.open_case(case_id)
         await settle(pilot)
         await press(pilot, ["i", "1"])
+        await settle(pilot)  # the reason box focused, its cursor drawn
 
     assert snap_compare(app, terminal_size=SIZE, run_before=open_dialog)

@@ -9,7 +9,6 @@ from textual.widgets import DataTable, Static
 
 from tests.test_tui import SIZE, keys_then_settle, settle
 from tui.app import CasenotesApp
-from tui.screens.case import CaseScreen
 from tui.screens.deadlines import DeadlinesScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.note import NoteScreen
@@ -104,7 +103,8 @@ def test_r_marks_one_read_a_marks_all_and_u_shows_only_unread(demo_store, tmp_pa
     assert summary.startswith("Nothing unread") and "unread" not in header
 
 
-@pytest.mark.parametrize("entity, screen", [("absence", DeadlinesScreen), ("appointment", CaseScreen)])
+# An access request's opens its decide dialog: tests/test_advocacy_app.py, with a real request.
+@pytest.mark.parametrize("entity, screen", [("absence", DeadlinesScreen)])
 def test_enter_goes_to_what_the_notification_is_about(demo_store, tmp_path, entity, screen):
     from store.db.notifications import notify
 
