@@ -303,3 +303,11 @@ def test_raw_sql_cannot_bring_back_a_terminated_advocate(store, agency):
     store.as_user("rep").request_advocate_account("odell", "Otis Dell")
     with pytest.raises(Exception, match="cannot sign in"):
         _raw(store, "UPDATE workers SET active = true WHERE login = 'odell'")
+
+
+def test_the_case_activity_says_who_asked_and_who_decided(store, agency):
+    ncole = approved_advocate(store)
+    store.as_user("cw").decide_access_request(file_for_jay(ncole, agency).id, True, "")
+    said = [entry.sentence for entry in store.as_user("cw").case_activity(agency.case).entries]
+    assert "Advocate Nora Cole asked for access to Jay Rivera's record (letter of introduction)" in said
+    assert "Advocate Nora Cole was given access to Jay Rivera's record" in said

@@ -98,6 +98,7 @@ def decide(work: Work, appointment: AdvocateAppointment, child: AppointedChild |
            case_id=child.case_id if approve and child else None)
     activity(session, by, "approve access request" if approve else "decline access request", "appointment",
              appointment.id, work.now, case_id=child.case_id if child else None, child=appointment.person_id,
+             advocate=session.scalar(select(Worker.login).where(Worker.id == appointment.worker_id)),
              before={"status": "requested"}, after={"status": appointment.status, "reason": reason})
 
 

@@ -313,6 +313,14 @@ def _advocate(row: Row, names: CaseNames) -> str:
     return f"Advocate {advocate} given access to {child}'s notes"
 
 
+def _access_request(row: Row, names: CaseNames) -> str:
+    advocate, child = _worker(row, names, "advocate"), _person(row, names)
+    done = {"file access request": "asked for access to", "approve access request": "was given access to",
+            "decline access request": "was refused access to"}[row.action]
+    return f"Advocate {advocate} {done} {child}'s record" + (" (letter of introduction)" if "file" in row.action
+                                                             else "")
+
+
 SENTENCES: dict[str, Callable[[Row, CaseNames], str]] = {
     "open case": _open_case,
     "add person": _add_person,
@@ -333,4 +341,7 @@ SENTENCES: dict[str, Callable[[Row, CaseNames], str]] = {
     "close": _close_stage,
     "close stage": _close_stage,
     "advocate access": _advocate,
+    "file access request": _access_request,
+    "approve access request": _access_request,
+    "decline access request": _access_request,
 }
