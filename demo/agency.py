@@ -49,6 +49,7 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
         stories.append(story)
     _plan_vacation(store, staff, timeline, zone)
     _place_in_an_emergency(store, staff, timeline, zone)
+    _request_an_advocate_account(store, staff, timeline, zone)
     timeline.run()
     _add_preventive_only(store, stories[PREVENTIVE_ONLY % len(stories)])
     # The story's notifications (notes returned and approved, deadlines passed) were read as they
@@ -87,6 +88,19 @@ def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, z
                     return
 
     timeline.at(end.subtract(days=2).set(hour=18, minute=0), place)
+
+
+def _request_an_advocate_account(store: Store, staff: DemoStaff, timeline: Timeline, zone: pendulum.Timezone) -> None:
+    """The morning before the story ends a newly trained advocate asks for an account, so the demo's
+    representative has one to approve (and the advocate then a letter of introduction to file)."""
+    end = pendulum.instance(timeline.as_of).in_timezone(zone)
+
+    def request() -> None:
+        staff.requested_advocate = "ncole"
+        store.staffing().request_advocate_account(staff.requested_advocate, "Nora Cole", agency=CASA_PROGRAM,
+                                                  email="ncole@casa.example.org")
+
+    timeline.at(end.subtract(days=1).set(hour=9, minute=40), request)
 
 
 def _plan_vacation(store: Store, staff: DemoStaff, timeline: Timeline, zone: pendulum.Timezone) -> None:
