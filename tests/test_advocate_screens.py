@@ -61,7 +61,7 @@ def test_the_advocates_home_and_a_childs_notes(demo_store, tmp_path):
     screen, keys, child_id = seen["child"]
     assert screen is ChildScreen and "Upload a document" in keys and "New note" not in keys
     assert listed and all(any(p.id == child_id for p in note.participants) for note in listed)
-    assert all(note.status != "draft" for note in listed)  # TODO approved only, when the advocacy rules land
+    assert all(note.status in ("approved", "final") for note in listed)  # never one still under review
     assert [n.event_at for n in listed] == sorted((n.event_at for n in listed), reverse=True)
     assert seen["back"] is AdvocateHomeScreen
 

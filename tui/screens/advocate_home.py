@@ -7,8 +7,6 @@ access to another child with the court's letter of introduction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape
@@ -34,31 +32,7 @@ NARROW = 100
 
 def read_advocate_home(desk: Desk) -> tuple[list[Any], list[Any]]:
     """The advocate's children with open access and their requests (a worker thread's call)."""
-    if not hasattr(desk, "advocate_children"):  # TEMPORARY: until the advocacy desk lands
-        return _children_from_caseload(desk), []
     return desk.advocate_children(), desk.access_requests()
-
-
-@dataclass(frozen=True)
-class _Child:  # TEMPORARY: the shape of AdvocateChildView, until the advocacy desk lands
-    child_id: int
-    name: str
-    case_id: int
-    family_name: str
-    court: str = ""
-    cause_number: str = ""
-    ends_on: date | None = None
-
-
-def _children_from_caseload(desk: Desk) -> list[Any]:
-    children, seen = [], set()
-    for row in desk.caseload():
-        if row.case_id in seen:
-            continue
-        seen.add(row.case_id)
-        case = desk.case(row.case_id)
-        children += [_Child(p.id, p.name, case.id, case.family_name) for p in case.persons if p.is_child]
-    return children
 
 
 class AdvocateHomeScreen(SaysWorkerFailures, Screen):
@@ -129,6 +103,9 @@ class AdvocateHomeScreen(SaysWorkerFailures, Screen):
                              escape(request.cause_number), formatting.short_date(request.requested_at, zone),
                              request.status, escape(request.decision_reason or request.end_reason or ""),
                              key=str(request.id))
+        # Seen in a terminal: the table not in focus kept its header's widths until something repainted it.
+        self.call_after_refresh(requests.refresh, layout=True)
+        self.call_after_refresh(table.refresh, layout=True)
         waiting = sum(1 for r in self.requests if r.status == "requested")
         self.query_one("#summary", Static).update(
             (f"{_count(len(self.advocated), 'child', 'children')} you may read"

@@ -122,6 +122,7 @@ class ChildScreen(SaysWorkerFailures, Screen):
             table.add_row(formatting.short_date(document.uploaded_at, zone),
                           kind if len(kind) <= KIND_WIDTH else kind[:KIND_WIDTH - 1] + "…",
                           escape(document.uploaded_by_name.split()[-1]), key=str(document.id))
+        self.call_after_refresh(table.refresh, layout=True)  # drawn at its rows' widths (as the advocate's home)
         withdrawn = len(message.documents) - len(self.documents)
         self.query_one("#documents-title", Static).update(
             f"Documents: {len(self.documents)}" + (f" ({withdrawn} withdrawn)" if withdrawn else "")
