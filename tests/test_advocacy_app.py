@@ -139,15 +139,19 @@ def test_the_caseworker_approves_from_the_case_screen(demo_store, tmp_path):
             await settle(pilot)
             app.open_case(case_id)
             await settle(pilot)
+            waiting = app.screen.query_one("#requests-waiting")
+            seen_waiting = (waiting.display, str(waiting.render()))
             await press(pilot, ["i"])
             await press(pilot, ["1"])  # the request waiting, listed first
             seen = [type(app.screen)]
             await type_text(pilot, "Letter matches the order on file.")
             await press(pilot, ["ctrl+s"])
-            return seen
+            gone = app.screen.query_one("#requests-waiting").display
+            return seen, seen_waiting, gone
 
-    seen = asyncio.run(run())
+    seen, waiting, gone = asyncio.run(run())
     assert seen == [DecideRequestDialog]
+    assert waiting == (True, "1 advocate request for access waits for your decision: i") and gone is False
     [(_child, status, active, *_rest)] = _appointments(demo_store)
     assert (status, active) == ("approved", True)
     assert [c.name for c in demo_store.as_user("ncole").advocate_children()]

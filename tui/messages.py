@@ -635,3 +635,10 @@ class AccessRequestRefused(Message, bubble=False):
 @dataclass
 class AccessRequestsRead(Message, bubble=False):
     requests: list[Any]  # AccessRequestView
+
+
+@dataclass
+class AccessRequestsWaiting(Message, bubble=False):
+    """How many advocates' requests for a family's children wait for the reader's decision."""
+
+    count: int

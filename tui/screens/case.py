@@ -62,6 +62,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
     DEFAULT_CSS = """
     CaseScreen #left { width: 44; border-right: tall $panel; }
     CaseScreen #family { text-style: bold; padding: 0 1; }
+    CaseScreen #requests-waiting { display: none; padding: 0 1; color: $warning; height: auto; }
     CaseScreen Tree { height: 1fr; }
     CaseScreen #persons { height: auto; max-height: 12; padding: 0 1; border-top: solid $panel; }
     CaseScreen #stage-title { padding: 0 1; text-style: bold; }
@@ -98,6 +99,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
         with Horizontal():
             with Vertical(id="left"):
                 yield Static("", id="family")
+                yield Static("", id="requests-waiting")  # shown only when advocates' requests wait (i)
                 yield Tree("Stages", id="stages")
                 yield Static("", id="persons")
             with Vertical():
@@ -114,6 +116,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
     @while_shown
     def on_mount(self) -> None:
         self.desk = self.app.desk
+        self.look_for_waiting_requests()
         self.query_one(Tree).show_root = False
         self._layout(self.app.size.width, self.app.size.height)
         self.load_case()

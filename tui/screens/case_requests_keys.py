@@ -10,7 +10,10 @@ from textual import on, work
 from textual.binding import Binding
 from textual.screen import Screen
 
-from tui.messages import AccessRequestsRead
+from store import StoreError
+from textual.widgets import Static
+
+from tui.messages import AccessRequestsRead, AccessRequestsWaiting
 from tui.while_shown import while_shown
 from tui.worker_failures import SaysWorkerFailures
 
@@ -22,6 +25,27 @@ CASE_REQUESTS_BINDINGS = [
 
 class CaseRequestsKeys(SaysWorkerFailures, Screen):
     """A screen base (not a bare mixin: Textual collects handlers from its own classes)."""
+
+    def look_for_waiting_requests(self) -> None:
+        """Say under the family's name how many requests wait for the reader's decision (nothing if none)."""
+        self._count_waiting(self.desk, self.case_id)  # type: ignore[attr-defined]
+
+    @work(thread=True, exclusive=True, group="case-requests-waiting", exit_on_error=False)
+    def _count_waiting(self, desk: Any, case_id: int) -> None:
+        try:
+            waiting = [r for r in desk.access_requests() if r.case_id == case_id and r.may_decide]
+        except StoreError:  # a convenience: the case itself says what is refused
+            return
+        self.post_message(AccessRequestsWaiting(len(waiting)))
+
+    @on(AccessRequestsWaiting)
+    @while_shown
+    def _waiting(self, message: AccessRequestsWaiting) -> None:
+        said = self.query_one("#requests-waiting", Static)
+        n = message.count
+        said.update(f"{n} advocate request{'s' if n != 1 else ''} for access wait{'s' if n == 1 else ''} "
+                    "for your decision: i")
+        said.display = n > 0
 
     def action_access_requests(self) -> None:
         self._read_requests(self.desk, self.case_id)  # type: ignore[attr-defined]
@@ -48,4 +72,4 @@ class CaseRequestsKeys(SaysWorkerFailures, Screen):
 
     def _picked(self, request: Any) -> None:
         if request is not None:
-            self.app.decide_request(request)  # type: ignore[attr-defined]
+            self.app.decide_request(request, lambda _: self.look_for_waiting_requests())  # type: ignore[attr-defined]
