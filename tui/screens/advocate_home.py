@@ -25,8 +25,12 @@ from tui.worker_failures import SaysWorkerFailures
 if TYPE_CHECKING:
     from store.desks.desk import Desk
 
-CHILDREN = ("Child", "Family", "Court", "Cause number", "Access until")
-REQUESTS = ("Child", "Court", "Cause number", "Filed", "Status", "Why")
+# Columns of fixed widths: measured from their rows, a list not in focus was seen drawn at its
+# header's widths until something repainted it (in a terminal, and in snapshots now and then).
+CHILDREN = (("Child", 22), ("Family", 14), ("Court", 28), ("Cause number", 14), ("Access until", 12))
+REQUESTS = (("Child", 22), ("Court", 28), ("Cause number", 14), ("Filed", 9), ("Status", 10), ("Why", 30))
+CHILDREN_NARROW = (("Child", 18), ("Family", 10), ("Court", 18), ("Cause number", 12), ("Until", 10))
+REQUESTS_NARROW = (("Child", 14), ("Court", 14), ("Cause number", 12), ("Filed", 8), ("Status", 9), ("Why", 8))
 NARROW = 100
 
 
@@ -69,10 +73,12 @@ class AdvocateHomeScreen(SaysWorkerFailures, Screen):
     @while_shown
     def on_mount(self) -> None:
         self.desk = self.desk or self.app.desk
-        self.query_one("#children", DataTable).add_columns(*CHILDREN)
-        self.query_one("#requests", DataTable).add_columns(*REQUESTS)
-        footer = self.query_one(KeyFooter)
         narrow = self.app.size.width < NARROW
+        for table, columns in (("#children", CHILDREN_NARROW if narrow else CHILDREN),
+                               ("#requests", REQUESTS_NARROW if narrow else REQUESTS)):
+            for label, width in columns:
+                self.query_one(table, DataTable).add_column(label, width=width)
+        footer = self.query_one(KeyFooter)
         footer.compact, footer.show_command_palette = narrow, not narrow
 
     @while_shown
@@ -103,14 +109,16 @@ class AdvocateHomeScreen(SaysWorkerFailures, Screen):
                              escape(request.cause_number), formatting.short_date(request.requested_at, zone),
                              request.status, escape(request.decision_reason or request.end_reason or ""),
                              key=str(request.id))
-        # Seen in a terminal: the table not in focus kept its header's widths until something repainted it.
-        self.call_after_refresh(requests.refresh, layout=True)
-        self.call_after_refresh(table.refresh, layout=True)
+        self.refresh_bindings()  # u once there is a child
         waiting = sum(1 for r in self.requests if r.status == "requested")
         self.query_one("#summary", Static).update(
             (f"{_count(len(self.advocated), 'child', 'children')} you may read"
              if self.advocated else "No child's record is open to you yet: r requests access with the court's letter")
             + (f" · {_count(waiting, 'request')} waiting for the caseworker" if waiting else ""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """u is offered once a child's record is open to upload into."""
+        return bool(self.advocated) if action == "upload" else True
 
     def _child(self) -> Any | None:
         table = self.query_one("#children", DataTable)

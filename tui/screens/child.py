@@ -26,7 +26,8 @@ from tui.widgets.note_text import note_text
 from tui.worker_failures import SaysWorkerFailures
 
 NARROW = 110
-DOCUMENTS = ("Uploaded", "Kind", "By")
+DOCUMENTS = (("Uploaded", 9), ("Kind", 20), ("By", 14))  # fixed widths, as on the advocate's home
+DOCUMENTS_NARROW = (("Date", 8), ("Kind", 10), ("By", 6))
 KIND_WIDTH = 20  # "Education portfolio / school records" would push the date and uploader off
 
 
@@ -89,8 +90,9 @@ class ChildScreen(SaysWorkerFailures, Screen):
     @while_shown
     def on_mount(self) -> None:
         self.desk = self.app.desk
-        self.query_one("#documents", DataTable).add_columns(*DOCUMENTS)
         narrow = self.app.size.width < NARROW
+        for label, width in DOCUMENTS_NARROW if narrow else DOCUMENTS:
+            self.query_one("#documents", DataTable).add_column(label, width=width)
         self.set_class(narrow, "-narrow")
         footer = self.query_one(KeyFooter)
         footer.compact, footer.show_command_palette = narrow, not narrow
@@ -122,7 +124,6 @@ class ChildScreen(SaysWorkerFailures, Screen):
             table.add_row(formatting.short_date(document.uploaded_at, zone),
                           kind if len(kind) <= KIND_WIDTH else kind[:KIND_WIDTH - 1] + "…",
                           escape(document.uploaded_by_name.split()[-1]), key=str(document.id))
-        self.call_after_refresh(table.refresh, layout=True)  # drawn at its rows' widths (as the advocate's home)
         withdrawn = len(message.documents) - len(self.documents)
         self.query_one("#documents-title", Static).update(
             f"Documents: {len(self.documents)}" + (f" ({withdrawn} withdrawn)" if withdrawn else "")
