@@ -27,8 +27,11 @@ from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
-COLUMNS = ("Name", "Login", "Status", "Last sign-in", "Open", "Children", "Review on")
-NARROW_COLUMNS = ("Name", "Status", "Open", "Review on")
+# Columns of fixed widths (as the advocate's home): measured from their rows, the list was seen drawn at
+# its header's widths after sign-in ("Nora", "approv") until something repainted it.
+COLUMNS = (("Name", 20), ("Login", 12), ("Status", 20), ("Last sign-in", 12), ("Open", 4), ("Children", 20),
+           ("Review on", 10))
+NARROW_COLUMNS = (("Name", 20), ("Status", 20), ("Open", 4), ("Review on", 10))
 NARROW = 100
 
 
@@ -83,7 +86,8 @@ class AdvocatesScreen(SaysWorkerFailures, Screen):
         footer.compact, footer.show_command_palette = self.narrow, not self.narrow
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        table.add_columns(*(NARROW_COLUMNS if self.narrow else COLUMNS))
+        for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:
+            table.add_column(label, width=width)
 
     @work(thread=True, exclusive=True, group="advocates", exit_on_error=False)
     def load(self) -> None:

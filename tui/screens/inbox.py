@@ -174,10 +174,9 @@ class InboxScreen(SaysWorkerFailures, Screen):
     @while_shown
     def _marked(self, message: InboxMarked) -> None:
         self.app.refresh_inbox()
+        self.load()  # the mark shows beneath a dialog opened over the inbox too
         if message.then is not None:
-            self.app.open_notified(message.then)  # the inbox reloads when it is shown again
-        else:
-            self.load()
+            self.app.open_notified(message.then)
 
 
 def _clip(text: str, width: int) -> str:
