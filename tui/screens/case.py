@@ -53,7 +53,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
         Binding("h", "history", "History", id="case.history"),
         Binding("slash", "search", "Search family", id="case.search"),
         Binding("t", "activity", "Activity", id="case.activity"),
-        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("tab", "app.focus_next", "Next pane", show=False),  # screens have no focus_next of their own
         *STAGE_COURSE_BINDINGS,
         *STAGE_PEOPLE_BINDINGS,
         *CASE_DOCUMENTS_BINDINGS,
