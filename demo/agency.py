@@ -168,8 +168,9 @@ def _hire(store: Store, rng: random.Random, scale: float) -> DemoStaff:
                                 functions=["ENT PROG NOTE"])
     name = name_for()
     staff.advocate = login_for(name)
-    staffing.add_worker(staff.advocate, name, "CASA Volunteer Advocate", employer="CASA",
-                        agency=CASA_PROGRAM)
+    # An advocate at work: their account requested and approved (the representatives' list shows them).
+    staffing.request_advocate_account(staff.advocate, name, agency=CASA_PROGRAM, title="CASA Volunteer Advocate")
+    staffing.approve_advocate_account(staff.advocate)
     # Hired last, from names already drawn, so that everyone and everything before stays as it was.
     name = name_for()
     staff.administrator = login_for(name)

@@ -175,15 +175,23 @@ class Staffing:
                      advocate=login, active=active, before={"access": was}, after={"access": active})
             return appointment.id
 
-    def request_advocate_account(self, login: str, name: str, *, agency: str = "", email: str | None = None) -> int:
+    def request_advocate_account(self, login: str, name: str, *, agency: str = "", email: str | None = None,
+                                 title: str = advocate_accounts.ADVOCATE_TITLE) -> int:
         """An advocate's account waiting for a representative's approval (the demo's, the tests'), as the
         system; the worker's id."""
-        login = staff.clean_new_login(login)
+        login, title = staff.clean_new_login(login), staff.clean_text(title, "advocate's title")
         name, agency = staff.clean_text(name, "advocate's name"), staff.clean_text(agency, "advocate's programme",
                                                                                    empty=True)
         email = advocate_accounts.clean_email(email)
         with self.db.writing() as session:
-            return advocate_accounts.request_account(self._work(session), login, name, agency, email)
+            return advocate_accounts.request_account(self._work(session), login, name, agency, email, title)
+
+    def approve_advocate_account(self, login: str) -> None:
+        """Approve a requested advocate's account as the system (a demo's or an import's advocate already
+        at work), as a representative would."""
+        login = _login(login, "advocate's login")
+        with self.db.writing() as session:
+            advocate_accounts.approve(self._work(session), login)
 
     def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home") -> int:
         """Record that a child of the stage went into foster care on ``starts_on`` (a day in the agency's

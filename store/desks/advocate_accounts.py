@@ -55,12 +55,13 @@ def account_of(session: Session, login: str) -> tuple[Worker, AdvocateAccount]:
     return worker, account
 
 
-def request_account(work: Work, login: str, name: str, agency: str, email: str | None) -> int:
+def request_account(work: Work, login: str, name: str, agency: str, email: str | None,
+                    title: str = ADVOCATE_TITLE) -> int:
     """A CASA worker who may not sign in until a representative approves them."""
     session = work.session
     if session.scalar(select(Worker.id).where(Worker.login == login)) is not None:
         raise InvalidRequest(f"There is already a worker with the login {login!r}. Nothing was saved.")
-    worker = Worker(login=login, name=name, title=ADVOCATE_TITLE, employer="CASA", agency=agency, active=False,
+    worker = Worker(login=login, name=name, title=title, employer="CASA", agency=agency, active=False,
                     email=email)
     session.add(worker)
     session.flush()

@@ -29,7 +29,7 @@ from tui.worker_failures import SaysWorkerFailures
 
 # Columns of fixed widths (as the advocate's home): measured from their rows, the list was seen drawn at
 # its header's widths after sign-in ("Nora", "approv") until something repainted it.
-COLUMNS = (("Name", 20), ("Login", 12), ("Status", 20), ("Last sign-in", 12), ("Open", 4), ("Children", 20),
+COLUMNS = (("Name", 20), ("Login", 14), ("Status", 20), ("Last sign-in", 12), ("Open", 4), ("Children", 18),
            ("Review on", 10))
 NARROW_COLUMNS = (("Name", 20), ("Status", 20), ("Open", 4), ("Review on", 10))
 NARROW = 100
