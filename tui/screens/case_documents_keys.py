@@ -13,9 +13,11 @@ from store.core.results import DocumentView
 from tui.widgets.documents_pane import DocumentsPane
 from tui.worker_failures import SaysWorkerFailures
 
+# Said under the stage's persons, beside the keys for them (a newcomer finds the documents there).
+CASE_DOCUMENTS_HINT = "[dim][b]f[/b] documents · [b]v[/b] who read[/dim]"
 CASE_DOCUMENTS_BINDINGS = [
-    # Not in the footer (as the stage's course keys): F1 and the palette list it, and the case screen's
-    # snapshots keep their footer.
+    # Not in the footer (as the stage's course keys): at 80 columns Quit and Help would fall off it. Under
+    # the stage's persons (CASE_DOCUMENTS_HINT), in F1 and in the palette instead.
     Binding("f", "documents", "Documents", id="case.documents", show=False),
     Binding("v", "access_log", "Who read", id="case.access_log", show=False),
 ]
