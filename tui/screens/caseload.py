@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
@@ -193,7 +194,10 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
     def on_key(self, event) -> None:
         """Type to filter: a printable key pressed on the table goes to the filter."""
         if isinstance(self.focused, DataTable) and event.is_printable and event.character not in "?/":
-            box = self.query_one("#filter", Input)
+            try:
+                box = self.query_one("#filter", Input)
+            except NoMatches:  # a key typed ahead reached the screen while its parts were not all there
+                return
             box.value += event.character
             box.cursor_position = len(box.value)
             box.focus()
