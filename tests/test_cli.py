@@ -17,6 +17,19 @@ def test_demo_no_open_creates_a_demo_database_once(tmp_path, capsys):
     assert "creating the demo agency" in capsys.readouterr().out
 
 
+def test_the_demo_leaves_a_letter_and_a_school_report_to_upload(tmp_path):
+    from store.core.policy import Policy
+    from store.rules.documents import check_content, read_upload
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    assert cli.main(["--db", url, "demo", "--seed", "2", "--scale", "0.15", "--no-open"]) == 0
+    files = sorted(p.name for p in (tmp_path / "demo-files").iterdir())
+    assert files == ["letter-of-introduction.txt", "school-report.txt"]
+    for name in files:  # each is a file a child's record accepts
+        file_name, content = read_upload(tmp_path / "demo-files" / name)
+        assert check_content(file_name, content, Policy.defaults()) is not None
+
+
 @pytest.fixture
 def real_agency(tmp_path):
     """URL of a (non-demo) agency database with one caseworker, cw."""

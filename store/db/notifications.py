@@ -39,7 +39,3 @@ def notify(session: Session, worker_id: int, kind: str, sentence: str, key: str,
         index_elements=["worker_id", "key"]).returning(table.c.id)
     return session.execute(statement).first() is not None
 
-
-def already_notified(session: Session, worker_id: int, key: str) -> bool:
-    return session.scalar(select(Notification.id).where(Notification.worker_id == worker_id,
-                                                        Notification.key == key[:KEY_MAX])) is not None

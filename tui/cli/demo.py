@@ -45,6 +45,10 @@ def run_demo(args, run_app: Callable[..., int]) -> int:
         from tui.cli.transfer import export_to
 
         return export_to(store, Path(args.export))
+    if url.startswith("sqlite:///"):  # a letter and a school report to upload in the advocates' walk
+        from demo.files import write_sample_files
+
+        write_sample_files(Path(url.removeprefix("sqlite:///")).parent / "demo-files")
     if args.no_open:
         print(f"casenotes: demo agency ready: {len(store.staff())} staff.")
         return 0
