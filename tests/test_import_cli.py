@@ -33,9 +33,9 @@ def test_export_then_check_then_apply_then_nothing_to_do(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "(checked only, nothing written)" in out
     assert "  stages.csv             5          0        0        0" in out
-    assert "All rows pass. Run again with --apply to write these 32 records." in out
+    assert "All rows pass. Run again with --apply to write these 33 records." in out
     assert main(["--db", target, "import", str(tmp_path / "files"), "--apply"]) == 0
-    assert "Written in one transaction: 32 records added or changed." in capsys.readouterr().out
+    assert "Written in one transaction: 33 records added or changed." in capsys.readouterr().out
     assert main(["--db", target, "import", str(tmp_path / "files"), "--apply"]) == 0
     out = capsys.readouterr().out
     assert "  roles.csv              0          7        0        0" in out

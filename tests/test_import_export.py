@@ -49,7 +49,7 @@ def test_export_then_import_into_an_empty_database_round_trips(store, agency, fr
     second = export_folder(fresh, tmp_path / "two")
     assert second == first
     assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
-    assert first["stages.csv"] == 5 and first["roles.csv"] == 7 and first["staff.csv"] == 11
+    assert first["stages.csv"] == 5 and first["roles.csv"] == 7 and first["staff.csv"] == 12
 
 
 def test_the_demo_agency_round_trips(demo_store, tmp_path):
@@ -58,7 +58,13 @@ def test_the_demo_agency_round_trips(demo_store, tmp_path):
     report = import_folder(fresh, tmp_path / "one", apply=True)
     assert report.problems == [], report.problems[:5]
     export_folder(fresh, tmp_path / "two")
-    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+    one, two = files_of(tmp_path / "one"), files_of(tmp_path / "two")
+    # Advocates' accounts are not in the import's files (issue 18): the demo's advocate whose account
+    # waits for approval (ncole, not active, never deactivated) comes back deactivated at the import.
+    waiting = next(line for line in one["staff.csv"].splitlines() if ",ncole," in line)
+    assert waiting.endswith(",no,")
+    assert two["staff.csv"] == one["staff.csv"].replace(waiting, waiting + "2026-11-20T10:00:00-05:00")
+    assert {k: v for k, v in two.items() if k != "staff.csv"} == {k: v for k, v in one.items() if k != "staff.csv"}
     assert report.counts["placements.csv"]["new"] > 0  # the demo has placements, closed stages, planners
     assert "Services no longer necessary" in (tmp_path / "two" / "stages.csv").read_text() or \
         ",Investigation complete," in (tmp_path / "two" / "stages.csv").read_text()
@@ -79,7 +85,7 @@ def test_the_dry_run_writes_nothing(store, agency, fresh, tmp_path):
     export_folder(store, tmp_path / "files")
     before = rows_in(fresh)
     report = import_folder(fresh, tmp_path / "files")
-    assert report.problems == [] and not report.applied and report.changes == 3 + 11 + 2 + 4 + 5 + 7
+    assert report.problems == [] and not report.applied and report.changes == 3 + 12 + 2 + 4 + 5 + 7
     assert rows_in(fresh) == before
 
 
@@ -96,7 +102,7 @@ def test_an_import_is_audited_once_with_its_counts_and_each_change_as_system_act
     assert len(imports) == 1 and imports[0][0] is None
     assert '"new": 5' in str(imports[0][1]).replace("'", '"')
     assert activity["open stage"] == 5 and activity["add person"] == 4 and activity["open case"] == 2
-    assert activity["assign role"] == 7 and activity["add worker"] == 11
+    assert activity["assign role"] == 7 and activity["add worker"] == 12
     assert rivera >= 1 + 3 + 4 + 6  # opened, its persons, its stages, their roles
     assert logged == {"case": 2, "person": 4, "stage": 5}  # what search follows
 
