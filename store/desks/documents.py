@@ -143,11 +143,21 @@ class DocumentDesk(DeskBase):
         if not isinstance(folder, (str, Path)):
             raise InvalidDocument(f"A folder is given by its path, and casenotes was given "
                                   f"{arguments.kind_of(folder)}.")
-        where = Path(folder).expanduser()
-        if not where.is_dir():
-            raise InvalidDocument(f"There is no folder {where}; choose another.")
+        try:  # a name too long for the file system, a folder one may not look into: a sentence
+            where = Path(folder).expanduser()
+            found = where.is_dir()
+        except (OSError, RuntimeError) as error:
+            raise InvalidDocument(f"casenotes cannot use {arguments.shown(str(folder))} as a folder "
+                                  f"({error.strerror if isinstance(error, OSError) else error}); choose another.") \
+                from None
+        if not found:
+            raise InvalidDocument(f"There is no folder {arguments.shown(str(where))}; choose another.")
         file_name, content = self.document_content(document_id)
-        return write_copy(where, clean_file_name(file_name), content)
+        try:
+            return write_copy(where, clean_file_name(file_name), content)
+        except OSError as error:
+            raise InvalidDocument(f"casenotes could not write the copy into {arguments.shown(str(where))} "
+                                  f"({error.strerror}); choose another folder.") from None
 
     def withdraw_document(self, document_id: int, reason: str) -> DocumentView:
         """Withdraw a document from the child's record (it stays, marked withdrawn with the reason)."""
