@@ -264,3 +264,29 @@ def test_the_access_log_as_ones_own_database_user(store, agency, clock, role_url
         assert any(e.login == "casa" and e.entity == "document" for e in cw.signed_in().access_log(agency.case))
     finally:
         cw.close()
+
+
+@pytest.mark.parametrize("name, content, said", [
+    ("open-me.sh", b"#!/bin/sh\necho hello\n", "ends in .sh"),
+    ("report.pdf", b"MZ\x90\x00\x03", "not a kind of file casenotes keeps"),
+    ("report.desktop", b"[Desktop Entry]\nExec=sh\n", None),  # no type's ending: kept as .txt
+])
+def test_a_document_written_by_raw_sql_is_checked_again_before_a_copy_is_written(store, agency, tmp_path, name,
+                                                                                  content, said):
+    """The database keeps whatever bytes and name a raw INSERT gives (it reads no file types): the copy
+    a caseworker opens is checked from its bytes as an upload is, and none is written for a name a
+    viewer would run or a type its bytes are not."""
+    _raw(store, "INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
+                "uploaded_at, uploaded_by_id) SELECT :case, :child, 'Legal document', :name, :bytes, :sha, :size, "
+                "'application/pdf', :at, id FROM workers WHERE login = 'cw'",
+         case=agency.case, child=agency.jay, name=name, bytes=content, sha=hashlib.sha256(content).hexdigest(),
+         size=len(content), at=store.clock.now())
+    (document_id,), = _sql(store, "SELECT id FROM documents")
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    if said is None:
+        assert store.as_user("cw").save_document_copy(document_id, copies).name == name + ".txt"
+        return
+    with pytest.raises(InvalidDocument, match=said):
+        store.as_user("cw").save_document_copy(document_id, copies)
+    assert list(copies.iterdir()) == []

@@ -32,7 +32,7 @@ from store.db.unseen import case_exists
 from store.desks.base import DeskBase
 from store.desks.visits import child_responsible_worker
 from store.rules.access import CaseAccess, Reach, case_access
-from store.rules.documents import clean_file_name, store_document
+from store.rules.documents import copy_name, store_document
 
 REASON_MAX = 1000
 ACCESS_LOG_MOST = 2000  # the newest reads shown; an older one is in the audit record
@@ -153,8 +153,9 @@ class DocumentDesk(DeskBase):
         if not found:
             raise InvalidDocument(f"There is no folder {arguments.shown(str(where))}; choose another.")
         file_name, content = self.document_content(document_id)
+        name = copy_name(file_name, content)
         try:
-            return write_copy(where, clean_file_name(file_name), content)
+            return write_copy(where, name, content)
         except OSError as error:
             raise InvalidDocument(f"casenotes could not write the copy into {arguments.shown(str(where))} "
                                   f"({error.strerror}); choose another folder.") from None

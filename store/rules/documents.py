@@ -128,6 +128,23 @@ def check_content(file_name: str, content: bytes, policy: Policy) -> FileType:
     return found
 
 
+def copy_name(file_name: str, content: bytes) -> str:
+    """The name a copy of a kept document is written under, its bytes checked again as at upload: a row
+    written by raw SQL on the agency server (whose database does not read file types) is never written
+    out under a name a viewer would run (.sh, .desktop, .html) or as a type its bytes are not."""
+    name = clean_file_name(file_name)
+    found = file_type(content) if content else None
+    if found is None:
+        raise InvalidDocument(f"“{name}” is not a kind of file casenotes keeps ({looks_like(content)}), so casenotes "
+                              "writes no copy of it; tell the agency's administrator.")
+    extension = extension_of(name)
+    if extension and extension not in found.extensions:
+        raise InvalidDocument(f"“{name}” is {found.said}, but its name ends in .{extension}, so casenotes writes no "
+                              "copy of it (a viewer would take it for something else); tell the agency's "
+                              "administrator.")
+    return kept_name(name, found)
+
+
 def extension_of(file_name: str) -> str:
     """What a name ends in after its last dot, when that reads as a file type ("pdf", "docx"; not the
     "2" of "Report v1.2"), lower case; else ""."""
