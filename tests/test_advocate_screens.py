@@ -66,6 +66,34 @@ def test_the_advocates_home_and_a_childs_notes(demo_store, tmp_path):
     assert seen["back"] is AdvocateHomeScreen
 
 
+def test_a_childs_long_list_reads_the_notes_of_the_rows_as_they_come(demo_store, tmp_path, monkeypatch):
+    """The child's list opens from the ids and the first page; End reaches the oldest note, read then."""
+    import tui.screens.child
+
+    monkeypatch.setattr(tui.screens.child, "FIRST_PAGE", 2)
+    advocate = demo_store.as_user(_advocate(demo_store))
+    child = max(advocate.advocate_children(), key=lambda c: len(advocate.child_note_ids(c.child_id)))
+    expected = advocate.child_note_ids(child.child_id)
+    assert len(expected) > 2
+
+    async def run():
+        app = open_app(demo_store, _advocate(demo_store), tmp_path)
+        async with app.run_test(size=(120, 24)) as pilot:
+            await settle(pilot)
+            app.screen.query_one("#children", DataTable).move_cursor(
+                row=[c.child_id for c in app.screen.advocated].index(child.child_id))
+            await press(pilot, ["enter"])
+            notes = app.screen.query_one(NoteList)
+            first = set(notes._notes)
+            await press(pilot, ["end"])
+            await settle(pilot)
+            return notes.note_ids, first, notes.cursor_note
+
+    listed, first, last = asyncio.run(run())
+    assert listed == expected and first >= set(expected[:2])
+    assert last is not None and last.id == expected[-1]
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 def test_advocate_home_snapshot(snap_compare, demo_store, tmp_path, size):
     app = open_app(demo_store, _advocate(demo_store), tmp_path)

@@ -500,9 +500,11 @@ class AdvocateHomeRead(Message, bubble=False):
 
 @dataclass
 class ChildRead(Message, bubble=False):
-    """What an advocate reads of one child: the approved notes the child took part in, the documents."""
+    """What an advocate reads of one child: the ids of the approved notes the child took part in, the
+    first page of them, the documents."""
 
     child_id: int
+    ids: list[int]
     notes: list[NoteView]
     documents: list[Any]  # store.core.results.DocumentView
 

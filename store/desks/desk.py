@@ -2,6 +2,7 @@
 
 from store.desks.activity import ActivityDesk
 from store.desks.advocacy import AdvocacyDesk
+from store.desks.child_notes import ChildNotesDesk
 from store.desks.deadlines import DeadlineDesk
 from store.desks.inbox import InboxDesk
 from store.desks.documents import DocumentDesk
@@ -22,5 +23,5 @@ from store.desks.visits import VisitDesk
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
-           StaffDesk, InboxDesk, DocumentDesk, AdvocacyDesk):
+           StaffDesk, InboxDesk, DocumentDesk, ChildNotesDesk, AdvocacyDesk):
     """Acts as one worker: ``store.as_user(login)``."""

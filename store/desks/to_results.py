@@ -11,7 +11,7 @@ from store.core.clock import utc
 from store.core.errors import NoAccess
 from store.db.models import Case, Note, NoteRevision, Person, RoleAssignment, Stage, StagePerson, Worker
 from store.core.policy import Policy
-from store.rules.access import may_enter_for_others
+from store.rules.access import CaseAccess, may_enter_for_others, visible_notes
 from store.rules.obligations import is_late_entry
 from store.rules.note_rules import is_frozen
 from store.core.results import CaseView, NoteView, PersonView, RevisionView, RoleView, StageView, WorkerView
@@ -117,6 +117,20 @@ def note_view(note: Note, now: datetime, policy: Policy, addenda: tuple[int, ...
         late_entry=is_late_entry(note.event_at, note.entered_at, policy, note.contact_type),
         submitted_at=note.submitted_at, correction_due_at=note.correction_due_at,
     )
+
+
+def listed_note_views(session: Session, notes: list[Note], reader: Worker, access: CaseAccess, now: datetime,
+                      policy: Policy) -> list[NoteView]:
+    """Notes of a list as the reader sees them, each with the addenda the reader may read (one query for
+    all of them): a stage's notes, a child's."""
+    addenda: dict[int | None, list[int]] = {}
+    if notes:
+        rows = session.execute(select(Note.amends_note_id, Note.id)
+                               .where(Note.amends_note_id.in_([n.id for n in notes]), visible_notes(reader, access))
+                               .order_by(Note.id))
+        for original, addendum in rows:
+            addenda.setdefault(original, []).append(addendum)
+    return [note_view(n, now, policy, tuple(addenda.get(n.id, ()))) for n in notes]
 
 
 def revision_view(revision: NoteRevision, saved_by: str, person_names: dict[int, str]) -> RevisionView:

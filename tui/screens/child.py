@@ -1,8 +1,9 @@
 """One child's record as their court-appointed advocate reads it: the approved notes in which the child
 took part (from every stage the child is in, newest first) and the documents in the child's record.
 
-What is listed is what the store lets this reader read; the screen only puts the stages' notes in one
-list. Enter opens the highlighted note or document, u uploads a document into the child's record.
+What is listed is what the store lets this reader read (``Desk.child_note_ids``, ``Desk.child_notes``); the
+list opens from the notes' ids and asks for the notes of the rows as they come on screen, as a stage's
+list does. Enter opens the highlighted note or document, u uploads a document into the child's record.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from store import StoreError
 from tui import formatting
-from tui.messages import ChildRead
+from tui.messages import ChildRead, PageFailed, PageRead
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_list import NoteList
@@ -26,20 +28,19 @@ from tui.widgets.note_text import note_text
 from tui.worker_failures import SaysWorkerFailures
 
 NARROW = 110
+FIRST_PAGE = 60  # about two screens of notes, as a stage's list
 DOCUMENTS = (("Uploaded", 9), ("Kind", 20), ("By", 14))  # fixed widths, as on the advocate's home
 DOCUMENTS_NARROW = (("Date", 8), ("Kind", 10), ("By", 6))
 KIND_WIDTH = 20  # "Education portfolio / school records" would push the date and uploader off
 
 
-def read_child(desk, child) -> tuple[list, list]:
-    """The child's notes this reader may read, newest first, and the child's documents (in a worker)."""
-    notes = []
-    for stage in desk.case(child.case_id).stages:  # the stages the child is or was in, closed ones too
-        ids = desk.stage_note_ids(stage.id)
-        notes += desk.stage_notes(stage.id, ids=ids) if ids else []
-    notes = [n for n in notes if any(p.id == child.child_id for p in n.participants)]
-    notes.sort(key=lambda n: (n.event_at, n.id), reverse=True)
-    return notes, desk.child_documents(child.child_id)
+def read_child(desk, child) -> tuple[list[int], list, list]:
+    """The ids of the child's notes this reader may read (newest first), the first page of them, and
+    the child's documents (in a worker); the list asks for the rest as they come on screen."""
+    ids = desk.child_note_ids(child.child_id)
+    first = ids[:FIRST_PAGE]
+    notes = desk.child_notes(child.child_id, ids=first) if first else []
+    return ids, notes, desk.child_documents(child.child_id)
 
 
 class ChildScreen(SaysWorkerFailures, Screen):
@@ -103,18 +104,43 @@ class ChildScreen(SaysWorkerFailures, Screen):
 
     @work(thread=True, exclusive=True, group="child", exit_on_error=False)
     def load(self) -> None:
-        notes, documents = read_child(self.desk, self.child)  # a refusal: SaysWorkerFailures
-        self.post_message(ChildRead(self.child.child_id, notes, documents))
+        ids, notes, documents = read_child(self.desk, self.child)  # a refusal: SaysWorkerFailures
+        self.post_message(ChildRead(self.child.child_id, ids, notes, documents))
+
+    @on(NoteList.Wanted)
+    def _notes_wanted(self, event: NoteList.Wanted) -> None:
+        if event.source is not None:
+            self.load_page(event.source, event.ids, event.generation)
+
+    @work(thread=True, group="child-pages", exit_on_error=False)
+    def load_page(self, child_id: int, ids: list[int], generation: int) -> None:
+        try:
+            notes = self.desk.child_notes(child_id, ids=ids)
+        except StoreError as error:
+            self.post_message(PageFailed(ids, generation, str(error)))
+            return
+        self.post_message(PageRead(ids, notes, {}, generation))
+
+    @on(PageRead)
+    @while_shown
+    def _add_page(self, message: PageRead) -> None:
+        self.query_one(NoteList).add_notes(message.ids, message.notes, message.deadlines, message.generation)
+
+    @on(PageFailed)
+    @while_shown
+    def _page_failed(self, message: PageFailed) -> None:
+        self.notify(message.sentence, severity="error")
+        self.query_one(NoteList).page_failed(message.ids, message.generation)
 
     @on(ChildRead)
     @while_shown
     def _read(self, message: ChildRead) -> None:
         zone = self.app.zone
-        notes = message.notes
+        ids = message.ids
         self.query_one("#notes-title", Static).update(
-            f"{len(notes):,} approved note{'s' if len(notes) != 1 else ''} in which {escape(self.child.name)} took part")
-        self.query_one(NoteList).set_notes(notes)
-        if not notes:
+            f"{len(ids):,} approved note{'s' if len(ids) != 1 else ''} in which {escape(self.child.name)} took part")
+        self.query_one(NoteList).show_ids(ids, message.notes, source=self.child.child_id)
+        if not ids:
             self.query_one("#preview-text", Static).update("[dim]No approved notes about this child yet.[/dim]")
         self.documents = [d for d in message.documents if d.withdrawn_at is None]
         table = self.query_one("#documents", DataTable)
@@ -131,7 +157,9 @@ class ChildScreen(SaysWorkerFailures, Screen):
 
     @on(NoteList.Highlighted)
     def _note_highlighted(self, event: NoteList.Highlighted) -> None:
-        if event.note is not None:
+        if event.note is None and event.note_list.row_count:  # its note is on its way
+            self.query_one("#preview-text", Static).update("[dim]Reading the note…[/dim]")
+        elif event.note is not None:
             self.query_one("#preview-text", Static).update(note_text(event.note, self.app.zone))
             self.query_one("#preview", VerticalScroll).scroll_home(animate=False)
 
