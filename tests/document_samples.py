@@ -34,12 +34,19 @@ def heic() -> bytes:
     return struct.pack(">I", 24) + b"ftypheic" + b"\x00\x00\x00\x00" + b"mif1heic" + b"\x00" * 32
 
 
-def docx() -> bytes:
+def _zip(files: dict[str, str]) -> bytes:
+    """The same bytes whenever made: a member's time is fixed, not the clock's (the samples name
+    parametrised tests, which every pytest-xdist worker must collect alike)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document/>')
+        for name, content in files.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 2, 3, 4, 5)), content)
     return buffer.getvalue()
+
+
+def docx() -> bytes:
+    return _zip({"[Content_Types].xml": '<?xml version="1.0"?><Types/>',
+                 "word/document.xml": '<?xml version="1.0"?><w:document/>'})
 
 
 def text() -> bytes:
@@ -47,10 +54,7 @@ def text() -> bytes:
 
 
 def zip_archive() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("notes.txt", "not a Word document")
-    return buffer.getvalue()
+    return _zip({"notes.txt": "not a Word document"})
 
 
 def gif() -> bytes:

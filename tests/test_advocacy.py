@@ -4,6 +4,7 @@ an advocate's access is open, and what the advocate then reads."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 import pytest
@@ -245,6 +246,40 @@ def test_the_advocate_reads_only_the_childs_approved_notes(store, agency, clock)
         ncole.case(agency.other_case)
 
 
+def returned_then_approved(store, agency, clock):
+    """A note with Jay that its supervisor returned once (a comment, a corrected version), then approved."""
+    cw, supa = store.as_user("cw"), store.as_user("supa")
+    note = cw.submit(cw.add_note(agency.fss, **visit(agency, clock, narrative="Jay and his sister Mia spoke.")).id)
+    note = supa.return_note(note.id, "Mia is not in this stage's record; leave her out.").note
+    note = cw.edit_note(note.id, note.version, narrative="Jay spoke about school.")
+    note = cw.submit(note.id)
+    return supa.approve(note.id)
+
+
+def test_an_advocate_reads_a_notes_settled_versions_only(store, agency, clock):
+    note = returned_then_approved(store, agency, clock)
+    assert len(store.as_user("cw").note_history(note.id).revisions) > 1
+    ncole = approved_advocate(store)
+    store.as_user("cw").decide_access_request(file_for_jay(ncole, agency).id, True, "")
+    history = ncole.note_history(note.id)
+    assert history.revisions and {r.status for r in history.revisions} <= {"approved", "final"}
+    assert "Mia" not in repr(history)  # neither the returned version nor the supervisor's comment
+    assert [a.action for a in history.review] == ["approve"]
+
+
+def test_access_ends_with_the_stage_it_was_decided_for(store, agency, clock):
+    """A child's stages closing ends the access; a stage opened after the decision reopens nothing."""
+    ncole = approved_advocate(store)
+    store.as_user("cw").decide_access_request(file_for_jay(ncole, agency).id, True, "")
+    assert [c.child_id for c in ncole.advocate_children()] == [agency.jay]
+    clock.advance(days=1)
+    later = store.staffing().open_stage(agency.case, "FSS", subtype="CWS", case_manager="cw2", person_ids=[agency.jay])
+    _raw(store, "UPDATE stages SET closed_at = :t WHERE id <> :s AND closed_at IS NULL", t=clock.now(), s=later)
+    assert ncole.advocate_children() == []
+    with pytest.raises(NoAccess):
+        ncole.stage_notes(later)
+
+
 def test_access_ends_after_the_appointments_last_day(store, agency, clock):
     with_jay = approved_note(store, agency, clock)
     ncole = approved_advocate(store)
@@ -277,7 +312,12 @@ def test_access_ends_when_the_child_is_in_no_open_stage(store, agency, clock):
 
 def _raw(store, sql, **params):
     with store.write_engine.begin() as conn:
-        conn.execute(text(sql), params)
+        return conn.execute(text(sql), params).rowcount
+
+
+def _sql(store, sql, **params):
+    with store.write_engine.connect() as conn:
+        return conn.execute(text(sql), params).all()
 
 
 def test_raw_sql_cannot_switch_on_a_request_or_undo_a_decision(store, agency):
@@ -286,10 +326,94 @@ def test_raw_sql_cannot_switch_on_a_request_or_undo_a_decision(store, agency):
     with pytest.raises(Exception, match="switched on only by an approved request"):
         _raw(store, "UPDATE advocate_appointments SET active = true WHERE id = :i", i=request.id)
     store.as_user("cw").decide_access_request(request.id, False, "No.")
-    with pytest.raises(Exception, match="stays decided"):
+    with pytest.raises(Exception, match="declined one stays"):
         _raw(store, "UPDATE advocate_appointments SET status = 'approved' WHERE id = :i", i=request.id)
     with pytest.raises(Exception, match="never deleted"):
         _raw(store, "DELETE FROM advocate_appointments WHERE id = :i", i=request.id)
+
+
+def test_raw_sql_moves_a_request_only_forward(store, agency):
+    """requested → approved, declined or ended; approved → ended; nothing back (migration 0014)."""
+    request = file_for_jay(approved_advocate(store), agency)
+    store.as_user("cw").decide_access_request(request.id, True, "")
+    for back in ("requested", "declined"):
+        with pytest.raises(Exception, match="approved or declined once"):
+            _raw(store, f"UPDATE advocate_appointments SET status = '{back}' WHERE id = :i", i=request.id)
+    _raw(store, "UPDATE advocate_appointments SET status = 'ended', active = false, ended_at = decided_at, "
+                "end_reason = 'The court discharged the advocate.' WHERE id = :i", i=request.id)
+    with pytest.raises(Exception, match=r"stays (ended|so)"):  # whichever trigger the backend runs first
+        _raw(store, "UPDATE advocate_appointments SET status = 'approved', active = true WHERE id = :i", i=request.id)
+    assert _sql(store, "SELECT status, active FROM advocate_appointments") == [("ended", False)]
+
+
+def test_an_appointment_before_requests_existed_stays_ended(store, agency):
+    """An appointment of before issue 18 that the upgrade marked ended (no ended_at) is not switched on
+    again by writing 'approved' over it."""
+    appointment = store.staffing().appoint_advocate("casa", agency.jay, active=False)
+    _raw(store, "UPDATE advocate_appointments SET status = 'ended' WHERE id = :i", i=appointment)
+    with pytest.raises(Exception, match="stays so"):
+        _raw(store, "UPDATE advocate_appointments SET status = 'approved', active = true WHERE id = :i",
+             i=appointment)
+
+
+@pytest.mark.parametrize("change", ["court = 'Another court'", "cause_number = 'X-1'",
+                                    "appointed_on = '2025-01-01'", "requested_by_id = NULL",
+                                    "ends_on = '2031-01-01'", "ends_at = '2031-01-01 05:00:00+00:00'"])
+def test_raw_sql_keeps_a_request_as_filed(store, agency, change):
+    request = file_for_jay(approved_advocate(store), agency, ends_on=date(2030, 6, 30))
+    before = _sql(store, "SELECT court, cause_number, appointed_on, ends_on, ends_at FROM advocate_appointments")
+    with pytest.raises(Exception, match="kept as it was filed"):
+        _raw(store, f"UPDATE advocate_appointments SET {change} WHERE id = :i", i=request.id)
+    assert _sql(store, "SELECT court, cause_number, appointed_on, ends_on, ends_at FROM advocate_appointments") == before
+
+
+def test_an_appointments_last_day_may_come_sooner(store, agency):
+    request = file_for_jay(approved_advocate(store), agency, ends_on=date(2030, 6, 30))
+    assert _raw(store, "UPDATE advocate_appointments SET ends_on = '2029-01-31' WHERE id = :i", i=request.id) == 1
+    assert str(_sql(store, "SELECT ends_on FROM advocate_appointments")[0][0]) == "2029-01-31"
+
+
+@pytest.mark.parametrize("holds", ["role", "function", "approved"])
+def test_raw_sql_gives_no_advocate_account_to_a_worker_at_work(store, agency, holds):
+    """An account is what lets a representative switch a worker's sign-in off: never one for a caseworker
+    (a role), an administrator (a business function), and never one that starts approved."""
+    login = {"role": "cw", "function": "clerk", "approved": "casa"}[holds]
+    status = "approved" if holds == "approved" else "requested"
+    with pytest.raises(Exception, match="is for a court-appointed advocate"):
+        _raw(store, f"INSERT INTO advocate_accounts (worker_id, status, requested_at) "
+                    f"SELECT id, '{status}', CURRENT_TIMESTAMP FROM workers WHERE login = :l", l=login)
+    assert _sql(store, "SELECT count(*) FROM advocate_accounts") == [(0,)]
+
+
+DOCUMENT_INSERT = ("INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
+                   "uploaded_at, uploaded_by_id) SELECT :case, :child, 'Legal document', 'x', :bytes, :sha, :size, "
+                   ":type, CURRENT_TIMESTAMP, id FROM workers WHERE login = 'cw'")
+
+
+@pytest.mark.parametrize("content, content_type", [
+    (b"MZ\x90\x00\x03 a program", "application/pdf"),
+    (b"%PDF-1.4 a real PDF", "application/x-msdownload"),
+    (b"text\x00with a NUL", "text/plain"),
+    (b"GIF89a an image casenotes does not keep", "image/gif"),
+    (b"%PDF-1.4 a PDF called a PNG", "image/png"),
+])
+def test_raw_sql_keeps_no_document_whose_bytes_are_not_its_type(store, agency, content, content_type):
+    with pytest.raises(Exception, match="bytes are of the type"):
+        _raw(store, DOCUMENT_INSERT, case=agency.case, child=agency.jay, bytes=content, size=len(content),
+             sha=hashlib.sha256(content).hexdigest(), type=content_type)
+    assert _sql(store, "SELECT count(*) FROM documents") == [(0,)]
+
+
+@pytest.mark.parametrize("who", ["a parent", "another family's child"])
+def test_raw_sql_files_a_document_only_for_a_child_of_its_family(store, agency, who):
+    content = b"%PDF-1.4 school report"
+    person, case = (agency.ana, agency.case) if who == "a parent" else (agency.jay, agency.other_case)
+    with pytest.raises(Exception, match="child's record, in the child's own family"):
+        _raw(store, DOCUMENT_INSERT, case=case, child=person, bytes=content, size=len(content),
+             sha=hashlib.sha256(content).hexdigest(), type="application/pdf")
+    _raw(store, DOCUMENT_INSERT, case=agency.case, child=agency.jay, bytes=content, size=len(content),
+         sha=hashlib.sha256(content).hexdigest(), type="application/pdf")  # the same, rightly filed
+    assert _sql(store, "SELECT count(*) FROM documents") == [(1,)]
 
 
 def test_raw_sql_cannot_bring_back_a_terminated_advocate(store, agency):

@@ -208,9 +208,9 @@ def test_raw_sql_cannot_insert_a_document_with_a_false_sha256(store, agency, db_
         pytest.skip("the SHA-256 is computed in the database on PostgreSQL")
     with pytest.raises(DBAPIError, match="SHA-256 is that of its content"):
         _raw(store, "INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
-                    "uploaded_at, uploaded_by_id) SELECT :case, :child, 'Legal document', 'x.pdf', :bytes, :sha, 3, "
+                    "uploaded_at, uploaded_by_id) SELECT :case, :child, 'Legal document', 'x.pdf', :bytes, :sha, 8, "
                     "'application/pdf', now(), id FROM workers WHERE login = 'cw'",
-             case=agency.case, child=agency.jay, bytes=b"abc", sha="0" * 64)
+             case=agency.case, child=agency.jay, bytes=b"%PDF-abc", sha="0" * 64)
     assert _sql(store, "SELECT count(*) FROM documents") == [(0,)]
 
 
@@ -268,17 +268,17 @@ def test_the_access_log_as_ones_own_database_user(store, agency, clock, role_url
 
 @pytest.mark.parametrize("name, content, said", [
     ("open-me.sh", b"#!/bin/sh\necho hello\n", "ends in .sh"),
-    ("report.pdf", b"MZ\x90\x00\x03", "not a kind of file casenotes keeps"),
+    ("report.pdf", b"Plain words under a PDF's name.\n", "is plain text, but its name ends in .pdf"),
     ("report.desktop", b"[Desktop Entry]\nExec=sh\n", None),  # no type's ending: kept as .txt
 ])
 def test_a_document_written_by_raw_sql_is_checked_again_before_a_copy_is_written(store, agency, tmp_path, name,
                                                                                   content, said):
-    """The database keeps whatever bytes and name a raw INSERT gives (it reads no file types): the copy
-    a caseworker opens is checked from its bytes as an upload is, and none is written for a name a
-    viewer would run or a type its bytes are not."""
+    """The database checks a raw INSERT's bytes against its type (migration 0014) but not its name: the
+    copy a caseworker opens is checked from its bytes and name as an upload is, and none is written for a
+    name a viewer would run or a name whose type its bytes are not."""
     _raw(store, "INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
                 "uploaded_at, uploaded_by_id) SELECT :case, :child, 'Legal document', :name, :bytes, :sha, :size, "
-                "'application/pdf', :at, id FROM workers WHERE login = 'cw'",
+                "'text/plain', :at, id FROM workers WHERE login = 'cw'",
          case=agency.case, child=agency.jay, name=name, bytes=content, sha=hashlib.sha256(content).hexdigest(),
          size=len(content), at=store.clock.now())
     (document_id,), = _sql(store, "SELECT id FROM documents")

@@ -48,7 +48,7 @@ CLERK = f"(SELECT casenotes_has_function('{ENTER_PROGRESS_NOTE}'))"
 WRITTEN_NOW = "{xmin} = xid(pg_current_xact_id_if_assigned())"
 ACTIVE = "r.starts_at <= casenotes_now() AND (r.ends_at IS NULL OR r.ends_at > casenotes_now())"
 
-# rules.access.open_appointment (issue 18): switched on, its last day not passed, the child in an open stage.
+# rules.access.open_appointment as issue 18 first said it (0013); 0014 says it as it is now (row_security_guards).
 OPEN_APPOINTMENT = ("a.active AND (a.ends_at IS NULL OR a.ends_at > casenotes_now()) AND EXISTS ("
                     "SELECT 1 FROM stage_persons sp JOIN stages s ON s.id = sp.stage_id "
                     "WHERE sp.person_id = a.person_id AND sp.ended_at IS NULL AND s.closed_at IS NULL)")

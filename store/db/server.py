@@ -145,6 +145,14 @@ def grant_worker_privileges(conn: Connection, schema: str, group: str = GROUP) -
         conn.execute(text(f'GRANT {privileges} ON "{schema}"."{table}" TO {group}'))
     columns = ", ".join(WORKER_COLUMNS)
     conn.execute(text(f'GRANT INSERT ({columns}), UPDATE ({columns}) ON "{schema}".workers TO {group}'))
+    # A document's bytes are read only through casenotes_document_content(), which audits the read: a
+    # session selects every other column of documents (and writes the bytes of an upload).
+    if conn.execute(text("SELECT to_regclass(:t)"), {"t": f'"{schema}".documents'}).scalar() is not None:
+        readable = ", ".join(c for c in conn.execute(text(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = :s AND table_name = 'documents' "
+            "ORDER BY ordinal_position"), {"s": schema}).scalars() if c != "content")
+        conn.execute(text(f'REVOKE SELECT ON "{schema}".documents FROM {group}'))
+        conn.execute(text(f'GRANT SELECT ({readable}) ON "{schema}".documents TO {group}'))
 
 
 def _functions(conn: Connection, schema: str) -> list[str]:

@@ -100,7 +100,7 @@ def appointed_children(session: Session, user_id: int, appointment_ids: Iterable
     found = {}
     for appointment, first, last, case_id, family, is_open in rows:
         own_approved = (appointment.worker_id == user_id and appointment.decided_at is not None
-                        and appointment.status != "declined")
+                        and appointment.decided_by_id is not None and appointment.status != "declined")
         if manages or own_approved or case_id in readable:
             found[appointment.id] = AppointedChild(f"{first} {last}", case_id, family, bool(is_open))
     return found

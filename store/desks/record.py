@@ -7,13 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, case as when, func, select
+from sqlalchemy import ColumnElement, case as when, func, select, true
 from sqlalchemy.orm import Session, selectinload
 
 from store.core import arguments
-from store.rules.access import (ENTER_PROGRESS_NOTE, CaseAccess, Reach, check_visible, open_appointment, visible_notes,
-                                active_role_filter, case_access, has_function, readable_case_ids, readable_note,
-                                team_ids)
+from store.rules.access import (ENTER_PROGRESS_NOTE, SETTLED, CaseAccess, Reach, check_visible, open_appointment,
+                                visible_notes, active_role_filter, case_access, has_function, readable_case_ids,
+                                readable_note, team_ids)
 from store.desks.base import READ_AUDIT_EVERY, DeskBase, addenda_of
 from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.journal import audit
@@ -152,8 +152,12 @@ class RecordDesk(DeskBase):
             now, user = self._now(), self._user(session)
             note = self._note(session, note_id)
             access = check_visible(session, note, user, now)
-            revisions = list(session.scalars(select(NoteRevision).where(NoteRevision.note_id == note_id)
-                                             .order_by(NoteRevision.version)))
+            # An advocate reads what can no longer change under review: the settled versions and the
+            # approval, not the drafts a supervisor returned nor their comments (row_security_guards).
+            advocate = access.reach is Reach.ADVOCATE
+            revisions = list(session.scalars(select(NoteRevision).where(
+                NoteRevision.note_id == note_id, NoteRevision.status.in_(SETTLED) if advocate else true())
+                .order_by(NoteRevision.version)))
             logins, names = {}, {}
             for worker_id, login, name in session.execute(select(Worker.id, Worker.login, Worker.name)):
                 logins[worker_id], names[worker_id] = login, name
@@ -163,8 +167,9 @@ class RecordDesk(DeskBase):
                 note=note_view(note, now, self.policy, addenda_of(session, note, user, now, access)),
                 revisions=tuple(revision_view(r, logins[r.saved_by_id], people) for r in revisions),
                 review=tuple(ReviewActionView(a.action, a.at, logins[a.by_id], names[a.by_id], a.comment, a.due_at)
-                             for a in session.scalars(select(ReviewAction).where(ReviewAction.note_id == note_id)
-                                                      .order_by(ReviewAction.id))))
+                             for a in session.scalars(select(ReviewAction).where(
+                                 ReviewAction.note_id == note_id,
+                                 ReviewAction.action == "approve" if advocate else true()).order_by(ReviewAction.id))))
         self._audit_read(access, note.stage.case_id, "note", note_id)
         return history
 

@@ -104,11 +104,20 @@ def in_open_stage(person_id: Any) -> ColumnElement[bool]:
 
 def open_appointment(now: datetime | BindParameter[Any]) -> ColumnElement[bool]:
     """An advocate's appointment whose access is open now (issue 18): switched on (approved, not ended),
-    its last day not passed, the child in an open stage. ``casenotes_advocate_children()`` says the same
-    to PostgreSQL."""
+    its last day not passed, the advocate's account (if they have one) approved, and the child in an open
+    stage that was open when the request was decided (a stage opened later, after the one the access was
+    given for closed, was decided by nobody). ``casenotes_advocate_children()`` says the same to PostgreSQL
+    (store/db/row_security_guards.py)."""
+    member, stage, account = aliased(StagePerson), aliased(Stage), aliased(AdvocateAccount)
+    decided = func.coalesce(AdvocateAppointment.decided_at, AdvocateAppointment.appointed_at)
+    in_a_stage_decided_for = exists().where(
+        member.person_id == AdvocateAppointment.person_id, member.ended_at.is_(None), stage.id == member.stage_id,
+        stage.closed_at.is_(None), stage.opened_at <= decided).correlate_except(member, stage)
+    account_not_approved = exists().where(account.worker_id == AdvocateAppointment.worker_id,
+                                          account.status != "approved").correlate_except(account)
     return (AdvocateAppointment.active
             & or_(AdvocateAppointment.ends_at.is_(None), AdvocateAppointment.ends_at > now)
-            & in_open_stage(AdvocateAppointment.person_id))
+            & ~account_not_approved & in_a_stage_decided_for)
 
 
 # What an advocate reads of a note: only what can no longer change under review (DOMAIN.md).
