@@ -8,7 +8,7 @@ child's record by letter of introduction (``file_access_request``, ``access_requ
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,7 +20,8 @@ from store.core.errors import InvalidRequest, NotFound, StoreError
 from store.db.models import (AdvocateAccount, AdvocateAppointment, Case, Document, Person, Stage, StagePerson, Worker,
                              stage_label)
 from store.desks import access_requests, advocate_accounts
-from store.desks.advocate_facts import appointed_children, request_target
+from store.db.unseen import under_row_security
+from store.desks.advocate_facts import AppointedChild, appointed_children, request_target
 from store.desks.base import DeskBase, Work
 from store.desks.staff import clean_new_login, clean_text
 from store.rules.access import open_appointment, readable_case_ids
@@ -107,10 +108,11 @@ class AdvocacyDesk(DeskBase):
         appointments = list(session.scalars(select(AdvocateAppointment).where(
             AdvocateAppointment.worker_id.in_([a.worker_id for a, _ in rows]))))
         children = appointed_children(session, self.worker_id, [a.id for a in appointments], now)
+        is_open = self._open_appointment_ids(session, [a.id for a in appointments], now, children)
         views = []
         for account, worker in rows:
             mine = [a for a in appointments if a.worker_id == worker.id]
-            open_children = [children[a.id] for a in mine if a.id in children and children[a.id].open]
+            open_children = [children[a.id] for a in mine if a.id in is_open and a.id in children]
             views.append(AdvocateAccountView(
                 login=worker.login, name=worker.name, agency=worker.agency, email=worker.email, status=account.status,
                 requested_at=account.requested_at, requested_by=names.get(account.requested_by_id or 0),
@@ -203,18 +205,28 @@ class AdvocacyDesk(DeskBase):
         names = {i: n for i, n in session.execute(select(Worker.id, Worker.name))}
         letters = {i: n for i, n in session.execute(select(Document.id, Document.file_name).where(
             Document.id.in_([a.letter_id for a in appointments if a.letter_id])))}
-        is_open = set(session.scalars(select(AdvocateAppointment.id).where(
-            AdvocateAppointment.id.in_(ids), open_appointment(now))))
+        is_open = self._open_appointment_ids(session, ids, now, children)
         views = []
         for a in appointments:
             child = children.get(a.id)
             deciding = a.status == "requested" and _may_decide(session, user, a.person_id, now)
-            # A reader who may not read the child's stages (the advocate, a representative) under
-            # row-level security: whether access is open, as the owner's function says.
-            opened = a.id in is_open or bool(child and child.open)
+            opened = a.id in is_open
             views.append(access_requests.request_view(a, people[a.worker_id], child, names,
                                                       letters.get(a.letter_id or 0), deciding, opened))
         return views
+
+    @staticmethod
+    def _open_appointment_ids(session: Session, ids: list[int], now: datetime,
+                              children: dict[int, AppointedChild]) -> set[int]:
+        """Of these appointments, those whose access is open now: ``rules.access.open_appointment``, the
+        rule the advocate's own list (``advocate_children``) reads, so that the representatives' count
+        and the advocate's home cannot differ. Under row-level security a reader who may not read the
+        children's stages (a representative) is told it by the owner's function (``children``)."""
+        opened = set(session.scalars(select(AdvocateAppointment.id).where(
+            AdvocateAppointment.id.in_(ids), open_appointment(now)))) if ids else set()
+        if under_row_security(session):  # what the session cannot see of the stages, the owner's function says
+            opened |= {i for i in ids if i in children and children[i].open}
+        return opened
 
     # -- the advocate's own children --------------------------------------------------------------------
 
