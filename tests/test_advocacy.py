@@ -267,6 +267,20 @@ def test_an_advocate_reads_a_notes_settled_versions_only(store, agency, clock):
     assert [a.action for a in history.review] == ["approve"]
 
 
+def test_a_lapsed_appointment_is_renewed_by_a_new_request(store, agency, clock):
+    ncole = approved_advocate(store)
+    first = file_for_jay(ncole, agency, ends_on=date(2026, 3, 10))
+    with pytest.raises(InvalidRequest, match="waits for a decision already"):
+        file_for_jay(ncole, agency)
+    store.as_user("cw").decide_access_request(first.id, True, "")
+    with pytest.raises(InvalidRequest, match="was approved already"):
+        file_for_jay(ncole, agency)
+    clock.advance(days=10)  # past the last day: a new court order, a new request
+    second = file_for_jay(ncole, agency, appointed_on=date(2026, 3, 11), ends_on=date(2027, 3, 10))
+    store.as_user("cw").decide_access_request(second.id, True, "")
+    assert [c.child_id for c in ncole.advocate_children()] == [agency.jay]
+
+
 def test_access_ends_with_the_stage_it_was_decided_for(store, agency, clock):
     """A child's stages closing ends the access; a stage opened after the decision reopens nothing."""
     ncole = approved_advocate(store)

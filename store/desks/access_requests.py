@@ -22,6 +22,7 @@ from store.db.models import AdvocateAppointment, Document, Worker
 from store.db.notifications import notify
 from store.desks.advocate_facts import AppointedChild, RequestTarget
 from store.desks.base import Work
+from store.rules.access import open_appointment
 from store.rules.advocacy import LETTER_KIND, ends_at_of
 from store.rules.documents import check_content, check_kind, clean_file_name
 
@@ -50,9 +51,13 @@ def file_request(work: Work, advocate: Worker, target: RequestTarget, *, court: 
                  letter_content: bytes) -> AdvocateAppointment:
     session, by = work.session, work.by
     assert by is not None
+    # One waiting or open at a time; an approved one whose last day passed, or whose stage closed, is
+    # renewed by a new request (a new court order, a new stage).
     pending = session.scalar(select(AdvocateAppointment.status).where(
         AdvocateAppointment.worker_id == advocate.id, AdvocateAppointment.person_id == target.child_id,
-        AdvocateAppointment.status.in_(("requested", "approved")), AdvocateAppointment.ended_at.is_(None)).limit(1))
+        AdvocateAppointment.ended_at.is_(None),
+        ((AdvocateAppointment.status == "requested")
+         | ((AdvocateAppointment.status == "approved") & open_appointment(work.now)))).limit(1))
     if pending is not None:
         already = "waits for a decision" if pending == "requested" else "was approved"
         raise InvalidRequest(f"A request for child number {target.child_id} {already} already. Nothing was saved.")

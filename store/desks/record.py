@@ -23,7 +23,7 @@ from store.db.models import (AdvocateAppointment, AuditEntry, Case, Note, NoteRe
 from store.rules.obligations import open_obligations
 from store.core.results import (CaseloadRow, CaseMatch, CaseView, NoteHistory, NoteView, Obligation, ReviewActionView,
                                 StageView, WorkerView)
-from store.desks.to_results import case_view, note_view, revision_view, stage_view, worker_view
+from store.desks.to_results import case_view, listed_note_views, note_view, revision_view, stage_view, worker_view
 
 
 NAME_SEARCH_MAX_CHARS = 200
@@ -129,14 +129,7 @@ class RecordDesk(DeskBase):
             if ids is not None:
                 query = query.where(Note.id.in_(ids))
             notes = list(session.scalars(query.limit(limit) if limit else query))
-            addenda: dict[int | None, list[int]] = {}
-            if notes:
-                rows = session.execute(select(Note.amends_note_id, Note.id)  # the addenda I may read
-                                       .where(Note.amends_note_id.in_([n.id for n in notes]),
-                                              visible_notes(user, access)).order_by(Note.id))
-                for original, addendum in rows:
-                    addenda.setdefault(original, []).append(addendum)
-            views = [note_view(n, now, self.policy, tuple(addenda.get(n.id, ()))) for n in notes]
+            views = listed_note_views(session, notes, user, access, now, self.policy)
         # The pages of a list already opened are the same read: audited once an hour, not per page.
         self._audit_read(access, stage.case_id, "stage", stage_id, every=READ_AUDIT_EVERY if ids is not None else None)
         return views
