@@ -5,6 +5,7 @@ Esc brings the notes back. An advocate reads the store's sentence instead (demo 
 import asyncio
 
 from store.core.results import ActivityEntry
+from tests.settling import open_case
 from tests.test_flows import first_caseworker, open_app, press, settle
 from tui.palette import CasenotesCommands
 from tui.screens.case import CaseScreen
@@ -27,9 +28,7 @@ def _case_manager_and_case(store):
 
 
 async def _open_case(pilot, app, case_id):
-    await settle(pilot)
-    app.open_case(case_id)
-    await settle(pilot)
+    await open_case(pilot, case_id)
 
 
 def test_t_shows_the_cases_activity_and_esc_the_notes_again(demo_store, tmp_path):

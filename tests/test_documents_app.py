@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from tests import document_samples as samples
 from tests.keyboard import type_text
+from tests.settling import open_case
 from tests.test_flows import first_caseworker, press, settle
 from tui.app import CasenotesApp
 from tui.dialogs.open_document import OpenDocumentDialog
@@ -124,9 +125,7 @@ def test_documents_snapshot(snap_compare, demo_store, tmp_path, home, name, size
     app = CasenotesApp(demo_store, worker, home=tmp_path / "app", indexing=False)
 
     async def run_before(pilot):
-        await settle(pilot)
-        app.open_case(case_id, stage_id)
-        await settle(pilot)
+        await open_case(pilot, case_id, stage_id)
         await pilot.press("f")
         await settle(pilot)
         SCREENS[name](app, case_id, children[0], first)

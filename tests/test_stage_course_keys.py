@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from tests.settling import open_case, screen_shown
 from tests.test_flows import open_app, press, settle
 from tests.test_stages import CLOSE
 from tests.test_triggers import _scalar
@@ -139,12 +140,12 @@ def test_x_closes_after_asking_and_esc_leaves_it_open(store, agency, tmp_path):
 
 # --- snapshots ------------------------------------------------------------------------------------
 
-DIALOGS = {  # name: (login, stage, keys)
-    "progress": ("cw", "fsi", ["g"]),
-    "progress_from_fss": ("cw", "fss", ["g", "right", "space"]),
-    "app_reg": ("cw", "fss", ["c"]),
-    "start_closing": ("vaplanner", "fss", ["w"]),
-    "close_confirm": ("cw", "fss", ["x", "enter"]),
+DIALOGS = {  # name: (login, stage, keys, the dialog on top)
+    "progress": ("cw", "fsi", ["g"], ProgressStageDialog),
+    "progress_from_fss": ("cw", "fss", ["g", "right", "space"], ProgressStageDialog),
+    "app_reg": ("cw", "fss", ["c"], AppRegDialog),
+    "start_closing": ("vaplanner", "fss", ["w"], CloseStageDialog),
+    "close_confirm": ("cw", "fss", ["x", "enter"], ConfirmDialog),
 }
 
 
@@ -152,15 +153,13 @@ DIALOGS = {  # name: (login, stage, keys)
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["wide", "80x24"])
 @pytest.mark.parametrize("name", sorted(DIALOGS))
 def test_stage_course_dialog_snapshot(snap_compare, store, agency, tmp_path, name, size):
-    login, stage, keys = DIALOGS[name]
+    login, stage, keys, dialog = DIALOGS[name]
     app = open_app(store, login, tmp_path)
 
     async def run_before(pilot):
-        await settle(pilot)
-        app.open_case(agency.case, getattr(agency, stage))
-        await settle(pilot)
+        await open_case(pilot, agency.case, getattr(agency, stage))
         await press(pilot, keys)
-        await settle(pilot)  # under load, a second round: the case screen behind may still be filling in
+        await screen_shown(pilot, dialog)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.keyboard import type_text
+from tests.settling import open_case
 from tests.test_flows import first_caseworker, settle
 from tui.app import CasenotesApp
 
@@ -34,9 +35,7 @@ def test_stage_people_dialog(snap_compare, demo_store, tmp_path, name, size):
     app = CasenotesApp(demo_store, worker, home=tmp_path, indexing=False)
 
     async def run_before(pilot):
-        await settle(pilot)
-        app.open_case(case_id, stage_id)
-        await settle(pilot)
+        await open_case(pilot, case_id, stage_id)
         for key in KEYS[name]:
             await pilot.press(key)
             await settle(pilot)

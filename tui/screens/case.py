@@ -6,6 +6,8 @@ screen with the store's reason instead of disappearing.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static, Tree
+from textual.widgets.tree import TreeNode
 
 from store import StoreError
 from store.core.results import CaseView, NoteView, StageView
@@ -184,11 +187,20 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
             nodes[stage.id] = node
         chosen = self.stage_id if self.stage_id in nodes else (case.stages[0].id if case.stages else None)
         if chosen is not None:
-            # The tree numbers its lines at the next refresh; moving the cursor before that lands on
-            # the first stage instead.
-            self.call_after_refresh(tree.move_cursor, nodes[chosen])
+            # After the tree is laid out, so that it scrolls to the stage in its real height.
+            self.call_after_refresh(self._put_tree_cursor, chosen)
             self._choose_stage(chosen)
         self.query_one(NoteList).focus()
+
+    @while_shown
+    def _put_tree_cursor(self, stage_id: int) -> None:
+        # By line, not by node: a node knows its line only once the tree has numbered its lines (when
+        # it is next painted, or idle), and a cursor moved to a node before that lands on the first
+        # stage; a busy machine refreshes the screen before the tree gets there.
+        tree = self.query_one(Tree)
+        line = next((number for number, node in enumerate(_shown_nodes(tree.root)) if node.data == stage_id), None)
+        if line is not None:  # the stage's own line comes before its roles' (their data is the stage too)
+            tree.move_cursor_to_line(line)
 
     @on(Tree.NodeHighlighted)
     def _stage_highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -419,3 +431,11 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
     def _moved(self, message: NoteMoved) -> None:
         self.notify(message.done, timeout=3)
         self.load_notes(message.stage_id)
+
+
+def _shown_nodes(parent: TreeNode[int]) -> Iterator[TreeNode[int]]:
+    """The tree's nodes in the order of its lines (the root hidden)."""
+    for node in parent.children:
+        yield node
+        if node.is_expanded:
+            yield from _shown_nodes(node)
