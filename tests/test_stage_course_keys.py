@@ -198,3 +198,21 @@ def test_help_and_the_palette_list_the_stage_course_keys(store, agency, tmp_path
     assert {"Progress stage", "App/Reg stage", "Start closing stage", "Close stage"} <= set(palette)
     for words in ("Progress stage", "App/Reg", "Start closing", "Close stage"):
         assert words in shown, words
+
+
+@sqlite_only
+def test_the_trees_cursor_is_on_the_stage_shown_even_before_the_tree_is_painted(store, agency, tmp_path):
+    # A loaded machine can refresh the screen before the tree numbers its lines: the cursor is put by
+    # line, so that it does not land on the first stage (INT) while the notes are the FSS's.
+    from textual.widgets import Tree
+
+    async def run():
+        app = open_app(store, "cw", tmp_path)
+        async with app.run_test(size=SMALL) as pilot:
+            await open_case(pilot, agency.case, agency.fss)
+            screen = app.screen
+            screen._show_case(screen.case)  # the tree filled again, not yet painted
+            screen._put_tree_cursor(agency.fss)
+            return screen.query_one(Tree).cursor_node.data
+
+    assert asyncio.run(run()) == agency.fss
