@@ -13,13 +13,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
+from store.core.results import AccessLogEntry
 from tui import formatting
 from tui.messages import AccessLogRead, AccessLogRefused
 from tui.while_shown import while_shown
+from tui.widgets.fitted_columns import fit_columns
 from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
 REACH = {"advocate": "Advocate", "supervision": "Supervision", "entry clerk": "Clerk", "assigned": "Assigned"}
+# What was read takes the width the others leave and wraps (a document's name and kind are long).
+COLUMNS = (("When", 17), ("Who", 16), ("What", None), ("As", 11))
 
 
 class AccessLogScreen(SaysWorkerFailures, Screen):
@@ -34,6 +38,8 @@ class AccessLogScreen(SaysWorkerFailures, Screen):
         super().__init__()
         self.case_id, self.family_name = case_id, family_name
         self.desk = None
+        self.entries: list[AccessLogEntry] = []
+        self.fitted: int | None = None  # the width the columns were made for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,8 +52,18 @@ class AccessLogScreen(SaysWorkerFailures, Screen):
     @while_shown
     def on_mount(self) -> None:
         self.desk = self.app.desk
-        self.query_one(DataTable).add_columns("When", "Who", "What", "As")
+        self._fit()
         self.load()
+
+    @while_shown
+    def on_resize(self) -> None:
+        if self.fitted != self.size.width:
+            self._fit()
+            self._fill()
+
+    def _fit(self) -> None:
+        self.fitted = self.size.width
+        fit_columns(self.query_one(DataTable), COLUMNS, self.size.width)
 
     @work(thread=True, exclusive=True, group="access-log", exit_on_error=False)
     def load(self) -> None:
@@ -59,18 +75,21 @@ class AccessLogScreen(SaysWorkerFailures, Screen):
     @on(AccessLogRead)
     @while_shown
     def _read(self, message: AccessLogRead) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        zone = self.app.zone
-        for entry in message.entries:
-            who = escape(entry.name)
-            table.add_row(formatting.short_moment(entry.at, zone), who, escape(entry.what),
-                          REACH.get(entry.reach, entry.reach))
-        count = len(message.entries)
+        self.entries = message.entries
+        self._fill()
+        count = len(self.entries)
         self.query_one("#log-title", Static).update(
             f"Who read the {escape(self.family_name)} family's record · {count:,} read{'s' if count != 1 else ''}"
             + ("" if count else " · nobody from outside the assignment yet"))
-        table.focus()
+        self.query_one(DataTable).focus()
+
+    def _fill(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        zone = self.app.zone
+        for entry in self.entries:
+            table.add_row(formatting.short_moment(entry.at, zone), escape(entry.name), escape(entry.what),
+                          REACH.get(entry.reach, entry.reach), height=None)  # a long "what" wraps
 
     @on(AccessLogRefused)
     @while_shown

@@ -1,6 +1,7 @@
 """A case's documents beside its stages (f on the case screen): each child's documents, newest first —
-kind, date, uploader, the file — and under the list the highlighted one's size, type and, when it was
-withdrawn, by whom and why. Enter opens the highlighted document (a copy, then the system's viewer);
+kind, date, uploader, child — and under the list the highlighted one's file, size, type and, when it
+was withdrawn, by whom and why. In the narrow pane of an 80x24 terminal the list keeps kind, date and
+child (the uploader is under it), and a long kind wraps. Enter opens the highlighted document (a copy, then the system's viewer);
 u uploads one, w withdraws one (the screen's keys: they open its dialogs).
 
 The pane reads the documents itself, in a worker, through the desk it is given (``show_case``); what
@@ -22,9 +23,13 @@ from store.rules.documents import megabytes
 from tui import formatting
 from tui.messages import DocumentsRead, DocumentsRefused
 from tui.while_shown import while_shown
+from tui.widgets.fitted_columns import fit_columns
 from tui.worker_failures import SaysWorkerFailures
 
-COLUMNS = ("Kind", "Uploaded", "By", "Child", "File")  # what the issue asks to see first: kind, date, uploader
+# What the issue asks to see first: kind, date, uploader; the kind takes the width the others leave.
+COLUMNS = (("Kind", None), ("Uploaded", 8), ("By", 15), ("Child", 12))
+NARROW_COLUMNS = (("Kind", None), ("Uploaded", 8), ("Child", 10))
+NARROW = 70  # the pane's columns: it has about 50 at 80x24, 75 at 120x40
 
 
 class DocumentsPane(SaysWorkerFailures, Vertical):
@@ -44,6 +49,7 @@ class DocumentsPane(SaysWorkerFailures, Vertical):
         self.documents: list[DocumentView] = []
         self.desk = None
         self.case_id: int | None = None
+        self.fitted: tuple[int, bool] | None = None  # the width and layout the columns were made for
 
     def compose(self) -> ComposeResult:
         yield Static("Documents", id="documents-title")
@@ -51,7 +57,22 @@ class DocumentsPane(SaysWorkerFailures, Vertical):
         yield Static("", id="document-detail")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns(*COLUMNS)
+        self._fit()
+
+    @while_shown
+    def on_resize(self) -> None:
+        # The pane is hidden (no width) until f shows it, and the terminal may change size.
+        if self.fitted != (self.size.width, self.narrow):
+            self._fit()
+            self._fill()
+
+    @property
+    def narrow(self) -> bool:
+        return self.size.width < NARROW
+
+    def _fit(self) -> None:
+        self.fitted = (self.size.width, self.narrow)
+        fit_columns(self.query_one(DataTable), NARROW_COLUMNS if self.narrow else COLUMNS, self.size.width)
 
     def show_case(self, desk, case_id: int) -> None:
         self.desk, self.case_id = desk, case_id
@@ -80,23 +101,28 @@ class DocumentsPane(SaysWorkerFailures, Vertical):
     @on(DocumentsRead)
     @while_shown
     def _read(self, message: DocumentsRead) -> None:
-        keep = self.highlighted.id if self.highlighted else None
         self.documents = message.documents
-        table = self.query_one(DataTable)
-        table.clear()
-        for document in self.documents:
-            kind = escape(document.kind) + (" [dim](withdrawn)[/dim]" if document.withdrawn else "")
-            table.add_row(kind, formatting.short_date(document.uploaded_at, self.zone), escape(document.uploaded_by_name),
-                          escape(document.child_name), escape(document.file_name), key=str(document.id))
-        if keep is not None:
-            row = next((i for i, d in enumerate(self.documents) if d.id == keep), 0)
-            table.move_cursor(row=row)
+        self._fill()
         withdrawn = sum(d.withdrawn for d in self.documents)
         count = len(self.documents)
         self.query_one("#documents-title", Static).update(
             f"Documents · {count:,} in the children's records" + (f" ({withdrawn} withdrawn)" if withdrawn else "")
             + ("" if count else " · u uploads the first"))
         self._detail(self.highlighted)
+
+    def _fill(self) -> None:
+        keep = self.highlighted.id if self.highlighted else None
+        table = self.query_one(DataTable)
+        table.clear()
+        for document in self.documents:
+            kind = escape(document.kind) + (" [dim](withdrawn)[/dim]" if document.withdrawn else "")
+            uploaded = formatting.short_date(document.uploaded_at, self.zone)
+            cells = ((kind, uploaded, escape(document.child_name.partition(" ")[0])) if self.narrow
+                     else (kind, uploaded, escape(document.uploaded_by_name), escape(document.child_name)))
+            table.add_row(*cells, height=None, key=str(document.id))  # a long kind wraps
+        if keep is not None:
+            row = next((i for i, d in enumerate(self.documents) if d.id == keep), 0)
+            table.move_cursor(row=row)
 
     @on(DocumentsRefused)
     @while_shown
@@ -120,7 +146,7 @@ class DocumentsPane(SaysWorkerFailures, Vertical):
         if document is None:
             self.query_one("#document-detail", Static).update("[dim]No document chosen.[/dim]")
             return
-        lines = [f"[b]{escape(document.file_name)}[/b] · {megabytes(document.size)} · {document.content_type} · "
+        lines = [f"[b]{escape(document.file_name)}[/b] · {escape(document.child_name)} · {megabytes(document.size)} · {document.content_type} · "
                  f"uploaded {formatting.moment(document.uploaded_at, self.zone)} by {escape(document.uploaded_by_name)}",
                  "[dim]Enter save a copy and open it · u upload · w withdraw[/dim]"]
         if document.withdrawn:
