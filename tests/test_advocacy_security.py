@@ -148,7 +148,7 @@ def test_raw_sql_writes_stop_where_the_rules_do(store, agency, clock, psql):
     casa, cw, cwb = psql("casa"), psql("cw"), psql("cwb")
     me = worker_id(store, "casa")
     # An advocate files a request for themselves, switched off; never switches one on.
-    with pytest.raises(DBAPIError, match=REFUSED):
+    with pytest.raises(DBAPIError, match=BLOCKED):
         casa.run("INSERT INTO advocate_appointments (worker_id, person_id, active, appointed_at, status, "
                  "requested_by_id) VALUES (:w, :p, true, now(), 'approved', :w)", w=me, p=agency.jay)
     # Another family's worker decides nothing; nobody but the representatives keeps accounts.
@@ -168,7 +168,7 @@ def test_raw_sql_writes_stop_where_the_rules_do(store, agency, clock, psql):
                         "VALUES ('x1', 'X', 'Caseworker', 'LDSS', '', true)")
     assert psql("rep").run("UPDATE workers SET title = 'Boss' WHERE login = 'cw'") == 0
     # A document goes only into a family one reads (a letter aside), under one's own worker.
-    with pytest.raises(DBAPIError, match=REFUSED):
+    with pytest.raises(DBAPIError, match=BLOCKED):
         cwb.run("INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
                 "uploaded_at, uploaded_by_id) VALUES (:c, :p, 'Birth certificate', 'b.pdf', :b, "
                 "encode(sha256(:b), 'hex'), :n, 'application/pdf', now(), :w)",
@@ -203,8 +203,8 @@ def ncole(store, agency, clock, db_url, as_role, advocate_login):
 
 
 APPOINTMENT = ("INSERT INTO advocate_appointments (worker_id, person_id, active, appointed_at, status, requested_at, "
-               "requested_by_id, letter_id{extra_columns}) VALUES (:w, :p, {active}, now(), '{status}', now(), :me, "
-               ":letter{extra_values})")
+               "requested_by_id, letter_id, appointed_on{extra_columns}) VALUES (:w, :p, {active}, now(), '{status}', "
+               "now(), :me, :letter, '2026-02-20'{extra_values})")
 LETTER_INSERT = ("INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
                  "uploaded_at, uploaded_by_id) VALUES (:c, :p, 'Letter of introduction', 'l.pdf', :b, "
                  "encode(sha256(:b), 'hex'), :n, 'application/pdf', now(), :me) RETURNING id")

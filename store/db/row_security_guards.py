@@ -52,8 +52,11 @@ FUNCTIONS: dict[str, tuple[str, str, bool]] = {
         WHERE a.worker_id = casenotes_worker_id() AND {OPEN_APPOINTMENT}
           AND p.case_id NOT IN (SELECT casenotes_readable_cases())
     """, False),
-    "casenotes_approved_advocate(worker integer)": ("boolean", f"SELECT {APPROVED_ADVOCATE.format(worker='$1')}",
-                                                     False),
+    # Whether an advocate's account is approved: asked of oneself, or by a representative; no to anyone else.
+    "casenotes_approved_advocate(worker integer)": ("boolean", f"""
+        SELECT ($1 = casenotes_worker_id() OR casenotes_has_function('{ADVOCATE_ACCESS}'))
+               AND {APPROVED_ADVOCATE.format(worker='$1')}
+    """, False),
     # A worker a representative may open an account for: a CASA worker who cannot sign in, added by this
     # very transaction (desks.advocate_accounts.request_account), never a worker already at work.
     "casenotes_new_advocate(worker integer)": ("boolean", """
@@ -64,7 +67,8 @@ FUNCTIONS: dict[str, tuple[str, str, bool]] = {
     # approved account, or a representative. Nobody else learns a child's family by number.
     "casenotes_request_child(person integer)": (
         "TABLE(child_case integer, child_is_child boolean, responsible integer, responsible_stage integer)", f"""
-        SELECT p.case_id, p.is_child, rr.worker_id, rr.stage_id FROM persons p LEFT JOIN LATERAL (
+        SELECT CASE WHEN p.is_child THEN p.case_id END, p.is_child, CASE WHEN p.is_child THEN rr.worker_id END,
+               CASE WHEN p.is_child THEN rr.stage_id END FROM persons p LEFT JOIN LATERAL (
             SELECT r.worker_id, r.stage_id FROM role_assignments r JOIN stages s ON s.id = r.stage_id
               JOIN stage_persons sp ON sp.stage_id = s.id AND sp.person_id = p.id AND sp.ended_at IS NULL
             WHERE s.closed_at IS NULL
@@ -94,9 +98,24 @@ FUNCTIONS: dict[str, tuple[str, str, bool]] = {
     # db.notifications.notify from a worker's own session, at the store's clock whatever it is given.
     "casenotes_notify(p_worker integer, p_at timestamptz, p_kind text, p_key text, p_sentence text, "
     "p_entity text, p_entity_id integer, p_case integer, p_stage integer)": ("boolean", """-- statements
-        DECLARE added integer;
+        DECLARE
+            added integer;
+            me integer := casenotes_worker_id();
+            now_xact xid := xid(pg_current_xact_id_if_assigned());
         BEGIN
-            IF casenotes_worker_id() IS NULL THEN
+            IF me IS NULL THEN
+                RETURN false;
+            END IF;
+            -- Another's inbox only for a change this very transaction made (its key names it): nobody writes
+            -- into an inbox at will, nor takes a key before the change it belongs to.
+            IF p_worker IS DISTINCT FROM me AND NOT (
+                   p_entity_id IS NOT NULL AND p_key LIKE '%:' || p_entity_id::text || '%'
+                   AND ((p_entity = 'appointment' AND EXISTS (SELECT 1 FROM advocate_appointments x
+                                                              WHERE x.id = p_entity_id AND x.xmin = now_xact))
+                     OR (p_entity = 'document' AND EXISTS (SELECT 1 FROM documents x
+                                                           WHERE x.id = p_entity_id AND x.xmin = now_xact))
+                     OR (p_entity = 'note' AND EXISTS (SELECT 1 FROM notes x
+                                                       WHERE x.id = p_entity_id AND x.xmin = now_xact)))) THEN
                 RETURN false;
             END IF;
             INSERT INTO notifications (worker_id, at, kind, key, sentence, entity, entity_id, case_id, stage_id)
@@ -143,8 +162,9 @@ REPLACED: dict[str, tuple[str, ...]] = {
     "advocate_appointments": ("file", "decide"),
     "documents": ("read", "upload", "withdraw"),
     "workers": ("add",),
+    "audit_log": ("write",),
     "note_revisions": ("read",),
-    "review_actions": ("read",),
+    "review_actions": ("read", "act"),
 }
 _NOTHING_DECIDED = ("decided_at IS NULL AND decided_by_id IS NULL AND decision_reason IS NULL "
                     "AND ended_at IS NULL AND ended_by_id IS NULL AND end_reason IS NULL")
@@ -154,8 +174,14 @@ _ROLE_IN_CASE = ("EXISTS (SELECT 1 FROM role_assignments r JOIN stages s ON s.id
                  f"WHERE s.case_id = documents.case_id AND r.worker_id = {ME} "
                  "AND r.starts_at <= casenotes_now() AND (r.ends_at IS NULL OR r.ends_at > casenotes_now()))")
 STAFF = f"(SELECT casenotes_has_function('{MAINTAIN_STAFF}'))"
-_WITHDRAWS = f"uploaded_by_id = {ME} OR {_ROLE_IN_CASE}"
+_WITHDRAWS = f"(uploaded_by_id = {ME} AND ({READS_CASE} OR {ADVOCATES_CHILD})) OR {_ROLE_IN_CASE}"
+SIGNED_IN = f"{ME} IS NOT NULL"
+# Tables 0010 left without row-level security: now read and written by signed-in workers only.
+NEWLY_GUARDED = ("change_log", "external_keys")
 
+_REVIEWS = ("EXISTS (SELECT 1 FROM notes n WHERE n.id = note_id AND n.author_id IN (SELECT casenotes_team()) "
+            f"AND n.author_id <> {ME} AND n.entered_by_id <> {ME})")
+_SENDS = f"EXISTS (SELECT 1 FROM notes n WHERE n.id = note_id AND {ME} IN (n.author_id, n.entered_by_id))"
 # The notes an advocate reads for their children (none for anyone else).
 _NOT_ADVOCATES = "note_id NOT IN (SELECT casenotes_advocate_notes())"
 
@@ -164,7 +190,13 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
     # settled versions and its approval, not the versions a supervisor returned nor the comments.
     "note_revisions": [("read", "SELECT", f"{NOTE_OF_ROW} AND (status IN ('approved', 'final') OR {_NOT_ADVOCATES})",
                         None)],
-    "review_actions": [("read", "SELECT", f"{NOTE_OF_ROW} AND (action = 'approve' OR {_NOT_ADVOCATES})", None)],
+    "review_actions": [
+        ("read", "SELECT", f"{NOTE_OF_ROW} AND (action = 'approve' OR {_NOT_ADVOCATES})", None),
+        # rules.access.check_may_review and check_may_change: a supervisor above the author (who did not enter
+        # it) approves or returns; the author or whoever entered it sends and recalls.
+        ("act", "INSERT", None, f"by_id = {ME} AND CASE WHEN action IN ('approve', 'return') THEN {_REVIEWS} "
+                                f"ELSE {_SENDS} END"),
+    ],
     "advocate_accounts": [
         ("add", "INSERT", None, f"{MANAGES} AND status = 'requested' AND casenotes_new_advocate(worker_id)"),
     ],
@@ -191,6 +223,14 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
         # The uploader or a role holder of the child's case (desks.documents.withdraw_document).
         ("withdraw", "UPDATE", _WITHDRAWS, _WITHDRAWS),
     ],
+    # One's own rows, about a family one reads (or none): nobody writes reads into another family's log.
+    # (An advocate filing a request for a child of a family they do not read yet: about that request.)
+    "audit_log": [("write", "INSERT", None, f"worker_id = {ME} AND (case_id IS NULL OR EXISTS "
+                                            "(SELECT 1 FROM cases c WHERE c.id = audit_log.case_id) OR "
+                                            "(entity = 'appointment' AND EXISTS (SELECT 1 FROM advocate_appointments a "
+                                            f"WHERE a.id = audit_log.entity_id AND a.{THIS_TRANSACTION})))")],
+    "change_log": [("read", "SELECT", SIGNED_IN, None), ("write", "INSERT", None, SIGNED_IN)],
+    "external_keys": [("read", "SELECT", SIGNED_IN, None), ("write", "INSERT", None, SIGNED_IN)],
     "workers": [
         # A representative adds an advocate: a CASA worker who cannot sign in yet, in no unit, under nobody.
         ("add", "INSERT", None, f"{STAFF} OR ({MANAGES} AND employer = 'CASA' AND NOT active "
@@ -199,6 +239,7 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
 }
 
 NOW, WORKER = "casenotes_now()", "casenotes_worker_id()"
+ZONE = "(SELECT value FROM meta WHERE key = 'policy.time_zone')"  # store/db/policy_facts.py
 
 
 def _refuse(error: str, sentence: str) -> str:
@@ -212,7 +253,18 @@ TRIGGERS: dict[str, tuple[str, str, str]] = {
     "appointment_session": ("advocate_appointments", "INSERT OR UPDATE", f"""
         IF TG_OP = 'INSERT' THEN
             NEW.requested_at := {NOW}; NEW.appointed_at := {NOW};
+            -- rules.advocacy.check_request_dates and ends_at_of, on the agency's clock
+            IF NEW.appointed_on IS NULL OR NEW.appointed_on > ({NOW} AT TIME ZONE {ZONE})::date
+               OR NEW.ends_on < NEW.appointed_on OR NEW.ends_on < ({NOW} AT TIME ZONE {ZONE})::date THEN
+                {_refuse("InvalidRequest", "a request is filed once the court has appointed the advocate, for an "
+                                           "appointment that has not ended and does not end before it began")};
+            END IF;
+            NEW.ends_at := CASE WHEN NEW.ends_on IS NOT NULL
+                                THEN (NEW.ends_on + 1)::timestamp AT TIME ZONE {ZONE} END;
             RETURN NEW;
+        END IF;
+        IF NEW.ends_on IS DISTINCT FROM OLD.ends_on OR NEW.ends_at IS DISTINCT FROM OLD.ends_at THEN
+            {_refuse("NoAccess", "an appointment's last day is the court's: it is changed by no one's session")};
         END IF;
         IF NEW.status IS DISTINCT FROM OLD.status THEN
             IF NEW.status IN ('approved', 'declined') THEN
@@ -223,6 +275,10 @@ TRIGGERS: dict[str, tuple[str, str, str]] = {
                 END IF;
                 NEW.decided_at := {NOW}; NEW.decided_by_id := {WORKER};
             ELSIF NEW.status = 'ended' THEN
+                IF NOT casenotes_has_function('{ADVOCATE_ACCESS}') THEN
+                    {_refuse("NoAccess", "an advocate's access ends on the appointment's last day, when the child's "
+                                         "stage closes, or when the programme's representative terminates them")};
+                END IF;
                 IF TRIM(COALESCE(NEW.end_reason, '')) = '' THEN
                     {_refuse("InvalidRequest", "an appointment is ended with a reason")};
                 END IF;
@@ -263,14 +319,49 @@ TRIGGERS: dict[str, tuple[str, str, str]] = {
             {_refuse("InvalidRequest", "an account's decision and its termination are written once, with its "
                                        "move, by whoever makes it")};
         END IF;
-        IF NEW.last_sign_in_at IS DISTINCT FROM OLD.last_sign_in_at THEN
-            NEW.last_sign_in_at := {NOW};
+        IF NEW.last_sign_in_at IS DISTINCT FROM OLD.last_sign_in_at THEN  -- one's own sign-in, now
+            NEW.last_sign_in_at := CASE WHEN NEW.worker_id = {WORKER} THEN {NOW} ELSE OLD.last_sign_in_at END;
+        END IF;
+        RETURN NEW;"""),
+    # Into a record one may write a document into, asked before anything else of the row: a refusal says
+    # nothing of whose family a person is. Plain text is UTF-8.
+    "document_session": ("documents", "INSERT", f"""
+        IF NOT (NEW.case_id IN (SELECT casenotes_readable_cases())
+                OR NEW.person_id IN (SELECT casenotes_advocate_children())
+                OR (NEW.kind = '{LETTER_KIND}' AND (casenotes_has_function('{ADVOCATE_ACCESS}')
+                                                    OR {APPROVED_ADVOCATE.format(worker=WORKER)}))) THEN
+            {_refuse("NoAccess", "a document goes into the record of a child whose record you may read")};
+        END IF;
+        IF NEW.content_type = 'text/plain' THEN
+            BEGIN
+                PERFORM convert_from(NEW.content, 'UTF8');
+            EXCEPTION WHEN OTHERS THEN
+                {_refuse("InvalidDocument", "plain text is kept in UTF-8")};
+            END;
         END IF;
         RETURN NEW;"""),
     "document_withdrawal": ("documents", "UPDATE", f"""
         IF OLD.withdrawn_at IS NULL AND NEW.withdrawn_at IS NOT NULL THEN
             NEW.withdrawn_at := {NOW}; NEW.withdrawn_by_id := {WORKER};
         END IF;
+        RETURN NEW;"""),
+    # When a note was sent and reviewed is the database's clock (the casework clock and the review standards
+    # count from it), and a note once sent stays "sent before" (a never-sent draft may be discarded).
+    "note_session": ("notes", "UPDATE", f"""
+        NEW.first_submitted_at := COALESCE(OLD.first_submitted_at, CASE WHEN NEW.status IN ('submitted', 'resubmitted')
+                                                                        AND NEW.status IS DISTINCT FROM OLD.status
+                                                                        THEN {NOW} END);
+        IF NEW.status IS NOT DISTINCT FROM OLD.status THEN
+            NEW.submitted_at := OLD.submitted_at; NEW.reviewed_at := OLD.reviewed_at;
+        ELSIF NEW.status IN ('submitted', 'resubmitted') THEN
+            NEW.submitted_at := {NOW};
+        ELSIF NEW.status IN ('approved', 'returned') THEN
+            NEW.reviewed_at := {NOW};
+        END IF;
+        RETURN NEW;"""),
+    # An audit row is written when it happens: a row dated later would hide the reads that follow it.
+    "audit_session": ("audit_log", "INSERT", f"""
+        NEW.at := {NOW};
         RETURN NEW;"""),
     # A representative switches an advocate's sign-in on and off (approve, terminate) and changes nothing
     # else of a worker: staff administration (MAINTAIN STAFF) changes workers.
@@ -299,6 +390,8 @@ def enable(conn: Connection) -> None:
     for table, names in REPLACED.items():
         for name in names:
             conn.execute(text(f"DROP POLICY {table}_{name} ON {table}"))
+    for table in NEWLY_GUARDED:
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
     for table, listed in POLICIES.items():
         for name, command, using, check in listed:
             clauses = (f" USING ({using})" if using else "") + (f" WITH CHECK ({check})" if check else "")
@@ -326,9 +419,12 @@ def disable(conn: Connection) -> None:
     for table, listed in POLICIES.items():
         for name, *_ in listed:
             conn.execute(text(f"DROP POLICY {table}_{name} ON {table}"))
-    before = {**row_security.POLICIES, **row_security_advocacy.ADVOCACY_POLICIES}
+    for table in NEWLY_GUARDED:
+        conn.execute(text(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY"))
     for table, names in REPLACED.items():
-        for name, command, using, check in (p for p in before[table] if p[0] in names):
+        before = row_security_advocacy.ADVOCACY_POLICIES.get(table, []) + row_security.POLICIES.get(table, [])
+        for wanted in names:
+            name, command, using, check = next(p for p in before if p[0] == wanted)
             clauses = (f" USING ({using})" if using else "") + (f" WITH CHECK ({check})" if check else "")
             conn.execute(text(f"CREATE POLICY {table}_{name} ON {table} FOR {command}{clauses}"))
     conn.execute(text(f"""

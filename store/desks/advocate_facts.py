@@ -50,10 +50,10 @@ def request_target(session: Session, child_id: int, now: datetime) -> RequestTar
     """The child's family and responsible worker, or ``NotFound`` (no such child)."""
     if under_row_security(session):
         row = session.execute(text("SELECT * FROM casenotes_request_child(:p)"), {"p": child_id}).first()
-        if row is None or row.child_case is None:
+        if row is None:
             raise NotFound(f"There is no child number {child_id} in casenotes; check the number on the court's "
                            "order with the child's caseworker.")
-        if not row.child_is_child:
+        if not row.child_is_child or row.child_case is None:  # a parent's number: their family is not said
             raise InvalidRequest(f"Person number {child_id} is not a child of a family; an advocate is appointed "
                                  "for a child.")
         return RequestTarget(child_id, row.child_case, row.responsible, row.responsible_stage)

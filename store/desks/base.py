@@ -143,7 +143,8 @@ class DeskBase:
             with self.db.reading() as session:
                 if session.scalar(select(AuditEntry.id).where(
                         AuditEntry.worker_id == self.worker_id, AuditEntry.action == f"read {what}",
-                        AuditEntry.entity_id == entity_id, AuditEntry.at > now - every).limit(1)) is not None:
+                        AuditEntry.entity_id == entity_id, AuditEntry.at > now - every,
+                        AuditEntry.at <= now).limit(1)) is not None:
                     return
         with self.db.writing() as session:
             audit(session, self._user(session), f"read {what}", what, entity_id, now,
