@@ -11,6 +11,7 @@ from textual.widgets._footer import FooterKey
 
 from store import StoreError
 from tests.conftest import visit
+from tests.settling import open_case
 from tests.test_flows import open_app, press, settle
 from tui.palette import CasenotesCommands
 from tui.screens.case import CaseScreen
@@ -136,3 +137,38 @@ def test_the_review_queue_and_timeliness_are_offered_to_supervisors_only(demo_st
     assert ("Review queue" in keys, "Timeliness" in keys) == (offered, offered)
     assert ("Review queue" in palette, "Timeliness" in palette) == (offered, offered)
     assert (after_ctrl_r == "ReviewQueueScreen") == offered
+
+
+def _refusal_of_activity(desk, case_id) -> str | None:
+    try:
+        desk.case_activity(case_id)
+    except StoreError as refusal:
+        return refusal.message
+    return None
+
+
+def test_may_read_activity_gives_the_sentence_case_activity_refuses_with(store, agency):
+    store.staffing().appoint_advocate("casa", agency.jay)
+    for login in ("clerk", "casa", "cwb"):  # enters notes for others, a child's advocate, no role in the case
+        desk = store.as_user(login)
+        said = desk.may_read_activity(agency.case)
+        assert said is not None and said == _refusal_of_activity(desk, agency.case), login
+    for login in ("cw", "supa"):  # the Case Manager, their supervisor
+        assert store.as_user(login).may_read_activity(agency.case) is None
+        assert _refusal_of_activity(store.as_user(login), agency.case) is None
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("login, offered", [("clerk", False), ("cw", True)])
+def test_the_clerk_is_not_offered_the_cases_activity(store, agency, tmp_path, login, offered):
+    async def run():
+        app = open_app(store, login, tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_case(pilot, agency.case, agency.fss)
+            footer = _footer_keys(app)
+            palette = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
+            await press(pilot, ["t"])
+            return footer, palette, app.screen.has_class("-activity")
+
+    footer, palette, shown = asyncio.run(run())
+    assert ("Activity" in footer, "Activity of this case" in palette, shown) == (offered, offered, offered)

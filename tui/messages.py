@@ -136,6 +136,7 @@ class CaseloadRead(Message, bubble=False):
 @dataclass
 class CaseRead(Message, bubble=False):
     case: CaseView
+    activity_refusal: str | None = None  # why the family's activity history is not the reader's (t not offered)
 
 
 @dataclass

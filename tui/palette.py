@@ -60,7 +60,8 @@ class CasenotesCommands(Provider):
         if stage_id is not None and hasattr(screen, "action_stage_people") and not app.outside:  # the case screen: the stage's people
             commands += [(name, partial(screen.action_stage_people, topic), help_text)
                          for name, topic, help_text in STAGE_PEOPLE]
-        if hasattr(screen, "action_activity") and not app.outside:  # the case screen (not a child's advocate's)
+        # The case screen, when the store lets the reader see the activity (not a child's advocate, nor the clerk).
+        if hasattr(screen, "action_activity") and screen.check_action("activity", ()) is not False:
             commands.append(("Activity of this case", screen.action_activity,
                              "Who changed what in the family's case, and when (t; again for the notes)"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))

@@ -19,13 +19,13 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from store.core import arguments
-from store.core.errors import NoAccess, NotFound
+from store.core.errors import NotFound
 from store.core.results import ActivityEntry, CaseActivity
 from store.db.models import AuditEntry, Case, Person, Placement, RoleAssignment, Stage, Worker
 from store.db.unseen import case_exists
 from store.desks.activity_sentences import SYSTEM, CaseNames, Row, logins_in, words
 from store.desks.base import READ_AUDIT_EVERY, DeskBase
-from store.rules.access import Reach, case_access
+from store.rules.access import case_access, check_may_read_activity
 
 ACTIVITY_PAGE = 100  # entries a page: a screenful or three
 ACTIVITY_PAGE_MOST = 500
@@ -64,12 +64,7 @@ class ActivityDesk(DeskBase):
             if not case_exists(session, case_id):  # signed in as oneself, an unread family still exists
                 raise NotFound(f"There is no case number {case_id}.")
             access = case_access(session, user, case_id, now)
-            if access.reach is Reach.ENTRY_CLERK:
-                raise NoAccess("Staff who enter notes for others see the notes they entered, not the family's "
-                               "activity history; its Case Manager or their supervisor can tell you what changed.")
-            if access.reach is Reach.ADVOCATE:
-                raise NoAccess("A child's advocate reads the notes about that child, not the family's activity "
-                               "history; ask the child's caseworker what changed.")
+            check_may_read_activity(access)
             case = session.get_one(Case, case_id)
             belongs = case_activity_filter(case_id, unkeyed=not _opened_keyed(session, case_id))
             query = select(AuditEntry, Worker.login, Worker.name).outerjoin(

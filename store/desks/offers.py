@@ -5,8 +5,8 @@ Each answer reuses the rule the action itself applies, so an offer is never refu
 from __future__ import annotations
 
 from store.core import arguments
-from store.rules.access import (ENTER_PROGRESS_NOTE, case_access, has_function, check_may_add_note, notes_hidden_from,
-                     supervises_anyone, writes_notes)
+from store.rules.access import (ENTER_PROGRESS_NOTE, case_access, has_function, check_may_add_note,
+                               check_may_read_activity, notes_hidden_from, supervises_anyone, writes_notes)
 from store.desks.base import DeskBase
 from store.core.errors import StoreError
 
@@ -24,6 +24,17 @@ class OfferDesk(DeskBase):
             try:
                 check_may_add_note(session, user, author, stage, now,
                              closed_stage_takes_notes=self.policy.closed_stage_takes_notes)
+            except StoreError as refusal:
+                return refusal.message
+            return None
+
+    def may_read_activity(self, case_id: int) -> str | None:
+        """None if the family's activity history is mine to read (t on the case screen), else the
+        sentence ``case_activity`` would refuse it with."""
+        case_id = arguments.record_id(case_id, "case")
+        with self.db.reading() as session:
+            try:
+                check_may_read_activity(case_access(session, self._user(session), case_id, self._now()))
             except StoreError as refusal:
                 return refusal.message
             return None

@@ -236,6 +236,17 @@ def advocates_in_case(session: Session, user: WorkerFields, case_id: int) -> boo
         .limit(1)) is not None
 
 
+def check_may_read_activity(access: CaseAccess) -> None:
+    """The family's activity history (who changed its stages, persons, placements and roles) is for
+    those who read the case whole: not the clerk who enters notes, nor a child's advocate."""
+    if access.reach is Reach.ENTRY_CLERK:
+        raise NoAccess("Staff who enter notes for others see the notes they entered, not the family's "
+                       "activity history; its Case Manager or their supervisor can tell you what changed.")
+    if access.reach is Reach.ADVOCATE:
+        raise NoAccess("A child's advocate reads the notes about that child, not the family's activity "
+                       "history; ask the child's caseworker what changed.")
+
+
 def writes_notes(session: Session, user: Worker, now: datetime) -> bool:
     """False for an outside advocate (DOMAIN: they write no progress notes): a worker with an active
     appointment, no current role in any stage and no ENT PROG NOTE. Everyone else may write somewhere."""

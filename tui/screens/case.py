@@ -96,6 +96,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
         self.case: CaseView | None = None
         self.actions: dict[str, str | None] = {}
         self.desk = None  # the desk it was opened with: it reads with that one even after a user switch
+        self.activity_refusal: str | None = None  # offered until the store says it is not the reader's
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -150,7 +151,8 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
     @work(thread=True, exclusive=True, group="case", exit_on_error=False)
     def load_case(self) -> None:
         try:
-            self.post_message(CaseRead(self.desk.case(self.case_id)))
+            case = self.desk.case(self.case_id)
+            self.post_message(CaseRead(case, self.desk.may_read_activity(self.case_id)))
         except StoreError as error:
             self.post_message(CaseRefused(str(error)))
 
@@ -164,6 +166,8 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
     @on(CaseRead)
     @while_shown
     def _case_read(self, message: CaseRead) -> None:
+        self.activity_refusal = message.activity_refusal
+        self.refresh_bindings()
         self._show_case(message.case)
 
     def _show_case(self, case: CaseView) -> None:
@@ -345,8 +349,11 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """ctrl+n is not offered to those who write no notes (a child's advocate reads only); a note's
         keys are not offered while the activity history is shown in place of the notes; the family's
-        activity and the stage's course and people not to the advocate programme's people."""
+        activity and the stage's course and people not to the advocate programme's people, and the
+        activity not to whoever the store refuses it (the clerk who enters notes for others)."""
         if action in NOTE_ONLY and (self.has_class("-activity") or self.has_class("-documents")):
+            return False
+        if action == "activity" and self.activity_refusal is not None and not self.has_class("-activity"):
             return False
         if action in OUTSIDE_NOT_OFFERED and getattr(self.app, "outside", False):
             return False
