@@ -17,12 +17,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store import StoreError
 from tui import formatting
 from tui.messages import AdvocateChanged, AdvocateRefused, AdvocatesRead
+from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
@@ -35,7 +35,8 @@ NARROW_COLUMNS = (("Name", 20), ("Status", 20), ("Open", 4), ("Review on", 10))
 NARROW = 100
 
 
-class AdvocatesScreen(SaysWorkerFailures, Screen):
+class AdvocatesScreen(SaysWorkerFailures, TableScreen):
+    NARROW, COLUMNS, NARROW_COLUMNS, SPACED, COMPACT_FOOTER = NARROW, COLUMNS, NARROW_COLUMNS, False, True
     AUTO_FOCUS = "DataTable"
     BINDINGS = [
         Binding("n", "new_account", "New advocate", id="advocates.new"),
@@ -55,7 +56,6 @@ class AdvocatesScreen(SaysWorkerFailures, Screen):
         super().__init__()
         self.desk = desk
         self.accounts: list[Any] = []
-        self.narrow: bool | None = None
         self.waiting = False  # the app's first-caseload handshake: this screen reads its own rows
 
     def compose(self) -> ComposeResult:
@@ -74,21 +74,6 @@ class AdvocatesScreen(SaysWorkerFailures, Screen):
     def on_screen_resume(self) -> None:
         self.load()
 
-    @while_shown
-    def on_resize(self) -> None:
-        if (self.app.size.width < NARROW) != self.narrow:
-            self._columns()
-            self._fill()
-
-    def _columns(self) -> None:
-        self.narrow = self.app.size.width < NARROW
-        footer = self.query_one(KeyFooter)
-        footer.compact, footer.show_command_palette = self.narrow, not self.narrow
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:
-            table.add_column(label, width=width)
-
     @work(thread=True, exclusive=True, group="advocates", exit_on_error=False)
     def load(self) -> None:
         self.post_message(AdvocatesRead(self.desk.advocate_accounts()))  # a refusal: SaysWorkerFailures
@@ -100,22 +85,7 @@ class AdvocatesScreen(SaysWorkerFailures, Screen):
         self._fill()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        zone = self.app.zone
-        for a in self.accounts:
-            status = Text(a.status + (" · review due" if a.review_due else ""),
-                          style="bold" if a.status == "requested" or a.review_due else
-                          ("dim" if a.status in ("rejected", "terminated") else ""))
-            review = a.review_on.strftime("%m/%d/%Y") if a.review_on else "—"
-            if self.narrow:
-                table.add_row(a.name, status, str(a.open_appointments), review, key=a.login)
-            else:
-                seen = formatting.short_date(a.last_sign_in_at, zone) if a.last_sign_in_at else "never"
-                table.add_row(a.name, a.login, status, seen, str(a.open_appointments),
-                              ", ".join(a.children) or "—", review, key=a.login)
-        table.move_cursor(row=min(keep, max(len(self.accounts) - 1, 0)))
+        self._refill((self._cells(a), a.login) for a in self.accounts)
         waiting = sum(1 for a in self.accounts if a.status == "requested")
         active = sum(1 for a in self.accounts if a.status == "approved")
         due = sum(1 for a in self.accounts if a.review_due)
@@ -125,6 +95,16 @@ class AdvocatesScreen(SaysWorkerFailures, Screen):
             + (f" · {due} to review" if due else "")
             + ("" if self.accounts else " · n files a new advocate's account"))
         self._detail()
+
+    def _cells(self, a: Any) -> list[object]:
+        status = Text(a.status + (" · review due" if a.review_due else ""),
+                      style="bold" if a.status == "requested" or a.review_due else
+                      ("dim" if a.status in ("rejected", "terminated") else ""))
+        review = a.review_on.strftime("%m/%d/%Y") if a.review_on else "—"
+        if self.narrow:
+            return [a.name, status, str(a.open_appointments), review]
+        seen = formatting.short_date(a.last_sign_in_at, self.app.zone) if a.last_sign_in_at else "never"
+        return [a.name, a.login, status, seen, str(a.open_appointments), ", ".join(a.children) or "—", review]
 
     @on(DataTable.RowHighlighted)
     def _detail(self) -> None:

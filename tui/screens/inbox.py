@@ -9,12 +9,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store.core.results import NotificationView
 from tui import formatting
 from tui.messages import InboxMarked, InboxRead
+from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
@@ -25,7 +25,8 @@ COLUMNS = (("", 2), ("When", 17), ("What", 20), ("About", 75))
 NARROW_COLUMNS = (("", 2), ("When", 17), ("About", 55))
 
 
-class InboxScreen(SaysWorkerFailures, Screen):
+class InboxScreen(SaysWorkerFailures, TableScreen):
+    NARROW, COLUMNS, NARROW_COLUMNS = NARROW, COLUMNS, NARROW_COLUMNS
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="inbox.back"),
         Binding("enter", "open", "Open", id="inbox.open"),
@@ -44,7 +45,6 @@ class InboxScreen(SaysWorkerFailures, Screen):
         self.notifications: list[NotificationView] = []
         self.unread = 0
         self.unread_only = False
-        self.narrow: bool | None = None
         self.desk = None  # the signed-in worker's when the screen was opened
 
     def compose(self) -> ComposeResult:
@@ -58,20 +58,6 @@ class InboxScreen(SaysWorkerFailures, Screen):
     def on_mount(self) -> None:
         self.desk = self.app.desk
         self._columns()
-
-    @while_shown
-    def on_resize(self) -> None:
-        if (self.size.width < NARROW) != self.narrow:
-            self._columns()
-            self._fill()
-
-    def _columns(self) -> None:
-        self.narrow = self.size.width < NARROW
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.cell_padding = 0
-        for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:
-            table.add_column(" " + label if label else "", width=width + 1)
 
     @while_shown
     def on_screen_resume(self) -> None:
@@ -91,12 +77,7 @@ class InboxScreen(SaysWorkerFailures, Screen):
         self._describe()
 
     def _fill(self) -> None:
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for n in self.notifications:
-            table.add_row(*self._cells(n), key=str(n.id))
-        table.move_cursor(row=min(keep, max(len(self.notifications) - 1, 0)))
+        self._refill((self._cells(n), str(n.id)) for n in self.notifications)
         self.query_one("#summary", Static).update(self._summary())
 
     def _cells(self, n: NotificationView) -> list:

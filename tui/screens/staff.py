@@ -10,13 +10,13 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
 from store import StoreError
 from store.core.results import StaffMember, UnitView
 from tui import formatting
 from tui.messages import StaffChanged, StaffChangeRefused, StaffListRead
+from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
@@ -29,7 +29,8 @@ NARROW_COLUMNS = (("Unit", 19), ("Name", 19), ("Supervisor", 16), ("Roles", 5), 
 SHORT = {"ENT PROG NOTE": "ENT", "MAINTAIN STAFF": "STAFF", "ADVOCATE ACCESS": "ADV"}  # the column is narrow
 
 
-class StaffScreen(SaysWorkerFailures, Screen):
+class StaffScreen(SaysWorkerFailures, TableScreen):
+    NARROW, COLUMNS, NARROW_COLUMNS, COMPACT_FOOTER = NARROW, COLUMNS, NARROW_COLUMNS, True
     AUTO_FOCUS = "DataTable"
     BINDINGS = [
         Binding("escape", "back", "Back", id="staff.back"),
@@ -52,7 +53,6 @@ class StaffScreen(SaysWorkerFailures, Screen):
         self.staff: list[StaffMember] = []
         self.units: list[UnitView] = []
         self.shown: list[StaffMember] = []
-        self.narrow: bool | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -68,22 +68,6 @@ class StaffScreen(SaysWorkerFailures, Screen):
         self._columns()
         self.load()
 
-    @while_shown
-    def on_resize(self) -> None:
-        if (self.size.width < NARROW) != self.narrow:
-            self._columns()
-            self._fill()
-
-    def _columns(self) -> None:
-        self.narrow = self.size.width < NARROW
-        footer = self.query_one(KeyFooter)
-        footer.compact, footer.show_command_palette = self.narrow, not self.narrow
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.cell_padding = 0
-        for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:
-            table.add_column(" " + label, width=width + 1)
-
     @work(thread=True, exclusive=True, group="staff", exit_on_error=False)
     def load(self) -> None:
         desk = self.desk  # a refusal: SaysWorkerFailures
@@ -97,13 +81,8 @@ class StaffScreen(SaysWorkerFailures, Screen):
 
     def _fill(self) -> None:
         wanted = self.query_one("#filter", Input).value.lower().split()
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
         self.shown = [m for m in self.staff if all(w in _words(m) for w in wanted)]
-        for member in self.shown:
-            table.add_row(*(self._narrow_cells(member) if self.narrow else self._cells(member)), key=member.login)
-        table.move_cursor(row=min(keep, max(len(self.shown) - 1, 0)))
+        self._refill(((self._narrow_cells(m) if self.narrow else self._cells(m)), m.login) for m in self.shown)
         active = sum(m.active for m in self.staff)
         gone = len(self.staff) - active
         self.query_one("#summary", Static).update(

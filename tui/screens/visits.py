@@ -8,12 +8,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from store.desks.visits import ChildVisits
 from tui import formatting
 from tui.messages import VisitsRead
+from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
@@ -27,7 +27,8 @@ NARROW_COLUMNS = (("This month", 12), ("Child", 17), ("Visited by", 14), ("Last 
                   ("New placement", 13))
 
 
-class VisitsScreen(SaysWorkerFailures, Screen):
+class VisitsScreen(SaysWorkerFailures, TableScreen):
+    NARROW, COLUMNS, NARROW_COLUMNS = NARROW, COLUMNS, NARROW_COLUMNS
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="visits.back"),
         Binding("enter", "open", "Open case", id="visits.open", show=False),
@@ -40,7 +41,6 @@ class VisitsScreen(SaysWorkerFailures, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.standings: list[ChildVisits] = []
-        self.narrow: bool | None = None
         self.desk = None  # the signed-in worker's when the screen was opened
 
     def compose(self) -> ComposeResult:
@@ -53,20 +53,6 @@ class VisitsScreen(SaysWorkerFailures, Screen):
     def on_mount(self) -> None:
         self.desk = self.app.desk
         self._columns()
-
-    @while_shown
-    def on_resize(self) -> None:
-        if (self.size.width < NARROW) != self.narrow:
-            self._columns()
-            self._fill()
-
-    def _columns(self) -> None:
-        self.narrow = self.size.width < NARROW
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        table.cell_padding = 0  # eight columns in 120 cells: one space of each width separates them
-        for label, width in NARROW_COLUMNS if self.narrow else COLUMNS:  # fixed: auto widths are measured
-            table.add_column(" " + label, width=width + 1)                # on idle, after a first paint
 
     @while_shown
     def on_screen_resume(self) -> None:
@@ -96,14 +82,8 @@ class VisitsScreen(SaysWorkerFailures, Screen):
         self.query_one(DataTable).focus()
 
     def _fill(self) -> None:
-        children = self.standings
-        table = self.query_one(DataTable)
-        keep = table.cursor_row
-        table.clear()
-        for child in children:
-            table.add_row(*(self._narrow_cells(child) if self.narrow else self._cells(child)),
-                          key=str(child.placement_id))
-        table.move_cursor(row=min(keep, max(len(children) - 1, 0)))
+        self._refill(((self._narrow_cells(child) if self.narrow else self._cells(child)), str(child.placement_id))
+                     for child in self.standings)
 
     def _narrow_cells(self, child: ChildVisits) -> list:
         month = (Text(f" NOT YET {child.days_left_in_month}d", style="bold red") if child.at_risk
