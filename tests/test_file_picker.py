@@ -10,6 +10,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input
 
+from tests.settling import home_shown, until
 from tests.test_flows import first_caseworker, settle
 from tui.app import CasenotesApp
 from tui.dialogs.file_picker import FilePickerDialog
@@ -108,6 +109,20 @@ def test_a_whole_path_can_be_typed(tmp_path):
     assert host.chosen == elsewhere / "letter.pdf"
 
 
+@pytest.mark.parametrize("typed", ["~/Documents/School/", "/elsewhere/"])
+def test_a_path_typed_over_the_one_shown_starts_again_where_it_says(tmp_path, typed):
+    """The line starts as "~/": typing "~/…" or "/…" after it (as the README tells a newcomer to type the
+    demo's folder) goes there, not to "~/~/…"."""
+    home = a_home(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "letter.pdf").write_bytes(b"%PDF-1.4")
+    start, name, wanted = ((typed, "pho", home / "Documents/School/photo.jpg") if typed.startswith("~")
+                           else (f"{elsewhere}/", "let", elsewhere / "letter.pdf"))
+    chosen, _shown = pick(FilePickerDialog("Upload", home=home), [start, name, "enter"])
+    assert chosen == wanted
+
+
 def test_hidden_entries_show_only_once_a_dot_is_typed(tmp_path):
     home = a_home(tmp_path)
     dialog = FilePickerDialog("Upload", home=home)
@@ -162,11 +177,12 @@ def test_file_picker_snapshot(snap_compare, demo_store, tmp_path, size, folder):
     app = CasenotesApp(demo_store, first_caseworker(demo_store), home=tmp_path / "app", indexing=False)
 
     async def run_before(pilot):
-        await settle(pilot)
-        app.push_screen(FilePickerDialog("Save a copy to" if folder else "Upload a document for Jay", home=home,
-                                         start=home / "Documents" if folder else home, folder=folder,
-                                         note="" if folder else "The file is checked and kept in the child's record."))
-        await settle(pilot)
+        await home_shown(pilot)  # a dialog pushed before the home screen would end up under it
+        dialog = FilePickerDialog("Save a copy to" if folder else "Upload a document for Jay", home=home,
+                                  start=home / "Documents" if folder else home, folder=folder,
+                                  note="" if folder else "The file is checked and kept in the child's record.")
+        app.push_screen(dialog)
+        await until(pilot, lambda: bool(dialog.entries), "the folder's entries")
         if not folder:
             await pilot.press("r")
             await settle(pilot)

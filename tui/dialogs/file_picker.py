@@ -120,6 +120,11 @@ class FilePickerDialog(SaysWorkerFailures, ModalScreen[Path | None]):
     def typed(self) -> tuple[Path, str]:
         """The folder the path line names and the start of a name typed after its last "/"."""
         value = self.query_one("#path", Input).value
+        # A path typed over the one shown starts again where it says: "~/Documents/~/x" is "~/x", and
+        # "~/Documents//tmp" is "/tmp" (as a desktop file chooser reads them).
+        at_home, at_root = value.rfind("/~/"), value.rfind("//")
+        if max(at_home, at_root) >= 0:
+            value = value[max(at_home, at_root) + 1:]
         head, slash, name = value.rpartition("/")
         if not slash:
             return self.folder, name
