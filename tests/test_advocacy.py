@@ -267,6 +267,13 @@ def test_an_advocate_reads_a_notes_settled_versions_only(store, agency, clock):
     assert [a.action for a in history.review] == ["approve"]
 
 
+def test_the_filer_is_told_whom_the_request_went_to(store, agency):
+    """The advocate learns who answers for the child (the one notified), by name only."""
+    request = file_for_jay(approved_advocate(store), agency)
+    assert request.told == "Cara Worker"  # the Case Manager of Jay's newest open stage (FSI)
+    assert [n.kind for n in store.as_user("cw").inbox()] == ["access request"]
+
+
 def test_a_lapsed_appointment_is_renewed_by_a_new_request(store, agency, clock):
     ncole = approved_advocate(store)
     first = file_for_jay(ncole, agency, ends_on=date(2026, 3, 10))

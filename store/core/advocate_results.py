@@ -61,6 +61,7 @@ class AccessRequestView:
     ended_at: datetime | None
     end_reason: str | None
     may_decide: bool  # the reader may approve or decline it now
+    told: str | None = None  # filing it: the name of the worker the request was sent to (None: nobody answers yet)
 
 
 @dataclass(frozen=True)

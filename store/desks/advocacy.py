@@ -8,6 +8,8 @@ child's record by letter of introduction (``file_access_request``, ``access_requ
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from datetime import date, datetime
 from typing import Any
 
@@ -150,7 +152,9 @@ class AdvocacyDesk(DeskBase):
             appointment = access_requests.file_request(
                 work, who, target, court=court, cause_number=cause, appointed_on=appointed, ends_on=ends,
                 letter_name=name, letter_content=content)
-            return self._request_views(session, [appointment])[0]
+            told = None if target.worker_id is None else session.scalar(
+                select(Worker.name).where(Worker.id == target.worker_id))
+            return replace(self._request_views(session, [appointment])[0], told=told)
 
     def access_requests(self, *, child_id: int | None = None) -> list[AccessRequestView]:
         """The requests the reader sees, newest first: an advocate their own, a representative all,

@@ -168,8 +168,10 @@ class RequestAccessDialog(SaysWorkerFailures, ModalScreen[object]):
     @on(AccessRequestFiled)
     @while_shown
     def _filed(self, message: AccessRequestFiled) -> None:
-        self.notify(f"Request for child number {message.request.child_id} filed; the child's caseworker is told.",
-                    timeout=5)
+        told = message.request.told
+        whom = (f"{escape(told)}, who answers for the child, is told" if told else
+                "nobody answers for the child now, so nobody was told: the request waits in the child's case")
+        self.notify(f"Request for child number {message.request.child_id} filed; {whom}.", timeout=8)
         if self.is_active:
             self.dismiss(message.request)
 
