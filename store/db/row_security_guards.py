@@ -12,6 +12,12 @@ A review of issue 18 signed in as each kind of worker with psql and found that r
   kept reading what they uploaded after their access ended, and read any document's bytes unaudited;
 - a child's new stage opened after the decision reopened access nobody had decided.
 
+A second review as each role found more, closed here too: notifications written into anyone's inbox
+(or a key taken before its change), audit rows dated at will or about families one does not read,
+review actions by anyone who reads a note, a note's sending and review dated at will, an appointment's
+last day left open or moved, a refused upload telling whose family a person is in, a representative
+writing sign-ins, ``change_log`` and ``external_keys`` open to a session that is no worker.
+
 Here: the policies that replace 0013's, the helper functions they need, and the triggers that stamp
 who and when from the session (``casenotes_worker_id()``) and the store's clock (``casenotes_now()``),
 so that those columns say what happened whatever a session writes. A document's bytes are read only
