@@ -50,6 +50,13 @@ def test_agency_file_found_through_environment(tmp_path, monkeypatch):
     ('[visits]\nmonthly_target_percent = 120\n', "percentage"),
     ('[visits]\nmethod = "Telepathy"\n', "not one of the agency's methods"),
     ('preset = "ohio"\n', "no policy preset called 'ohio'; casenotes ships texas, washington"),
+    ('[plans]\ninitial_within_days = 0\n', "plans.initial_within_days must be a whole number of at least 1"),
+    ('[plans]\ninitial_within_days = "60 days"\n', "plans.initial_within_days must be a whole number"),
+    ('[plans]\ninitial_within_days = 600\n', "due within at most 366 days"),
+    ('[plans]\nreview_every_months = 6.5\n', "plans.review_every_months must be a whole number of at least 1"),
+    ('[plans]\nreview_every_months = true\n', "plans.review_every_months must be a whole number"),
+    ('[plans]\nreview_every_months = 36\n', "reviewed at least every 24 months"),
+    ('[plans]\nreview_every_days = 180\n', "'plans.review_every_days' that casenotes does not know"),
 ])
 def test_bad_policy_file_is_refused_with_a_reason(tmp_path, content, message):
     path = tmp_path / "policy.toml"
@@ -70,6 +77,15 @@ def test_presets_hold_other_jurisdictions_clocks(tmp_path):
     agency = Policy.load(path)
     assert agency.name.startswith("Washington") and agency.windows["review"].describe() == "2 business days"
     assert agency.windows["correction"].describe() == "1 business day"
+
+
+def test_plan_clock_defaults_and_agency_override(tmp_path):
+    assert (Policy.defaults().plans.initial_within_days, Policy.defaults().plans.review_every_months) == (60, 6)
+    path = tmp_path / "policy.toml"
+    path.write_text('[plans]\nreview_every_months = 3\n')
+    agency = Policy.load(path)
+    assert (agency.plans.initial_within_days, agency.plans.review_every_months) == (60, 3)
+    assert Policy.preset("texas").plans.initial_within_days == 60
 
 
 def test_named_policy_file_must_exist(tmp_path):

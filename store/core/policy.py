@@ -65,6 +65,15 @@ class AdvocatePolicy:
 
 
 @dataclass(frozen=True)
+class PlanPolicy:
+    """When case plans are due (``[plans]``): the first within days of the case opening or a child's
+    entry into care, then a review within months of the last approved plan."""
+
+    initial_within_days: int = 60
+    review_every_months: int = 6
+
+
+@dataclass(frozen=True)
 class MailPolicy:
     """The agency's SMTP relay for notifications by e-mail; no host: notifications stay in the app."""
 
@@ -102,6 +111,7 @@ class Policy:
     documents: DocumentPolicy
     advocates: AdvocatePolicy
     mail: MailPolicy
+    plans: PlanPolicy = PlanPolicy()
     contact_defaults: dict[str, ContactDefaults] = field(default_factory=dict)
 
     @property
@@ -187,6 +197,7 @@ class Policy:
                                 sender=str(data["notifications"]["sender"]),
                                 where=str(data["notifications"]["where"])),
                 contact_defaults=_contact_defaults(data["picklists"].get("defaults", {}), picklists),
+                plans=_plans(data["plans"]),
             )
         except KeyError as exc:
             raise PolicyError(f"The policy has no setting {exc}; it is needed.") from exc
@@ -246,6 +257,23 @@ def _contact_defaults(spec: Any, picklists: dict[str, tuple[str, ...]]) -> dict[
             raise PolicyError(f"{where}: present must be a list of {', '.join(map(repr, PRESENT))}, not {present!r}.")
         found[kind] = ContactDefaults(method, location, tuple(purposes), tuple(present))
     return found
+
+
+PLAN_MOST_DAYS, PLAN_MOST_MONTHS = 366, 24  # beyond these a plan's clock is a typo, not a policy
+
+
+def _plans(spec: Any) -> PlanPolicy:
+    if not isinstance(spec, dict):
+        raise PolicyError("The policy setting plans must be a table (initial_within_days, review_every_months).")
+    days = _count(spec["initial_within_days"], "plans.initial_within_days", least=1)
+    months = _count(spec["review_every_months"], "plans.review_every_months", least=1)
+    if days > PLAN_MOST_DAYS:
+        raise PolicyError(f"The policy setting plans.initial_within_days is {days}: a first case plan is due within "
+                          f"at most {PLAN_MOST_DAYS} days of the case opening or a placement.")
+    if months > PLAN_MOST_MONTHS:
+        raise PolicyError(f"The policy setting plans.review_every_months is {months}: a case plan is reviewed at "
+                          f"least every {PLAN_MOST_MONTHS} months.")
+    return PlanPolicy(initial_within_days=days, review_every_months=months)
 
 
 def _window(spec: Any, where: str) -> Window:
