@@ -5,8 +5,8 @@ Import nothing from ``search`` or ``tui`` here: they stand on this package, not 
 
 from store.core.clock import Clock, FrozenClock, SystemClock
 from store.core.errors import (CannotOpen, DatabaseBusy, DatabaseUnavailable, InvalidAbsence, InvalidDocument,
-                               InvalidNote, InvalidReport, InvalidRequest, InvalidStage, InvalidTransition, NoAccess,
-                               NoteFrozen, NotAuthor, NotFound, StaleEdit, StoreError)
+                               InvalidNote, InvalidPlan, InvalidReport, InvalidRequest, InvalidStage, InvalidTransition,
+                               NoAccess, NoteFrozen, NotAuthor, NotFound, StaleEdit, StoreError)
 from store.core.policy import Policy, PolicyError
 from store.service import Store
 
@@ -14,5 +14,5 @@ __all__ = [
     "Clock", "FrozenClock", "SystemClock", "Policy", "PolicyError", "Store", "StoreError", "NoAccess",
     "NotAuthor", "NoteFrozen", "InvalidTransition", "StaleEdit", "InvalidNote", "InvalidStage", "NotFound",
     "CannotOpen", "DatabaseBusy", "DatabaseUnavailable", "InvalidAbsence", "InvalidReport",
-    "InvalidRequest", "InvalidDocument",
+    "InvalidRequest", "InvalidDocument", "InvalidPlan",
 ]

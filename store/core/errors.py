@@ -68,6 +68,13 @@ class InvalidDocument(StoreError):
     default = "That file cannot be kept in the record. Nothing was saved."
 
 
+class InvalidPlan(StoreError):
+    """A case plan's content the case-planning policy does not allow (a permanency goal not open to
+    the child's age, a section the plan does not have)."""
+
+    default = "The case plan is not valid."
+
+
 class NotFound(StoreError):
     default = "That record does not exist."
 
