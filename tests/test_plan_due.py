@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pendulum
 import pytest
 
-from store import Policy
+from store import NotFound, Policy
 from store.rules.plan_due import INITIAL, REVIEW, UPDATE, PlanApprovals, initial_due, plans_due, review_due
 from store.rules.plan_need import (CHILD, COMMITTED_AT_HOME, COURT_ORDER, FAMILY, CarePeriod, CaseStage,
                                    FamilyRecord, PlannedChild)
@@ -149,3 +149,31 @@ def test_the_agencys_own_time_zone_sets_the_end_of_the_day(tmp_path):
     path.write_text('[agency]\ntime_zone = "America/Los_Angeles"\nholiday_subdivision = "CA"\n')
     west = Policy.load(path)
     assert initial_due(D("2026-01-05"), west) == pendulum.parse("2026-03-06 23:59:59", tz="America/Los_Angeles")
+
+
+def test_only_an_entry_into_care_starts_the_clock_again(ny):
+    # a CCR opened in the open case, a move to a kinship home and an 18th birthday in care: the reviews cover them
+    record = FamilyRecord("Rivera", (CaseStage(1, "FSS", D("2026-01-05"), subtype="CWS"), CaseStage(2, "CCR",
+                                                                                             D("2026-05-01"))),
+                          (PlannedChild(ANA, "Ana Rivera", D("2008-04-15")),),
+                          (ana_placed("2026-02-01", "2026-03-31"), ana_placed("2026-04-01", setting="Kinship home")))
+    approvals = PlanApprovals(family=(D("2026-02-10"),), children={ANA: (D("2026-02-10"),)})
+    dues = plans_due(record, approvals, local("2026-05-20 09:00"), ny)
+    assert {(d.plan, d.action, d.due_at) for d in dues} == {(FAMILY, REVIEW, local("2026-08-10 23:59:59")),
+                                                           (CHILD, REVIEW, local("2026-08-10 23:59:59"))}
+
+
+def test_a_youth_home_after_care_owes_a_plan_from_turning_18(ny):
+    record = FamilyRecord("Rivera", (CaseStage(1, "FSS", D("2025-01-05"), subtype="CWS"),),
+                          (PlannedChild(ANA, "Ana Rivera", D("2008-06-01")),),
+                          (ana_placed("2025-02-01", "2025-12-31"),))
+    dues = plans_due(record, PlanApprovals(family=(D("2026-05-01"),), children={ANA: (D("2025-03-01"),)}),
+                     local("2026-06-02 09:00"), ny)
+    child = next(d for d in dues if d.plan == CHILD)
+    assert (child.action, child.counted_from, child.due_at) == (INITIAL, D("2026-06-01"), local("2026-07-31 23:59:59"))
+    assert "60 days after Ana Rivera turned 18 on 06/01/2026" in child.sentence
+
+
+def test_a_child_the_family_does_not_have_is_named(ny):
+    with pytest.raises(NotFound, match="The Rivera family has no child with the id 99"):
+        rivera().child(99)

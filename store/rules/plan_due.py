@@ -5,7 +5,9 @@ The policy's ``[plans]`` gives the numbers (``initial_within_days`` = 60, ``revi
 6). A plan is needed from the day ``plan_need`` says the need began: the first plan is due within the
 initial window of that day (the case opening, the child's entry into care or commitment, the 18th
 birthday of a youth still open); when a child enters out-of-home care after the family's or the
-child's last approved plan, a new plan is due within the same window of that entry; and an approved
+child's last approved plan, a new plan is due within the same window of that entry (a move between
+settings, a change of legal basis, a new stage of an open case or an 18th birthday in care is no
+entry: the plan's review covers them); and an approved
 plan is reviewed (approved again, as a new version) within the review months of its approval. The
 soonest of these is what is due. Approvals from before the need began (an earlier case, a closed
 stay in care) count for nothing.
@@ -30,8 +32,8 @@ from dateutil.relativedelta import relativedelta
 from store.core.policy import Policy
 from store.core.work_calendar import END_OF_DAY, Window
 from store.rules.obligations import is_overdue
-from store.rules.plan_need import (ADULT_AGE, COMMITTED_AT_HOME, FAMILY, FamilyRecord, PlanNeed, care_entries,
-                                   day_text, plans_needed)
+from store.rules.plan_need import (ADULT_AGE, COMMITTED_AT_HOME, FAMILY, FamilyRecord, PlanNeed, PlannedChild,
+                                   care_entries, day_text, plans_needed)
 from store.rules.plan_sections import birthday
 
 INITIAL, UPDATE, REVIEW = "initial", "update", "review"
@@ -84,7 +86,8 @@ def plan_due(need: PlanNeed, family: FamilyRecord, approved_on: tuple[date, ...]
     approved = sorted(day for day in approved_on if since <= day <= today)
     last = approved[-1] if approved else None
     starts = _starts(need, family)
-    uncovered = sorted(day for day in {since, *starts} if since <= day <= today and (last is None or day > last))
+    entries = {day for child in _children(need, family) for day in care_entries(family, child.id)}
+    uncovered = sorted(day for day in {since, *entries} if since <= day <= today and (last is None or day > last))
     candidates: list[tuple[datetime, str, date]] = []
     if uncovered:
         candidates.append((initial_due(uncovered[0], policy), INITIAL if last is None else UPDATE, uncovered[0]))
@@ -103,11 +106,16 @@ def plans_due(family: FamilyRecord, approvals: PlanApprovals, now: datetime, pol
     return tuple(sorted((due for due in found if due is not None), key=lambda due: (due.due_at, due.child_id or 0)))
 
 
+def _children(need: PlanNeed, family: FamilyRecord) -> tuple[PlannedChild, ...]:
+    """The children whose entry into care starts the plan's clock again: any child's for the family's."""
+    return family.children if need.child_id is None else (family.child(need.child_id),)
+
+
 def _starts(need: PlanNeed, family: FamilyRecord) -> dict[date, str]:
-    """The days a plan's clock may start on, each with the words for it: the case opening, a child's
-    entry into care or commitment at home, a youth's 18th birthday."""
+    """The words for the days a plan's need may begin on: the case opening, a child's entry into care
+    or commitment at home, a youth's 18th birthday."""
     starts: dict[date, str] = {}
-    children = family.children if need.child_id is None else (family.child(need.child_id),)
+    children = _children(need, family)
     for stage in family.stages:
         if stage.makes_a_case:
             starts.setdefault(stage.opened_on, f"the {stage.label} stage opened on {day_text(stage.opened_on)}")

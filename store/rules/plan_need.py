@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from store.core.errors import NotFound
 from store.rules.plan_sections import REUNIFICATION, age_on, birthday
 
 VPA = "voluntary placement agreement"
@@ -116,7 +117,10 @@ class FamilyRecord:
     parent_services: bool = False
 
     def child(self, child_id: int) -> PlannedChild:
-        return next(child for child in self.children if child.id == child_id)
+        found = next((child for child in self.children if child.id == child_id), None)
+        if found is None:
+            raise NotFound(f"The {self.name} family has no child with the id {child_id}.")
+        return found
 
     def periods_of(self, child_id: int) -> tuple[CarePeriod, ...]:
         return tuple(sorted((p for p in self.placements if p.child_id == child_id), key=lambda p: p.starts_on))
@@ -172,7 +176,8 @@ def care_entries(family: FamilyRecord, child_id: int) -> tuple[date, ...]:
 
 
 def family_plan_need(family: FamilyRecord, on: date) -> PlanNeed:
-    """Whether the family needs a family plan on ``on``, with the reasons."""
+    """Whether the family needs a family plan on ``on``, with the reasons. The children's goals and the
+    services to parents are the record's current ones: the day the need began is read with them."""
     subject = f"the {family.name} family"
     reasons = _family_reasons(family, on)
     if not reasons:
