@@ -88,6 +88,8 @@ def test_policy_command_reads_the_clock_back_in_words(capsys, monkeypatch, tmp_p
     assert "Record each contact within 10 days of the event." in out
     assert "  Caseworker/Child Contact: within 3 days." in out
     assert "reviews within 2 business days" in out
+    assert "Case plans: the first within 60 days of the case opening or a child's entry into care, reviewed every " \
+        "6 months." in out
     assert "  Fri 11/27/2026  Native American Heritage Day" in out  # Washington's, not New York's
     monkeypatch.setenv("CASENOTES_POLICY", str(tmp_path / "missing.toml"))
     assert cli.main(["policy"]) == 0  # no agency file: the shipped defaults

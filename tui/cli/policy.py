@@ -9,8 +9,8 @@ from store import Clock, Policy, SystemClock
 
 
 def describe(policy: Policy, today: date, days_ahead: int = 365) -> str:
-    """The clock in words: windows, contact-type exceptions, the absence rule, visit standards, and
-    the days the agency is closed in the coming year."""
+    """The clock in words: windows, contact-type exceptions, the absence rule, visit standards, the
+    case-plan clock, and the days the agency is closed in the coming year."""
     w = policy.windows
     lines = [
         f"Policy: {policy.name}",
@@ -28,6 +28,8 @@ def describe(policy: Policy, today: date, days_ahead: int = 365) -> str:
         f"{policy.visits.monthly_target_percent}%), at least {policy.visits.residence_target_percent}% in the "
         f"residence, {policy.visits.new_placement_contacts} contacts in a placement's first "
         f"{policy.visits.new_placement_days} days.",
+        f"Case plans: the first within {policy.plans.initial_within_days} days of the case opening or a child's "
+        f"entry into care, reviewed every {policy.plans.review_every_months} months.",
         f"Closed days from {today:%m/%d/%Y} to {today + timedelta(days=days_ahead):%m/%d/%Y} (weekdays only):",
     ]
     day = today
