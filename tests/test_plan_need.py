@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 
+from store import InvalidStage
+
 from store.rules.plan_need import (CHILD, COMMITTED_AT_HOME, COURT_ORDER, FAMILY, VOLUNTARY, VPA, CarePeriod,
                                    CaseStage, FamilyRecord, PlannedChild, care_entered_on, child_plan_need,
                                    family_plan_need, plans_needed)
@@ -152,3 +154,14 @@ def test_every_child_has_a_decision():
     needs = plans_needed(record, D("2026-06-01"))
     assert [(n.plan, n.child_id, n.needed) for n in needs] == [(FAMILY, None, True), (CHILD, 1, True),
                                                                 (CHILD, 2, False)]
+
+
+def test_a_placement_on_a_basis_the_policy_does_not_know_is_refused():
+    with pytest.raises(InvalidStage, match="'kinship care' is not a legal basis of a placement; the bases are "
+                                           "voluntary placement agreement, court order"):
+        placed("2026-02-01", basis="kinship care")
+
+
+def test_a_youth_of_18_in_care_has_both_reasons():
+    need = child_plan_need(family(placed("2026-02-01"), born="2008-06-01"), ANA, D("2026-06-01"))
+    assert len(need.reasons) == 2 and need.since == D("2026-02-01")

@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from store.core.errors import NotFound
+from store.core.errors import InvalidStage, NotFound
 from store.rules.plan_sections import REUNIFICATION, age_on, birthday
 
 VPA = "voluntary placement agreement"
@@ -86,6 +86,11 @@ class CarePeriod:
     ends_on: date | None
     setting: str
     basis: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.basis is not None and self.basis not in LEGAL_BASES:
+            raise InvalidStage(f"{self.basis!r} is not a legal basis of a placement; the bases are "
+                               f"{', '.join(LEGAL_BASES)}.")
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
