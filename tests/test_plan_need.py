@@ -7,7 +7,6 @@ from datetime import date
 import pytest
 
 from store import InvalidStage
-
 from store.rules.plan_need import (CHILD, COMMITTED_AT_HOME, COURT_ORDER, FAMILY, VOLUNTARY, VPA, CarePeriod,
                                    CaseStage, FamilyRecord, PlannedChild, care_entered_on, child_plan_need,
                                    family_plan_need, plans_needed)
