@@ -3,6 +3,7 @@
 from store.desks.activity import ActivityDesk
 from store.desks.advocacy import AdvocacyDesk
 from store.desks.child_notes import ChildNotesDesk
+from store.desks.court_record import CourtRecordDesk
 from store.desks.deadlines import DeadlineDesk
 from store.desks.inbox import InboxDesk
 from store.desks.documents import DocumentDesk
@@ -23,5 +24,5 @@ from store.desks.visits import VisitDesk
 
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
-           StaffDesk, InboxDesk, DocumentDesk, ChildNotesDesk, AdvocacyDesk):
+           StaffDesk, InboxDesk, DocumentDesk, ChildNotesDesk, AdvocacyDesk, CourtRecordDesk):
     """Acts as one worker: ``store.as_user(login)``."""
