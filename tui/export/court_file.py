@@ -4,7 +4,6 @@ back (from the PDF's embedded ``court-record-manifest.json`` or the Markdown's m
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 
 from store.core.court_results import MANIFEST_FILE, CourtManifest, CourtRecord
@@ -64,6 +63,3 @@ def _pdf_manifest(path: Path) -> str:
         raise NoManifest(f"{path} holds no court record manifest: it is not a court record casenotes wrote, or "
                          "its manifest was removed.")
     return found[0].decode("utf-8", errors="replace")
-
-
-
