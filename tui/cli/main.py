@@ -40,8 +40,23 @@ def main(argv: list[str] | None = None) -> int:
                                 "units, families, persons, stages, roles, placements")
     bring.add_argument("folder", help="the folder holding the CSV files (formats in the README)")
     bring.add_argument("--apply", action="store_true", help="write them, in one transaction (default: only check)")
-    send = commands.add_parser("export", help="write the agency as the CSV files that import reads")
-    send.add_argument("folder", help="the folder to write them into (made if needed)")
+    send = commands.add_parser("export", help="write the agency as the CSV files that import reads, or with "
+                               "--family a family's court record (PDF or Markdown); --verify FILE checks one")
+    send.add_argument("folder", nargs="?", help="the folder to write the CSV files into (made if needed)")
+    send.add_argument("--family", type=int, metavar="ID", help="the court record of this case (family) number")
+    send.add_argument("--child", type=int, metavar="ID", help="with --family: only the notes this child took part "
+                      "in, and the child's documents")
+    send.add_argument("--from", dest="since", metavar="DATE", help="with --family: the first day (YYYY-MM-DD or "
+                      "MM/DD/YYYY)")
+    send.add_argument("--to", dest="until", metavar="DATE", help="with --family: the last day, included")
+    send.add_argument("--format", choices=("pdf", "md"), default=None, help="with --family: pdf (default, or as "
+                      "--out ends) or md (Markdown, for editing)")
+    send.add_argument("--out", metavar="FILE", help="with --family: the file to write (default: a new file named "
+                      "for the family in this folder); never written over")
+    send.add_argument("--unapproved", action="store_true", help="with --family: include notes not yet approved, "
+                      "marked NOT APPROVED on every page")
+    send.add_argument("--verify", metavar="FILE", help="check a court record's hashes against the database: exit 0 "
+                      "if every one matches, 1 if any differs or the file has no manifest")
     upload = commands.add_parser("upload", help="keep a file (a school report, a photo…) in a child's record")
     upload.add_argument("--child", type=int, required=True, help="the child's person number")
     upload.add_argument("--kind", required=True, help="what the document is, from the agency's list (a few words "
@@ -72,6 +87,14 @@ def main(argv: list[str] | None = None) -> int:
             from tui.cli.timeliness import run_timeliness
 
             return run_timeliness(args)
+        if args.command == "export" and (args.family is not None or args.verify):
+            from tui.cli.court_record import run_court_record
+
+            return run_court_record(args)
+        if args.command == "export" and args.folder is None:
+            print("casenotes: export needs a folder for the CSV files, --family ID for a court record, or --verify "
+                  "FILE.", file=sys.stderr)
+            return 2
         if args.command in ("import", "export"):
             from tui.cli.transfer import run_export, run_import
 
