@@ -67,7 +67,7 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def test_the_pdf_reads_as_the_record_in_event_order_with_hashes_and_page_numbers(agency_db):
-    url, agency, ids = agency_db
+    url, _agency, ids = agency_db
     record = _record(url)
     pdf = render_pdf(record, ZONE)
     pages = _pages(pdf)
@@ -91,7 +91,7 @@ def test_the_pdf_reads_as_the_record_in_event_order_with_hashes_and_page_numbers
 
 
 def test_not_approved_is_on_every_page_when_unapproved_notes_are_included(agency_db):
-    url, agency, ids = agency_db
+    url, _agency, ids = agency_db
     pages = _pages(render_pdf(_record(url, include_unapproved=True), ZONE))
     assert len(pages) >= 2
     assert all("NOT APPROVED" in page for page in pages)
