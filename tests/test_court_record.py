@@ -199,3 +199,27 @@ def test_a_note_saved_again_since_says_so(store, agency, clock, family):
     check = cw.verify_court_record(manifest)
     entry = next(n for n in check.notes if n.note_id == draft.id)
     assert entry.matches and entry.newer_version == draft.version + 1
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("login", ["cw", "supa", "casa"])
+def test_as_the_workers_own_database_user_the_record_and_its_hashes_are_the_same(store, agency, clock, family,
+                                                                                 role_url, login):
+    """On the agency server each worker reads under row-level security: the same record, the same hashes,
+    and the export audited by their own session."""
+    from store import Store
+
+    store.staffing().appoint_advocate("casa", agency.jay)
+    expected = store.as_user(login).court_record(agency.case, include_unapproved=True)
+    own = Store.open(role_url(login), clock=clock)
+    try:
+        desk = own.signed_in()
+        record = desk.court_record(agency.case, include_unapproved=True)
+        assert [(n.id, n.version, n.sha256, n.review) for n in record.notes] == [
+            (n.id, n.version, n.sha256, n.review) for n in expected.notes]
+        assert record.documents == expected.documents and record.persons == expected.persons
+        assert desk.verify_court_record(record.manifest).all_match
+    finally:
+        own.close()
+    assert _sql(store, "SELECT count(*) FROM audit_log a JOIN workers w ON w.id = a.worker_id "
+                       "WHERE a.action = 'read court record' AND w.login = :l", l=login) == [(2,)]
