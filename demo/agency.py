@@ -21,6 +21,7 @@ from store.service import Store
 DIRECTOR_TITLE = "Director of Child Welfare Services"
 VOLUNTARY_AGENCY = "Harbor Family Services"
 CASA_PROGRAM = "County CASA Program"
+AGENCY_NAME = "Harbor County Department of Social Services"  # the local district, as its court records say
 UNIT_NAMES = ("Preventive Services", "Foster Care", "CPS Investigations")
 
 
@@ -37,6 +38,7 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
     staffing = store.staffing()
     staffing.set_meta("demo", "yes")
     staffing.set_meta("demo_seed", str(seed))
+    staffing.set_meta("agency_name", AGENCY_NAME)
     timeline = Timeline(clock, as_of)
     families = max(4, round(40 * scale))
     surnames = rng.sample(text.FAMILY_NAMES, min(families, len(text.FAMILY_NAMES)))

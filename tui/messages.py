@@ -645,3 +645,20 @@ class AccessRequestsWaiting(Message, bubble=False):
     """How many advocates' requests for a family's children wait for the reader's decision."""
 
     count: int
+
+
+@dataclass
+class CourtRecordWritten(Message, bubble=False):
+    """A family's court record written as a PDF: where, how many notes (and how many not approved),
+    and its manifest hash."""
+
+    path: Path
+    notes: int
+    unapproved: int
+    documents: int
+    manifest_sha256: str
+
+
+@dataclass
+class CourtRecordRefused(Message, bubble=False):
+    sentence: str

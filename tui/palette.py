@@ -64,6 +64,9 @@ class CasenotesCommands(Provider):
         if hasattr(screen, "action_activity") and screen.check_action("activity", ()) is not False:
             commands.append(("Activity of this case", screen.action_activity,
                              "Who changed what in the family's case, and when (t; again for the notes)"))
+        if hasattr(screen, "action_court_record"):  # the case screen
+            commands.append(("Court record of this family (PDF)", screen.action_court_record,
+                             "Approved notes with addenda, review actions, documents and hashes, for the court (p)"))
         commands.append(("Help: every key", app.action_help, "What each key does here"))
         commands += [(label, partial(app.set_theme, name), "Remembered for you") for name, label in THEMES]
         if app.is_demo:  # read at sign-in, not per keystroke

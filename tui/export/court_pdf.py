@@ -101,16 +101,50 @@ class _Pages(FPDF):
 
     def pairs(self, pairs: list[tuple[str, str]], indent: float = 0) -> None:
         for label, value in pairs:
-            self.set_x(self.l_margin + indent)
             self.set_font(self.body, "B", 9)
+            left = self.l_margin + indent
+            self.set_x(left)
             self.cell(26, 4.6, self.t(label))
             self.set_font(self.body, "", 9)
-            self.multi_cell(0, 4.6, self.t(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.lines(value, left + 26, 4.6)
 
     def text_block(self, text: str, indent: float = 0, size: float = 10) -> None:
-        self.set_x(self.l_margin + indent)
         self.set_font(self.body, "", size)
-        self.multi_cell(0, size * 0.5, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.lines(text, self.l_margin + indent, size * 0.5)
+
+    def lines(self, text: str, left: float, height: float) -> None:
+        """The text wrapped at word boundaries between ``left`` and the right margin, a line per cell
+        (page breaks as they come). fpdf2's multi_cell measures each line again for every character
+        added, seconds for a family's notes; here each word is measured once."""
+        width = self.w - self.r_margin - left
+        for line in self.wrapped(self.t(text), width):
+            self.set_x(left)
+            self.cell(width, height, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def wrapped(self, text: str, width: float) -> list[str]:
+        measured: dict[str, float] = {}
+
+        def size(word: str) -> float:
+            if word not in measured:
+                measured[word] = self.get_string_width(word)
+            return measured[word]
+
+        space, out = size(" "), []
+        for paragraph in text.split("\n"):
+            line, used = "", 0.0
+            for word in paragraph.split(" "):
+                while size(word) > width and len(word) > 1:  # longer than a line: cut where it fills one
+                    cut = next((n for n in range(len(word) - 1, 0, -1) if size(word[:n]) <= width), 1)
+                    out += [line, word[:cut]] if line else [word[:cut]]
+                    line, used, word = "", 0.0, word[cut:]  # noqa: PLW2901 (the rest of the word goes on)
+                gap = space if line else 0.0
+                if line and used + gap + size(word) > width:
+                    out.append(line)
+                    line, used = word, size(word)
+                else:
+                    line, used = (line + " " + word) if line else word, used + gap + size(word)
+            out.append(line)
+        return out
 
     def hash_line(self, label: str, value: str, indent: float = 0) -> None:
         self.set_x(self.l_margin + indent)

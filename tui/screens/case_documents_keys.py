@@ -1,8 +1,8 @@
-"""The case screen's keys for the children's documents and who read the record: f shows the case's
-documents in place of the stage's notes (f or Esc… again: the notes), u uploads one for a child of the
-case (which child, asked when there are several), w withdraws the highlighted one, Enter opens it;
-v opens the case's access log. Mixed into ``CaseScreen``, which supplies ``desk``, ``case`` and
-``case_id``."""
+"""The case screen's keys for the children's documents, who read the record and its court record: f
+shows the case's documents in place of the stage's notes (f or Esc… again: the notes), u uploads one
+for a child of the case (which child, asked when there are several), w withdraws the highlighted one,
+Enter opens it; v opens the case's access log; p writes the family's court record as a PDF. Mixed into
+``CaseScreen``, which supplies ``desk``, ``case`` and ``case_id``."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ CASE_DOCUMENTS_BINDINGS = [
     # the stage's persons (CASE_DOCUMENTS_HINT), in F1 and in the palette instead.
     Binding("f", "documents", "Documents", id="case.documents", show=False),
     Binding("v", "access_log", "Who read", id="case.access_log", show=False),
+    Binding("p", "court_record", "Court record (PDF)", id="case.court_record", show=False),
 ]
 
 
@@ -49,6 +50,17 @@ class CaseDocumentsKeys(SaysWorkerFailures, Screen):
 
         family = self.case.family_name if self.case is not None else ""
         self.app.push_screen(AccessLogScreen(self.case_id, family))
+
+    def action_court_record(self) -> None:
+        """p: the family's court record as a PDF in a folder chosen (its dialog asks which child and
+        whether notes not yet approved come too)."""
+        if self.case is None:
+            return
+        from tui.dialogs.court_record import CourtRecordDialog
+
+        children = [(p.id, p.name) for p in self.case.persons if p.is_child]
+        self.app.push_screen(CourtRecordDialog(self.case_id, self.case.family_name, children,
+                                               start=getattr(self.app, "files_from", None)))
 
     def action_upload_document(self) -> None:
         if self.case is None:
