@@ -239,3 +239,14 @@ def test_the_csv_export_still_writes_the_agency(agency_db, tmp_path, capsys):
     url, *_ = agency_db
     assert cli.main(["--db", url, "export", str(tmp_path / "csv")]) == 0
     assert (tmp_path / "csv" / "staff.csv").is_file()
+
+
+def test_verify_of_a_damaged_pdf_exits_1_with_a_sentence(agency_db, tmp_path, capsys):
+    url, *_ = agency_db
+    out = tmp_path / "record.pdf"
+    assert cli.main(["--db", url, "export", "--family", "1", "--out", str(out)]) == 0
+    (tmp_path / "cut.pdf").write_bytes(out.read_bytes()[:3000])
+    capsys.readouterr()
+    assert cli.main(["--db", url, "export", "--verify", str(tmp_path / "cut.pdf")]) == 1
+    err = capsys.readouterr().err
+    assert "is not a PDF casenotes can read" in err and "Traceback" not in err

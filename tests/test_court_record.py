@@ -223,3 +223,12 @@ def test_as_the_workers_own_database_user_the_record_and_its_hashes_are_the_same
         own.close()
     assert _sql(store, "SELECT count(*) FROM audit_log a JOIN workers w ON w.id = a.worker_id "
                        "WHERE a.action = 'read court record' AND w.login = :l", l=login) == [(2,)]
+
+
+def test_may_produce_says_the_sentence_court_record_refuses_with(store, agency):
+    for login, case in (("cwb", agency.case), ("clerk", agency.case), ("cw", 999)):
+        said = store.as_user(login).may_produce_court_record(case)
+        with pytest.raises((NoAccess, NotFound)) as refused:
+            store.as_user(login).court_record(case)
+        assert said == refused.value.message
+    assert store.as_user("cw").may_produce_court_record(agency.case) is None

@@ -128,3 +128,22 @@ def test_leaving_while_the_record_is_written_loses_nothing(demo_store, tmp_path,
 
     assert asyncio.run(run()) == ("CaseScreen", "CaseScreen")
     assert len(list((home / "Court").glob("court-record-*.pdf"))) == 1
+
+
+def test_a_clerk_is_told_at_once_and_no_folder_is_asked(demo_store, tmp_path, home):
+    clerk = next(w.login for w in demo_store.staff() if "ENT PROG NOTE" in w.functions)
+    _, case_id, stage_id, _ = _managed_case(demo_store)
+    app = CasenotesApp(demo_store, clerk, home=tmp_path / "app", indexing=False)
+
+    async def run():
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.open_case(case_id, stage_id)
+            await settle(pilot)
+            await press(pilot, ["p"])
+            said = str(app.screen.query_one("#said").render())
+            await press(pilot, ["enter"])
+            return said, type(app.screen).__name__
+
+    said, after_enter = asyncio.run(run())
+    assert "clerk who enters notes" in said and after_enter == "CourtRecordDialog"

@@ -661,4 +661,8 @@ class CourtRecordWritten(Message, bubble=False):
 
 @dataclass
 class CourtRecordRefused(Message, bubble=False):
+    """The store's sentence; ``before_choosing``: asked as the dialog opened (the record is not the
+    reader's to produce at all), not about one attempt to write it."""
+
     sentence: str
+    before_choosing: bool = False

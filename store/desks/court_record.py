@@ -57,11 +57,7 @@ class CourtRecordDesk(DeskBase):
         include_unapproved = arguments.yes_or_no(include_unapproved, "Including unapproved notes", InvalidRequest)
         with self.db.writing() as session:
             now, user = self._now(), self._user(session)
-            if not case_exists(session, case_id):
-                raise NotFound(f"There is no case number {case_id}.")
-            access = case_access(session, user, case_id, now)
-            if access.reach is Reach.ENTRY_CLERK:
-                raise NoAccess(CLERK)
+            access = self._court_access(session, user, case_id)
             case = session.get_one(Case, case_id)
             child = self._court_child(session, case_id, child_id, access)
             notes, left_out = self._notes(session, user, access, case_id, child_id, first, last, include_unapproved)
@@ -78,6 +74,25 @@ class CourtRecordDesk(DeskBase):
                    "unapproved_included": include_unapproved, "notes": len(record.notes),
                    "manifest_sha256": record.manifest.manifest_sha256}, case_id=case_id)
         return record
+
+    def may_produce_court_record(self, case_id: int) -> str | None:
+        """None if the family's court record is mine to produce (p on the case screen), else the sentence
+        ``court_record`` would refuse it with."""
+        case_id = arguments.record_id(case_id, "case")
+        with self.db.reading() as session:
+            try:
+                self._court_access(session, self._user(session), case_id)
+            except StoreError as refusal:
+                return refusal.message
+            return None
+
+    def _court_access(self, session: Session, user: Worker, case_id: int) -> CaseAccess:
+        if not case_exists(session, case_id):
+            raise NotFound(f"There is no case number {case_id}.")
+        access = case_access(session, user, case_id, self._now())
+        if access.reach is Reach.ENTRY_CLERK:
+            raise NoAccess(CLERK)
+        return access
 
     def verify_court_record(self, manifest: CourtManifest) -> CourtRecordCheck:
         """Each note of the manifest hashed afresh from the database at the version it names, and the

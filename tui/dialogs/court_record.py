@@ -51,6 +51,7 @@ class CourtRecordDialog(SaysWorkerFailures, ModalScreen[None]):
         self.chosen_child: int | None = None  # an index into children; None: all of them
         self.unapproved = False
         self.writing = False
+        self.refused = False  # the store said no: Enter does nothing, the sentence stays
         self.desk = None
 
     def compose(self) -> ComposeResult:
@@ -66,6 +67,14 @@ class CourtRecordDialog(SaysWorkerFailures, ModalScreen[None]):
     def on_mount(self) -> None:
         self.desk = self.app.desk
         self._show_choices()
+        self.ask_may()
+
+    @work(thread=True, exclusive=True, group="court-record-may", exit_on_error=False)
+    def ask_may(self) -> None:
+        """Said at once, not after a folder was chosen: a clerk who enters notes produces no court record."""
+        refusal = self.desk.may_produce_court_record(self.case_id)
+        if refusal is not None:
+            self.post_message(CourtRecordRefused(refusal, before_choosing=True))
 
     def _show_choices(self) -> None:
         child = "all children" if self.chosen_child is None else escape(self.family_children[self.chosen_child][1])
@@ -94,7 +103,7 @@ class CourtRecordDialog(SaysWorkerFailures, ModalScreen[None]):
             self._show_choices()
 
     def action_write(self) -> None:
-        if self.writing:
+        if self.writing or self.refused:
             return
         from tui.dialogs.file_picker import FilePickerDialog
 
@@ -150,6 +159,7 @@ class CourtRecordDialog(SaysWorkerFailures, ModalScreen[None]):
     @while_shown
     def _refused(self, message: CourtRecordRefused) -> None:
         self.writing = False
+        self.refused = self.refused or message.before_choosing
         self.query_one("#said", Static).update(f"[b $error]{escape(message.sentence)}[/]")
 
     def action_close(self) -> None:

@@ -51,13 +51,15 @@ def read_manifest(path: Path) -> CourtManifest:
 
 
 def _pdf_manifest(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    import logging
 
+    from pypdf import PdfReader
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its repairs of a damaged file are said below, once
     try:
         attachments = PdfReader(path).attachments
         found = attachments.get(MANIFEST_FILE)
-    except (PyPdfError, ValueError, KeyError) as error:
+    except Exception as error:  # a damaged file from outside can fail the parser anywhere
         raise NoManifest(f"{path} is not a PDF casenotes can read ({error}).") from None
     if not found:
         raise NoManifest(f"{path} holds no court record manifest: it is not a court record casenotes wrote, or "
