@@ -136,7 +136,7 @@ class CourtPerson:
 
 
 @dataclass(frozen=True)
-class PlanSection:
+class CourtPlanSection:
     title: str
     text: str
 
@@ -150,7 +150,7 @@ class PlanSummary:
     version: int
     approved_at: datetime
     approved_by_name: str
-    sections: tuple[PlanSection, ...]
+    sections: tuple[CourtPlanSection, ...]
 
 
 @dataclass(frozen=True)
