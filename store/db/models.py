@@ -498,3 +498,103 @@ class ExternalKey(Base):
     record_id: Mapped[int]
 
     __table_args__ = (UniqueConstraint("kind", "record_id", name="uq_external_keys_record"),)
+
+
+class Plan(Base):
+    """One version of a case plan (issue 19): the family plan (``child_id`` None) or a child-in-placement
+    plan. Drafted by the family's Case Planner (the Case Manager where there is none), sent to a supervisor
+    above the drafter, approved or returned (``correction_due_at``, the notes' review clock), and frozen
+    once approved: a change is a new version (``plan_version`` + 1, ``previous_plan_id``), the approved one
+    kept as it was. ``version`` counts the saves of this row, each with its revision."""
+
+    __tablename__ = "plans"
+    __table_args__ = (Index("ix_plans_case", "case_id", "child_id", "plan_version"), {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    plan_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    plan_version: Mapped[int] = mapped_column(Integer, default=1)
+    previous_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id"))
+    drafter_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    created_at: Mapped[datetime]
+    first_submitted_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    correction_due_at: Mapped[datetime | None]
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+
+
+class PlanSectionText(Base):
+    """A plan's section (its stable key, e.g. ``permanency_goal``) and what the planner wrote in it."""
+
+    __tablename__ = "plan_sections"
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlanParticipant(Base):
+    """Who took part in making the plan: a person of the family (``person_id``) or another by name, with
+    their role (child, mother, foster parent, therapist…)."""
+
+    __tablename__ = "plan_participants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    name: Mapped[str | None] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(60))
+
+
+class PlanContest(Base):
+    """A request for a hearing to contest a provision of the plan: by whom, on which day, what provision."""
+
+    __tablename__ = "plan_contests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_on: Mapped[date] = mapped_column(Date)
+    provision: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+
+
+class PlanRevision(Base):
+    """Every saved version of a plan row (its fields, sections and participants), kept forever."""
+
+    __tablename__ = "plan_revisions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int]
+    saved_at: Mapped[datetime]
+    saved_by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    status: Mapped[str] = mapped_column(String(12))
+    snapshot: Mapped[dict[str, Any]]
+
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+
+
+class PlanReviewAction(Base):
+    """submit, resubmit, approve or return of a plan, with the return's comment and correction due date."""
+
+    __tablename__ = "plan_review_actions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    action: Mapped[str] = mapped_column(String(12))
+    at: Mapped[datetime]
+    by_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    comment: Mapped[str | None] = mapped_column(Text)
+    due_at: Mapped[datetime | None]
+
+
+class NotePlanElement(Base):
+    """A plan element (a section of an approved plan) a note says was discussed."""
+
+    __tablename__ = "note_plan_elements"
+    note_id: Mapped[int] = mapped_column(ForeignKey("notes.id", ondelete="CASCADE"), primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), primary_key=True, index=True)
+    section_key: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -44,6 +44,14 @@ WRITES: dict[str, str] = {
     "advocate_accounts": "INSERT, UPDATE",
     "documents": "INSERT, UPDATE",  # UPDATE: only a withdrawal (triggers)
     "notifications": "INSERT, UPDATE",  # UPDATE: only marked read or e-mailed (triggers)
+    # Case plans (0015): nothing of a plan is deleted but a draft's participants and an open note's tags.
+    "plans": "INSERT, UPDATE",
+    "plan_sections": "INSERT, UPDATE",
+    "plan_participants": "INSERT, DELETE",
+    "plan_contests": "INSERT",
+    "plan_revisions": "INSERT",
+    "plan_review_actions": "INSERT",
+    "note_plan_elements": "INSERT, DELETE",
 }
 # A worker's sign-in (db_role) is set only by the owner's functions: the columns a session may write.
 WORKER_COLUMNS = ("login", "name", "title", "employer", "agency", "unit_id", "supervisor_id", "active",

@@ -1,0 +1,105 @@
+"""What the plan desk answers (issue 19): frozen dataclasses, like ``results``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class PlanParticipantView:
+    person_id: int | None  # a person of the family, or None for someone named
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PlanContestView:
+    id: int
+    person_id: int | None
+    requested_by: str
+    requested_on: date
+    provision: str
+    recorded_at: datetime
+    recorded_by: str  # login
+
+
+@dataclass(frozen=True)
+class PlanReviewActionView:
+    action: str  # submit, resubmit, approve, return
+    at: datetime
+    by: str  # login
+    comment: str | None
+    due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PlanView:
+    id: int
+    case_id: int
+    child_id: int | None  # None: the family plan
+    child_name: str | None
+    plan_date: date
+    status: str  # draft submitted returned resubmitted approved
+    version: int  # this row's saves: the one an edit must name
+    plan_version: int  # 1, 2, … : the plan's versions, each approved one kept
+    previous_plan_id: int | None
+    drafter: str  # login
+    drafter_name: str
+    created_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    reviewed_by: str | None
+    correction_due_at: datetime | None
+    approved_at: datetime | None
+    approved_by: str | None
+    section_keys: tuple[str, ...]  # the sections this plan has, in order
+    sections: tuple[tuple[str, str], ...]  # (key, text) of every section written, in the plan's order
+    participants: tuple[PlanParticipantView, ...]
+    contests: tuple[PlanContestView, ...]
+
+    @property
+    def kind(self) -> str:
+        return "family" if self.child_id is None else "child"
+
+    def text_of(self, key: str) -> str:
+        return dict(self.sections).get(key, "")
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """What one saved version changed from the one before: a section's key or a field's name."""
+
+    what: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class PlanRevisionView:
+    version: int
+    saved_at: datetime
+    saved_by: str  # login
+    status: str
+    sections: tuple[tuple[str, str], ...]
+    participants: tuple[PlanParticipantView, ...]
+    plan_date: date
+    changes: tuple[PlanChange, ...]  # from the version before (the first: every section written)
+
+
+@dataclass(frozen=True)
+class PlanHistory:
+    plan_id: int
+    plan_version: int
+    revisions: tuple[PlanRevisionView, ...]
+    actions: tuple[PlanReviewActionView, ...]
+    earlier_versions: tuple[int, ...]  # the plan ids of the versions before, oldest first
+
+
+@dataclass(frozen=True)
+class PlanElement:
+    """A plan element: a section of one approved plan (the family's, or a child's)."""
+
+    plan_id: int
+    child_id: int | None
+    section_key: str
