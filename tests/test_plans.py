@@ -131,7 +131,7 @@ def test_refusals_say_why(store, agency, clock):
     with pytest.raises(InvalidPlan, match="has not come yet"):
         planner.start_plan(agency.case, agency.jay, plan_date=date.today() + timedelta(days=400))
     plan = planner.start_plan(agency.case, agency.jay)
-    with pytest.raises(InvalidPlan, match="no section 'housing'|no section"):
+    with pytest.raises(InvalidPlan, match="no section 'no_such_section'"):
         planner.save_plan_section(plan.id, "no_such_section", "x", plan.version)
     with pytest.raises(InvalidPlan, match="Nothing is written"):
         planner.submit_plan(plan.id)
