@@ -36,10 +36,13 @@ def test_the_planner_drafts_sends_and_the_supervisor_approves_a_childs_plan(stor
     assert [(p.name, p.role) for p in plan.participants] == [("Jay Rivera", "child"), ("Ana Rivera", "mother"),
                                                              ("Rosa Diaz", "foster parent")]
     plan = planner.submit_plan(plan.id, plan.version)
-    assert plan.status == "submitted" and plan.submitted_at is not None
+    assert plan.status == "submitted" and plan.submitted_at is not None and plan.review_due_at > plan.submitted_at
+    assert [p.id for p in store.as_user("supa").plan_review_queue()] == [plan.id]
+    assert store.as_user("director").plan_review_queue() == []
     approved = store.as_user("supa").approve_plan(plan.id, plan.version)
     assert (approved.status, approved.approved_by, approved.reviewed_by) == ("approved", "supa", "supa")
-    assert approved.approved_at is not None
+    assert approved.approved_at is not None and approved.review_due_at is None
+    assert store.as_user("supa").plan_review_queue() == []
 
 
 def test_a_returned_plan_is_corrected_and_resubmitted(store, agency, clock):

@@ -53,6 +53,7 @@ class PlanView:
     correction_due_at: datetime | None
     approved_at: datetime | None
     approved_by: str | None
+    review_due_at: datetime | None  # sent for review: when the supervisor's review is due (the notes' clock)
     section_keys: tuple[str, ...]  # the sections this plan has, in order
     sections: tuple[tuple[str, str], ...]  # (key, text) of every section written, in the plan's order
     participants: tuple[PlanParticipantView, ...]

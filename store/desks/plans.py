@@ -26,8 +26,8 @@ from store.db.models import (Note, NoteParticipant, NotePlanElement, Person, Pla
                              PlanReviewAction, PlanRevision, PlanSectionText, Worker, table_of)
 from store.desks.base import DeskBase
 from store.rules.note_checks import check_edit
-from store.rules.note_rules import correction_due, local_text
-from store.rules.plan_checks import (check_editable, check_may_draft, check_may_read_plans,
+from store.rules.note_rules import correction_due, local_text, review_due
+from store.rules.plan_checks import (UNDER_REVIEW, check_editable, check_may_draft, check_may_read_plans,
                                      check_may_review_plan, check_move)
 from store.rules.plan_keys import check_section_key, plan_section_keys
 
@@ -249,6 +249,14 @@ class PlanDesk(DeskBase):
         self._audit_read(access, plan.case_id, "plan", plan_id)
         return PlanHistory(plan.id, plan.plan_version, tuple(revisions), actions, tuple(reversed(earlier)))
 
+    def plan_review_queue(self) -> list[PlanView]:
+        """Plans my workers sent me for review, the one due soonest first."""
+        with self.db.reading() as session:
+            ids = session.scalars(select(Plan.id).join(Worker, Worker.id == Plan.drafter_id).where(
+                Worker.supervisor_id == self.worker_id, Plan.status.in_(UNDER_REVIEW)))
+            views = [self._view(session, plan_id) for plan_id in ids]
+        return sorted(views, key=lambda view: (view.review_due_at or view.created_at, view.id))
+
     # --- the plan elements a note discussed ------------------------------------------------------------
 
     def plan_elements_offered(self, note_id: int) -> tuple[PlanElement, ...]:
@@ -455,6 +463,8 @@ class PlanDesk(DeskBase):
             reviewed_by=logins[plan.reviewed_by_id].login if plan.reviewed_by_id else None,
             correction_due_at=plan.correction_due_at, approved_at=plan.approved_at,
             approved_by=logins[plan.approved_by_id].login if plan.approved_by_id else None,
+            review_due_at=(review_due(plan.submitted_at, plan.status == "resubmitted", self.policy)
+                           if plan.status in UNDER_REVIEW and plan.submitted_at else None),
             section_keys=keys, sections=tuple((key, written[key]) for key in order if key in written),
             participants=tuple(PlanParticipantView(*p) for p in _participants(session, plan.id)),
             contests=contests)
