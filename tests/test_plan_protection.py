@@ -205,6 +205,7 @@ def test_the_plan_workflow_as_each_workers_own_role(store, agency, as_role):
     fixed = planner.save_plan_section(plan.id, "education", "Grade 4 at Lincoln Elementary.", returned.version)
     approved = supa.approve_plan(planner.submit_plan(fixed.id).id)
     assert (approved.status, approved.approved_by, approved.drafter) == ("approved", "supa", "vaplanner")
+    assert [n.kind for n in planner.inbox() if n.entity == "plan"] == ["plan approved", "plan returned"]
     assert planner.plan_history(plan.id) == store.as_user("vaplanner").plan_history(plan.id)
     assert as_role("cw").plans(agency.case) == store.as_user("cw").plans(agency.case)
     second = planner.new_plan_version(approved.id)

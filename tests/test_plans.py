@@ -43,6 +43,8 @@ def test_the_planner_drafts_sends_and_the_supervisor_approves_a_childs_plan(stor
     assert (approved.status, approved.approved_by, approved.reviewed_by) == ("approved", "supa", "supa")
     assert approved.approved_at is not None and approved.review_due_at is None
     assert store.as_user("supa").plan_review_queue() == []
+    (told,) = [n for n in planner.inbox() if n.entity == "plan"]
+    assert told.sentence == "Sam Supervisor approved your Jay Rivera's plan (version 1, Rivera family); it is final."
 
 
 def test_a_returned_plan_is_corrected_and_resubmitted(store, agency, clock):
@@ -52,6 +54,8 @@ def test_a_returned_plan_is_corrected_and_resubmitted(store, agency, clock):
     plan = planner.submit_plan(planner.save_plan_section(plan.id, "safety", "A safety plan.", plan.version).id)
     returned = store.as_user("supa").return_plan(plan.id, "Name who watches the children at night.")
     assert returned.status == "returned" and returned.correction_due_at > clock.now()
+    (told,) = [n for n in planner.inbox() if n.entity == "plan"]
+    assert told.kind == "plan returned" and told.sentence.startswith("Sam Supervisor returned your family plan")
     with pytest.raises(InvalidTransition):
         store.as_user("supa").approve_plan(plan.id)
     fixed = planner.save_plan_section(plan.id, "safety", "Grandmother stays nights.", returned.version)

@@ -10,13 +10,16 @@ The store's rules of ``store/rules/plan_checks.py``, said to the database:
 - a plan is approved or returned by a supervisor above its drafter (never the drafter);
 - who and when are the database's: a new plan's drafter and start, when it was sent, reviewed, approved
   and by whom, a revision's and a review action's time, a contest request's recorder and time;
-- a note's plan elements are read with the note (and the plan), written by the note's author or enterer.
+- a note's plan elements are read with the note (and the plan), written by the note's author or enterer;
+- a plan's drafter hears of its return and approval: ``casenotes_notify`` also writes into another's inbox
+  for a plan this very transaction changed, as it does for a note.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from store.db import row_security_guards
 from store.db.row_security import ME, create_function
 
 PLAN_STAGES = "('FSS', 'CCR')"
@@ -85,6 +88,11 @@ POLICIES: dict[str, list[tuple[str, str, str | None, str | None]]] = {
 }
 
 NOW, WORKER = "casenotes_now()", "casenotes_worker_id()"
+
+NOTIFY = next(signature for signature in row_security_guards.FUNCTIONS if signature.startswith("casenotes_notify("))
+_NOTE_CHANGED = "OR (p_entity = 'note' AND"
+_PLAN_CHANGED = ("OR (p_entity = 'plan' AND EXISTS (SELECT 1 FROM plans x WHERE x.id = p_entity_id "
+                 "AND x.xmin = now_xact))\n                     " + _NOTE_CHANGED)
 
 
 def _refuse(error: str, sentence: str) -> str:
@@ -161,9 +169,18 @@ def enable(conn: Connection) -> None:
             END $body$"""))
         conn.execute(text(f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
                           f"FOR EACH ROW EXECUTE FUNCTION casenotes_{name}()"))
+    _replace_notify(conn, with_plans=True)
+
+
+def _replace_notify(conn: Connection, *, with_plans: bool) -> None:
+    returns, body, volatile = row_security_guards.FUNCTIONS[NOTIFY]
+    assert _NOTE_CHANGED in body
+    body = body.replace(_NOTE_CHANGED, _PLAN_CHANGED, 1) if with_plans else body
+    create_function(conn, NOTIFY, returns, body, replace=True, volatile=volatile)
 
 
 def disable(conn: Connection) -> None:
+    _replace_notify(conn, with_plans=False)
     for name, (table, _events, _body) in TRIGGERS.items():
         conn.execute(text(f"DROP TRIGGER {name} ON {table}"))
         conn.execute(text(f"DROP FUNCTION casenotes_{name}()"))

@@ -22,7 +22,8 @@ from store.core.errors import InvalidPlan, InvalidTransition, NoAccess, NotFound
 from store.core.plan_results import (PlanChange, PlanContestView, PlanElement, PlanHistory, PlanParticipantView,
                                      PlanReviewActionView, PlanRevisionView, PlanView)
 from store.db.journal import audit
-from store.db.models import (Note, NoteParticipant, NotePlanElement, Person, Plan, PlanContest, PlanParticipant,
+from store.db.notifications import notify
+from store.db.models import (Case, Note, NoteParticipant, NotePlanElement, Person, Plan, PlanContest, PlanParticipant,
                              PlanReviewAction, PlanRevision, PlanSectionText, Worker, table_of)
 from store.desks.base import DeskBase
 from store.rules.note_checks import check_edit
@@ -146,7 +147,9 @@ class PlanDesk(DeskBase):
             self._save(session, plan, user, now, "approve plan", status="approved", reviewed_at=now,
                        reviewed_by_id=user.id, approved_at=now, approved_by_id=user.id, correction_due_at=None)
             self._act(session, plan.id, "approve", user, now)
-            return self._view(session, plan.id)
+            view = self._view(session, plan.id)
+            self._tell_drafter(session, view, user, now)
+            return view
 
     def return_plan(self, plan_id: int, comment: str, due: datetime | date | None = None,
                     version: int | None = None) -> PlanView:
@@ -165,7 +168,9 @@ class PlanDesk(DeskBase):
             self._save(session, plan, user, now, "return plan", status="returned", reviewed_at=now,
                        reviewed_by_id=user.id, correction_due_at=due_at, detail={"comment": comment, "due": due_at})
             self._act(session, plan.id, "return", user, now, comment=comment, due_at=due_at)
-            return self._view(session, plan.id)
+            view = self._view(session, plan.id)
+            self._tell_drafter(session, view, user, now)
+            return view
 
     def record_contest(self, plan_id: int, requested_by: str, requested_on: date, provision: str,
                        person_id: int | None = None) -> PlanView:
@@ -367,6 +372,22 @@ class PlanDesk(DeskBase):
         session.expire(plan)
         audit(session, user, action, "plan", plan.id, now, {"version": version, **(detail or {})},
               case_id=plan.case_id)
+
+    def _tell_drafter(self, session: Session, plan: PlanView, user: Worker, now: datetime) -> None:
+        """The drafter's inbox hears of each return and of the approval (once: an approved plan is final)."""
+        family = session.get_one(Case, plan.case_id).family_name
+        whose = "family" if plan.child_name is None else f"{plan.child_name}'s"
+        what = f"{whose} plan (version {plan.plan_version}, {family} family)"
+        if plan.status == "returned":
+            assert plan.correction_due_at is not None
+            kind, key = "plan returned", f"returned:plan:{plan.id}:{now:%Y%m%dT%H%M%S.%f}"
+            sentence = (f"{user.name} returned your {what} for correction by "
+                        f"{local_text(plan.correction_due_at, self.policy)}.")
+        else:
+            kind, key = "plan approved", f"approved:plan:{plan.id}"
+            sentence = f"{user.name} approved your {what}; it is final."
+        notify(session, session.get_one(Plan, plan.id).drafter_id, kind, sentence, key, now,
+               entity="plan", entity_id=plan.id, case_id=plan.case_id)
 
     @staticmethod
     def _act(session: Session, plan_id: int, action: str, user: Worker, now: datetime, comment: str | None = None,
