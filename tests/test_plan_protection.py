@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from store import Store
+from store.core.errors import NoAccess
 from tests.conftest import visit
 from tests.test_plans import approved_child_plan
 from tests.test_row_security import REFUSED, Session_, worker_id
@@ -278,3 +279,12 @@ def test_a_workers_session_stamps_who_and_when(store, agency, psql, clock):
     with pytest.raises(DBAPIError, match=REFUSED):
         psql("cw").run(f"INSERT INTO plan_contests (plan_id, requested_by, requested_on, provision, recorded_at, "
                        f"recorded_by_id) VALUES ({plan.id}, 'Ana', '{day}', 'x', now(), {worker_id(store, 'cw')})")
+
+
+def test_a_reader_who_may_not_change_a_plan_is_told_why_as_their_own_role(store, agency, as_role):
+    plan = store.as_user("vaplanner").start_plan(agency.case, agency.jay)
+    for desk in (as_role("cw"), store.as_user("cw")):
+        with pytest.raises(NoAccess, match="Case Planner"):
+            desk.save_plan_section(plan.id, "education", "Grade 4.", plan.version)
+        with pytest.raises(NoAccess, match="supervisors approve"):
+            desk.approve_plan(plan.id)

@@ -68,9 +68,10 @@ class PlanDesk(DeskBase):
         day = None if plan_date is None else arguments.day(plan_date, "plan date", InvalidPlan)
         with self.db.writing() as session:
             now, user = self._now(), self._user(session)
-            plan = self._plan(session, plan_id, lock=True)
+            plan = self._plan(session, plan_id)
             check_may_read_plans(session, user, plan.case_id, now)
             check_may_draft(session, user, plan.case_id, now)
+            plan = self._locked(session, plan)
             if plan.status != "approved":
                 raise InvalidTransition("Only an approved plan gets a new version; this one is still being "
                                         "written or reviewed.")
@@ -122,9 +123,10 @@ class PlanDesk(DeskBase):
         plan_id, seen = arguments.record_id(plan_id, "plan"), arguments.version(version, optional=True)
         with self.db.writing() as session:
             now, user = self._now(), self._user(session)
-            plan = self._plan(session, plan_id, lock=True)
+            plan = self._plan(session, plan_id)
             check_may_read_plans(session, user, plan.case_id, now)
             check_may_draft(session, user, plan.case_id, now)
+            plan = self._locked(session, plan)
             resubmit = plan.status == "returned"
             check_move(plan, "resubmitted" if resubmit else "submitted", "sent for review")
             _check_version(plan, seen)
@@ -396,28 +398,40 @@ class PlanDesk(DeskBase):
             plan_id=plan_id, action=action, at=now, by_id=user.id, comment=comment, due_at=due_at))
 
     def _writable(self, session: Session, plan_id: int, user: Worker, now: datetime, version: int) -> Plan:
-        plan = self._plan(session, plan_id, lock=True)
+        plan = self._plan(session, plan_id)
         check_may_read_plans(session, user, plan.case_id, now)
         check_may_draft(session, user, plan.case_id, now)
+        plan = self._locked(session, plan)
         check_editable(plan)
         _check_version(plan, version)
         return plan
 
     def _reviewable(self, session: Session, plan_id: int, user: Worker, now: datetime, doing: str, to: str,
                     seen: int | None) -> Plan:
-        plan = self._plan(session, plan_id, lock=True)
+        plan = self._plan(session, plan_id)
         check_may_read_plans(session, user, plan.case_id, now)
         check_may_review_plan(session, plan, user)
+        plan = self._locked(session, plan)
         check_move(plan, to, f"{doing}d" if doing.endswith("e") else f"{doing}ed")
         _check_version(plan, seen)
         return plan
 
     @staticmethod
-    def _plan(session: Session, plan_id: int, *, lock: bool = False) -> Plan:
-        plan = session.get(Plan, plan_id, with_for_update=lock or None)
+    def _plan(session: Session, plan_id: int) -> Plan:
+        plan = session.get(Plan, plan_id)
         if plan is None:
             raise NotFound(f"There is no plan number {plan_id}.")
         return plan
+
+    @staticmethod
+    def _locked(session: Session, plan: Plan) -> Plan:
+        """The plan locked for this change, read again, once the rules let the user make it (locking first
+        would hide, on the agency server, a plan the user may read but not change, before the rules said
+        why)."""
+        locked = session.get(Plan, plan.id, with_for_update=True, populate_existing=True)
+        if locked is None:
+            raise NoAccess("You may read this plan but not change it.")
+        return locked
 
     @staticmethod
     def _child_of(session: Session, case_id: int, child_id: int) -> Person:
