@@ -183,3 +183,11 @@ def test_a_note_is_tagged_with_elements_of_the_current_approved_plan_of_the_chil
     with pytest.raises(StoreError):
         cw.set_note_plan_elements(note.id, [])
     assert len(cw.note_plan_elements(note.id)) == 2
+
+
+def test_a_return_due_in_the_past_is_refused_as_a_plan_refusal(store, agency, clock):
+    planner = store.as_user("vaplanner")
+    plan = planner.start_plan(agency.case)
+    planner.submit_plan(planner.save_plan_section(plan.id, "safety", "A safety plan.", plan.version).id)
+    with pytest.raises(InvalidPlan, match="has already passed"):
+        store.as_user("supa").return_plan(plan.id, "Say more.", clock.now().date() - timedelta(days=2))

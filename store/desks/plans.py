@@ -166,7 +166,7 @@ class PlanDesk(DeskBase):
         with self.db.writing() as session:
             now, user = self._now(), self._user(session)
             plan = self._reviewable(session, plan_id, user, now, "return", "returned", seen)
-            due_at = self._due(given, now)
+            due_at = self._plan_correction_due(given, now)
             self._save(session, plan, user, now, "return plan", status="returned", reviewed_at=now,
                        reviewed_by_id=user.id, correction_due_at=due_at, detail={"comment": comment, "due": due_at})
             self._act(session, plan.id, "return", user, now, comment=comment, due_at=due_at)
@@ -464,7 +464,7 @@ class PlanDesk(DeskBase):
             raise InvalidPlan(f"A plan is dated the day it is made, not later: {day:%m/%d/%Y} has not come yet.")
         return day
 
-    def _due(self, due: date | datetime | None, now: datetime) -> datetime:
+    def _plan_correction_due(self, due: date | datetime | None, now: datetime) -> datetime:
         if due is None:
             return correction_due(now, self.policy)
         if isinstance(due, datetime):
