@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from store import Store
 from store.core.errors import NoAccess
 from tests.conftest import visit
+from tests import test_advocacy_security as raw
 from tests.test_plans import approved_child_plan
-from tests.test_row_security import REFUSED, Session_, worker_id
+from tests.test_row_security import REFUSED, worker_id
 
 BLOCKED = rf"{REFUSED}|casenotes\["
 
@@ -170,30 +170,8 @@ def test_truncate_is_refused_on_the_plan_tables(store, agency, db_url):
 
 # --- raw SQL in each worker's own PostgreSQL session -----------------------------------------------------
 
-@pytest.fixture
-def psql(role_url, clock):
-    opened: list[Session_] = []
-
-    def open_as(login):
-        opened.append(Session_(role_url(login), clock))
-        return opened[-1]
-
-    yield open_as
-    for session in opened:
-        session.engine.dispose()
-
-
-@pytest.fixture
-def as_role(role_url, clock):
-    opened: list[Store] = []
-
-    def sign_in(login):
-        opened.append(Store.open(role_url(login), clock=clock))
-        return opened[-1].signed_in()
-
-    yield sign_in
-    for opened_store in opened:
-        opened_store.close()
+# The advocates' raw-SQL fixtures: psql(login) and as_role(login), each worker's own database user.
+psql, as_role = raw.psql, raw.as_role
 
 
 def test_the_plan_workflow_as_each_workers_own_role(store, agency, as_role):
