@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from store import FrozenClock, Store
+from tests.steady_cursor import hold_cursors_still
 
 PG_ADMIN_URL = os.environ.get("CASENOTES_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 # Monday 2 March 2026, 10:00 in New York (EST, UTC-5); DST starts Sunday 8 March.
@@ -36,6 +37,7 @@ T0 = datetime(2026, 3, 2, 15, 0, tzinfo=timezone.utc)
 # outside its tmp_path, and this run's tag, so that workers and concurrent runs never collide.
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 RUN = uuid.uuid4().hex[:8]
+hold_cursors_still()  # snapshots never catch a cursor mid-blink
 
 
 def unique_name(prefix: str) -> str:
