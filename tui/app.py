@@ -29,10 +29,10 @@ from tui.while_shown import is_shown
 from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
 
 
-SUPERVISORS_ONLY = ("review_queue", "timeliness")  # actions of screens for those with workers below them
+SUPERVISORS_ONLY = ("review_queue", "plan_review_queue", "timeliness")  # actions of screens for those with workers below them
 # The agency's casework screens, not offered to the advocate programme's people (advocates and their
 # representatives), who hold no stage, no deadline and no staff of the agency.
-CASEWORK_ONLY = ("review_queue", "timeliness", "deadlines", "visits", "intake", "staff")
+CASEWORK_ONLY = ("review_queue", "plan_review_queue", "timeliness", "deadlines", "visits", "intake", "staff")
 HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
 INBOX_EVERY = 60.0  # seconds between looks for new notifications (and e-mail of them) while signed in
 SIGNAL_EXIT_GRACE = 3.0  # seconds an exit after SIGHUP/SIGTERM may take before the process ends anyway
@@ -436,6 +436,10 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
         entity, entity_id = notification.entity, notification.entity_id
         if entity == "note" and entity_id is not None:
             self.open_note(entity_id)
+        elif entity == "plan" and entity_id is not None:  # a plan returned or approved
+            from tui.screens.plan import PlanScreen
+
+            self.push_screen(PlanScreen(entity_id))
         elif entity == "document" and entity_id is not None:
             self.open_document(entity_id)
         elif entity == "appointment" and self.outside:  # an advocate's request decided: their home lists it
@@ -510,6 +514,12 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
         from tui.screens.review_queue import ReviewQueueScreen
 
         self.push_screen(ReviewQueueScreen())
+
+    def action_plan_review_queue(self) -> None:
+        from tui.screens.plan_review_queue import PlanReviewQueueScreen
+
+        if not isinstance(self.screen, PlanReviewQueueScreen):
+            self.push_screen(PlanReviewQueueScreen())
 
     def action_deadlines(self, plan_absence: bool = False) -> None:
         from tui.screens.deadlines import DeadlinesScreen

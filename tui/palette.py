@@ -32,6 +32,8 @@ class CasenotesCommands(Provider):
                         else ("Caseload", app.action_caseload, "Your stages, most urgent first"))
         if app.supervises:
             commands.append(("Review queue", app.action_review_queue, "Notes your workers sent you"))
+            commands.append(("Plan review queue", app.action_plan_review_queue,
+                             "Case plans your workers sent you (p in the review queue)"))
         commands.append(("Search notes", app.action_search, "Every family you may read"))
         commands.append((f"Inbox ({app.unread} unread)" if app.unread else "Inbox", app.action_inbox,
                          "Notes returned or approved, deadlines passed, advocates' uploads and requests (key F2)"))
@@ -64,6 +66,9 @@ class CasenotesCommands(Provider):
         if hasattr(screen, "action_activity") and screen.check_action("activity", ()) is not False:
             commands.append(("Activity of this case", screen.action_activity,
                              "Who changed what in the family's case, and when (t; again for the notes)"))
+        if hasattr(screen, "action_plans") and screen.check_action("plans", ()) is not False:  # the case screen
+            commands.append(("Case plans of this family", screen.action_plans,
+                             "The family plan and each child's: write, send for review, history (P)"))
         if hasattr(screen, "action_court_record"):  # the case screen
             commands.append(("Court record of this family (PDF)", screen.action_court_record,
                              "Approved notes with addenda, review actions, documents and hashes, for the court (p)"))

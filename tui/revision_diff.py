@@ -27,17 +27,23 @@ def revision_changes(before: RevisionView | None, after: RevisionView, zone: str
         text.append(_show(change.before, zone), style="red strike")
         text.append(" → ")
         text.append(f"{_show(change.after, zone)}\n", style="green")
-    old_lines, new_lines = before.narrative.splitlines(), after.narrative.splitlines()
-    if old_lines != new_lines:
+    if before.narrative.splitlines() != after.narrative.splitlines():
         changed = True
         text.append("\nNarrative:\n", style="bold")
-        for line in difflib.unified_diff(old_lines, new_lines, lineterm="", n=1):
-            if line.startswith(("---", "+++")):
-                continue
-            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
-            text.append(line + "\n", style=style)
+        text.append_text(line_changes(before.narrative, after.narrative))
     if not changed:
         text.append("Nothing in the note changed in this version.", style="dim")
+    return text
+
+
+def line_changes(before: str, after: str) -> Text:
+    """A text's changed lines with a line of context: - removed (red), + added (green)."""
+    text = Text()
+    for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=1):
+        if line.startswith(("---", "+++")):
+            continue
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else "dim"
+        text.append(line + "\n", style=style)
     return text
 
 

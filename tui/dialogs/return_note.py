@@ -61,7 +61,7 @@ class ReturnDialog(SaysWorkerFailures, ModalScreen[bool]):
     @while_shown
     def _due_changed(self, event: Input.Changed) -> None:
         try:
-            self.due = _read_due(event.value, self.app.store.clock.now(), self.app.zone)
+            self.due = read_day(event.value, self.app.store.clock.now(), self.app.zone)
         except ValueError as error:
             self.due = error  # not sent until it reads as a date
             self.query_one("#due-shown", Static).update(f"[red]{error}[/red]")
@@ -125,7 +125,7 @@ class ReturnDialog(SaysWorkerFailures, ModalScreen[bool]):
             self.dismiss(True)
 
 
-def _read_due(text: str, now, zone: str) -> date | None:
+def read_day(text: str, now, zone: str) -> date | None:
     """'' → None (policy default); '+5d' or '5d' → that many days from today; else a date."""
     text = text.strip().lower()
     if not text:

@@ -37,7 +37,7 @@ FIRST_PAGE = 60  # about two screens of notes
 NARROW, SHORT = 110, 30  # below these columns or lines, the compact layout (80x24 must work)
 NOTE_ONLY = ("edit", "submit", "recall", "addendum", "discard", "history")  # not offered over the activity
 # What the store refuses the advocate programme's people (a child's advocate reads the child's notes only).
-OUTSIDE_NOT_OFFERED = ("activity", "stage_course", "stage_people")
+OUTSIDE_NOT_OFFERED = ("activity", "stage_course", "stage_people", "plans")
 NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
@@ -56,6 +56,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
         Binding("h", "history", "History", id="case.history"),
         Binding("slash", "search", "Search family", id="case.search"),
         Binding("t", "activity", "Activity", id="case.activity"),
+        Binding("P", "plans", "Case plans", id="case.plans", show=False),  # listed under the persons and in F1
         Binding("tab", "app.focus_next", "Next pane", show=False),  # screens have no focus_next of their own
         *STAGE_COURSE_BINDINGS,
         *STAGE_PEOPLE_BINDINGS,
@@ -221,7 +222,8 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
         people = "\n".join(f"{escape(p.name)} [dim]{p.relationship}"
                            f"{' · born ' + p.birth_date.strftime('%m/%d/%Y') if p.birth_date else ''}[/dim]"
                            for p in stage.persons)
-        hint = "" if getattr(self.app, "outside", False) else f"\n{STAGE_PEOPLE_HINT}\n{CASE_DOCUMENTS_HINT}"
+        hint = ("" if getattr(self.app, "outside", False)
+                else f"\n{STAGE_PEOPLE_HINT}\n{CASE_DOCUMENTS_HINT} · [dim][b]P[/b] case plans[/dim]")
         self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}{hint}")
         closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
         self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")
@@ -372,6 +374,12 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
         else:
             self.query_one(NoteList).focus()
         self.refresh_bindings()
+
+    def action_plans(self) -> None:
+        """P: the family's case plans (the family plan and each child's)."""
+        from tui.screens.plans import PlansScreen
+
+        self.app.push_screen(PlansScreen(self.case_id))
 
     def action_new_note(self) -> None:
         if self.stage_id is not None:

@@ -45,7 +45,7 @@ class NoteHistoryScreen(SaysWorkerFailures, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Note {self.note_id}: saved versions · m marks one to compare the highlighted one with", id="title")
+        yield Static(f"{self.heading()}: saved versions · m marks one to compare the highlighted one with", id="title")
         with Horizontal(id="panes"):
             yield OptionList(id="versions")
             with VerticalScroll(id="diff"):
@@ -55,6 +55,16 @@ class NoteHistoryScreen(SaysWorkerFailures, Screen):
     def on_mount(self) -> None:
         self.load(self.app.desk)
 
+    def heading(self) -> str:
+        return f"Note {self.note_id}"
+
+    def read(self, desk):
+        """The history, read in the worker."""
+        return desk.note_history(self.note_id)
+
+    def changes(self, before, after) -> Text:
+        return revision_changes(before, after, self.app.zone)
+
     @while_shown
     def on_resize(self) -> None:
         self.set_class(self.size.width < self.NARROW, "-narrow")
@@ -62,7 +72,7 @@ class NoteHistoryScreen(SaysWorkerFailures, Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self, desk) -> None:
         try:
-            history = desk.note_history(self.note_id)
+            history = self.read(desk)
         except StoreError as error:
             self.post_message(HistoryRefused(str(error)))
             return
@@ -104,5 +114,5 @@ class NoteHistoryScreen(SaysWorkerFailures, Screen):
         before = revisions[base] if base >= 0 else None
         text = Text(f"Version {revisions[index].version} against version {revisions[base].version}\n\n"
                     if base >= 0 else "", style="bold")
-        text.append_text(revision_changes(before, revisions[index], self.app.zone))
+        text.append_text(self.changes(before, revisions[index]))
         self.query_one("#diff-text", Static).update(text)

@@ -29,6 +29,7 @@ class ReviewQueueScreen(SaysWorkerFailures, Screen):
         Binding("space", "toggle", "Select", id="queue.select"),
         Binding("y", "approve", "Approve…", id="queue.approve"),
         Binding("r", "return", "Return", id="queue.return"),
+        Binding("p", "app.plan_review_queue", "Plans waiting", id="queue.plans"),
     ]
     DEFAULT_CSS = """
     ReviewQueueScreen #summary { padding: 0 1; height: auto; max-height: 2; }
