@@ -10,7 +10,7 @@ from tui import formatting
 SECTIONS: dict[str, PlanSection] = {s.key: s for s in (*FAMILY_SECTIONS, *CHILD_SECTIONS, *YOUTH_SECTIONS,
                                                        APPLA_SECTION)}
 STATUS = {"draft": "draft", "submitted": "sent for review", "resubmitted": "sent again for review",
-          "returned": "returned for correction", "approved": "approved"}
+          "returned": "returned", "approved": "approved"}
 
 
 def section_title(key: str) -> str:
@@ -34,7 +34,7 @@ def standing(plan: PlanView, zone: str) -> str:
     if plan.status == "approved":
         return f"{status} {formatting.day(plan.approved_at, zone)} by {plan.approved_by}"
     if plan.status in ("submitted", "resubmitted"):
-        return f"{status}, review due {formatting.short_moment(plan.review_due_at, zone)}"
+        return f"{status}, due {formatting.short_moment(plan.review_due_at, zone)}"
     if plan.status == "returned":
-        return f"{status} by {formatting.short_moment(plan.correction_due_at, zone)}"
+        return f"{status}, correct by {formatting.short_moment(plan.correction_due_at, zone)}"
     return status

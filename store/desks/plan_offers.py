@@ -53,6 +53,10 @@ class PlanOfferDesk(DeskBase):
                 if newer:
                     raise InvalidTransition("This plan has a newer version already; change that one.")
 
+            def editing() -> None:
+                drafting()
+                check_editable(plan)
+
             def reviewing(to: str, doing: str) -> Callable[[], None]:
                 def check() -> None:
                     if plan.status not in UNDER_REVIEW:
@@ -62,8 +66,8 @@ class PlanOfferDesk(DeskBase):
                 return check
 
             checks: dict[str, Callable[[], None]] = {
-                "edit": lambda: (drafting(), check_editable(plan)),
-                "submit": lambda: (drafting(), check_editable(plan)),
+                "edit": editing,
+                "submit": editing,
                 "approve": reviewing("approved", "approved"),
                 "return": reviewing("returned", "returned"),
                 "new_version": new_version,

@@ -55,7 +55,8 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
     DEFAULT_CSS = """
     PlanScreen #heading { padding: 0 1; text-style: bold; height: auto; }
     PlanScreen #returned { padding: 0 1; color: $warning; height: auto; display: none; }
-    PlanScreen #sections { width: 44; height: 1fr; border-right: tall $panel; }
+    PlanScreen #sections { width: 44; height: 1fr; border-right: tall $panel; text-wrap: nowrap;
+                           text-overflow: ellipsis; }
     PlanScreen #right { height: 1fr; padding: 0 1; }
     PlanScreen #section-title { text-style: bold; }
     PlanScreen #section-description { color: $text-muted; height: auto; max-height: 3; }
@@ -147,7 +148,9 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         sections.clear_options()
         sections.add_options(Option(self._label(key), id=key) for key in plan.section_keys)
         if plan.section_keys:
-            index = plan.section_keys.index(self.key) if self.key in plan.section_keys else highlighted or 0
+            written = next((n for n, key in enumerate(plan.section_keys) if plan.text_of(key).strip()), 0)
+            index = (plan.section_keys.index(self.key) if self.key in plan.section_keys
+                     else highlighted if highlighted is not None else written)
             sections.highlighted = min(index, len(plan.section_keys) - 1)
             self._show_section(plan.section_keys[sections.highlighted])
         self._show_participants()
@@ -157,7 +160,7 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
 
     def _label(self, key: str) -> str:
         mark = "✎" if key in self.typed else "✓" if self.plan.text_of(key).strip() else "·"
-        return f"{mark} {section_title(key)}"
+        return f"{mark} {escape(section_title(key))}"
 
     def _relabel(self) -> None:
         sections = self.query_one(OptionList)
@@ -317,10 +320,6 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
     def _show_actions(self) -> None:
         """The keys for the plan as a whole this worker may use now, and why the others are not offered."""
         allowed = [f"[b]{key}[/b] {label}" for key, name, label in self.ACTION_KEYS if self.actions.get(name, "") is None]
-        refused: dict[str, list[str]] = {}
-        for _key, name, label in self.ACTION_KEYS:
-            if self.actions.get(name) and name in self.SAID_WHEN_REFUSED:
-                refused.setdefault(self.actions[name], []).append(label.lower())
-        reasons = "  ".join(f"[dim]{', '.join(what)}: {escape(reason)}[/dim]" for reason, what in refused.items())
         shown = "  ".join(allowed + ["[b]h[/b] history"])
-        self.query_one("#actions", Static).update(shown + ("\n" + reasons if reasons else ""))
+        reason = self.actions.get("edit")  # why the plan reads only; the other keys' reasons follow from it
+        self.query_one("#actions", Static).update(shown + (f"\n[dim]Read only: {escape(reason)}[/dim]" if reason else ""))

@@ -28,8 +28,7 @@ class PlanKeys:
     ACTION_KEYS = (("p", "edit", "Who took part"), ("ctrl+r", "submit", "Send for review"),
                    ("c", "contest", "Request to contest"), ("y", "approve", "Approve"), ("r", "return", "Return"),
                    ("n", "new_version", "New version"))
-    SAID_WHEN_REFUSED = ("edit", "new_version")  # the others' reasons say only what the plan's status says
-    ACTION_OF = {"participants": "edit", "submit": "submit", "contest": "contest", "approve": "approve",
+    ACTION_OF = {"save": "edit", "participants": "edit", "submit": "submit", "contest": "contest", "approve": "approve",
                  "return": "return", "new_version": "new_version"}
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

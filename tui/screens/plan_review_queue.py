@@ -22,8 +22,8 @@ from tui.worker_failures import SaysWorkerFailures
 
 class PlanReviewQueueScreen(SaysWorkerFailures, TableScreen):
     NARROW = 110
-    COLUMNS = (("Review due", 17), ("Plan", 28), ("Ver.", 4), ("Drafted by", 18), ("Sent", 17), ("", 20))
-    NARROW_COLUMNS = (("Review due", 17), ("Plan", 24), ("Drafted by", 16), ("", 14))
+    COLUMNS = (("Review due", 18), ("Plan", 28), ("Ver.", 4), ("Drafted by", 18), ("Sent", 18), ("", 18))
+    NARROW_COLUMNS = (("Review due", 18), ("Plan", 24), ("Drafted by", 16), ("", 12))
     COMPACT_FOOTER = True
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="plan_queue.back"),
