@@ -215,3 +215,51 @@ def test_a_worker_who_does_not_draft_the_familys_plans_is_told_why(store, agency
                 "those above them, and you are neither.")
     assert screen is PlansScreen and sentence in said and "no plans yet" in summary
     assert _one(store, "SELECT count(*) FROM plans") == [(0,)]
+
+
+@sqlite_only
+def test_quitting_with_a_section_typed_and_not_yet_saved_saves_it_first(store, agency, tmp_path):
+    plan = store.as_user("vaplanner").start_plan(agency.case)
+    key = plan.section_keys[0]
+
+    async def run():
+        app = open_app(store, "vaplanner", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.push_screen(PlanScreen(plan.id))
+            await plan_shown(pilot)
+            await pilot.press("enter")
+            await type_text(pilot, "Neglect reported by the school nurse.")
+            await pilot.press("ctrl+q")  # before the autosave's pause is over
+            await screen_shown(pilot, ConfirmDialog)
+            await pilot.press("s")
+            await until(pilot, lambda: bool(_sections(store, plan.id)), "saved before quitting")
+            await settle(pilot)
+            return app.return_code
+
+    assert asyncio.run(run()) == 0  # quit once saved
+    assert _sections(store, plan.id) == {key: "Neglect reported by the school nurse."}
+
+
+@sqlite_only
+def test_the_palette_offers_the_plans_and_a_returned_plans_notice_opens_it(store, agency, tmp_path):
+    from tui.palette import CasenotesCommands
+
+    planner = store.as_user("vaplanner")
+    plan = planner.start_plan(agency.case)
+    plan = planner.submit_plan(planner.save_plan_section(plan.id, "safety", "A safety plan.", plan.version).id)
+    store.as_user("supa").return_plan(plan.id, "Name who watches the children at night.")
+    (notice,) = [n for n in planner.inbox() if n.entity == "plan"]
+
+    async def run():
+        app = open_app(store, "vaplanner", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_case(pilot, agency.case, agency.fss)
+            offered = [name for name, _, _ in CasenotesCommands(app.screen)._fixed()]
+            app.open_notified(notice)
+            screen = await plan_shown(pilot)
+            return offered, screen.plan_id, str(screen.query_one("#returned").render())
+
+    offered, opened, returned = asyncio.run(run())
+    assert "Case plans of this family" in offered and "Plan review queue" not in offered  # nobody reports to a planner
+    assert opened == plan.id and "Name who watches the children at night." in returned

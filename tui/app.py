@@ -131,9 +131,17 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
             editor.keep_on_this_computer()
         return len(editors)
 
+    def _unsaved_plans(self) -> list:
+        from tui.screens.plan import PlanScreen
+
+        return [s for s in reversed(self.screen_stack) if isinstance(s, PlanScreen) and s.dirty]
+
     async def action_quit(self) -> None:
         """ctrl+q: with unsaved typing, keep it on this computer first, then ask before quitting."""
         editors = self._unsaved_editors()
+        if not editors and self._unsaved_plans():
+            self._ask_before_leaving_plans(self._unsaved_plans())
+            return
         if not editors:
             self.exit()
             return
@@ -156,6 +164,20 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
                     each.resume_timers()
 
         self.push_screen(quitting_dialog(editor.title_text, standing, len(editors) - 1), answered)
+
+    def _ask_before_leaving_plans(self, plans: list) -> None:
+        """A plan's sections typed and not yet saved (its autosave waits for a pause): save them, then quit."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "s":
+                plans[0].save_then_quit()
+            elif answer == "q":
+                self.exit()
+
+        self.push_screen(ConfirmDialog("A plan has unsaved text", "What you typed in the plan is not in the record yet.",
+                                       {"s": "Save it and quit", "q": "Quit without it", "escape": "Keep writing"}),
+                         answered)
 
     def _keep_typing_on_hangup(self) -> None:
         """A closed terminal (SIGHUP) or a polite kill (SIGTERM) keeps unsaved typing, then quits."""

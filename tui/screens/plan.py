@@ -79,7 +79,7 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         self.in_record: PlanInRecord | None = None
         self._timer = None
         self._requested = 0  # saves asked for
-        self._then: str | None = None  # what follows the save under way: "close" or "submit"
+        self._then: str | None = None  # what follows the save under way: "close" or "quit"
         self.desk = None
 
     def compose(self) -> ComposeResult:
@@ -235,6 +235,10 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         if self.typed and not self.stale:
             self._save_typed()
 
+    def save_then_quit(self) -> None:
+        """ctrl+q's "save it and quit": the app ends once the sections landed; a refusal keeps it open."""
+        self._save_typed(then="quit")
+
     def action_save(self) -> None:
         if self.typed:
             self._save_typed(force=self.stale)
@@ -289,9 +293,12 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         at = formatting.clock(self.app.store.clock.now(), self.app.zone)
         self._say(f"Saved {section_title(message.key)} at {at} · version {message.plan.version}"
                   + (" · unsaved changes…" if self.typed else "."))
-        if message.number == self._requested and not self.typed and self._then == "close":
-            self._then = None
-            self.app.pop_screen()
+        if message.number == self._requested and not self.typed and self._then in ("close", "quit"):
+            then, self._then = self._then, None
+            if then == "quit":
+                self.app.exit()
+            else:
+                self.app.pop_screen()
 
     @on(PlanNotSaved)
     @while_shown
