@@ -263,3 +263,29 @@ def test_the_palette_offers_the_plans_and_a_returned_plans_notice_opens_it(store
     offered, opened, returned = asyncio.run(run())
     assert "Case plans of this family" in offered and "Plan review queue" not in offered  # nobody reports to a planner
     assert opened == plan.id and "Name who watches the children at night." in returned
+
+
+@sqlite_only
+def test_esc_after_another_window_saved_first_asks_and_leaves_without_writing(store, agency, tmp_path, monkeypatch):
+    monkeypatch.setattr("tui.screens.plan.AUTOSAVE_SECONDS", 0.2)
+    planner = store.as_user("vaplanner")
+    plan = planner.start_plan(agency.case, agency.mia)
+
+    async def run():
+        app = open_app(store, "vaplanner", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.push_screen(PlanScreen(plan.id))
+            screen = await plan_shown(pilot)
+            planner.save_plan_section(plan.id, plan.section_keys[0], "From the other window.", plan.version)
+            await pilot.press("enter")
+            await type_text(pilot, "Mine.")
+            await until(pilot, lambda: screen.stale, "the stale save said")
+            await pilot.press("escape", "escape")  # to the sections, then leave
+            await screen_shown(pilot, ConfirmDialog)
+            await pilot.press("d")
+            await settle(pilot)
+            return type(app.screen)
+
+    assert asyncio.run(run()) is not PlanScreen
+    assert _sections(store, plan.id) == {plan.section_keys[0]: "From the other window."}

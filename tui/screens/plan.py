@@ -41,6 +41,7 @@ class PlanInRecord:
     time, each naming the version the one before it left (the screen's ``plan`` follows on the UI thread)."""
 
     version: int
+    landed: int = 0  # the number of the last save that landed: an older one waiting behind it is dropped
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -205,10 +206,28 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         """Esc: from the text to the list of sections; from the list, leave (saving what was typed first)."""
         if self.query_one(TextArea).has_focus:
             self.query_one(OptionList).focus()
+        elif self.typed and self.stale:
+            self._ask_before_leaving()
         elif self.typed:
             self._save_typed(then="close")
         else:
             self.app.pop_screen()
+
+    def _ask_before_leaving(self) -> None:
+        """Esc after another window saved first: the typing is saved over it only when asked to."""
+        from tui.dialogs.confirm import ConfirmDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "s":
+                self._save_typed(then="close", force=True)
+            elif answer == "d":
+                self.typed.clear()
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog(
+            "Someone else saved this plan", "What you typed here is not in the record: another window saved the plan "
+            "after you opened it.", {"s": "Save mine over it and close", "d": "Leave without mine",
+                                     "escape": "Keep writing"}, listed=True), answered)
 
     # -- typing and saving --------------------------------------------------------------------------
 
@@ -257,13 +276,15 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         self._then = then
         self._requested += 1
         items = [(key, self.typed[key]) for key in self.plan.section_keys if key in self.typed]
-        self._write(self.desk, items, self._requested, force or self.stale, after)
+        self._write(self.desk, items, self._requested, force, after)
 
     @work(thread=True, group="save", exit_on_error=False)
     def _write(self, desk, items: list[tuple[str, str]], number: int, force: bool, after) -> None:
         record = self.in_record
         with record.lock:
             key = None
+            if number < record.landed:  # a later save holds newer text of the same sections
+                items = []
             try:
                 if force:  # saving over another window's save: from the version it left
                     record.version = desk.plan(self.plan_id).version
@@ -271,6 +292,7 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
                     plan = desk.save_plan_section(self.plan_id, key, text, record.version)
                     record.version = plan.version
                     self.post_message(PlanSectionSaved(key, text, plan, number))
+                record.landed = max(record.landed, number)
                 if after is not None:
                     change = after(desk, record.version)
                     record.version = change.plan.version
