@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, Static, TextArea
 from store import StoreError
 from store.core.results import CaseView
 from tui.dialogs.return_note import read_day
-from tui.plan_messages import PlanChanged, PlanRefused
+from tui.messages import PlanChanged, PlanRefused
 from tui.while_shown import while_shown
 from tui.widgets.picklist import Picklist
 from tui.worker_failures import SaysWorkerFailures

@@ -15,7 +15,7 @@ from textual.widgets import Label, SelectionList, Static, TextArea
 from store import StoreError
 from store.core.plan_results import PlanView
 from store.core.results import CaseView
-from tui.plan_messages import PlanChanged, PlanRefused
+from tui.messages import PlanChanged, PlanRefused
 from tui.while_shown import while_shown
 from tui.worker_failures import SaysWorkerFailures
 

@@ -12,11 +12,12 @@ from store import StoreError
 from tui import formatting
 from tui.dialogs.return_note import ReturnDialog
 from tui.messages import ReturnRefused
-from tui.plan_messages import PlanChanged
+from tui.messages import PlanChanged
 from tui.while_shown import while_shown
+from tui.worker_failures import SaysWorkerFailures
 
 
-class PlanReturnDialog(ReturnDialog):
+class PlanReturnDialog(ReturnDialog, SaysWorkerFailures):
     def __init__(self, plan_id: int, write):
         super().__init__(plan_id, 0)
         self.plan_id, self.write = plan_id, write

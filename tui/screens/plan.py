@@ -24,7 +24,7 @@ from store import StaleEdit, StoreError
 from store.core.plan_results import PlanView
 from store.core.results import CaseView
 from tui import formatting
-from tui.plan_messages import PlanChanged, PlanNotSaved, PlanRead, PlanSectionSaved
+from tui.messages import PlanChanged, PlanNotSaved, PlanRead, PlanSectionSaved
 from tui.plan_words import plan_name, section_description, section_title, standing
 from tui.screens.plan_keys import PLAN_BINDINGS, PlanKeys
 from tui.while_shown import while_shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from store.core.plan_results import PlanView
-from tui.plan_messages import PlanChanged
+from tui.messages import PlanChanged
 from tui.plan_words import plan_name
 
 PLAN_BINDINGS = [

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Static
 
 from store.core.plan_results import PlanView
 from tui import formatting
-from tui.plan_messages import PlanQueueRead
+from tui.messages import PlanQueueRead
 from tui.plan_words import plan_name
 from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown

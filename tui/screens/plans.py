@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Header, Static
 
 from store.core.plan_results import PlanView
 from store.core.results import CaseView
-from tui.plan_messages import PlanStarted, PlansRead
+from tui.messages import PlanStarted, PlansRead
 from tui.plan_words import plan_name, standing
 from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown
