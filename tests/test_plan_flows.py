@@ -289,3 +289,40 @@ def test_esc_after_another_window_saved_first_asks_and_leaves_without_writing(st
 
     assert asyncio.run(run()) is not PlanScreen
     assert _sections(store, plan.id) == {plan.section_keys[0]: "From the other window."}
+
+
+@sqlite_only
+def test_typing_kept_on_this_computer_comes_back_when_the_plan_is_opened_again(store, agency, tmp_path, monkeypatch):
+    """A crash before the autosave's pause: the sections typed are on disk a second after typing stops,
+    offered back at the next sign-in, put back when the plan opens and saved; then the copy goes."""
+    monkeypatch.setattr("tui.screens.plan.AUTOSAVE_SECONDS", 600)
+    monkeypatch.setattr("tui.screens.plan_keeping.KEEP_SECONDS", 0.1)
+    plan = store.as_user("vaplanner").start_plan(agency.case, agency.jay)
+    key = plan.section_keys[0]
+    kept = tmp_path / "recovery" / "vaplanner" / f"plan-{plan.id}.json"
+
+    async def crash():
+        app = open_app(store, "vaplanner", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            app.push_screen(PlanScreen(plan.id))
+            await plan_shown(pilot)
+            await pilot.press("enter")
+            await type_text(pilot, "Jay sleeps badly since the move.")
+            await until(pilot, kept.exists, "the typing kept on this computer")
+
+    async def again():
+        app = open_app(store, "vaplanner", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await screen_shown(pilot, ConfirmDialog)  # the recovered draft, offered at sign-in
+            question = str(app.screen.query_one("#question").render())
+            await pilot.press("enter")
+            await plan_shown(pilot)
+            await until(pilot, lambda: bool(_sections(store, plan.id)) and not kept.exists(), "saved, copy gone")
+            return question
+
+    asyncio.run(crash())
+    assert _sections(store, plan.id) == {}
+    question = asyncio.run(again())
+    assert "Jay Rivera's plan" in question
+    assert _sections(store, plan.id) == {key: "Jay sleeps badly since the move."}

@@ -126,7 +126,7 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
 
     def keep_unsaved_typing(self) -> int:
         """Write every open editor's unsaved contents to this computer now; how many there were."""
-        editors = self._unsaved_editors()
+        editors = self._unsaved_editors() + self._unsaved_plans()
         for editor in editors:
             editor.keep_on_this_computer()
         return len(editors)
@@ -341,7 +341,11 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
                     f"{data.get('typed_at', 'recently')}{more}. Open it again?")
 
         def answered(answer: str | None) -> None:
-            if answer == "enter":
+            if answer == "enter" and "plan_id" in data:  # a plan's sections (tui/screens/plan_keeping.py)
+                from tui.screens.plan import PlanScreen
+
+                self.push_screen(PlanScreen(data["plan_id"]))
+            elif answer == "enter":
                 self.open_editor(data["stage_id"], note_id=data.get("note_id"), amends=data.get("amends"),
                                  recovered=key)
             elif answer == "d":

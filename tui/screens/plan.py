@@ -26,6 +26,7 @@ from store.core.results import CaseView
 from tui import formatting
 from tui.messages import PlanChanged, PlanNotSaved, PlanRead, PlanSectionSaved
 from tui.plan_words import plan_name, section_description, section_title, standing
+from tui.screens.plan_keeping import PlanKeeping
 from tui.screens.plan_keys import PLAN_BINDINGS, PlanKeys
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
@@ -45,7 +46,7 @@ class PlanInRecord:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
+class PlanScreen(PlanKeys, PlanKeeping, SaysWorkerFailures, Screen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="plan.back"),
         Binding("ctrl+s", "save", "Save", id="plan.save"),
@@ -78,7 +79,7 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         self.typed: dict[str, str] = {}  # sections typed and not yet in the record: nothing typed is lost
         self.stale = False  # another window saved the plan first: the next ctrl+s saves over it
         self.in_record: PlanInRecord | None = None
-        self._timer = None
+        self._timer = self._keep_timer = None
         self._requested = 0  # saves asked for
         self._then: str | None = None  # what follows the save under way: "close" or "quit"
         self.desk = None
@@ -129,11 +130,14 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
     @while_shown
     def _read(self, message: PlanRead) -> None:
         self.case, self.actions = message.case, message.actions
-        if self.in_record is None:
+        first = self.in_record is None
+        if first:
             self.in_record = PlanInRecord(message.plan.version)
         self.query_one("#returned", Static).update(escape(message.returned or ""))
         self._show_plan(message.plan)
         self.refresh_bindings()
+        if first:
+            self._take_back_kept()
 
     def _show_plan(self, plan: PlanView) -> None:
         self.plan = plan
@@ -222,6 +226,7 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
                 self._save_typed(then="close", force=True)
             elif answer == "d":
                 self.typed.clear()
+                self.keep_on_this_computer()  # the copy goes too
                 self.app.pop_screen()
 
         self.app.push_screen(ConfirmDialog(
@@ -245,6 +250,7 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
             self.typed[self.key] = text
         self._relabel()
         self._say("Unsaved changes…")
+        self._keep_soon()
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(AUTOSAVE_SECONDS, self._autosave)
@@ -309,6 +315,8 @@ class PlanScreen(PlanKeys, SaysWorkerFailures, Screen):
         self.stale = False
         if self.typed.get(message.key) == message.text:
             del self.typed[message.key]
+            if not self.typed:
+                self.keep_on_this_computer()  # nothing left to keep: the copy goes
         self.plan = message.plan
         self._relabel()
         self.query_one("#saved").remove_class("-problem")
