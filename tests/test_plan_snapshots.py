@@ -1,7 +1,7 @@
 """Snapshots of the plan screens (issue 19) at 120x40 and 80x24 on the test agency, its clock frozen: the
 family's plans, a draft child's plan of a 14-year-old (the 13+ sections listed) being written, a
 returned plan, a plan under review as its supervisor sees it, the plan review queue, a plan's history,
-and the dialogs for who took part, a request to contest and a return."""
+and the dialogs for whose plan to start, who took part, a request to contest and a return."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from tests.settling import until
 from tests.test_flows import open_app, settle
+from tui.dialogs.pick import PickDialog
 from tui.screens.plan import PlanScreen
 from tui.screens.plan_history import PlanHistoryScreen
 from tui.screens.plan_review_queue import PlanReviewQueueScreen
@@ -61,6 +62,12 @@ async def _pushed(pilot, screen) -> None:
     await until(pilot, lambda: pilot.app.screen is screen and not pilot.app.workers._workers, type(screen).__name__)
 
 
+async def _start(pilot) -> None:
+    await _pushed(pilot, PlansScreen(pilot.app.store_case))
+    await pilot.press("n")
+    await until(pilot, lambda: isinstance(pilot.app.screen, PickDialog), "whose plan")
+
+
 SNAPSHOTS = {
     # name: (who, what to do once signed in)
     "plans": ("vaplanner", lambda pilot, ids: _pushed(pilot, PlansScreen(pilot.app.store_case))),
@@ -68,7 +75,8 @@ SNAPSHOTS = {
     "returned": ("vaplanner", lambda pilot, ids: _plan(pilot, ids["family"])),
     "under_review": ("supa", lambda pilot, ids: _plan(pilot, ids["jay"])),
     "review_queue": ("supa", lambda pilot, ids: _pushed(pilot, PlanReviewQueueScreen())),
-    "history": ("vaplanner", lambda pilot, ids: _pushed(pilot, PlanHistoryScreen(ids["leo_first"]))),
+    "history": ("vaplanner", lambda pilot, ids: _pushed(pilot, PlanHistoryScreen(ids["leo"]))),
+    "start": ("vaplanner", lambda pilot, ids: _start(pilot)),
     "participants": ("vaplanner", lambda pilot, ids: _plan(pilot, ids["leo"], ["p"])),
     "contest": ("vaplanner", lambda pilot, ids: _plan(pilot, ids["leo_first"], ["c"])),
     "return": ("supa", lambda pilot, ids: _plan(pilot, ids["jay"], ["r"])),

@@ -66,7 +66,7 @@ class PlanScreen(PlanKeys, PlanKeeping, SaysWorkerFailures, Screen):
     PlanScreen #participants, PlanScreen #actions { padding: 0 1; height: auto; max-height: 3; }
     PlanScreen #saved { padding: 0 1; color: $text-muted; height: 1; }
     PlanScreen #saved.-problem { color: $error; height: auto; }
-    PlanScreen.-narrow #sections { width: 28; }
+    PlanScreen.-narrow #sections { width: 32; }
     """
 
     def __init__(self, plan_id: int):
