@@ -252,17 +252,7 @@ def test_verify_of_a_damaged_pdf_exits_1_with_a_sentence(agency_db, tmp_path, ca
     assert "is not a PDF casenotes can read" in err and "Traceback" not in err
 
 
-def test_the_current_approved_plan_is_printed_when_the_record_has_one(agency_db):
-    from dataclasses import replace
-
-    from store.core.court_results import CourtPlanSection, PlanSummary
-
+def test_a_record_without_an_approved_plan_prints_none(agency_db):
     url, *_ = agency_db
     record = _record(url)
-    assert record.plan is None and "approved plan" not in "\n".join(_pages(render_pdf(record, ZONE)))
-    plan = PlanSummary("Family case plan", 2, T0, "Sam Supervisor",
-                       (CourtPlanSection("Permanency goal", "Reunification with Ana Rivera."),))
-    with_plan = replace(record, plan=plan)
-    text = " ".join(" ".join(_pages(render_pdf(with_plan, ZONE))).split())
-    assert "Current approved plan: Family case plan" in text and "Reunification with Ana Rivera." in text
-    assert "### Permanency goal" in render_markdown(with_plan, ZONE)
+    assert record.plans == () and "approved plan" not in "\n".join(_pages(render_pdf(record, ZONE)))

@@ -91,7 +91,8 @@ def test_the_manifest_hash_is_over_the_header_and_the_ordered_note_hashes(store,
     fields = {"agency": h.agency, "case": agency.case, "family": "Rivera", "child": None, "from": None,
               "until": None, "produced_by": "Cara Worker", "produced_by_login": "cw",
               "produced_at": store.now().strftime("%Y-%m-%dT%H:%M:%SZ"), "unapproved_included": False,
-              "notes": [{"note": n.id, "version": n.version, "sha256": n.sha256} for n in record.notes]}
+              "notes": [{"note": n.id, "version": n.version, "sha256": n.sha256} for n in record.notes],
+              "plans": []}  # the manifest's format 2: no approved plan in this family yet
     data = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     assert record.manifest.manifest_sha256 == hashlib.sha256(data).hexdigest()
     assert CourtManifest.from_json(record.manifest.to_json()) == record.manifest

@@ -32,8 +32,28 @@ worker's name), ``produced_by_login``, ``produced_at`` (UTC, as above), ``unappr
 "sha256": h}``. The manifest printed at the end of a record (and embedded in its PDF as the file
 ``court-record-manifest.json``) holds those fields and ``manifest_sha256``.
 
-The current approved case plan has a slot (``CourtRecord.plan``); plans are built by another part of
-issue 19 and are not yet part of either hash.
+How a plan's hash is made
+-------------------------
+A family's record carries the current approved plan of the family and of each child (a child's
+record: that child's plan only; an advocate's record: none, since an advocate does not read plans).
+Each is hashed as the same canonical JSON of an object with exactly these keys:
+
+``plan`` (number), ``plan_version`` (1, 2…: the plan's approved versions), ``version`` (the saves of
+that version), ``child`` (the child's person number, or null for the family plan), ``child_name``
+("First Last" or null), ``plan_date`` (ISO date), ``status`` ("approved"), ``drafter`` and
+``approved_by`` (the workers' names), ``approved_at`` (UTC, as above), ``participants`` (the list, in
+the plan's order, of ``{"name": …, "role": …}`` as the plan recorded them), ``contests`` (the
+requests for a hearing, in the order recorded, each ``{"requested_by": …, "requested_on": ISO date,
+"provision": …}``) and ``sections`` (the list, in the plan's order, of ``{"key": …, "text": …}``:
+every section the plan has for the child's age on the plan date, and any other it holds, with the
+text exactly as approved, "" for one left empty). The section keys are stable; their titles, printed
+beside them, are not hashed. A contest recorded after the copy was made makes the plan differ, since
+the copy no longer reads as the record does.
+
+The manifest (format "casenotes court record manifest 2") then also holds ``plans``: the list, in
+the record's order, of ``{"plan": n, "version": v, "sha256": h}``, hashed with the rest. A manifest of
+format 1 (made before plans entered the record) has no ``plans`` key, and its hash is made without
+it: such copies still verify.
 """
 
 from __future__ import annotations
@@ -47,7 +67,8 @@ from typing import Any
 from store.core.errors import InvalidRequest
 
 MANIFEST_FILE = "court-record-manifest.json"
-MANIFEST_FORMAT = "casenotes court record manifest 1"
+MANIFEST_FORMAT = "casenotes court record manifest 2"
+MANIFEST_FORMATS = ("casenotes court record manifest 1", MANIFEST_FORMAT)  # 1: before plans were in it
 APPROVED = ("approved", "final")  # a note a court may take as the agency's record; anything else is marked
 
 
@@ -137,20 +158,45 @@ class CourtPerson:
 
 @dataclass(frozen=True)
 class CourtPlanSection:
-    title: str
+    key: str  # stable (store/rules/plan_sections.py): what the hash holds
+    title: str  # as the rules name it now: printed, not hashed
     text: str
 
 
 @dataclass(frozen=True)
-class PlanSummary:
-    """The family's or child's current approved case plan, as the court record shows it. A slot only:
-    the plans part of issue 19 fills it (``Desk.court_record`` leaves it None until plans exist)."""
+class CourtPlanParticipant:
+    name: str
+    role: str
 
-    title: str
+
+@dataclass(frozen=True)
+class CourtPlanContest:
+    requested_by: str
+    requested_on: date
+    provision: str
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """The family's or a child's current approved case plan, as the court record shows it, with its hash."""
+
+    plan_id: int
+    child_id: int | None  # None: the family plan
+    child_name: str | None
+    plan_version: int
     version: int
+    plan_date: date
+    drafter_name: str
     approved_at: datetime
     approved_by_name: str
+    participants: tuple[CourtPlanParticipant, ...]
+    contests: tuple[CourtPlanContest, ...]
     sections: tuple[CourtPlanSection, ...]
+    sha256: str
+
+    @property
+    def title(self) -> str:
+        return "Family plan" if self.child_name is None else f"{self.child_name}'s plan (child {self.child_id})"
 
 
 @dataclass(frozen=True)
@@ -183,20 +229,30 @@ class ManifestEntry:
 
 
 @dataclass(frozen=True)
+class PlanEntry:
+    plan_id: int
+    version: int
+    sha256: str
+
+
+@dataclass(frozen=True)
 class CourtManifest:
     """What a court record says of itself, enough to check it against the database."""
 
     fields: dict[str, Any]  # CourtHeader.manifest_fields()
     entries: tuple[ManifestEntry, ...]
     manifest_sha256: str
+    plans: tuple[PlanEntry, ...] | None = None  # None: a manifest of format 1, made before plans were in it
 
     def recomputed(self) -> str:
-        """The manifest hash of these fields and entries, made afresh."""
-        return manifest_sha256(self.fields, self.entries)
+        """The manifest hash of these fields, notes and plans, made afresh."""
+        return manifest_sha256(self.fields, self.entries, self.plans)
 
     def to_json(self) -> str:
-        return json.dumps({"format": MANIFEST_FORMAT, **self.fields,
-                           "notes": [_entry(e) for e in self.entries], "manifest_sha256": self.manifest_sha256},
+        plans = {} if self.plans is None else {"plans": [_plan_entry(p) for p in self.plans]}
+        return json.dumps({"format": MANIFEST_FORMAT if self.plans is not None else MANIFEST_FORMATS[0],
+                           **self.fields, "notes": [_entry(e) for e in self.entries], **plans,
+                           "manifest_sha256": self.manifest_sha256},
                           ensure_ascii=False, indent=1, sort_keys=True)
 
     @classmethod
@@ -206,13 +262,15 @@ class CourtManifest:
             data = json.loads(text)
         except (ValueError, TypeError):
             raise InvalidRequest("The court record's manifest is not readable JSON.") from None
-        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT:
+        if not isinstance(data, dict) or data.get("format") not in MANIFEST_FORMATS:
             raise InvalidRequest("This is not a casenotes court record manifest.")
         try:
             entries = tuple(ManifestEntry(_whole(e["note"]), _whole(e["version"]), str(e["sha256"]))
                             for e in data["notes"])
+            plans = None if data["format"] == MANIFEST_FORMATS[0] else tuple(
+                PlanEntry(_whole(p["plan"]), _whole(p["version"]), str(p["sha256"])) for p in data["plans"])
             fields = {key: data[key] for key in MANIFEST_KEYS}
-            return cls(fields, entries, str(data["manifest_sha256"]))
+            return cls(fields, entries, str(data["manifest_sha256"]), plans)
         except (KeyError, TypeError, ValueError):
             raise InvalidRequest("The court record's manifest lacks some of its fields, so it cannot be "
                                  "checked.") from None
@@ -232,8 +290,15 @@ def _entry(entry: ManifestEntry) -> dict[str, Any]:
     return {"note": entry.note_id, "version": entry.version, "sha256": entry.sha256}
 
 
-def manifest_sha256(fields: dict[str, Any], entries: tuple[ManifestEntry, ...] | list[ManifestEntry]) -> str:
-    return sha256_of({**fields, "notes": [_entry(e) for e in entries]})
+def _plan_entry(entry: PlanEntry) -> dict[str, Any]:
+    return {"plan": entry.plan_id, "version": entry.version, "sha256": entry.sha256}
+
+
+def manifest_sha256(fields: dict[str, Any], entries: tuple[ManifestEntry, ...] | list[ManifestEntry],
+                    plans: tuple[PlanEntry, ...] | None = None) -> str:
+    """The manifest hash (the module's docstring); ``plans`` None: a manifest of format 1, without them."""
+    with_plans = {} if plans is None else {"plans": [_plan_entry(p) for p in plans]}
+    return sha256_of({**fields, "notes": [_entry(e) for e in entries], **with_plans})
 
 
 @dataclass(frozen=True)
@@ -242,7 +307,7 @@ class CourtRecord:
     persons: tuple[CourtPerson, ...]
     notes: tuple[CourtNote, ...]  # in event order, each note followed by its addenda
     documents: tuple[CourtDocument, ...]
-    plan: PlanSummary | None = None  # the current approved case plan, once plans exist (another part of issue 19)
+    plans: tuple[PlanSummary, ...] = ()  # the current approved plans: the family's first, then each child's
     left_out: int = 0  # unapproved notes of the period left out (shown only as a count)
 
     @property
@@ -252,8 +317,9 @@ class CourtRecord:
     @property
     def manifest(self) -> CourtManifest:
         entries = tuple(ManifestEntry(n.id, n.version, n.sha256) for n in self.notes)
+        plans = tuple(PlanEntry(p.plan_id, p.version, p.sha256) for p in self.plans)
         fields = self.header.manifest_fields()
-        return CourtManifest(fields, entries, manifest_sha256(fields, entries))
+        return CourtManifest(fields, entries, manifest_sha256(fields, entries, plans), plans)
 
 
 @dataclass(frozen=True)
@@ -273,10 +339,27 @@ class NoteCheck:
 
 
 @dataclass(frozen=True)
+class PlanCheck:
+    """One plan of a manifest checked against the database."""
+
+    plan_id: int
+    version: int
+    expected: str
+    found: str | None  # None: not found or not readable
+    said: str  # "matches", "differs", "missing", "not readable"
+    newer_plan_id: int | None = None  # a later version of the plan has been approved since
+
+    @property
+    def matches(self) -> bool:
+        return self.said == "matches"
+
+
+@dataclass(frozen=True)
 class CourtRecordCheck:
-    manifest_matches: bool  # the manifest hash recomputed from its own fields and note hashes
+    manifest_matches: bool  # the manifest hash recomputed from its own fields, note and plan hashes
     notes: tuple[NoteCheck, ...] = field(default_factory=tuple)
+    plans: tuple[PlanCheck, ...] = field(default_factory=tuple)
 
     @property
     def all_match(self) -> bool:
-        return self.manifest_matches and all(n.matches for n in self.notes)
+        return self.manifest_matches and all(n.matches for n in self.notes) and all(p.matches for p in self.plans)

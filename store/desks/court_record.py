@@ -8,6 +8,10 @@ supervision chain, and a child's court-appointed advocate for their own child (a
 Not the ENT PROG NOTE clerk, who reads only the notes they typed. Every export is audited, and shows
 in the case's access log.
 
+Which plans: the current approved plan of the family and of each child (with ``child_id``, the child's
+only), for whoever reads the family's plans (``store/desks/court_plans.py``); each enters the manifest
+with its hash, so ``verify_court_record`` checks the plan copy too.
+
 Which notes: those the reader may read in the family's stages (with ``child_id``, those in which the
 child took part), whose event falls in the period (``since``/``until``, whole days in the agency's
 zone, both included), approved or final ones only unless ``include_unapproved``. A note's addenda
@@ -29,6 +33,7 @@ from store.core.clock import utc
 from store.core.court_results import (APPROVED, CourtDocument, CourtHeader, CourtManifest, CourtNote, CourtPerson,
                                       CourtRecord, CourtRecordCheck, CourtReviewAction, NoteCheck, sha256_of,
                                       utc_text)
+from store.desks.court_plans import check_plan, current_approved_plans
 from store.core.errors import InvalidRequest, NoAccess, NotFound, StoreError
 from store.db.journal import audit
 from store.db.models import (Case, Document, Meta, Note, NoteParticipant, NoteRevision, Person, ReviewAction, Stage,
@@ -66,12 +71,15 @@ class CourtRecordDesk(DeskBase):
                 child_id=child_id, child_name=child.full_name if child else None, since=first, until=last,
                 produced_by_name=user.name, produced_by_login=user.login, produced_at=utc(now),
                 unapproved_included=include_unapproved)
+            names = _Names(session)
             record = CourtRecord(header=header, persons=self._persons(session, case_id, child_id, access),
                                  notes=tuple(notes), documents=self._documents(session, case_id, child_id, access),
+                                 plans=current_approved_plans(session, case_id, child_id, access, names.worker),
                                  left_out=left_out)
             audit(session, user, "read court record", "court record", case_id, now,
                   {"reach": access.reach.value, "case": case_id, "child": child_id, "from": first, "until": last,
                    "unapproved_included": include_unapproved, "notes": len(record.notes),
+                   "plans": [p.plan_id for p in record.plans],
                    "manifest_sha256": record.manifest.manifest_sha256}, case_id=case_id)
         return record
 
@@ -95,12 +103,13 @@ class CourtRecordDesk(DeskBase):
         return access
 
     def verify_court_record(self, manifest: CourtManifest) -> CourtRecordCheck:
-        """Each note of the manifest hashed afresh from the database at the version it names, and the
-        manifest's own hash recomputed from its fields: what matches and what differs."""
+        """Each note of the manifest hashed afresh from the database at the version it names, each plan
+        from its approved rows, and the manifest's own hash recomputed from its fields: what matches and
+        what differs."""
         if not isinstance(manifest, CourtManifest):
             raise InvalidRequest(f"A court record is checked by its manifest, and casenotes was given "
                                  f"{arguments.kind_of(manifest)}.")
-        if len(manifest.entries) > MOST_CHECKED:
+        if len(manifest.entries) + len(manifest.plans or ()) > MOST_CHECKED:
             raise InvalidRequest(f"A manifest of {len(manifest.entries):,} notes is more than casenotes checks at "
                                  f"once ({MOST_CHECKED:,}).")
         checks = []
@@ -111,12 +120,15 @@ class CourtRecordDesk(DeskBase):
             for entry in manifest.entries:
                 checks.append(self._check(session, user, now, accesses, names, entry.note_id, entry.version,
                                           entry.sha256))
+            plans = tuple(check_plan(session, entry, lambda case: self._access_of(session, user, now, accesses, case),
+                                     names.worker) for entry in manifest.plans or ())
             case_id = manifest.fields.get("case")
             reached = isinstance(case_id, int) and accesses.get(case_id) is not None
             audit(session, user, "verify court record", "court record", case_id if reached else None, now,
-                  {"notes": len(checks), "differ": sum(not c.matches for c in checks),
+                  {"notes": len(checks), "plans": len(plans),
+                   "differ": sum(not c.matches for c in checks) + sum(not p.matches for p in plans),
                    "manifest_sha256": manifest.manifest_sha256}, case_id=case_id if reached else None)
-        return CourtRecordCheck(manifest.recomputed() == manifest.manifest_sha256, tuple(checks))
+        return CourtRecordCheck(manifest.recomputed() == manifest.manifest_sha256, tuple(checks), plans)
 
     # -- the parts ------------------------------------------------------------------------------------
 
@@ -231,12 +243,7 @@ class CourtRecordDesk(DeskBase):
                               .where(Note.id == note_id)).first()
         if row is None:
             return NoteCheck(note_id, version, expected, None, "missing")
-        if row.case_id not in accesses:
-            try:
-                accesses[row.case_id] = case_access(session, user, row.case_id, now)
-            except StoreError:
-                accesses[row.case_id] = None
-        access = accesses[row.case_id]
+        access = self._access_of(session, user, now, accesses, row.case_id)
         if access is None or access.reach is Reach.ENTRY_CLERK or session.scalar(
                 select(Note.id).where(Note.id == note_id, visible_notes(user, access))) is None:
             return NoteCheck(note_id, version, expected, None, "not readable")
@@ -247,6 +254,18 @@ class CourtRecordDesk(DeskBase):
             return NoteCheck(note_id, version, expected, None, "missing", newer)
         found = _court_note(revision, names, 0, ()).sha256
         return NoteCheck(note_id, version, expected, found, "matches" if found == expected else "differs", newer)
+
+
+    @staticmethod
+    def _access_of(session: Session, user: Worker, now: datetime, accesses: dict[int, CaseAccess | None],
+                   case_id: int) -> CaseAccess | None:
+        """The user's reach into a case, asked once per check (None: none)."""
+        if case_id not in accesses:
+            try:
+                accesses[case_id] = case_access(session, user, case_id, now)
+            except StoreError:
+                accesses[case_id] = None
+        return accesses[case_id]
 
 
 class _Names:

@@ -3,7 +3,7 @@
 FILE``: its hashes checked against the database.
 
 Exit status: writing, 0 written, 2 refused (sign-in, no such family, no access, dates, a file that
-exists or cannot be written). Verifying, 0 every note and the manifest match, 1 something differs or
+exists or cannot be written). Verifying, 0 every note, every plan and the manifest match, 1 something differs or
 the file holds no manifest, 2 anything else (sign-in, a file that cannot be read)."""
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def _write(store, login: str, args) -> int:
         return 2
     unapproved = f", {record.unapproved} NOT APPROVED" if record.unapproved else ""
     print(f"Wrote the court record of the {record.header.family_name} family to {path}: {len(record.notes)} notes"
-          f"{unapproved}, {len(record.documents)} documents listed; manifest SHA-256 "
+          f"{unapproved}, {_plans(len(record.plans))}, {len(record.documents)} documents listed; manifest SHA-256 "
           f"{record.manifest.manifest_sha256}.")
     return 0
 
@@ -104,14 +104,27 @@ def _verify(store, login: str, path: Path) -> int:
         said = {"differs": "differs from the database", "missing": "is not in the database",
                 "not readable": "is not a note you may read, so it was not checked"}[note.said]
         print(f"note {note.note_id} version {note.version}: {said}{newer}")
+    for plan in check.plans:
+        if plan.matches:
+            continue
+        newer = f" (a later version, plan {plan.newer_plan_id}, has been approved since)" if plan.newer_plan_id else ""
+        said = {"differs": "differs from the database", "missing": "is not an approved plan in the database",
+                "not readable": "is not a plan you may read, so it was not checked"}[plan.said]
+        print(f"plan {plan.plan_id} version {plan.version}: {said}{newer}")
     if not check.manifest_matches:
         print("the manifest's own hash does not match its fields and note hashes: the manifest was changed.")
     matched = sum(n.matches for n in check.notes)
+    plans = f", {_plans(len(check.plans))}" if check.plans else ""
     if check.all_match:
-        print(f"{path}: all {matched} notes and the manifest match the database.")
+        print(f"{path}: all {matched} notes{plans} and the manifest match the database.")
         return 0
-    print(f"{path}: {matched} of {len(check.notes)} notes match; the copy does not match the record.")
+    plans = f", {sum(p.matches for p in check.plans)} of {_plans(len(check.plans))}" if check.plans else ""
+    print(f"{path}: {matched} of {len(check.notes)} notes{plans} match; the copy does not match the record.")
     return 1
+
+
+def _plans(count: int) -> str:
+    return f"{count} approved plan{'' if count == 1 else 's'}"
 
 
 def _date(text: str | None) -> str | None:

@@ -20,13 +20,12 @@ def render_markdown(record: CourtRecord, zone: str) -> str:
         out += [f"- {p.name} — {p.relationship}" + (f", born {p.birth_date:%m/%d/%Y}" if p.birth_date else "")
                 + f" (person {p.id})" for p in record.persons]
         out.append("")
-    if record.plan is not None:
-        plan = record.plan
-        out += [f"## Current approved plan: {plan.title}", "",
-                f"Version {plan.version}, approved {words.when(plan.approved_at, zone)} by {plan.approved_by_name}.",
-                ""]
+    for plan in record.plans:
+        out += [f"## {words.plan_heading(plan)}", ""]
+        out += [f"- **{label}:** {value}" for label, value in words.plan_facts(plan, zone)] + [""]
         for section in plan.sections:
-            out += [f"### {section.title}", "", section.text, ""]
+            out += [f"### {section.title}", "", section.text or words.NOT_WRITTEN, ""]
+        out += [f"SHA-256: `{plan.sha256}`", ""]
     out += ["## Notes", ""]
     if not record.notes:
         out += ["No notes in this period.", ""]
@@ -50,6 +49,9 @@ def render_markdown(record: CourtRecord, zone: str) -> str:
     manifest = record.manifest
     out += ["", "## Manifest", "", "| note | version | SHA-256 |", "| --- | --- | --- |"]
     out += [f"| {e.note_id} | {e.version} | `{e.sha256}` |" for e in manifest.entries]
+    if manifest.plans:
+        out += ["", "| plan | version | SHA-256 |", "| --- | --- | --- |"]
+        out += [f"| {p.plan_id} | {p.version} | `{p.sha256}` |" for p in manifest.plans]
     out += ["", f"Manifest SHA-256: `{manifest.manifest_sha256}`", "", MARKER, "```json", manifest.to_json(), "```",
             ""]
     return "\n".join(out)

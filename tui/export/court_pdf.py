@@ -170,13 +170,18 @@ def render_pdf(record: CourtRecord, zone: str, fonts: dict[str, Path] | None = .
             born = f", born {person.birth_date:%m/%d/%Y}" if person.birth_date else ""
             pdf.text_block(f"{person.name} — {person.relationship}{born} (person {person.id})", size=9)
         pdf.ln(3)
-    if record.plan is not None:
-        plan = record.plan
-        pdf.heading(f"Current approved plan: {plan.title} (version {plan.version}, approved "
-                    f"{words.when(plan.approved_at, zone)} by {plan.approved_by_name})")
+    for plan in record.plans:
+        if pdf.will_page_break(30):
+            pdf.add_page()
+        pdf.heading(words.plan_heading(plan))
+        pdf.pairs(words.plan_facts(plan, zone))
         for section in plan.sections:
-            pdf.pairs([(section.title, section.text)])
-        pdf.ln(3)
+            pdf.ln(1)
+            pdf.set_font(pdf.body, "B", 9.5)
+            pdf.multi_cell(0, 4.8, pdf.t(section.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.text_block(section.text or words.NOT_WRITTEN, 4, size=9)
+        pdf.hash_line("SHA-256", plan.sha256)
+        pdf.ln(4)
     pdf.heading("Notes")
     if not record.notes:
         pdf.text_block("No notes in this period.", size=9)
@@ -214,6 +219,10 @@ def render_pdf(record: CourtRecord, zone: str, fonts: dict[str, Path] | None = .
     pdf.text_block("The notes of this record in order, each with its version and SHA-256:", size=9)
     for entry in manifest.entries:
         pdf.hash_line(f"{entry.note_id} v{entry.version}", entry.sha256)
+    if manifest.plans:
+        pdf.text_block("The plans of this record, each with its version and SHA-256:", size=9)
+        for plan_entry in manifest.plans:
+            pdf.hash_line(f"plan {plan_entry.plan_id} v{plan_entry.version}", plan_entry.sha256)
     pdf.ln(2)
     pdf.hash_line("Manifest", manifest.manifest_sha256)
     pdf.embed_file(bytes=manifest.to_json().encode("utf-8"), basename=MANIFEST_FILE, mime_type="application/json",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from store.core.court_results import CourtHeader, CourtNote, CourtRecord
+from store.core.court_results import CourtHeader, CourtNote, CourtRecord, PlanSummary
 from tui import formatting
 
 HOW_TO_VERIFY = ("Each note's SHA-256 is taken over the note's final revision as one JSON object (the fields shown, "
-                 "times in UTC, keys sorted, UTF-8); the manifest hash over the header and the ordered note hashes. "
-                 "`casenotes export --verify FILE` recomputes both from the agency's database.")
+                 "times in UTC, keys sorted, UTF-8), each plan's over its approved version (its fields, participants, "
+                 "contest requests and sections by key); the manifest hash over the header and the ordered note and "
+                 "plan hashes. `casenotes export --verify FILE` recomputes them all from the agency's database.")
+NOT_WRITTEN = "(not written)"
 NOT_APPROVED = "Includes notes NOT APPROVED by a supervisor: they may still change."
 
 
@@ -75,6 +77,20 @@ def review_lines(note: CourtNote, zone: str) -> list[str]:
              "recall": "recalled"}
     return [f"{formatting.moment(a.at, zone)}: {words.get(a.action, a.action)} by {a.by_name}"
             + (f" — {a.comment}" if a.comment else "") for a in note.review]
+
+
+def plan_heading(plan: PlanSummary) -> str:
+    return f"Current approved plan: {plan.title}"
+
+
+def plan_facts(plan: PlanSummary, zone: str) -> list[tuple[str, str]]:
+    lines = [("Plan", f"number {plan.plan_id}, version {plan.plan_version}, dated {plan.plan_date:%m/%d/%Y}"),
+             ("Drafted by", plan.drafter_name),
+             ("Approved", f"{formatting.moment(plan.approved_at, zone)} by {plan.approved_by_name}"),
+             ("Participants", "; ".join(f"{p.name} ({p.role})" for p in plan.participants) or "—")]
+    for contest in plan.contests:
+        lines.append(("Contested", f"{contest.requested_on:%m/%d/%Y} by {contest.requested_by}: {contest.provision}"))
+    return lines
 
 
 def when(at: datetime | None, zone: str) -> str:
