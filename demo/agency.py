@@ -14,6 +14,7 @@ import pendulum
 
 from demo import text
 from demo.family import Family, StageStory
+from demo.plans import open_the_walks_family, plan_a_few
 from demo.timeline import DemoStaff, Timeline
 from store.core.clock import FrozenClock
 from store.service import Store
@@ -52,8 +53,10 @@ def generate(store: Store, clock: FrozenClock, *, seed: int = 1, scale: float = 
     _plan_vacation(store, staff, timeline, zone)
     _place_in_an_emergency(store, staff, timeline, zone)
     _request_an_advocate_account(store, staff, timeline, zone)
+    plan_a_few(store, staff, timeline, stories, zone)
     timeline.run()
     _add_preventive_only(store, stories[PREVENTIVE_ONLY % len(stories)])
+    open_the_walks_family(store, staff, zone)
     # The story's notifications (notes returned and approved, deadlines passed) were read as they
     # came: each worker's inbox starts the demo empty of unread, and fills as the demo is used.
     clock.set(max(clock.now(), as_of))

@@ -62,6 +62,9 @@ class Family:
         self.placements: dict[int, list[int]] = {}  # stage → its children's placements
         self.in_care: set[int] = set()  # the children placed now, by this story
         self.managers: dict[int, str] = {}  # stage → its Case Manager's login
+        self.planners: dict[int, str] = {}  # stage → its Case Planner's login, where it has one
+        self.kinds: dict[int, str] = {}  # stage → its type (FSS, CCR…)
+        self.closed: set[int] = set()  # the stages closed so far in the story
 
     def now(self) -> datetime:
         return self.store.clock.now()
@@ -102,6 +105,7 @@ class Family:
                                        case_manager=manager, person_ids=persons)
         self.stage_persons[stage_id] = set(persons)
         self.managers[stage_id] = manager
+        self.kinds[stage_id] = kind
         writers = [manager]
         if kind not in ("FSI", "INT"):
             helpers = [w for w in team if w != manager]
@@ -109,6 +113,7 @@ class Family:
             if planner and rng.random() < 0.6:
                 staffing.assign_role(stage_id, planner, "Case Planner")
                 writers.append(planner)
+                self.planners[stage_id] = planner
             if rng.random() < 0.4:
                 other = rng.choice([w for w in helpers if w != planner] or helpers)
                 role = "CPS Worker/Monitor" if kind == "INV" and other in staff.ldss else "Case Worker"
@@ -139,6 +144,7 @@ class Family:
             if placement.ends_on is None:
                 desk.end_placement(placement.id, self._today())
         desk.close_stage(stage_id, reason)
+        self.closed.add(stage_id)
 
     def _plan_placement(self, stage_id: int, kind: str, child_ids: list[int], opened: datetime,
                         closes: datetime | None) -> None:

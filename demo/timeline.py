@@ -24,6 +24,9 @@ class DemoStaff:
     intake: str = ""  # INTAKE: opens families and their INT and FSI stages
     representative: str = ""  # ADVOCATE ACCESS: the advocate programme's access-management representative
     requested_advocate: str = ""  # an advocate whose account waits for the representative's approval
+    walk_case: int = 0  # the Halvorsen family (demo.plans): a 14-year-old in care whose plan the walk drafts
+    walk_child: int = 0
+    walk_planner: str = ""  # her stage's Case Planner
 
 
 class Timeline:
