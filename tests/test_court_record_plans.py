@@ -232,3 +232,21 @@ def test_export_verify_confirms_the_plans_and_says_which_differs(planned_db, tmp
     said = capsys.readouterr().out
     assert f"plan {family.id} version {family.version}: differs from the database" in said
     assert "1 of 2 approved plans match" in said
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("login", ["cw", "supa", "vaplanner"])
+def test_as_the_workers_own_database_user_the_plans_and_their_hashes_are_the_same(store, agency, clock, role_url,
+                                                                                 login):
+    """On the agency server each worker reads the plans under row-level security: the same plans, the
+    same hashes, and the copy verified by their own session."""
+    _plans(store, agency)
+    expected = store.as_user(login).court_record(agency.case)
+    own = Store.open(role_url(login), clock=clock)
+    try:
+        desk = own.signed_in()
+        record = desk.court_record(agency.case)
+        assert record.plans == expected.plans and len(record.plans) == 2
+        assert desk.verify_court_record(record.manifest).all_match
+    finally:
+        own.close()
