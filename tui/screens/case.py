@@ -21,7 +21,8 @@ from store import StoreError
 from store.core.results import CaseView, NoteView, StageView
 from tui import formatting
 from tui.messages import ActionsRead, CaseRead, CaseRefused, NoteMoved, NotesRead, PageFailed, PageRead
-from tui.screens.case_documents_keys import CASE_DOCUMENTS_BINDINGS, CASE_DOCUMENTS_HINT, CaseDocumentsKeys
+from tui.screens.case_documents_keys import (CASE_DOCUMENTS_BINDINGS, CASE_DOCUMENTS_HINT, CASE_RECORD_HINT,
+                                             CaseDocumentsKeys)
 from tui.screens.case_requests_keys import CASE_REQUESTS_BINDINGS, CaseRequestsKeys
 from tui.screens.stage_course_keys import STAGE_COURSE_BINDINGS, StageCourseKeys
 from tui.screens.stage_people_keys import STAGE_PEOPLE_BINDINGS, STAGE_PEOPLE_HINT, StagePeopleKeys
@@ -223,7 +224,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
                            f"{' · born ' + p.birth_date.strftime('%m/%d/%Y') if p.birth_date else ''}[/dim]"
                            for p in stage.persons)
         hint = ("" if getattr(self.app, "outside", False)
-                else f"\n{STAGE_PEOPLE_HINT}\n{CASE_DOCUMENTS_HINT} · [dim][b]P[/b] case plans[/dim]")
+                else f"\n{STAGE_PEOPLE_HINT}\n{CASE_DOCUMENTS_HINT}\n{CASE_RECORD_HINT}")
         self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}{hint}")
         closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
         self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")

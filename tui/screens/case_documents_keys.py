@@ -15,6 +15,9 @@ from tui.worker_failures import SaysWorkerFailures
 
 # Said under the stage's persons, beside the keys for them (a newcomer finds the documents there).
 CASE_DOCUMENTS_HINT = "[dim][b]f[/b] documents · [b]v[/b] who read[/dim]"
+# A line of its own (the persons pane is 41 columns wide): the family's plans (the case screen's P) and its
+# court record, which carries the approved ones.
+CASE_RECORD_HINT = "[dim][b]P[/b] case plans · [b]p[/b] court record[/dim]"
 CASE_DOCUMENTS_BINDINGS = [
     # Not in the footer (as the stage's course keys): at 80 columns Quit and Help would fall off it. Under
     # the stage's persons (CASE_DOCUMENTS_HINT), in F1 and in the palette instead.
