@@ -153,3 +153,16 @@ def test_the_demo_builds_as_of_other_days(tmp_path, as_of):
         assert open_in_closed == 0
         assert conn.execute(text("SELECT count(*) FROM cases")).scalar_one() >= 35
     seeded.close()
+
+
+def test_the_demo_has_approved_plans_and_a_14_year_old_in_care_whose_plan_is_not_started(demo_store):
+    """Issue 19: a few families' plans approved in the story (the family's and a child in care's), and
+    the Halvorsen family's Leila, 14 and placed, with a Case Planner and no plan: the walk drafts it."""
+    assert _scalar(demo_store, "SELECT count(*) FROM plans WHERE status = 'approved' AND child_id IS NULL") == 4
+    assert _scalar(demo_store, "SELECT count(*) FROM plans WHERE status = 'approved' AND child_id IS NOT NULL") >= 3
+    assert _scalar(demo_store, "SELECT count(*) FROM plans WHERE status <> 'approved'") == 0
+    planner = demo_store.as_user("mferreira")
+    rows = [row for row in planner.caseload() if row.family_name == "Halvorsen"]
+    assert [row.role for row in rows] == ["Case Planner"] and planner.plans(rows[0].case_id) == []
+    assert _scalar(demo_store, "SELECT count(*) FROM placements pl JOIN persons p ON p.id = pl.person_id "
+                               "WHERE p.first_name = 'Leila' AND p.last_name = 'Halvorsen' AND pl.ends_on IS NULL") == 1
