@@ -90,6 +90,7 @@ def test_policy_command_reads_the_clock_back_in_words(capsys, monkeypatch, tmp_p
     assert "reviews within 2 business days" in out
     assert "Case plans: the first within 60 days of the case opening or a child's entry into care, reviewed every " \
         "6 months." in out
+    assert "A plan element no submitted or approved note has discussed for more than 30 days is flagged" in out
     assert "  Fri 11/27/2026  Native American Heritage Day" in out  # Washington's, not New York's
     monkeypatch.setenv("CASENOTES_POLICY", str(tmp_path / "missing.toml"))
     assert cli.main(["policy"]) == 0  # no agency file: the shipped defaults

@@ -67,10 +67,12 @@ class AdvocatePolicy:
 @dataclass(frozen=True)
 class PlanPolicy:
     """When case plans are due (``[plans]``): the first within days of the case opening or a child's
-    entry into care, then a review within months of the last approved plan."""
+    entry into care, then a review within months of the last approved plan; and how many days a plan
+    element may go undiscussed in the notes before the coverage view flags it."""
 
     initial_within_days: int = 60
     review_every_months: int = 6
+    coverage_window_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -264,16 +266,21 @@ PLAN_MOST_DAYS, PLAN_MOST_MONTHS = 366, 24  # beyond these a plan's clock is a t
 
 def _plans(spec: Any) -> PlanPolicy:
     if not isinstance(spec, dict):
-        raise PolicyError("The policy setting plans must be a table (initial_within_days, review_every_months).")
+        raise PolicyError("The policy setting plans must be a table (initial_within_days, review_every_months, "
+                          "coverage_window_days).")
     days = _count(spec["initial_within_days"], "plans.initial_within_days", least=1)
     months = _count(spec["review_every_months"], "plans.review_every_months", least=1)
+    coverage = _count(spec["coverage_window_days"], "plans.coverage_window_days", least=1)
     if days > PLAN_MOST_DAYS:
         raise PolicyError(f"The policy setting plans.initial_within_days is {days}: a first case plan is due within "
                           f"at most {PLAN_MOST_DAYS} days of the case opening or a placement.")
     if months > PLAN_MOST_MONTHS:
         raise PolicyError(f"The policy setting plans.review_every_months is {months}: a case plan is reviewed at "
                           f"least every {PLAN_MOST_MONTHS} months.")
-    return PlanPolicy(initial_within_days=days, review_every_months=months)
+    if coverage > PLAN_MOST_DAYS:
+        raise PolicyError(f"The policy setting plans.coverage_window_days is {coverage}: a plan element is discussed "
+                          f"in the notes at least every {PLAN_MOST_DAYS} days.")
+    return PlanPolicy(initial_within_days=days, review_every_months=months, coverage_window_days=coverage)
 
 
 def _window(spec: Any, where: str) -> Window:

@@ -12,6 +12,7 @@ from store.desks.note_defaults import NoteDefaultsDesk
 from store.desks.notes import NoteDesk
 from store.desks.offers import OfferDesk
 from store.desks.placements import PlacementDesk
+from store.desks.plan_coverage import PlanCoverageDesk
 from store.desks.plan_offers import PlanOfferDesk
 from store.desks.plans import PlanDesk
 from store.desks.record import RecordDesk
@@ -27,5 +28,5 @@ from store.desks.visits import VisitDesk
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
            StaffDesk, InboxDesk, DocumentDesk, ChildNotesDesk, AdvocacyDesk, CourtRecordDesk, PlanDesk,
-           PlanOfferDesk):
+           PlanOfferDesk, PlanCoverageDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -450,8 +450,7 @@ class PlanDesk(DeskBase):
 
     @staticmethod
     def _keys(session: Session, plan: Plan) -> tuple[str, ...]:
-        birth = None if plan.child_id is None else session.get_one(Person, plan.child_id).birth_date
-        return plan_section_keys(birth, plan.plan_date, family=plan.child_id is None)
+        return plan_keys_of(session, plan)
 
     def _today(self, now: datetime) -> date:
         return pendulum.instance(now).in_timezone(self.policy.zone).date()
@@ -503,6 +502,12 @@ class PlanDesk(DeskBase):
             section_keys=keys, sections=tuple((key, written[key]) for key in order if key in written),
             participants=tuple(PlanParticipantView(*p) for p in _participants(session, plan.id)),
             contests=contests)
+
+
+def plan_keys_of(session: Session, plan: Plan) -> tuple[str, ...]:
+    """The sections this plan has: by the child's age on the plan date (``plan_keys.py``)."""
+    birth = None if plan.child_id is None else session.get_one(Person, plan.child_id).birth_date
+    return plan_section_keys(birth, plan.plan_date, family=plan.child_id is None)
 
 
 def _same_child(child_id: int | None) -> Any:

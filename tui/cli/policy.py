@@ -30,6 +30,8 @@ def describe(policy: Policy, today: date, days_ahead: int = 365) -> str:
         f"{policy.visits.new_placement_days} days.",
         f"Case plans: the first within {policy.plans.initial_within_days} days of the case opening or a child's "
         f"entry into care, reviewed every {policy.plans.review_every_months} months.",
+        f"A plan element no submitted or approved note has discussed for more than "
+        f"{policy.plans.coverage_window_days} days is flagged in the coverage view.",
         f"Closed days from {today:%m/%d/%Y} to {today + timedelta(days=days_ahead):%m/%d/%Y} (weekdays only):",
     ]
     day = today
