@@ -190,3 +190,21 @@ def test_raw_sql_tags_a_draft_and_refuses_a_frozen_note_and_any_update(store, ag
     with pytest.raises(DBAPIError, match="plan elements of a final or frozen note"):
         run(store, f"DELETE FROM note_plan_elements WHERE note_id = {note.id}")
     assert [r[1:] for r in table_rows(store, "note_plan_elements")] == [(child_plan.id, "education")]
+
+
+def test_an_editor_is_offered_the_elements_of_the_children_it_says_are_present(store, agency, clock):
+    child_plan, family_plan = approved_child_plan(store, agency), approved_family_plan(store, agency)
+    cw = store.as_user("cw")
+    with_jay = cw.plan_elements_for(agency.fss, [agency.jay, agency.ana])
+    assert {e.plan_id for e in with_jay} == {child_plan.id, family_plan.id}
+    education = next(e for e in with_jay if e.section_key == "education")
+    assert (education.title, education.child_name) == ("Education", "Jay Rivera")
+    safety = next(e for e in with_jay if e.section_key == "safety")
+    assert (safety.title, safety.child_name) == ("Safety and risk", None)
+    assert {e.plan_id for e in cw.plan_elements_for(agency.fss, [agency.ana])} == {family_plan.id}
+    note = cw.add_note(agency.fss, **visit(agency, clock))
+    assert cw.plan_elements_offered(note.id) == with_jay  # the same as a saved note with those present
+    with pytest.raises(InvalidPlan, match="given as a list"):
+        cw.plan_elements_for(agency.fss, agency.jay)
+    with pytest.raises(NoAccess):
+        store.as_user("clerk").plan_elements_for(agency.fss, [agency.jay])

@@ -104,3 +104,5 @@ class PlanElement:
     plan_id: int
     child_id: int | None
     section_key: str
+    title: str = ""  # the section's title (plan_sections.py)
+    child_name: str | None = None  # whose plan: None for the family's

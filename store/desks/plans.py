@@ -30,7 +30,7 @@ from store.rules.note_checks import check_edit
 from store.rules.note_rules import correction_due, local_text, review_due
 from store.rules.plan_checks import (UNDER_REVIEW, check_editable, check_may_draft, check_may_read_plans,
                                      check_may_review_plan, check_move)
-from store.rules.plan_keys import check_section_key, plan_section_keys
+from store.rules.plan_keys import check_section_key, plan_section_keys, section_title
 
 SECTION_MAX_CHARS = 50_000
 COMMENT_MAX_CHARS = 5_000
@@ -276,6 +276,19 @@ class PlanDesk(DeskBase):
             check_may_read_plans(session, user, note.stage.case_id, now)
             return self._offered(session, note)
 
+    def plan_elements_for(self, stage_id: int, person_ids: Any) -> tuple[PlanElement, ...]:
+        """What ``plan_elements_offered`` would say of a note of the stage with these persons present: for
+        an editor whose note is not saved yet, or whose people present just changed."""
+        stage_id = arguments.record_id(stage_id, "stage")
+        if isinstance(person_ids, (str, bytes, dict)) or not isinstance(person_ids, (list, tuple, set, frozenset)):
+            raise InvalidPlan("The persons present are given as a list.")
+        present = {arguments.record_id(person_id, "person") for person_id in person_ids}
+        with self.db.reading() as session:
+            user, now = self._user(session), self._now()
+            stage = self._stage(session, stage_id)
+            check_may_read_plans(session, user, stage.case_id, now)
+            return self._offered_to(session, stage.case_id, present)
+
     def set_note_plan_elements(self, note_id: int, elements: Any) -> tuple[PlanElement, ...]:
         """The plan elements the note discussed, a list of (plan id, section key), replacing those before; each a
         section of the current approved plan of the family or of a child present at the note. Only while
@@ -321,21 +334,24 @@ class PlanDesk(DeskBase):
                                    .join(Plan, Plan.id == NotePlanElement.plan_id)
                                    .where(NotePlanElement.note_id == note.id)
                                    .order_by(NotePlanElement.plan_id, NotePlanElement.section_key)).all()
-            return tuple(PlanElement(*row) for row in rows)
+            return tuple(_element(session, *row) for row in rows)
 
     # --- the footing ---------------------------------------------------------------------------------
 
     def _offered(self, session: Session, note: Note) -> tuple[PlanElement, ...]:
         present = set(session.scalars(select(NoteParticipant.person_id).where(NoteParticipant.note_id == note.id)))
+        return self._offered_to(session, note.stage.case_id, present)
+
+    def _offered_to(self, session: Session, case_id: int, present: set[int]) -> tuple[PlanElement, ...]:
         elements: list[PlanElement] = []
-        for plan in session.scalars(select(Plan).where(Plan.case_id == note.stage.case_id, Plan.status == "approved")
+        for plan in session.scalars(select(Plan).where(Plan.case_id == case_id, Plan.status == "approved")
                                     .order_by(Plan.child_id.is_not(None), Plan.child_id, Plan.plan_version)):
             if plan.child_id is not None and plan.child_id not in present:
                 continue
             newer = select(Plan.id).where(Plan.previous_plan_id == plan.id, Plan.status == "approved")
             if session.scalar(newer) is not None:
                 continue
-            elements += [PlanElement(plan.id, plan.child_id, key) for key in self._keys(session, plan)]
+            elements += [_element(session, plan.id, plan.child_id, key) for key in self._keys(session, plan)]
         return tuple(elements)
 
     def _new_plan(self, session: Session, user: Worker, now: datetime, case_id: int, child_id: int | None,
@@ -508,6 +524,11 @@ def plan_keys_of(session: Session, plan: Plan) -> tuple[str, ...]:
     """The sections this plan has: by the child's age on the plan date (``plan_keys.py``)."""
     birth = None if plan.child_id is None else session.get_one(Person, plan.child_id).birth_date
     return plan_section_keys(birth, plan.plan_date, family=plan.child_id is None)
+
+
+def _element(session: Session, plan_id: int, child_id: int | None, key: str) -> PlanElement:
+    child = None if child_id is None else session.get_one(Person, child_id).full_name
+    return PlanElement(plan_id, child_id, key, section_title(key, family=child_id is None), child)
 
 
 def _same_child(child_id: int | None) -> Any:

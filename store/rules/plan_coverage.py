@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from store.core.coverage_results import ElementCoverage
-from store.rules.plan_sections import APPLA_SECTION, CHILD_SECTIONS, FAMILY_SECTIONS, YOUTH_SECTIONS, section_named
+from store.rules.plan_keys import section_title
 
 COUNTED_STATUSES = ("submitted", "resubmitted", "approved", "final")
-_ALL_SECTIONS = (*CHILD_SECTIONS, *YOUTH_SECTIONS, APPLA_SECTION)
 
 
 @dataclass(frozen=True)
@@ -41,10 +40,6 @@ class Discussion:
 
 def counts_for_coverage(note_status: str) -> bool:
     return note_status in COUNTED_STATUSES
-
-
-def section_title(key: str, *, family: bool) -> str:
-    return section_named(key, FAMILY_SECTIONS if family else _ALL_SECTIONS).title
 
 
 def last_discussion(discussions: list[Discussion]) -> Discussion | None:

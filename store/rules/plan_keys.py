@@ -12,7 +12,7 @@ from datetime import date
 
 from store.core.errors import InvalidPlan
 from store.rules.plan_sections import (APPLA_AGE, APPLA_SECTION, CHILD_SECTIONS, FAMILY_SECTIONS, YOUTH_AGE,
-                                       YOUTH_SECTIONS, age_on)
+                                       YOUTH_SECTIONS, age_on, section_named)
 
 
 def plan_section_keys(child_birth_date: date | None, plan_date: date, *, family: bool) -> tuple[str, ...]:
@@ -28,3 +28,9 @@ def check_section_key(key: str, keys: tuple[str, ...]) -> str:
     if key not in keys:
         raise InvalidPlan(f"This plan has no section {key!r}.")
     return key
+
+
+def section_title(key: str, *, family: bool) -> str:
+    """A stored section's title, as the plan rules name it."""
+    sections = FAMILY_SECTIONS if family else CHILD_SECTIONS + YOUTH_SECTIONS + (APPLA_SECTION,)
+    return section_named(key, sections).title
