@@ -14,7 +14,7 @@ screen's to that screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -223,6 +223,7 @@ class EditorRead(Message, bubble=False):
     deadline: Obligation | None
     history: NoteHistory | None
     kept: dict | None
+    plan_elements: list = field(default_factory=list)  # the note's [plan id, section key] pairs in the record
 
 
 @dataclass

@@ -30,6 +30,7 @@ from tui.when import read_when
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.picklist import MultiPicklist, Picklist
+from tui.widgets.plan_elements_picklist import PlanElementsPicklist
 from tui.widgets.returned_panel import ReturnedPanel
 from tui.worker_failures import SaysWorkerFailures
 
@@ -55,6 +56,7 @@ class InRecord:
     note_id: int | None
     version: int | None = None
     landed: int = 0  # the number of the last save that landed
+    elements: list = field(default_factory=list)  # the plan elements in the record, [plan id, section key]
     thrown: bool = False  # thrown away by the person (set on the UI thread)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -125,6 +127,7 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
             yield Label("Present (Space to tick)")
             yield _Present(id="participants")
             yield Input(placeholder="Others present, separated by commas (e.g. foster parent, school nurse)", id="others")
+            yield PlanElementsPicklist(id="plan_elements")
         with Vertical(id="writing"):
             yield Label("Narrative")
             yield TextArea(id="narrative", tab_behavior="focus", soft_wrap=True)
@@ -155,8 +158,12 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
         except StoreError as error:
             self.post_message(EditorRefused(str(error)))
             return
+        try:
+            elements = [[e.plan_id, e.section_key] for e in desk.note_plan_elements(note_id)] if note_id else []
+        except StoreError:  # one who enters notes for others does not read the family's plans
+            elements = []
         kept = recovery.load(key) if recovery else None
-        self.post_message(EditorRead(stage, note, defaults, deadline, history, kept))
+        self.post_message(EditorRead(stage, note, defaults, deadline, history, kept, elements))
 
     @on(EditorRefused)
     @while_shown
@@ -169,6 +176,7 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
     @while_shown
     def _read(self, message: EditorRead) -> None:
         self.deadline = message.deadline
+        self.in_record.elements = sorted(message.plan_elements)
         self._fill(message.stage, message.note, message.defaults, message.kept, message.history)
 
     def _clock_text(self, zone: str) -> str:
@@ -211,7 +219,8 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
         people.add_options([(f"{p.name} ({p.relationship})", p.id) for p in stage.persons])
         people.highlighted = 0 if stage.persons else None
         if note is not None:
-            self._set_form(_form_of(note, zone), addendum=bool(self.amends))
+            form = _form_of(note, zone)
+            self._set_form({**form, "plan_elements": self.in_record.elements}, addendum=bool(self.amends))
             if self.note_id:
                 self.version = self.in_record.version = note.version
                 self.query_one("#saved", Static).update(f"Version {note.version}, {note.status}.")
@@ -232,6 +241,7 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
             self.notify("The draft as you last typed it is back." + (
                 " The note was saved again since then; saving now replaces that version with what you see."
                 if changed_since else ""), timeout=8 if changed_since else 4)
+        self._offer_plan_elements()
         self.baseline = {} if saved or typed_ahead else self._form()
         self._contact_type_seen = None if typed_ahead else self.query_one("#contact_type", Picklist).value
         self.ready = True
@@ -279,6 +289,7 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
         for pid in form.get("participants", ()):
             people.select(pid)
         self.query_one("#others", Input).value = form.get("others", "")
+        self.query_one(PlanElementsPicklist).elements = form.get("plan_elements", [])
         self.query_one("#narrative", TextArea).text = "" if addendum else form.get("narrative", "")
 
     def _form(self) -> dict:
@@ -288,6 +299,7 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
             "purposes": list(self.query_one("#purposes", MultiPicklist).values),
             "participants": list(self.query_one("#participants", SelectionList).selected),
             "others": self.query_one("#others", Input).value,
+            "plan_elements": self.query_one(PlanElementsPicklist).elements,
             "narrative": self.query_one("#narrative", TextArea).text,
             "author": self.query_one("#author", Picklist).value if self.authors else None,
         }
@@ -363,6 +375,13 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
         shown.set_class(bool(reading.error) and bool(event.value.strip()), "error")
         self._changed()
 
+    @on(SelectionList.SelectedChanged, "#participants")
+    @while_shown
+    def _offer_plan_elements(self, *_event) -> None:
+        """The plan elements follow who is ticked present: the plans of the children among them."""
+        people = self.query_one("#participants", SelectionList)
+        self.query_one(PlanElementsPicklist).offer_for(self.stage_id, list(people.selected))
+
     @on(Input.Changed, "#others")
     @on(Picklist.Changed)
     @on(MultiPicklist.Changed)
@@ -401,6 +420,20 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
             return
         author = self.authors.get(form["author"]) if form.get("author") else None
         self._save(self.desk, fields, author, form, then, self._requested)
+
+    @staticmethod
+    def _save_plan_elements(desk, record: InRecord, note: NoteView, form: dict) -> str | None:
+        """The plan elements ticked, saved after the note (tagging keeps the note's version: migration
+        0015's triggers fix them with the note); the store's refusal, if it refused."""
+        wanted = form.get("plan_elements", [])
+        if wanted == record.elements:
+            return None
+        try:
+            desk.set_note_plan_elements(note.id, wanted)
+        except StoreError as error:
+            return str(error)
+        record.elements = wanted
+        return None
 
     def _fields(self, form: dict) -> dict:
         """The form as the store's fields; ``ValueError`` with the store's first problem, in form order."""
@@ -446,6 +479,11 @@ class NoteEditorScreen(SaysWorkerFailures, LeavingTheEditor, Screen):
                 self.app.post_message(NoteNotSaved(self, str(error)))
                 return
             record.note_id, record.version, record.landed = note.id, note.version, number
+            if refused := self._save_plan_elements(desk, record, note, form):
+                self.app.post_message(NoteSaved(self, note, None, {**form, "plan_elements": record.elements}))
+                self.app.post_message(NoteNotSaved(self, f"The note was saved but not its plan elements: {refused}",
+                                                   unsaved=False))
+                return
             if then == "submit":
                 try:
                     note = desk.submit(note.id, note.version)

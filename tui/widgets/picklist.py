@@ -279,6 +279,16 @@ class MultiPicklist(Widget):
                 self._list.select(value)
         self.post_message(self.Changed(self, values))
 
+    def replace_choices(self, choices: Sequence[str], values: Sequence[str]) -> None:
+        """New choices (numbered afresh) with ``values`` ticked among them; says Changed if the ticked
+        values changed."""
+        self.choices = tuple(dict.fromkeys(choices))
+        self._list.clear_options()
+        self._list.add_options([Selection(numbered(n, choice), choice, id=choice)
+                                for n, choice in enumerate(self.choices, 1)])
+        self._values = ()
+        self.values = values
+
     def _in_order(self, values: Iterable[str]) -> tuple[str, ...]:
         wanted = set(values)
         return tuple(c for c in self.choices if c in wanted)
