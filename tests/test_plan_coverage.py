@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from store import Policy
+from store import Policy, PolicyError
 from store.core.errors import InvalidPlan, NoAccess, NotFound
 from store.rules.plan_coverage import Discussion, element_coverage, is_flagged
 from tests.conftest import visit
@@ -65,7 +65,7 @@ def test_the_window_is_the_policys_and_an_agency_may_change_it(tmp_path):
     path.write_text("[plans]\ncoverage_window_days = 45\n")
     assert Policy.load(path).plans.coverage_window_days == 45
     path.write_text("[plans]\ncoverage_window_days = 0\n")
-    with pytest.raises(Exception, match="plans.coverage_window_days must be a whole number of at least 1"):
+    with pytest.raises(PolicyError, match=r"plans\.coverage_window_days must be a whole number of at least 1"):
         Policy.load(path)
 
 
@@ -208,3 +208,14 @@ def test_an_editor_is_offered_the_elements_of_the_children_it_says_are_present(s
         cw.plan_elements_for(agency.fss, agency.jay)
     with pytest.raises(NoAccess):
         store.as_user("clerk").plan_elements_for(agency.fss, [agency.jay])
+
+
+def test_a_familys_coverage_is_each_childs(store, agency, clock):
+    child_plan = approved_child_plan(store, agency)
+    tagged_note(store, agency, clock, [(child_plan.id, "education")])
+    jay, mia = store.as_user("cw").family_coverage(agency.case)
+    assert (jay.child_name, jay.child_plan_id, mia.child_name, mia.child_plan_id) == (
+        "Jay Rivera", child_plan.id, "Mia Rivera", None)
+    assert jay == store.as_user("cw").plan_coverage(agency.jay)
+    with pytest.raises(NoAccess):
+        store.as_user("cwb").family_coverage(agency.case)

@@ -193,6 +193,7 @@ class NoteMoved(Message, bubble=False):
 class NoteRead(Message, bubble=False):
     history: NoteHistory
     actions: dict[str, str | None]
+    plan_elements: tuple = ()  # the PlanElements the note says were discussed (none for who reads no plans)
 
 
 @dataclass

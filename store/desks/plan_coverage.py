@@ -36,6 +36,18 @@ class PlanCoverageDesk(DeskBase):
         self._audit_read(access, child.case_id, "plan coverage", child_id)
         return coverage
 
+    def family_coverage(self, case_id: int) -> list[ChildCoverage]:
+        """``plan_coverage`` of each child of the family, in the order they were recorded."""
+        case_id = arguments.record_id(case_id, "family")
+        with self.db.reading() as session:
+            user, now = self._user(session), self._now()
+            access = check_may_read_plans(session, user, case_id, now)
+            children = session.scalars(select(Person).where(Person.case_id == case_id, Person.is_child)
+                                       .order_by(Person.id))
+            coverage = [self._coverage(session, child, now) for child in children]
+        self._audit_read(access, case_id, "plan coverage", case_id)
+        return coverage
+
     def unit_coverage(self) -> list[UnitCoverageRow]:
         """Every child with a current approved plan in a family where I or someone I supervise has a role
         in an open stage, the children with the most flagged elements first."""

@@ -11,12 +11,14 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from store import StoreError
 from store.core.results import NoteHistory
 from tui import formatting
 from tui.messages import NoteApproved, NoteRead
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.note_text import note_text
+from tui.widgets.plan_elements_picklist import element_label
 from tui.worker_failures import SaysWorkerFailures
 
 
@@ -34,6 +36,8 @@ class NoteScreen(SaysWorkerFailures, Screen):
     DEFAULT_CSS = """
     NoteScreen #body { padding: 0 2; }
     NoteScreen #review { padding: 1 2 0 2; }
+    NoteScreen #plan-elements { padding: 1 2 0 2; }
+    NoteScreen #plan-elements.-none { display: none; }
     """
 
     def __init__(self, note_id: int):
@@ -47,6 +51,7 @@ class NoteScreen(SaysWorkerFailures, Screen):
         yield Header()
         with VerticalScroll():
             yield Static("Loading…", id="body")
+            yield Static("", id="plan-elements", classes="-none")
             yield Static("", id="review")
         yield KeyFooter()
 
@@ -60,7 +65,11 @@ class NoteScreen(SaysWorkerFailures, Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         history = self.desk.note_history(self.note_id)  # a refusal: SaysWorkerFailures
-        self.post_message(NoteRead(history, self.desk.note_actions(self.note_id)))
+        try:
+            elements = self.desk.note_plan_elements(self.note_id)
+        except StoreError:  # an advocate, or a clerk entering notes, reads no plans: none shown
+            elements = ()
+        self.post_message(NoteRead(history, self.desk.note_actions(self.note_id), tuple(elements)))
 
     @on(NoteRead)
     @while_shown
@@ -68,6 +77,12 @@ class NoteScreen(SaysWorkerFailures, Screen):
         history, actions = message.history, message.actions
         self.history, self.actions = history, actions
         self.query_one("#body", Static).update(note_text(history.note, self.app.zone))
+        shown = self.query_one("#plan-elements", Static)
+        shown.set_class(not message.plan_elements, "-none")
+        discussed = Text("Plan elements discussed\n", style="bold")
+        for element in message.plan_elements:
+            discussed.append(f"  {element_label(element)}\n")
+        shown.update(discussed)
         review = Text("Review history\n", style="bold")
         for action in history.review:
             review.append(f"{formatting.moment(action.at, self.app.zone)}  {action.by_name}  {action.action}")
