@@ -29,10 +29,10 @@ from tui.while_shown import is_shown
 from tui.worker_failures import LOG_NAME, SaysWorkerFailures, write_down
 
 
-SUPERVISORS_ONLY = ("review_queue", "plan_review_queue", "timeliness")  # actions of screens for those with workers below them
+SUPERVISORS_ONLY = ("review_queue", "plan_review_queue", "timeliness", "unit_coverage")  # actions of screens for those with workers below them
 # The agency's casework screens, not offered to the advocate programme's people (advocates and their
 # representatives), who hold no stage, no deadline and no staff of the agency.
-CASEWORK_ONLY = ("review_queue", "plan_review_queue", "timeliness", "deadlines", "visits", "intake", "staff")
+CASEWORK_ONLY = ("review_queue", "plan_review_queue", "timeliness", "unit_coverage", "deadlines", "visits", "intake", "staff")
 HOME_WAIT = 0.15  # seconds the first screen waits for its caseload before showing without it
 INBOX_EVERY = 60.0  # seconds between looks for new notifications (and e-mail of them) while signed in
 SIGNAL_EXIT_GRACE = 3.0  # seconds an exit after SIGHUP/SIGTERM may take before the process ends anyway
@@ -584,6 +584,12 @@ class CasenotesApp(DocumentKeys, AccessRequestKeys, SaysWorkerFailures, App):
             self.notify(message.refusal, title="Staff administration", severity="warning", timeout=8)
         else:
             self.push_screen(StaffScreen())
+
+    def action_unit_coverage(self) -> None:
+        from tui.screens.unit_coverage import UnitCoverageScreen
+
+        if not isinstance(self.screen, UnitCoverageScreen):
+            self.push_screen(UnitCoverageScreen())
 
     def action_timeliness(self) -> None:
         from tui.screens.timeliness import TimelinessScreen

@@ -43,6 +43,9 @@ class CasenotesCommands(Provider):
                              "Your pending notes fall due before it starts"))
         if app.supervises and app.offers("timeliness"):
             commands.append(("Timeliness", app.action_timeliness, "Your unit's entries, reviews and visits on time"))
+        if app.supervises and app.offers("unit_coverage"):
+            commands.append(("Plan coverage of my unit", app.action_unit_coverage,
+                             "Each child's plan elements discussed in the notes, those flagged, the longest gap"))
         if app.offers("intake"):
             commands.append(("New family (intake)", app.action_intake,
                              "Open a family, its persons and its first stage (intake staff and supervisors)"))
@@ -69,6 +72,9 @@ class CasenotesCommands(Provider):
         if hasattr(screen, "action_plans") and screen.check_action("plans", ()) is not False:  # the case screen
             commands.append(("Case plans of this family", screen.action_plans,
                              "The family plan and each child's: write, send for review, history (P)"))
+        if hasattr(screen, "action_plan_coverage") and screen.check_action("plan_coverage", ()) is not False:
+            commands.append(("Plan coverage of this family", screen.action_plan_coverage,
+                             "Each child's plan elements, the last note that discussed each, those flagged (C)"))
         if hasattr(screen, "action_court_record"):  # the case screen
             commands.append(("Court record of this family (PDF)", screen.action_court_record,
                              "Approved notes with addenda, review actions, documents and hashes, for the court (p)"))
