@@ -39,6 +39,7 @@ NARROW, SHORT = 110, 30  # below these columns or lines, the compact layout (80x
 NOTE_ONLY = ("edit", "submit", "recall", "addendum", "discard", "history")  # not offered over the activity
 # What the store refuses the advocate programme's people (a child's advocate reads the child's notes only).
 OUTSIDE_NOT_OFFERED = ("activity", "stage_course", "stage_people", "plans", "plan_coverage")
+PLAN_COVERAGE_HINT = "[dim][b]C[/b] coverage[/dim]"  # beside the documents' keys: the pane is 41 columns
 NOTE_ACTIONS = (("e", "edit", "Edit"), ("s", "submit", "Send for review"), ("u", "recall", "Recall"),
                 ("a", "addendum", "Addendum"), ("d", "discard", "Discard draft"))
 
@@ -225,7 +226,7 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
                            f"{' · born ' + p.birth_date.strftime('%m/%d/%Y') if p.birth_date else ''}[/dim]"
                            for p in stage.persons)
         hint = ("" if getattr(self.app, "outside", False)
-                else f"\n{STAGE_PEOPLE_HINT}\n{CASE_DOCUMENTS_HINT}[dim] · [b]C[/b] coverage[/dim]\n{CASE_RECORD_HINT}")
+                else f"\n{STAGE_PEOPLE_HINT}\n{CASE_DOCUMENTS_HINT}[dim] · [/dim]{PLAN_COVERAGE_HINT}\n{CASE_RECORD_HINT}")
         self.query_one("#persons", Static).update(f"[b]Persons of the stage[/b]\n{people or '—'}{hint}")
         closed = f" · closed: {stage.close_reason}" if stage.closed_at else ""
         self.query_one("#stage-title", Static).update(f"{stage.label} notes{closed} · loading…")
