@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         WorkerView,
     )
     from store.desks.visits import ChildVisits
+    from store.core.coverage_results import ChildCoverage, UnitCoverageRow
 
 
 # -- the app: signing in, the first screen, ctrl+n, the search index, the editor's saves --------------
@@ -737,3 +738,15 @@ class PlanRefused(Message, bubble=False):
     """A plan dialog's change refused: the store's sentence, said in the dialog, which stays open."""
 
     sentence: str
+
+
+# -- plan coverage (issue 19) -----------------------------------------------------------------------------
+
+@dataclass
+class FamilyCoverageRead(Message, bubble=False):
+    children: list[ChildCoverage]
+
+
+@dataclass
+class UnitCoverageRead(Message, bubble=False):
+    rows: list[UnitCoverageRow]

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from store.core.coverage_results import ChildCoverage, ElementCoverage
-from tui.coverage_messages import FamilyCoverageRead
+from tui.messages import FamilyCoverageRead
 from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter

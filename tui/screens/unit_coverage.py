@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from store.core.coverage_results import UnitCoverageRow
-from tui.coverage_messages import UnitCoverageRead
+from tui.messages import UnitCoverageRead
 from tui.screens.plan_coverage import cut, gap_text
 from tui.screens.table_screen import TableScreen
 from tui.while_shown import while_shown

@@ -19,6 +19,7 @@ from textual.message import Message
 from store import StoreError
 from store.core.plan_results import PlanElement
 from tui.widgets.picklist import MultiPicklist
+from tui.worker_failures import SaysWorkerFailures
 
 LABEL = "Plan elements discussed"
 
@@ -27,7 +28,7 @@ def element_label(element: PlanElement) -> str:
     return f"{element.child_name or 'Family'}: {element.title}"
 
 
-class PlanElementsPicklist(MultiPicklist):
+class PlanElementsPicklist(SaysWorkerFailures, MultiPicklist):
     @dataclass
     class Offered(Message, bubble=False):
         elements: tuple[PlanElement, ...]
