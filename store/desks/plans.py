@@ -292,7 +292,11 @@ class PlanDesk(DeskBase):
     def set_note_plan_elements(self, note_id: int, elements: Any) -> tuple[PlanElement, ...]:
         """The plan elements the note discussed, a list of (plan id, section key), replacing those before; each a
         section of the current approved plan of the family or of a child present at the note. Only while
-        the note may be changed, by its author or whoever entered it."""
+        the note may be changed, by its author or whoever entered it.
+
+        Tagging keeps the note's version and writes no revision: the elements are the note's index into the
+        plan, not what it says (an editor's autosave of the same note goes on with the version it holds).
+        0015's triggers fix them with the note, and each change is audited with the whole list."""
         note_id = arguments.record_id(note_id, "note")
         if isinstance(elements, (str, bytes, dict)) or not isinstance(elements, (list, tuple)):
             raise InvalidPlan("The plan elements are given as a list of (plan, section) pairs.")
