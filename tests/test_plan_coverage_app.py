@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 from sqlalchemy import text
-from textual.widgets import DataTable, SelectionList
+from textual.widgets import DataTable, SelectionList, Static
 
 from tests.conftest import visit
 from tests.keyboard import type_text
@@ -17,6 +17,7 @@ from tests.settling import home_shown, open_case, until
 from tests.test_flows import open_app, settle
 from tests.test_plan_coverage import approved_family_plan
 from tests.test_plans import approved_child_plan
+from tui.screens.note import NoteScreen
 from tui.screens.note_editor import NoteEditorScreen
 from tui.screens.plan_coverage import PlanCoverageScreen
 from tui.screens.unit_coverage import UnitCoverageScreen
@@ -158,3 +159,31 @@ def test_editor_plan_elements_snapshot(snap_compare, store, agency, plans, tmp_p
         pilot.app.clear_notifications()
         await settle(pilot)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+@sqlite_only
+def test_the_supervisor_goes_from_the_unit_to_the_child_to_the_note_that_discussed_an_element(
+        store, agency, clock, plans, tmp_path):
+    child_plan, _ = plans
+    cw = store.as_user("cw")
+    note = cw.add_note(agency.fss, **visit(agency, clock))
+    cw.set_note_plan_elements(note.id, [(child_plan.id, "education")])
+    cw.submit(note.id)
+
+    async def run():
+        app = open_app(store, "supa", tmp_path)
+        async with app.run_test(size=SIZES["120x40"]) as pilot:
+            await home_shown(pilot)
+            app.action_unit_coverage()
+            await until(pilot, lambda: isinstance(app.screen, UnitCoverageScreen) and app.screen.rows, "the unit")
+            assert [(r.coverage.child_name, r.coverage.covered) for r in app.screen.rows] == [("Jay Rivera", 1)]
+            await pilot.press("enter")
+            screen = await coverage_shown(pilot)
+            assert screen.child_id == agency.jay
+            screen.query_one(DataTable).move_cursor(row=screen.query_one(DataTable).get_row_index("child:education"))
+            await pilot.press("enter")
+            await until(pilot, lambda: isinstance(app.screen, NoteScreen) and app.screen.history is not None,
+                        "the note")
+            shown = str(app.screen.query_one("#plan-elements", Static).render())
+            assert "Plan elements discussed" in shown and "Jay Rivera: Education" in shown
+    asyncio.run(run())
