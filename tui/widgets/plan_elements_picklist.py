@@ -40,6 +40,7 @@ class PlanElementsPicklist(SaysWorkerFailures, MultiPicklist):
         self._pairs: dict[str, tuple[int, str]] = {}  # label -> (plan id, section key)
         self._pending: list[list] | None = []  # the pairs wanted before the store has offered any
         self._asked = 0
+        self._list.display = False  # until the store offers some: the form's height is the same before and after
 
     @property
     def elements(self) -> list[list]:
