@@ -384,6 +384,12 @@ class CaseScreen(CaseDocumentsKeys, CaseRequestsKeys, StageCourseKeys, StagePeop
 
         self.app.push_screen(PlansScreen(self.case_id))
 
+    def action_plan_coverage(self) -> None:
+        """C: each child's plan coverage in the notes (issue 19)."""
+        from tui.screens.plan_coverage import PlanCoverageScreen
+
+        self.app.push_screen(PlanCoverageScreen(self.case_id))
+
     def action_new_note(self) -> None:
         if self.stage_id is not None:
             self.app.new_note(self.stage_id)
