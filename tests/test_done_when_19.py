@@ -65,11 +65,17 @@ def test_a_planner_writes_the_14_year_olds_plan_a_note_covers_it_and_the_court_e
                             purposes=["Safety", "Well-being"], participants=[child_id], others=["foster parent"],
                             narrative="Leila cooked supper with Ms. Bramwell and talked about the technical high "
                                       "school's open day.")
+    def covered() -> dict[str, int | None]:  # Leila's plan's elements → the last note that discussed each
+        return {e.section_key: e.last_note_id for e in planner.plan_coverage(child_id).elements
+                if e.plan_id == plan.id}
+    assert set(covered()) == set(plan.section_keys) and not any(covered().values())
     tagged = planner.set_note_plan_elements(note.id, [(plan.id, key) for key in TAGGED])
     assert [(e.plan_id, e.section_key) for e in tagged] == [(plan.id, key) for key in TAGGED]
     assert sorted(e.section_key for e in planner.note_plan_elements(note.id)) == sorted(TAGGED)
     planner.submit(note.id)
     supervisor.approve(note.id)
+    assert {key for key, last in covered().items() if last == note.id} == set(TAGGED)  # the two, now covered
+    assert not any(last for key, last in covered().items() if key not in TAGGED)
 
     # The family's court record as a PDF, confirmed by --verify against the database.
     url = store.write_engine.url.render_as_string(hide_password=False)
