@@ -301,11 +301,16 @@ class MultiPicklist(Widget):
             self.app.bell()
 
     def on_key(self, event: events.Key) -> None:
-        """Letters find a value (the tenth and later have no digit): "ref" highlights Referral."""
+        """Letters find a value (the tenth and later have no digit): "ref" highlights Referral. Once
+        letters are typed a Space is part of what is found ("life skills", as one types a title), and
+        Enter ticks what it found; a Space with nothing typed ticks the highlighted value."""
         if event.key == "backspace" and self._typed:
             self._find(self._typed[:-1])
         elif event.character and event.is_printable and event.character.isalpha():
             self._find(self._typed + event.character)
+        elif event.key == "space" and self._typed and not self._typed.endswith(" "):
+            self._typed += " "
+            self._show_typed()
         else:
             return
         event.stop()
@@ -322,7 +327,7 @@ class MultiPicklist(Widget):
         self._show_typed()
 
     def _show_typed(self) -> None:
-        typed = (f"  {self._typed}…", "$foreground-muted") if self._typed else ""
+        typed = (f"  {self._typed}…  Enter ticks", "$foreground-muted") if self._typed else ""
         self._heading.update(Content.assemble((self.label, "bold"), typed))
 
     def on_descendant_focus(self) -> None:
