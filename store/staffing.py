@@ -193,17 +193,19 @@ class Staffing:
         with self.db.writing() as session:
             advocate_accounts.approve(self._work(session), login)
 
-    def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home") -> int:
+    def place_child(self, stage_id: int, person_id: int, starts_on: date, setting: str = "Foster home",
+                    basis: str | None = None) -> int:
         """Record that a child of the stage went into foster care on ``starts_on`` (a day in the agency's
-        zone, counted in care)."""
+        zone, counted in care), on the legal ``basis`` (``plan_need.LEGAL_BASES``; None: not known)."""
         stage_id, person_id = arguments.record_id(stage_id, "stage"), arguments.record_id(person_id, "child")
         starts_on = arguments.day(starts_on, "first day of the placement", InvalidStage)
         setting = placements.setting_of(setting)
+        basis = None if basis is None else placements.basis_of(basis)
         with self.db.writing() as session:
             stage = session.get(Stage, stage_id)
             if stage is None:
                 raise NotFound(f"There is no stage number {stage_id}.")
-            return placements.place(self._work(session), stage, person_id, starts_on, setting)
+            return placements.place(self._work(session), stage, person_id, starts_on, setting, basis)
 
     def end_placement(self, placement_id: int, ends_on: date) -> None:
         """Record the last day a child spent in this placement."""

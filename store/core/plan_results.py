@@ -106,3 +106,27 @@ class PlanElement:
     section_key: str
     title: str = ""  # the section's title (plan_sections.py)
     child_name: str | None = None  # whose plan: None for the family's
+
+
+@dataclass(frozen=True)
+class CasePlanDue:
+    """A plan a family or a child needs next (``plan_due.PlanDue``), with the family it is of and who
+    drafts its plans now: My deadlines, the caseload and Timeliness show these."""
+
+    case_id: int
+    family_name: str
+    plan: str  # "family" or "child"
+    child_id: int | None
+    subject: str  # "the Rivera family", "Ana Rivera"
+    action: str  # "initial" (no plan yet), "update" (after an entry into care), "review"
+    due_at: datetime  # the last instant still in time
+    counted_from: date
+    overdue: bool
+    sentence: str  # why it is due, in the caseworker's words
+    drafters: tuple[str, ...] = ()  # the names of those who draft the family's plans now
+
+    @property
+    def what(self) -> str:
+        plan = "family plan" if self.plan == "family" else "child's plan"
+        return {"initial": f"Write the {plan}", "update": f"Update the {plan}",
+                "review": f"Review the {plan}"}.get(self.action, self.action)

@@ -211,6 +211,8 @@ class Stage(Base):
     # Opened only to authorise a payment (the administrative FSI -> FSS opening): the deadline,
     # timeliness and visit reports leave it out.
     administrative: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # FSS/CCR: the agency provides services beyond visitation to address a parent's needs (plan rules)
+    parent_services: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # The intake's facts (FSI): who asked, the circumstances, the day the work was done, the
     # "preventive only?" decision and the family's earlier closed case.
     source_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
@@ -484,6 +486,8 @@ class Placement(Base):
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     setting: Mapped[str] = mapped_column(String(120))
+    # plan_need.LEGAL_BASES (VPA, court order, voluntary, committed at home); None: not recorded yet
+    basis: Mapped[str | None] = mapped_column(String(40))
 
     person: Mapped[Person] = relationship()
     stage: Mapped[Stage] = relationship()

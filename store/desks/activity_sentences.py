@@ -256,7 +256,18 @@ def _place_child(row: Row, names: CaseNames) -> str:
     starts = shown_value("from", row.value("from", "starts_on"), names)
     stage = _stage(row, names)
     return (f"{_person(row, names)} placed" + (f" in {setting}" if setting else "")
-            + (f" from {starts}" if starts else "") + (f" ({stage})" if stage else ""))
+            + (f" from {starts}" if starts else "") + (f", {basis}" if (basis := row.value("basis")) else "")
+            + (f" ({stage})" if stage else ""))
+
+
+def _placement_basis(row: Row, names: CaseNames) -> str:
+    return f"Legal basis of {_person(row, names)}'s placement recorded: {row.value('basis')}"
+
+
+def _parent_services(row: Row, names: CaseNames) -> str:
+    provided = row.value("parent_services")
+    return (f"Services beyond visitation to a parent {'recorded' if provided else 'ended'}"
+            + (f" ({stage})" if (stage := _stage(row, names)) else ""))
 
 
 def _end_placement(row: Row, names: CaseNames) -> str:
@@ -337,6 +348,8 @@ SENTENCES: dict[str, Callable[[Row, CaseNames], str]] = {
     "reassign role": _reassign_role,
     "place child": _place_child,
     "end placement": _end_placement,
+    "record placement basis": _placement_basis,
+    "set parent services": _parent_services,
     "start closing": _start_closing,
     "close": _close_stage,
     "close stage": _close_stage,

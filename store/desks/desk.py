@@ -15,6 +15,7 @@ from store.desks.placements import PlacementDesk
 from store.desks.plan_coverage import PlanCoverageDesk
 from store.desks.plan_offers import PlanOfferDesk
 from store.desks.plans import PlanDesk
+from store.desks.plans_due import PlansDueDesk
 from store.desks.record import RecordDesk
 from store.desks.review import ReviewDesk
 from store.desks.roles import RoleDesk
@@ -28,5 +29,5 @@ from store.desks.visits import VisitDesk
 class Desk(NoteDesk, ReviewDesk, RecordDesk, StageDesk, VisitDesk, DeadlineDesk, TimelinessDesk, NoteDefaultsDesk,
            OfferDesk, ActivityDesk, IntakeDesk, StagePersonDesk, RoleDesk, PlacementDesk,
            StaffDesk, InboxDesk, DocumentDesk, ChildNotesDesk, AdvocacyDesk, CourtRecordDesk, PlanDesk,
-           PlanOfferDesk, PlanCoverageDesk):
+           PlanOfferDesk, PlanCoverageDesk, PlansDueDesk):
     """Acts as one worker: ``store.as_user(login)``."""

@@ -31,13 +31,30 @@ MOVES = {"draft": ("submitted",), "submitted": ("approved", "returned"), "resubm
 def plan_keepers(session: Session, case_id: int, now: datetime) -> set[int]:
     """The family's plan drafters now: each open FSS/CCR stage's Case Planner, or its Case Manager where
     the stage has no planner."""
-    rows = session.execute(select(RoleAssignment.stage_id, RoleAssignment.role, RoleAssignment.worker_id)
-                           .join(Stage).where(Stage.case_id == case_id, Stage.closed_at.is_(None),
-                                              Stage.type.in_(PLAN_STAGES), active_role_filter(now),
-                                              RoleAssignment.role.in_(("Case Planner", "Case Manager")))).all()
-    planned = {stage for stage, role, _ in rows if role == "Case Planner"}
-    return {worker for stage, role, worker in rows
-            if role == "Case Planner" or (role == "Case Manager" and stage not in planned)}
+    return families_plan_keepers(session, now, case_ids={case_id}).get(case_id, set())
+
+
+def families_plan_keepers(session: Session, now: datetime, *, case_ids: set[int] | None = None,
+                          worker_ids: set[int] | None = None) -> dict[int, set[int]]:
+    """``plan_keepers`` of many families at once, by case id: of ``case_ids``, or of the families whose
+    plans one of ``worker_ids`` drafts."""
+    query = (select(Stage.case_id, RoleAssignment.stage_id, RoleAssignment.role, RoleAssignment.worker_id)
+             .join(Stage).where(Stage.closed_at.is_(None), Stage.type.in_(PLAN_STAGES), active_role_filter(now),
+                                RoleAssignment.role.in_(("Case Planner", "Case Manager"))))
+    if case_ids is not None:
+        query = query.where(Stage.case_id.in_(case_ids))
+    if worker_ids is not None:
+        mine = select(Stage.case_id).join(RoleAssignment).where(RoleAssignment.worker_id.in_(worker_ids))
+        query = query.where(Stage.case_id.in_(mine))
+    rows = session.execute(query).all()
+    planned = {stage for _, stage, role, _ in rows if role == "Case Planner"}
+    keepers: dict[int, set[int]] = {}
+    for case_id, stage, role, worker in rows:
+        if role == "Case Planner" or stage not in planned:
+            keepers.setdefault(case_id, set()).add(worker)
+    if worker_ids is not None:
+        keepers = {case_id: found for case_id, found in keepers.items() if found & worker_ids}
+    return keepers
 
 
 def check_may_read_plans(session: Session, user: Worker, case_id: int, now: datetime) -> CaseAccess:
