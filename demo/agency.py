@@ -17,6 +17,7 @@ from demo.family import Family, StageStory
 from demo.plans import open_the_walks_family, plan_a_few
 from demo.timeline import DemoStaff, Timeline
 from store.core.clock import FrozenClock
+from store.rules.plan_need import VPA
 from store.service import Store
 
 DIRECTOR_TITLE = "Director of Child Welfare Services"
@@ -89,7 +90,7 @@ def _place_in_an_emergency(store: Store, staff: DemoStaff, timeline: Timeline, z
                 children = [p for p in director.stage(row.stage_id).persons if p.is_child and p.id not in placed]
                 if children:
                     store.staffing().place_child(row.stage_id, children[0].id, end.subtract(days=2).date(),
-                                                 "Kinship home")
+                                                 "Kinship home", basis=VPA)
                     return
 
     timeline.at(end.subtract(days=2).set(hour=18, minute=0), place)

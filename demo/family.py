@@ -12,6 +12,7 @@ import pendulum
 
 from demo import text
 from store.core.errors import NoteFrozen
+from store.rules.plan_need import COURT_ORDER
 from store.service import Store
 
 if TYPE_CHECKING:
@@ -165,7 +166,8 @@ class Family:
 
     def _place(self, stage_id: int, child_ids: list[int], setting: str) -> None:
         staffing, today = self.store.staffing(), self._today()
-        self.placements[stage_id] = [staffing.place_child(stage_id, child, today, setting) for child in child_ids]
+        self.placements[stage_id] = [staffing.place_child(stage_id, child, today, setting, basis=COURT_ORDER)
+                                     for child in child_ids]
         self.in_care.update(child_ids)
 
     def _end_placements(self, stage_id: int) -> None:

@@ -126,18 +126,44 @@ def test_the_case_manager_records_and_ends_a_placement_by_keys(store, agency, tm
             await press(pilot, ["backspace"] * 5)
             await type_text(pilot, "2d")
             await press(pilot, ["enter"])
+            await type_text(pilot, "court")
+            await press(pilot, ["enter"])
             await type_text(pilot, "kinship")
             await press(pilot, ["enter", "y"])
-            recorded = _rows(store, "SELECT person_id, starts_on, setting, ends_on FROM placements")
+            recorded = _rows(store, "SELECT person_id, starts_on, setting, ends_on, basis FROM placements")
             await press(pilot, ["e", "enter", "y"])  # the open placement, its last day today
+            await press(pilot, ["s", "y"])  # services beyond visitation to a parent: now provided
             return recorded, _said(app)
 
     recorded, said = asyncio.run(run())
     today = _today(store)
-    assert [(p, str(s), setting, e) for p, s, setting, e in recorded] == [
-        (agency.jay, str(today - timedelta(days=2)), "Kinship home", None)]
+    assert [(p, str(s), setting, e, b) for p, s, setting, e, b in recorded] == [
+        (agency.jay, str(today - timedelta(days=2)), "Kinship home", None, "court order")]
     assert [str(e) for *_, e in _rows(store, "SELECT id, ends_on FROM placements")] == [str(today)]
     assert "Placement of Jay Rivera recorded" in said and "Placement of Jay Rivera ended" in said
+    assert "Services to a parent recorded" in said
+    assert _rows(store, "SELECT parent_services FROM stages WHERE id = :s", s=agency.fss) == [(True,)]
+
+
+def test_a_child_committed_at_home_and_a_basis_recorded_later_by_keys(store, agency, tmp_path):
+    store.staffing().place_child(agency.fss, agency.mia, _today(store) - timedelta(days=5))  # no basis
+    async def run():
+        app = open_app(store, "cw", tmp_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await _open_stage(app, pilot, agency)
+            await press(pilot, ["l", "b"])  # the highlighted (only) placement: Mia's
+            await type_text(pilot, "agreement")
+            await press(pilot, ["enter", "y"])
+            await press(pilot, ["a", "1", "enter"])  # Jay from today
+            await type_text(pilot, "committed")
+            await press(pilot, ["enter", "y"])  # no setting asked: his own home
+            return _said(app)
+
+    said = asyncio.run(run())
+    assert "Legal basis of Mia Rivera's placement recorded" in said
+    assert sorted(_rows(store, "SELECT person_id, setting, basis FROM placements")) == sorted([
+        (agency.mia, "Foster home", "voluntary placement agreement"),
+        (agency.jay, "Own home", "committed to the agency at home")])
 
 
 @pytest.mark.parametrize(("key", "dialog"), [("o", PersonsDialog), ("r", RolesDialog), ("l", PlacementsDialog)])

@@ -204,6 +204,15 @@ class PlacementDesk(StageKeepingBase):
         stage still lets a placement left open be ended)."""
         return self._refusal(stage_id, "record or end its placements", open_only=False)
 
+    def parent_services(self, stage_id: int) -> bool:
+        """Whether the stage records that the agency provides services beyond visitation to a parent."""
+        stage_id = arguments.record_id(stage_id, "stage")
+        with self.db.reading() as session:
+            stage, access = self._read_stage(session, stage_id)
+            provided, case_id = bool(stage.parent_services), stage.case_id
+        self._audit_read(access, case_id, "stage", stage_id)
+        return provided
+
     def placements_in_stage(self, stage_id: int) -> tuple[PlacementView, ...]:
         """The placements recorded in the stage, open ones first, then the latest first."""
         stage_id = arguments.record_id(stage_id, "stage")
