@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from store.core.plan_results import PlanView
     from store.desks.desk import Desk
     from store.desks.note_defaults import NoteDefaults
+    from store.core.plan_results import CasePlanDue
     from store.core.results import (
         AbsenceView,
         AccessLogEntry,
@@ -271,6 +272,7 @@ class DeadlinesRead(Message, bubble=False):
     away: list[AbsenceView]
     next_away: AbsenceView | None
     boss: bool
+    plans: list[CasePlanDue]  # mine, then my team's (a supervisor's), soonest first
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """My deadlines: everything open on the signed-in worker's notes and reviews, soonest first, with
-the next planned absence and its cut-off; for a supervisor or director a tab with their team's.
+the next planned absence and its cut-off; for a supervisor or director a tab with their team's; and
+the case plans due of the families whose plans they (or, for a supervisor, their team) draft.
 ``t`` goes to the next tab, ``a`` plans an absence, ``c`` cancels one (the highlighted one on the
-absences tab, else the next)."""
+absences tab, else the next); enter opens the note, or the family of a plan."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
+from store.core.plan_results import CasePlanDue
 from store.core.results import AbsenceView, Obligation
 from tui import formatting
 from tui.messages import AbsenceCancelled, DeadlinesRead
@@ -29,6 +31,7 @@ REVIEWS = ("Due", "What", "Author", "Family", "Stage", "Contact", "Event")  # mi
 TEAM = ("Due", "Who", "What", "Family", "Stage", "Contact", "Event")  # What says the status
 AWAY = ("First day", "Last day", "Reason", "Submit pending notes by", "Pending notes")
 AWAY_NARROW = ("First day", "Last day", "Reason", "Submit notes by", "Pending")
+PLANS = ("Due", "What", "Family", "Whose plan", "Drafted by")
 FREEZES_FIRST = "freezes before it is due: correct it with an addendum"
 
 
@@ -53,7 +56,7 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
         """``plan_absence``: open the absence dialog at once (the palette's "Plan an absence")."""
         super().__init__()
         self.plan_first = plan_absence
-        self.rows: dict[str, list] = {"mine": [], "team": [], "away": []}
+        self.rows: dict[str, list] = {"mine": [], "team": [], "plans": [], "away": []}
         self.next_away: AbsenceView | None = None
         self.narrow = False
         self.boss = False
@@ -68,6 +71,8 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
                 yield DataTable(id="mine-table", cursor_type="row", zebra_stripes=True)
             with TabPane("Team deadlines", id="team"):
                 yield DataTable(id="team-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Plans due", id="plans"):
+                yield DataTable(id="plans-table", cursor_type="row", zebra_stripes=True)
             with TabPane("My absences", id="away"):
                 yield DataTable(id="away-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="detail")
@@ -76,9 +81,10 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
     @while_shown
     def on_mount(self) -> None:
         self.desk = self.app.desk
-        for tab, columns in (("mine", MINE), ("team", TEAM), ("away", AWAY)):
+        for tab, columns in (("mine", MINE), ("team", TEAM), ("plans", PLANS), ("away", AWAY)):
             self.query_one(f"#{tab}-table", DataTable).add_columns(*columns)
         self.query_one(TabbedContent).get_tab("team").display = False
+        self.query_one(TabbedContent).get_tab("plans").display = False
         if self.plan_first:
             self.call_after_refresh(self.action_plan_absence)
 
@@ -91,12 +97,16 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
         desk = self.desk  # a refusal: SaysWorkerFailures
         mine, team = desk.my_deadlines(), desk.team_deadlines()
         away, next_away, boss = desk.my_absences(), desk.next_absence(), desk.supervises()
-        self.post_message(DeadlinesRead(mine, team, away, next_away, boss))
+        plans = desk.plans_due()
+        if boss:
+            mine_plans = {(p.case_id, p.child_id) for p in plans}
+            plans += [p for p in desk.team_plans_due() if (p.case_id, p.child_id) not in mine_plans]
+        self.post_message(DeadlinesRead(mine, team, away, next_away, boss, plans))
 
     @on(DeadlinesRead)
     @while_shown
     def _read(self, message: DeadlinesRead) -> None:
-        self._show(message.mine, message.team, message.away, message.next_away, message.boss)
+        self._show(message.mine, message.team, message.away, message.next_away, message.boss, message.plans)
 
     @while_shown
     def on_resize(self) -> None:
@@ -112,16 +122,18 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
         self.query_one("#detail").styles.height = 3 if self.narrow else 2
 
     def _show(self, mine: list[Obligation], team: list[Obligation], away: list[AbsenceView],
-              next_away: AbsenceView | None, boss: bool = False) -> None:
-        self.rows, self.next_away, self.boss = {"mine": mine, "team": team, "away": away}, next_away, boss
+              next_away: AbsenceView | None, boss: bool = False, plans: list[CasePlanDue] | None = None) -> None:
+        plans = plans or []
+        self.rows, self.next_away, self.boss = {"mine": mine, "team": team, "plans": plans, "away": away}, next_away, boss
         self.narrow = self.size.width < NARROW
         self._fit()
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("team").display = boss
+        tabs.get_tab("plans").display = bool(plans)
         if team and not mine and tabs.active == "mine":  # a director: the team is what is due
             tabs.active = "team"
         self._fill_tables()
-        self.query_one("#summary", Static).update(self._summary(mine) + _team_summary(team))
+        self.query_one("#summary", Static).update(self._summary(mine) + _team_summary(team) + _plans_summary(plans))
         self.query_one("#absence", Static).update(self._absence_line(next_away))
         self._table().focus()
         self._describe()
@@ -136,6 +148,9 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
         self._columns("away", AWAY_NARROW if narrow else AWAY)
         self._fill("mine", [self._cells(o, team=False, author=reviewer) for o in mine], [str(o.note_id) for o in mine])
         self._fill("team", [self._cells(o, team=True) for o in team], [str(o.note_id) for o in team])
+        self._columns("plans", PLANS[:4] if narrow else PLANS)
+        self._fill("plans", [self._plan_cells(p) for p in self.rows["plans"]],
+                   [f"{p.case_id}:{p.child_id or ''}" for p in self.rows["plans"]])
         when = formatting.weekday_date if not narrow else (lambda day: formatting.weekday_date(day, year=False))
         self._fill("away", [[when(a.starts_on), when(a.ends_on), Text(_clip(a.reason or "—", 20 if narrow else 60)),
                              formatting.when_due(a.cutoff_at, zone) if narrow else formatting.moment(a.cutoff_at, zone),
@@ -177,9 +192,17 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
         status = o.status.capitalize() + (", freezes first" if o.after_freeze else "")
         return [due, o.what, o.family_name, o.stage_label, _clip(o.contact_type, 24), event, status]
 
+    def _plan_cells(self, p: CasePlanDue) -> list[str]:
+        zone = self.app.zone
+        due = ("OVERDUE " if p.overdue else "") + (formatting.short_day(p.due_at, zone) if self.narrow
+                                                   else formatting.when_due(p.due_at, zone))
+        whose = "Family" if p.child_id is None else p.subject
+        cells = [due, p.what, p.family_name, _clip(whose, 16 if self.narrow else 24)]
+        return cells if self.narrow else [*cells, _clip(", ".join(p.drafters) or "—", 30)]
+
     def _summary(self, mine: list[Obligation]) -> str:
         if not mine:
-            return "Nothing is waiting on you."
+            return "No notes are waiting on you." if self.rows["plans"] else "Nothing is waiting on you."
         local_now = pendulum.instance(self.app.store.clock.now()).in_timezone(self.app.zone)
         today, week_ends = local_now.date(), local_now.end_of("week").date()
         days = [_local_day(o.next_due_at, self.app.zone) for o in mine if not o.overdue]
@@ -225,6 +248,8 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
                     + f" · freezes {formatting.moment(o.freezes_at, zone)}")
             if o.after_freeze:
                 text += f"\n[b $warning]This note {FREEZES_FIRST}.[/]"
+        elif isinstance(o, CasePlanDue):
+            text = escape(o.sentence)
         self.query_one("#detail", Static).update(text)
 
     def action_next_tab(self) -> None:
@@ -238,6 +263,8 @@ class DeadlinesScreen(SaysWorkerFailures, Screen):
         o = self._current()
         if isinstance(o, Obligation):
             self.app.open_note(o.note_id)
+        elif isinstance(o, CasePlanDue):
+            self.app.open_case(o.case_id)
 
     @while_shown  # also called after a refresh, by which time the user may have left
     def action_plan_absence(self) -> None:
@@ -285,6 +312,14 @@ def _team_summary(team: list[Obligation]) -> str:
         return ""
     overdue = sum(o.overdue for o in team)
     return f" · your team: {len(team)} open" + (f", [b $error]{overdue} overdue[/]" if overdue else ", none overdue")
+
+
+def _plans_summary(plans: list[CasePlanDue]) -> str:
+    if not plans:
+        return ""
+    overdue = sum(p.overdue for p in plans)
+    return (f" · {len(plans)} plan{'s' if len(plans) != 1 else ''} due"
+            + (f", [b $error]{overdue} overdue[/]" if overdue else ""))
 
 
 def _clip(text: str, width: int) -> str:
