@@ -1,8 +1,10 @@
-"""Home: the worker's stages, most urgent first, and for a supervisor a second tab with the unit's."""
+"""Home: the worker's stages, most urgent first, and for a supervisor a second tab with the unit's;
+beside each family the next case plan it needs (OVERDUE when it is late: the Plans due tab of My
+deadlines says which and why)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -12,6 +14,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
+from store.core.plan_results import CasePlanDue
 from store.core.results import AbsenceView, CaseloadRow
 from tui import formatting
 from tui.messages import CaseloadRead
@@ -22,11 +25,13 @@ from tui.worker_failures import SaysWorkerFailures
 if TYPE_CHECKING:
     from store.desks.desk import Desk
 
-MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline")
-UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline")
+MINE = ("Family", "Stage", "My role", "Last contact", "Drafts", "Returned", "Next deadline", "Plan due")
+UNIT = ("Family", "Stage", "Worker", "Role", "Last contact", "Drafts", "Returned", "Next deadline", "Plan due")
 # Narrower than NARROW (80 columns, say): the next deadline comes third, where it is never cut off, and
-# the columns are the short ones (a returned note's due date is the next deadline's, or after it).
+# the columns are the short ones (a returned note's due date is the next deadline's, or after it), and a
+# family with an overdue plan is marked after its name.
 NARROW = 110
+PLAN_OVERDUE = "⚑"
 MINE_NARROW = ("Family", "Stage", "Next deadline", "Drafts", "Ret.", "Contact", "Role")
 UNIT_NARROW = ("Family", "Stage", "Worker", "Next deadline", "Drafts", "Ret.")
 
@@ -36,11 +41,16 @@ class Caseload:
     mine: list[CaseloadRow]
     unit: list[CaseloadRow]
     away: AbsenceView | None
+    plans: dict[int, CasePlanDue] = field(default_factory=dict)  # each family's next plan due, by case id
 
 
 def read_caseload(desk: Desk) -> Caseload:
-    """What the home screen shows (a worker thread's call: the store is asked three things)."""
-    return Caseload(desk.caseload(), desk.unit_caseload(), desk.next_absence())
+    """What the home screen shows (a worker thread's call: the store is asked four things)."""
+    mine, unit = desk.caseload(), desk.unit_caseload()
+    plans: dict[int, CasePlanDue] = {}
+    for due in desk.plans_due(sorted({row.case_id for row in mine + unit})):  # soonest first
+        plans.setdefault(due.case_id, due)
+    return Caseload(mine, unit, desk.next_absence(), plans)
 
 
 class CaseloadScreen(SaysWorkerFailures, Screen):
@@ -72,6 +82,7 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
         super().__init__()
         self.desk = desk
         self.rows: dict[str, list[CaseloadRow]] = {"mine": [], "unit": []}
+        self.plans: dict[int, CasePlanDue] = {}
         self.away: AbsenceView | None = None
         self.first = first
         self.waiting = coming and first is None  # for the caseload the app is reading
@@ -143,6 +154,7 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
         mine, unit = caseload.mine, caseload.unit
         self.rows = {"mine": mine, "unit": unit}
         self.away = caseload.away
+        self.plans = caseload.plans
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("unit").display = bool(unit)
         if unit and not mine:  # a director: the units are the caseload
@@ -166,7 +178,8 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
                     if all(w in f"{r.family_name} {r.stage_label} {r.worker} {r.role}".lower() for w in wanted)]
             cells = _narrow_cells if self.narrow else _cells
             for row in rows:
-                table.add_row(*cells(row, tab == "unit", zone), key=f"{row.stage_id}:{row.worker}:{row.role}")
+                table.add_row(*cells(row, tab == "unit", zone, self.plans.get(row.case_id)),
+                              key=f"{row.stage_id}:{row.worker}:{row.role}")
             table.move_cursor(row=min(keep, max(len(rows) - 1, 0)))
             shown[tab] = rows
         overdue = sum(1 for r in self.rows["mine"] if r.overdue)
@@ -175,6 +188,7 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
             ("No stages assigned to you; ctrl+p finds a family by family or person name"
              if not mine else f"{_count(len(mine), 'stage')} assigned to you")
             + (f" · {overdue} with an overdue deadline" if overdue else "")
+            + _late_plans(self.plans, self.narrow)
             + _unit(self.rows["unit"], self.app.me)
             + _away(self.away, self.app.zone))
         self.shown = shown
@@ -240,21 +254,32 @@ class CaseloadScreen(SaysWorkerFailures, Screen):
             self.app.know_note_offer(row.stage_id)
 
 
-def _cells(row: CaseloadRow, unit: bool, zone) -> list:
+def _cells(row: CaseloadRow, unit: bool, zone, plan: CasePlanDue | None) -> list:
     cells = [row.family_name, row.stage_label + (" closed" if row.closed_at else "")]
     cells += [row.worker, row.role] if unit else [row.role]
     returned = (f"{row.returned} · due {formatting.short_day(row.correction_due_at, zone)}"
                 if row.returned and row.correction_due_at else row.returned or "")
-    return cells + [formatting.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone)]
+    due = "" if plan is None else ("OVERDUE " if plan.overdue else "") + formatting.short_day(plan.due_at, zone)
+    return cells + [formatting.short_date(row.last_contact_at, zone), row.drafts or "", returned, _deadline(row, zone),
+                    due]
 
 
-def _narrow_cells(row: CaseloadRow, unit: bool, zone) -> list:
+def _narrow_cells(row: CaseloadRow, unit: bool, zone, plan: CasePlanDue | None) -> list:
     deadline = _deadline(row, zone)
     if row.closed_at:
         deadline = f"{deadline} (closed)" if deadline else "closed"
-    cells = [row.family_name, row.stage_label] + ([row.worker] if unit else [])
+    family = f"{row.family_name} {PLAN_OVERDUE}" if plan is not None and plan.overdue else row.family_name
+    cells = [family, row.stage_label] + ([row.worker] if unit else [])
     cells += [deadline, row.drafts or "", row.returned or ""]
     return cells if unit else cells + [formatting.short_date(row.last_contact_at, zone), row.role.removeprefix("Case ")]
+
+
+def _late_plans(plans: dict[int, CasePlanDue], narrow: bool) -> str:
+    late = sum(due.overdue for due in plans.values())
+    if not late:
+        return ""
+    families = "1 family" if late == 1 else f"{late:,} families"
+    return f" · {families} with an overdue plan" + (f" ({PLAN_OVERDUE})" if narrow else "")
 
 
 def _count(n: int, what: str) -> str:
