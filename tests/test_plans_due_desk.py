@@ -75,3 +75,19 @@ def test_the_caseload_asks_for_its_families(store, agency, clock):
     assert [r.family_name for r in supa.team_plans_due()] == ["Rivera"]
     assert [r.family_name for r in store.as_user("director").team_plans_due()] == ["Nguyen", "Rivera"]
     assert store.as_user("cw2").plans_due() == []  # a Case Worker drafts no plans
+
+
+def test_timeliness_counts_plans_approved_on_time_and_late_and_overdue_now(store, agency, clock):
+    store.as_user("cw").place_child(agency.fss, agency.jay, OPENED, basis=COURT_ORDER)
+    clock.set(ny("2026-04-10 11:00"))
+    approve(store, agency.case)  # the family plan, due 05/01: in time
+    clock.set(ny("2026-05-05 11:00"))
+    approve(store, agency.case, agency.jay)  # Jay's, due 05/01: late
+    planner = next(w for u in store.as_user("supa").timeliness(days=90).units for w in u.workers
+                   if w.login == "vaplanner")
+    assert (planner.plans_approved, planner.plans_on_time, planner.plans_overdue) == (2, 1, 0)
+    assert planner.plans_on_time_percent == 50
+    [unit_b] = store.as_user("supb").timeliness(days=90).units
+    [bo] = unit_b.workers
+    assert (bo.login, bo.plans_approved, bo.plans_overdue) == ("cwb", 0, 1)  # the Nguyen family's, due 05/01
+    assert unit_b.total.plans_overdue == 1

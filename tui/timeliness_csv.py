@@ -15,9 +15,10 @@ from tui import formatting
 
 FIELDS = ("unit", "supervisor", "row", "login", "name", "notes_entered", "late_entries", "late_entry_percent",
           "median_entry_lag_hours", "reviews", "median_review_hours", "overdue_reviews", "overdue_corrections",
-          "overdue_entries", "frozen_unapproved", "visits_required", "visits_made", "visit_percent", "since", "until")
+          "overdue_entries", "frozen_unapproved", "visits_required", "visits_made", "visit_percent", "plans_approved",
+          "plans_on_time", "plans_on_time_percent", "plans_overdue", "since", "until")
 COLUMNS = ("Worker", "Notes", "Late entries", "Median lag", "Median review", "Overdue reviews",
-           "Overdue corrections", "Overdue entries", "Frozen unapproved", "Visits made")
+           "Overdue corrections", "Overdue entries", "Frozen unapproved", "Visits made", "Plans on time")
 
 
 def records(report: Timeliness) -> Iterator[dict]:
@@ -32,6 +33,8 @@ def records(report: Timeliness) -> Iterator[dict]:
                    "overdue_reviews": row.overdue_reviews, "overdue_corrections": row.overdue_corrections,
                    "overdue_entries": row.overdue_entries, "frozen_unapproved": row.frozen_unapproved, "visits_required": row.visits_required,
                    "visits_made": row.visits_made, "visit_percent": _whole(row.visit_percent),
+                   "plans_approved": row.plans_approved, "plans_on_time": row.plans_on_time,
+                   "plans_on_time_percent": _whole(row.plans_on_time_percent), "plans_overdue": row.plans_overdue,
                    "since": report.since.isoformat(), "until": report.until.isoformat()}
 
 
@@ -78,7 +81,8 @@ def cells(row: WorkerTimeliness) -> list[str]:
             formatting.hours(row.median_entry_lag_hours), formatting.days(row.median_review_hours),
             str(row.overdue_reviews), str(row.overdue_corrections), str(row.overdue_entries),
             str(row.frozen_unapproved),
-            _share(row.visit_percent, row.visits_made, row.visits_required)]
+            _share(row.visit_percent, row.visits_made, row.visits_required),
+            f"{row.plans_on_time}/{row.plans_approved}" if row.plans_approved else "—"]
 
 
 def text_table(report: Timeliness, zone: str) -> str:

@@ -331,6 +331,9 @@ class WorkerTimeliness:
     frozen_unapproved: int  # this worker's notes that froze in the period without being approved
     visits_required: int  # child-months in foster care in the period (completed months)
     visits_made: int
+    plans_approved: int = 0  # case plans this worker drafted approved in the period
+    plans_on_time: int = 0  # of those, approved by the date the plan rules had them due
+    plans_overdue: int = 0  # plans of the families this worker drafts that are overdue now
 
     @property
     def late_entry_percent(self) -> float | None:
@@ -339,6 +342,10 @@ class WorkerTimeliness:
     @property
     def visit_percent(self) -> float | None:
         return 100 * self.visits_made / self.visits_required if self.visits_required else None
+
+    @property
+    def plans_on_time_percent(self) -> float | None:
+        return 100 * self.plans_on_time / self.plans_approved if self.plans_approved else None
 
 
 @dataclass(frozen=True)

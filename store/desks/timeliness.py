@@ -1,5 +1,6 @@
 """The Timeliness report: per worker and per unit, how late entries and reviews run, what is overdue
-now, what froze without approval, and how many required foster-care visits were made."""
+now, what froze without approval, how many required foster-care visits were made, and the case plans
+approved on time or late (``plan_timeliness``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from store.db.unseen import note_clocks
 from store.rules.obligations import is_late_entry, open_obligations
 from store.rules.note_rules import ADDENDUM
 from store.core.results import Timeliness, UnitTimeliness, WorkerTimeliness
+from store.desks.plan_timeliness import plan_figures
 from store.desks.visits import visit_standings
 
 REPORT_DAYS = 90  # the default period: the last quarter
@@ -46,7 +48,8 @@ class TimelinessDesk(DeskBase):
             staff = [w for w in workers if w.id not in bosses]  # supervisors head their unit's row instead
             stats = _note_stats(session, self.policy, {w.id for w in staff}, since, now)
             casework = _held_roles(session, {w.id for w in staff}, since, now)
-            staff = [w for w in staff if w.id in casework or stats[w.id]["lags"]]
+            plans = plan_figures(session, self.policy, {w.id for w in staff}, since, now)
+            staff = [w for w in staff if w.id in casework or stats[w.id]["lags"] or plans[w.id].approved]
             overdue: defaultdict[int, dict[str, int]] = defaultdict(lambda: {"review": 0, "resubmit": 0, "submit": 0})
             ids = {w.id for w in staff}
             logins = {w.login: w.id for w in staff}
@@ -72,7 +75,9 @@ class TimelinessDesk(DeskBase):
                     median_review_hours=_median(s["turns"]), overdue_reviews=overdue[worker.id]["review"],
                     overdue_corrections=overdue[worker.id]["resubmit"], overdue_entries=overdue[worker.id]["submit"],
                     frozen_unapproved=s["frozen"],
-                    visits_required=visits[worker.id][0], visits_made=visits[worker.id][1]))
+                    visits_required=visits[worker.id][0], visits_made=visits[worker.id][1],
+                    plans_approved=plans[worker.id].approved, plans_on_time=plans[worker.id].on_time,
+                    plans_overdue=plans[worker.id].overdue))
             return Timeliness(since=since, until=now, units=tuple(
                 UnitTimeliness(unit, heads[unit], tuple(rows[unit]), _total(unit, rows[unit], stats, staff))
                 for unit in sorted(rows)))
@@ -142,7 +147,8 @@ def _total(unit: str, rows: list[WorkerTimeliness], stats: dict[int, _Stats], st
         overdue_corrections=sum(r.overdue_corrections for r in rows),
         overdue_entries=sum(r.overdue_entries for r in rows),
         frozen_unapproved=sum(r.frozen_unapproved for r in rows), visits_required=sum(r.visits_required for r in rows),
-        visits_made=sum(r.visits_made for r in rows))
+        visits_made=sum(r.visits_made for r in rows), plans_approved=sum(r.plans_approved for r in rows),
+        plans_on_time=sum(r.plans_on_time for r in rows), plans_overdue=sum(r.plans_overdue for r in rows))
 
 
 def _median(values: list[float]) -> float | None:

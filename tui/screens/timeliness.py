@@ -1,5 +1,6 @@
 """Timeliness: for a supervisor their unit, for a director every unit — late entries, how long entry
-and review take, what is overdue now, what froze unapproved, and the monthly visits made — with a
+and review take, what is overdue now, what froze unapproved, the monthly visits made, and the case
+plans approved on time of those approved (at 80 columns in the chart and the CSV only) — with a
 bar chart of one measure (``m`` picks the next), a period (``d``) and a CSV export (``e``)."""
 
 from __future__ import annotations
@@ -47,11 +48,15 @@ MEASURES = (
     Measure("Open overdue entries (drafts past their deadline)", lambda r: r.overdue_entries, None, _whole),
     Measure("Notes frozen without approval", lambda r: r.frozen_unapproved, None, _whole),
     Measure("Visit standard met (% of required visits)", lambda r: r.visit_percent, 100.0, formatting.percent),
+    Measure("Case plans approved on time (% of plans approved)", lambda r: r.plans_on_time_percent, 100.0,
+            formatting.percent),
+    Measure("Case plans overdue now", lambda r: r.plans_overdue, None, _whole),
 )
 PERIODS = (90, 30, 180, 365)  # days; the first is the store's default, the last quarter
 HEADERS = ("Notes", "Late\nentries", "Median\nentry lag", "Median\nreview", "Overdue\nreviews",
-           "Overdue\ncorrections", "Overdue\nentries", "Frozen\nunapproved", "Visits\nmade")  # COLUMNS after the first, folded
-NAME_WIDTH = 30  # "Unit 1 – Preventive Services" and its workers
+           "Overdue\ncorrections", "Overdue\nentries", "Frozen\nunapproved", "Visits\nmade",
+           "Plans\non time")  # COLUMNS after the first, folded
+NAME_WIDTH = 22  # the workers' names; a unit's longer name wraps
 # Below NARROW columns (80x24): shares without their counts, the three overdue counts in one column,
 # a narrower name column whose unit headings wrap.
 NARROW = 110
@@ -62,7 +67,7 @@ NARROW_NAME_WIDTH = 22
 
 def _narrow(shown: list[str]) -> list[str]:
     """A row's cells (COLUMNS) folded for NARROW_HEADERS."""
-    name, notes, late, lag, review, reviews, corrections, entries, frozen, visits = shown
+    name, notes, late, lag, review, reviews, corrections, entries, frozen, visits, _plans = shown
     overdue = " ".join(n.rjust(3) for n in (reviews, corrections, entries))
     return [name, notes, late.split(" (")[0], lag, review, overdue, frozen, visits.split(" (")[0]]
 
