@@ -66,3 +66,8 @@ def test_a_supervisor_sees_the_plans_due_of_the_team(demo_store, tmp_path):
 def test_plans_due_snapshot(snap_compare, demo_store, tmp_path):
     app = CasenotesApp(demo_store, planner_with_plans(demo_store), home=tmp_path, indexing=False)
     assert snap_compare(app, terminal_size=SIZE, run_before=keys_then_settle("ctrl+l", "t"))
+
+
+def test_plans_due_at_80x24_snapshot(snap_compare, demo_store, tmp_path):
+    app = CasenotesApp(demo_store, planner_with_plans(demo_store), home=tmp_path, indexing=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys_then_settle("ctrl+l", "t"))

@@ -33,7 +33,7 @@ def test_my_absences_at_80x24(snap_compare, demo_store, tmp_path):
     cancel_all(demo_store, login)
     demo_store.as_user(login).plan_absence(date(2026, 11, 24), date(2026, 11, 27), "Thanksgiving week upstate")
     app = app_as(demo_store, tmp_path, login)
-    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("ctrl+l", "t"))
+    assert snap_compare(app, terminal_size=SMALL, run_before=keys_then_settle("ctrl+l", "t", "t"))  # after Plans due
 
 
 def test_team_deadlines_at_80x24(snap_compare, demo_store, tmp_path):
