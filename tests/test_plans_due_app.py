@@ -60,7 +60,7 @@ def test_a_supervisor_sees_the_plans_due_of_the_team(demo_store, tmp_path):
     expected = [", ".join(p.drafters) for p in demo_store.as_user(login).plans_due()] + [
         ", ".join(p.drafters) for p in team]
     assert len(drafters) == len(expected)
-    assert all(s == e or (s.endswith("…") and e.startswith(s[:-1])) for s, e in zip(drafters, expected))
+    assert all(s == e or (s.endswith("…") and e.startswith(s[:-1])) for s, e in zip(drafters, expected, strict=True))
 
 
 def test_plans_due_snapshot(snap_compare, demo_store, tmp_path):

@@ -13,7 +13,7 @@ of its families at once).
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -60,13 +60,15 @@ def family_records(session: Session, case_ids: set[int], policy: Policy, now: da
 
 def plan_approvals(session: Session, case_ids: set[int], policy: Policy, now: datetime) -> dict[int, PlanApprovals]:
     """The days (agency zone) each family's plan and each child's plan were approved, by case id."""
-    family: defaultdict[int, list] = defaultdict(list)
-    children: defaultdict[int, defaultdict[int, list]] = defaultdict(lambda: defaultdict(list))
+    family: defaultdict[int, list[date]] = defaultdict(list)
+    children: defaultdict[int, defaultdict[int, list[date]]] = defaultdict(lambda: defaultdict(list))
     if case_ids:
         for case_id, child_id, approved_at in session.execute(
                 select(Plan.case_id, Plan.child_id, Plan.approved_at).where(
                     Plan.case_id.in_(case_ids), Plan.status == "approved", Plan.approved_at <= now)
                 .order_by(Plan.approved_at)):
+            if approved_at is None:  # an approved plan has its approval time (0015's trigger)
+                continue
             approved_on = policy.calendar.local_day(approved_at)
             (family[case_id] if child_id is None else children[case_id][child_id]).append(approved_on)
     return {case_id: PlanApprovals(tuple(family[case_id]),
@@ -82,5 +84,6 @@ def _goals(session: Session, case_ids: set[int]) -> dict[int, tuple[str | None, 
             .outerjoin(PlanSectionText, (PlanSectionText.plan_id == Plan.id) & (PlanSectionText.key == GOAL_SECTION))
             .where(Plan.case_id.in_(case_ids), Plan.child_id.is_not(None), Plan.status == "approved")
             .order_by(Plan.child_id, Plan.plan_version)):
-        latest[child_id] = text  # the higher version comes later
+        if child_id is not None:
+            latest[child_id] = text  # the higher version comes later
     return {child_id: goals_in(text) for child_id, text in latest.items()}

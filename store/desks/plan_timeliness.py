@@ -49,14 +49,15 @@ def plan_figures(session: Session, policy: Policy, worker_ids: set[int], since: 
     approved = [_Approval(case_id, child_id, drafter_id, at) for case_id, child_id, drafter_id, at in session.execute(
         select(Plan.case_id, Plan.child_id, Plan.drafter_id, Plan.approved_at).where(
             Plan.drafter_id.in_(worker_ids), Plan.status == "approved", Plan.approved_at >= since,
-            Plan.approved_at <= now))]
+            Plan.approved_at <= now)) if at is not None]
     case_ids = {a.case_id for a in approved}
     records = family_records(session, case_ids, policy, now)
     history: defaultdict[tuple[int, int | None], list[datetime]] = defaultdict(list)
     if case_ids:
         for case_id, child_id, at in session.execute(select(Plan.case_id, Plan.child_id, Plan.approved_at).where(
                 Plan.case_id.in_(case_ids), Plan.status == "approved", Plan.approved_at <= now)):
-            history[(case_id, child_id)].append(at)
+            if at is not None:
+                history[(case_id, child_id)].append(at)
     for approval in approved:
         record = records.get(approval.case_id)
         day = policy.calendar.local_day(approval.at)
