@@ -126,6 +126,9 @@ class Applying:
         for entry in sorted(self._todo(PLACEMENTS.name), key=lambda e: e.values["starts_on"] or date.min):
             yield entry, partial(self._placement, entry), tuple(_needs(entry))
         for entry in self._todo(STAGES.name):
+            if "parent_services" in entry.changed:
+                yield entry, partial(self._parent_services, entry), ((STAGES.kind, entry.key),)
+        for entry in self._todo(STAGES.name):
             if entry.values["ended_persons"]:
                 yield entry, partial(self._end_persons, entry), ((STAGES.kind, entry.key),)
         for entry in self._todo(STAGES.name):
@@ -242,6 +245,7 @@ class Applying:
         stage.narrative, stage.application_date = v["narrative"], v["application_date"]
         stage.preventive_only, stage.linked_case_id = v["preventive_only"], self._id("case", v["linked_family_id"])
         stage.primary_caretaker_id = self._id("person", v["primary_caretaker_id"])
+        stage.parent_services = bool(v["parent_services"])
         self._keep("stage", e.key, stage.id)
         self.objects[(Stage, stage.id)] = stage
         assignment = self.session.scalar(select(RoleAssignment.id).where(
@@ -275,12 +279,15 @@ class Applying:
         if e.status == NEW:
             stage = self._get(Stage, self.ids["stage"][v["stage_id"]])
             placed = placements.place(self._at(self._day(v["starts_on"])), stage, self.ids["person"][v["child_id"]],
-                                      v["starts_on"], placements.setting_of(v["setting"]))
+                                      v["starts_on"], placements.setting_of(v["setting"]), v["basis"])
             self._keep("placement", e.key, placed)
             if v["ends_on"] is None:
                 return
         placement = self._get(Placement, self.ids["placement"][e.key])
-        placements.end(self._at(self._day(v["ends_on"])), placement, v["ends_on"])
+        if "basis" in e.changed:
+            placements.record_basis(self.work, placement, v["basis"])
+        if e.status == NEW or "ends_on" in e.changed:
+            placements.end(self._at(self._day(v["ends_on"])), placement, v["ends_on"])
 
     def _end_persons(self, e: Entry) -> None:
         """Persons taken out of the stage, each when the row says (the store's ``end_person``)."""
@@ -303,6 +310,10 @@ class Applying:
             stage.closing_started_by_id = self._id("worker", v["closing_started_by"])
         if v["closed_at"] is not None and stage.closed_at is None:
             stage_course.close(self._at(v["closed_at"]), stage, v["close_reason"] or "")
+
+    def _parent_services(self, e: Entry) -> None:
+        placements.set_parent_services(self.work, self._get(Stage, self.ids["stage"][e.key]),
+                                       bool(e.values["parent_services"]))
 
     def _day(self, day: Any) -> datetime:
         """The start of a day in the agency's zone (when a placement began or ended, for its activity)."""

@@ -21,6 +21,7 @@ import pendulum
 
 from store.core.errors import StoreError
 from store.core.policy import Policy
+from store.desks import placements
 from store.rules import record_shape
 from store.transfer import formats
 from store.transfer.export import Records
@@ -35,13 +36,14 @@ CHANGEABLE = {
     STAFF.name: {"name", "title", "agency", "unit_id", "supervisor_id", "functions", "active", "deactivated_at"},
     FAMILIES.name: {"family_name"},
     PERSONS.name: {"first_name", "last_name", "birth_date", "sex"},
+    STAGES.name: {"parent_services"},
 }
 ONCE = {
     STAGES.name: {"ended_persons",
                   "closing_started_by", "closing_started_at", "closing_reason", "closed_at", "close_reason",
                   "app_reg_at", "primary_caretaker_id"},
     ROLES.name: {"ends_at"},
-    PLACEMENTS.name: {"ends_on"},
+    PLACEMENTS.name: {"ends_on", "basis"},
 }
 KIND_OF_FILE = {"units.csv": "unit", "staff.csv": "worker", "families.csv": "case", "persons.csv": "person",
                 "stages.csv": "stage", "roles.csv": "role", "placements.csv": "placement"}
@@ -165,7 +167,7 @@ def _default(column: Column) -> Any:
         return []
     if column.name == "active":
         return True
-    if column.name == "administrative":
+    if column.name in ("administrative", "parent_services"):
         return False
     return None
 
@@ -305,6 +307,8 @@ def _check_persons(plan: Plan, policy: Policy) -> None:
         v = entry.values
         if v["ends_on"] and v["starts_on"] and v["ends_on"] < v["starts_on"]:
             plan.refuse(entry, f"the placement ends ({v['ends_on']}) before it starts ({v['starts_on']}).")
+        if v["basis"]:
+            _refuse_if(plan, entry, placements.basis_of, v["basis"])
 
 
 def _check_stages(plan: Plan, policy: Policy) -> None:
@@ -318,6 +322,8 @@ def _check_stages(plan: Plan, policy: Policy) -> None:
             continue
         if _refuse_if(plan, entry, record_shape.check_stage_kind, v["type"], v["subtype"]):
             continue
+        if v["parent_services"] and v["type"] not in placements.PLACING_STAGES:
+            plan.refuse(entry, f"services to a parent are recorded in an FSS or CCR stage, not in this {v['type']} stage.")
         parent = v["parent_stage_id"]
         parent_type = None if parent is None else plan.value("stage", parent, "type")
         _refuse_if(plan, entry, record_shape.check_stage_follows, v["type"], parent_type)

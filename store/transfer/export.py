@@ -105,7 +105,8 @@ def agency_rows(session: Session, zone: str) -> Records:
             "administrative": write_flag(s.administrative), "source_worker_id": k("worker", s.source_worker_id),
             "narrative": s.narrative or "", "application_date": write_day(s.application_date),
             "preventive_only": write_flag(s.preventive_only), "linked_family_id": k("case", s.linked_case_id),
-            "primary_caretaker_id": k("person", s.primary_caretaker_id), "app_reg_at": when(s.app_reg_at)}
+            "primary_caretaker_id": k("person", s.primary_caretaker_id), "app_reg_at": when(s.app_reg_at),
+            "parent_services": write_flag(s.parent_services)}
     children: dict[int, list[str]] = defaultdict(list)
     for assignment_id, person_id in session.execute(select(RoleChild.assignment_id, RoleChild.person_id)):
         children[assignment_id].append(k("person", person_id))
@@ -118,7 +119,7 @@ def agency_rows(session: Session, zone: str) -> Records:
         rows[PLACEMENTS.name][k("placement", pl.id)] = {
             "placement_id": k("placement", pl.id), "child_id": k("person", pl.person_id),
             "stage_id": k("stage", pl.stage_id), "starts_on": write_day(pl.starts_on),
-            "ends_on": write_day(pl.ends_on), "setting": pl.setting}
+            "ends_on": write_day(pl.ends_on), "setting": pl.setting, "basis": pl.basis or ""}
     return Records(keys, rows)
 
 

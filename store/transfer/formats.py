@@ -127,6 +127,8 @@ STAGES = FileFormat("stages.csv", "stage", "stage", (
     _c("linked_family_id", False, "ref", "F1990", what="families.csv"),
     _c("primary_caretaker_id", False, "ref", "P90", what="persons.csv"),
     _c("app_reg_at", False, "time", "2026-03-04T11:00:00-05:00"),
+    _c("parent_services", False, "flag", "no",
+       says="for an FSS or CCR: yes if the agency provides services beyond visitation to address a parent's needs"),
 ))
 ROLES = FileFormat("roles.csv", "role", "role", (
     _c("role_id", True, "key", "R9001"),
@@ -146,6 +148,9 @@ PLACEMENTS = FileFormat("placements.csv", "placement", "placement", (
     _c("starts_on", True, "date", "2026-04-01"),
     _c("ends_on", False, "date", "2026-08-31"),
     _c("setting", True, "text", "Foster home"),
+    _c("basis", False, "text", "court order", 40,
+       says="the legal basis: voluntary placement agreement, court order, voluntarily placed or committed to the "
+            "agency at home (empty: not known)"),
 ))
 
 # In the order they are read and applied: what a file points to comes before it.
