@@ -288,7 +288,7 @@ def _check_staff(plan: Plan, policy: Policy) -> None:
             _refuse_if(plan, entry, record_shape.check_no_supervision_circle, supervisors, entry.key)
 
 
-def _refuse_if(plan: Plan, entry: Entry, check: Callable[..., None], *args: Any) -> bool:
+def _refuse_if(plan: Plan, entry: Entry, check: Callable[..., object], *args: Any) -> bool:
     try:
         check(*args)
     except StoreError as error:
@@ -323,7 +323,8 @@ def _check_stages(plan: Plan, policy: Policy) -> None:
         if _refuse_if(plan, entry, record_shape.check_stage_kind, v["type"], v["subtype"]):
             continue
         if v["parent_services"] and v["type"] not in placements.PLACING_STAGES:
-            plan.refuse(entry, f"services to a parent are recorded in an FSS or CCR stage, not in this {v['type']} stage.")
+            plan.refuse(entry, "services to a parent are recorded in an FSS or CCR stage, "
+                               f"not in this {v['type']} stage.")
         parent = v["parent_stage_id"]
         parent_type = None if parent is None else plan.value("stage", parent, "type")
         _refuse_if(plan, entry, record_shape.check_stage_follows, v["type"], parent_type)
