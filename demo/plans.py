@@ -22,6 +22,7 @@ from demo.family import Family
 from demo.plan_text import CHILD_PLAN, FAMILY_PLAN
 from demo.timeline import DemoStaff, Timeline
 from store.core.plan_results import PlanView
+from store.rules.plan_need import COURT_ORDER
 from store.service import Store
 
 if TYPE_CHECKING:
@@ -103,5 +104,5 @@ def open_the_walks_family(store: Store, staff: DemoStaff, zone: pendulum.Timezon
     stage = staffing.open_stage(case_id, "FSS", subtype="CWS", case_manager=manager,
                                 person_ids=[child, mother, foster])
     staffing.assign_role(stage, planner, "Case Planner")
-    staffing.place_child(stage, child, today, "Foster home")
+    staffing.place_child(stage, child, today, "Foster home", basis=COURT_ORDER)
     staff.walk_case, staff.walk_child, staff.walk_planner = case_id, child, planner
