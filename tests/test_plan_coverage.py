@@ -90,7 +90,10 @@ def test_coverage_of_a_hand_built_case(store, agency, clock):
     assert by_key(today)[("family", "safety")].last_note_id == sent.id
     assert by_key(today)[("child", "social_supports")].last_note_id is None
     assert by_key(today)[("child", "current_placement")].last_note_id is None
-    assert today.flagged == 0 and today.covered == len(today.elements)
+    discussed = {e.section_key for e in today.elements if e.last_note_id is not None}
+    assert discussed and today.flagged == 0 and today.covered == len(discussed)  # the rest: not discussed yet
+    assert today.not_yet == len(today.elements) - len(discussed)
+    assert not by_key(today)[("child", "social_supports")].covered and by_key(today)[("child", "education")].covered
 
     clock.advance(days=30)  # exactly the window: still covered, discussed or not
     on_30 = cw.plan_coverage(agency.jay)

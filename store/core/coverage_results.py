@@ -24,6 +24,12 @@ class ElementCoverage:
     def whose(self) -> str:
         return "family" if self.child_id is None else "child"
 
+    @property
+    def covered(self) -> bool:
+        """Discussed by a counted note within the window (an element no note has discussed yet is not
+        covered, though it is flagged only once the window has passed since the plan held it)."""
+        return self.last_note_id is not None and not self.flagged
+
 
 @dataclass(frozen=True)
 class ChildCoverage:
@@ -42,7 +48,12 @@ class ChildCoverage:
 
     @property
     def covered(self) -> int:
-        return sum(not element.flagged for element in self.elements)
+        return sum(element.covered for element in self.elements)
+
+    @property
+    def not_yet(self) -> int:
+        """Elements no note has discussed, within the window since the plan first held them."""
+        return sum(element.last_note_id is None and not element.flagged for element in self.elements)
 
     @property
     def flagged(self) -> int:

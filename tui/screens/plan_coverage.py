@@ -32,7 +32,9 @@ def gap_text(coverage: ChildCoverage) -> str:
 
 
 def standing(element: ElementCoverage) -> Text:
-    return Text(" FLAGGED", style="bold red") if element.flagged else Text(" covered")
+    if element.flagged:
+        return Text(" FLAGGED", style="bold red")
+    return Text(" covered") if element.covered else Text(" not yet", style="dim")
 
 
 class PlanCoverageScreen(SaysWorkerFailures, TableScreen):
@@ -103,7 +105,9 @@ class PlanCoverageScreen(SaysWorkerFailures, TableScreen):
                    else f"none undiscussed over {child.window_days} days")
         plans = " and ".join(p for p, plan_id in (("the child's plan", child.child_plan_id),
                                                    ("the family plan", child.family_plan_id)) if plan_id)
-        summary.update(f"{head} · {child.covered} of {len(child.elements)} elements of {plans} covered · {flagged}"
+        waiting = f" · {child.not_yet} not discussed yet" if child.not_yet else ""
+        summary.update(f"{head} · {child.covered} of {len(child.elements)} elements of {plans} covered{waiting} · "
+                       f"{flagged}"
                        f"\nLongest gap: {escape(gap_text(child))} · counted from submitted and approved notes, "
                        f"by the day of the contact")
 
