@@ -8,6 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from store import FrozenClock, InvalidTransition, NoteFrozen, Policy, Store
+from tests.raw_notes import snapshot_of
 from tests.conftest import visit
 
 US = timedelta(microseconds=1)
@@ -21,7 +22,8 @@ def _note_entered_at(store, agency, clock, at):
 def _raw_edit(store, note_id):
     with store.write_engine.begin() as conn:  # the next version's revision first, as the store writes it
         conn.execute(text("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-                          "SELECT id, version + 1, entered_at, author_id, status, '{}' FROM notes WHERE id = :i"),
+                          "SELECT id, version + 1, entered_at, author_id, status, "
+                          + snapshot_of(store.write_engine.dialect.name, narrative="'raw'") + " FROM notes n WHERE id = :i"),
                      {"i": note_id})
         conn.execute(text("UPDATE notes SET narrative = 'raw', version = version + 1 WHERE id = :i"), {"i": note_id})
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from store import FrozenClock, Store
 from store.db.engines import SQLITE_NOW_FORMAT
+from tests.raw_notes import snapshot_of
 from tests.conftest import T0, counts
 
 # T0 is Mon 2 March 2026 10:00 in New York: the note freezes at the start of 23 March (EDT since 8 March).
@@ -22,8 +23,13 @@ ATTACK = ("INSERT INTO notes (stage_id, event_at, entered_at, author_id, entered
           "others, narrative, status, version, freezes_at, first_submitted_at, submitted_at, reviewed_at) VALUES "
           "(:stage, :event, :entered, :author, :author, 'Collateral', '[]', '[]', 'Written behind the store''s back.', "
           ":status, :version, :freezes, :entered, :entered, :entered)")
-REVISION = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-            "SELECT id, version, :at, :by, status, '{}' FROM notes WHERE id = (SELECT max(id) FROM notes)")
+
+
+def _revision(conn):
+    """The new note's first revision, saying what the note row says (0017)."""
+    return text("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+                f"SELECT id, version, :at, :by, status, {snapshot_of(conn.dialect.name)} FROM notes n "
+                "WHERE id = (SELECT max(id) FROM notes)")
 STORED = ("SELECT author_id, entered_by_id, entered_at, status, version, freezes_at, first_submitted_at, "
           "submitted_at, reviewed_at FROM notes WHERE id = (SELECT max(id) FROM notes)")
 PROTECTED = ("notes", "note_participants", "note_revisions", "review_actions", "audit_log", "change_log", "workers",
@@ -66,7 +72,7 @@ def test_a_workers_raw_note_is_theirs_entered_now_a_draft_freezing_by_the_rules(
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('casenotes.now', :t, true)"), {"t": T0.isoformat()})  # a test database
         conn.execute(text(ATTACK), _attack(agency.fss, supa))
-        conn.execute(text(REVISION), {"at": datetime(2000, 1, 1, tzinfo=timezone.utc), "by": cw})
+        conn.execute(_revision(conn), {"at": datetime(2000, 1, 1, tzinfo=timezone.utc), "by": cw})
         stored = conn.execute(text(STORED)).one()
         revision = conn.execute(text("SELECT saved_at, saved_by_id, version FROM note_revisions "
                                      "ORDER BY id DESC LIMIT 1")).one()
@@ -81,7 +87,7 @@ def test_a_clerk_with_ent_prog_note_enters_for_the_author_they_name(store, agenc
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('casenotes.now', :t, true)"), {"t": T0.isoformat()})
         conn.execute(text(ATTACK), _attack(agency.fss, cw))
-        conn.execute(text(REVISION), {"at": T0, "by": clerk})
+        conn.execute(_revision(conn), {"at": T0, "by": clerk})
         stored = conn.execute(text(STORED)).one()
     engine.dispose()
     assert (stored.author_id, stored.entered_by_id, stored.status) == (cw, clerk, "draft")
@@ -93,7 +99,7 @@ def test_an_fsi_entry_by_raw_sql_is_final_and_frozen_as_it_is_saved(store, agenc
     with engine.begin() as conn:
         conn.execute(text("SELECT set_config('casenotes.now', :t, true)"), {"t": T0.isoformat()})
         conn.execute(text(ATTACK), _attack(agency.fsi, cw, status="draft"))
-        conn.execute(text(REVISION), {"at": T0, "by": cw})
+        conn.execute(_revision(conn), {"at": T0, "by": cw})
         stored = conn.execute(text(STORED)).one()
     engine.dispose()
     assert (stored.status, stored.entered_at, stored.freezes_at) == ("final", T0, T0)
@@ -104,7 +110,7 @@ def test_the_owners_raw_note_keeps_its_author_but_not_its_times_or_status(store,
     supa, = _ids(store, "supa")
     with store.write_engine.begin() as conn:  # the store's connection: casenotes.now is its frozen clock
         conn.execute(text(ATTACK), _attack(agency.fss, supa))
-        conn.execute(text(REVISION), {"at": T0, "by": supa})
+        conn.execute(_revision(conn), {"at": T0, "by": supa})
         stored = conn.execute(text(STORED)).one()
     assert tuple(stored) == (supa, supa, clock.now(), "draft", 1, FREEZES, None, None, None)
 
@@ -144,7 +150,7 @@ def test_sqlite_takes_a_raw_note_written_as_the_rules_would(store, agency):
                           .replace(":event, :entered,", ":event, casenotes_now(),")),
                      {"stage": agency.fss, "event": _sqlite_time(T0), "author": supa, "status": "draft",
                       "version": 1, "freezes": _sqlite_time(FREEZES)})
-        conn.execute(text(REVISION), {"at": T0, "by": supa})
+        conn.execute(_revision(conn), {"at": T0, "by": supa})
 
 
 # --- the store's own saves: what it shows is what the database set -----------------------------------

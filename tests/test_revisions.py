@@ -3,14 +3,16 @@ database refuses a new version of a note whose revision was not written first, a
 first revision was not written by COMMIT (SQLite and PostgreSQL).
 """
 
+import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from store import InvalidTransition
 from store.db import journal
+from store.db.models import NoteRevision
 from tests.conftest import counts, visit
 
 
@@ -38,11 +40,21 @@ def _versions(store, note_id):
     return version, saved
 
 
-def _revision(note_id, version):
-    """A raw INSERT of a revision row (the snapshot's content does not matter to the database)."""
+def _revision(note_id, version, snapshot="{}"):
+    """A raw INSERT of a revision row. The snapshot matters only where the revision is of the note's
+    version (0017: it must say what the note says); ``_written`` gives one that does."""
     return ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-            "VALUES (:i, :v, '2026-03-02 17:00:00', (SELECT min(id) FROM workers), 'draft', '{}')",
-            {"i": note_id, "v": version})
+            "VALUES (:i, :v, '2026-03-02 17:00:00', (SELECT min(id) FROM workers), 'draft', :s)",
+            {"i": note_id, "v": version, "s": snapshot})
+
+
+def _written(store, note_id, **changed):
+    """The note's first revision's snapshot with ``changed`` (JSON text): what an owner's honest raw
+    edit of the note writes as the revision of its next version."""
+    with store.write_engine.connect() as conn:
+        snapshot = conn.execute(select(NoteRevision.snapshot).where(NoteRevision.note_id == note_id,
+                                                                    NoteRevision.version == 1)).scalar_one()
+    return json.dumps({**snapshot, **changed})
 
 
 def _edit(note_id, version_expr="version + 1"):
@@ -95,8 +107,27 @@ def test_raw_update_without_a_revision_is_refused(store, draft):
 
 
 def test_raw_update_with_its_revision_written_first_is_allowed(store, draft):
-    _raw(store, _revision(draft.id, 2), _edit(draft.id))
+    _raw(store, _revision(draft.id, 2, _written(store, draft.id, narrative="Changed by hand.")), _edit(draft.id))
     assert _versions(store, draft.id) == (2, [1, 2])
+
+
+@pytest.mark.parametrize("forged", [{"narrative": "Not what the note says."}, {"status": "approved"},
+                                    {"contact_type": "Collateral"}, {"purposes": ["Court"]},
+                                    {"event_at": "2026-02-01T10:00:00-05:00"}, {"author_id": 0}],
+                         ids=["narrative", "status", "contact type", "purposes", "event time", "author"])
+def test_raw_revision_that_differs_from_the_note_it_revises_is_refused(store, draft, forged):
+    """A reviewer's forged snapshot (another narrative, then the approving UPDATE) would put words the
+    note never held into the court record, which prints the final revision: 0017 refuses it."""
+    as_edited = _written(store, draft.id, **{"narrative": "Changed by hand.", **forged})
+    _refused(store, "InvalidTransition", _revision(draft.id, 2, as_edited), _edit(draft.id))
+    assert _versions(store, draft.id) == (1, [1])
+
+
+def test_raw_new_note_whose_first_revision_differs_from_it_is_refused(store, draft):
+    forged = _written(store, draft.id, narrative="Something else.")
+    with pytest.raises(DBAPIError, match="a note's revision says what the note says"):
+        _raw(store, _new_note(draft), _new_revision(snapshot=forged))
+    assert _versions(store, draft.id) == (1, [1])
 
 
 def test_two_raw_updates_with_one_revision_are_refused(store, draft):
@@ -155,9 +186,9 @@ def _new_note(draft, version=1):
     return NEW_NOTE, {"i": draft.id, "v": version}
 
 
-def _new_revision(version=1):
-    sql, params = _revision(0, version)
-    return sql.replace("VALUES (:i,", f"VALUES ({NEWEST},"), {"v": params["v"]}
+def _new_revision(version=1, snapshot="{}"):
+    sql, params = _revision(0, version, snapshot)
+    return sql.replace("VALUES (:i,", f"VALUES ({NEWEST},"), {"v": params["v"], "s": params["s"]}
 
 
 def _refused_at_commit(store, *statements):
@@ -185,7 +216,7 @@ def test_raw_insert_of_a_note_without_a_revision_is_refused_at_commit(store, dra
 
 def test_raw_insert_of_a_note_with_its_revision_is_allowed(store, draft):
     before = counts(store)
-    _raw(store, _new_note(draft), _new_revision())
+    _raw(store, _new_note(draft), _new_revision(snapshot=_written(store, draft.id, narrative="Typed in by hand.")))
     after = counts(store)
     assert (after["notes"], after["note_revisions"]) == (before["notes"] + 1, before["note_revisions"] + 1)
     with store.write_engine.connect() as conn:
@@ -214,7 +245,7 @@ def test_nothing_is_left_waiting_for_a_revision_on_sqlite(store, agency, clock, 
     cw = store.as_user("cw")
     cw.edit_note(draft.id, 1, narrative="Seen again.")
     cw.discard_draft(cw.add_note(agency.fss, **visit(agency, clock)).id)
-    _raw(store, _new_note(draft), _new_revision())
+    _raw(store, _new_note(draft), _new_revision(snapshot=_written(store, draft.id, narrative="Typed in by hand.")))
     with store.write_engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM notes_awaiting_revision")).scalar_one() == 0
 

@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from store import Store, StoreError
+from tests.raw_notes import snapshot_of
 from tests.conftest import Agency, visit
 
 LOGINS = ("director", "supa", "supb", "supcps", "cw", "cw2", "vaplanner", "cwb", "cpsw", "clerk", "casa", "rep")
@@ -337,7 +338,8 @@ def test_a_caseworker_cannot_approve_or_delete_notes(store, agency, clock, psql)
     own = psql("cw")
     with pytest.raises(DBAPIError, match=REFUSED):  # the author moves it, but not to approved
         own.run("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-                "VALUES (:n, :v, now(), :me, 'approved', '{}')",
+                "SELECT :n, :v, now(), :me, 'approved', " + snapshot_of('postgresql', status="'approved'") + " "
+                "FROM notes n WHERE id = :n",
                 "UPDATE notes SET status = 'approved', version = version + 1 WHERE id = :n",
                 n=sent.id, v=sent.version + 1, me=worker_id(store, "cw"))
     assert psql("cw2").run("UPDATE notes SET status = 'approved', version = version + 1 WHERE id = :n",
@@ -363,7 +365,8 @@ def test_a_caseworker_cannot_write_a_note_where_or_for_whom_the_rules_do_not_all
     assert rows(store, "notes") == before
     # For whom: the database makes the worker who is not ENT PROG NOTE the author and enterer (0009).
     revision = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-                "SELECT max(id), 1, now(), :e0, 'draft', '{}' FROM notes")
+                f"SELECT id, 1, now(), :e0, 'draft', {snapshot_of('postgresql')} FROM notes n "
+                "WHERE id = (SELECT max(id) FROM notes)")
     for author, entered_by in ((worker_id(store, "cw2"), me), (me, worker_id(store, "clerk"))):
         cw.run(insert, revision, s=agency.fss, a=author, e=entered_by, e0=me)
         with store.write_engine.connect() as conn:
@@ -489,15 +492,19 @@ def test_a_reviewer_approves_or_returns_but_rewrites_nothing(store, agency, cloc
     sent = cw.submit(cw.add_note(agency.fss, **visit(agency, clock)).id)
     before = rows(store, "notes")
     supa, me = psql("supa"), worker_id(store, "supa")
-    revision = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-                "VALUES (:n, :v, now(), :me, 'submitted', '{}')")
-    for change in ("narrative = 'rewritten by the supervisor'", "status = 'draft'"):
+
+
+    def revision(column, value):  # the next version's revision, saying what the UPDATE makes the note say
+        return ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+                f"SELECT :n, :v, now(), :me, 'submitted', {snapshot_of('postgresql', **{column: value})} "
+                "FROM notes n WHERE id = :n")
+    for column, value in (("narrative", "'rewritten by the supervisor'"), ("status", "'draft'")):
         with pytest.raises(DBAPIError, match="only the author or the person who entered"):
-            supa.run(revision, f"UPDATE notes SET {change}, version = version + 1 WHERE id = :n",
-                     n=sent.id, v=sent.version + 1, me=me)
+            supa.run(revision(column, value), f"UPDATE notes SET {column} = {value}, version = version + 1 "
+                     "WHERE id = :n", n=sent.id, v=sent.version + 1, me=me)
     assert rows(store, "notes") == before
-    assert supa.run(revision, "UPDATE notes SET status = 'approved', reviewed_at = now(), version = version + 1 "
-                    "WHERE id = :n", n=sent.id, v=sent.version + 1, me=me) == 1
+    assert supa.run(revision("status", "'approved'"), "UPDATE notes SET status = 'approved', reviewed_at = now(), "
+                    "version = version + 1 WHERE id = :n", n=sent.id, v=sent.version + 1, me=me) == 1
 
 
 def test_the_clerk_is_told_how_many_notes_are_not_shown_as_their_own_role(store, agency, clock, as_role):

@@ -131,7 +131,8 @@ def test_a_notes_sending_and_review_are_dated_by_the_database(store, agency, clo
     draft = cw.add_note(agency.fss, **visit(agency, clock))
     earlier = clock.now() - timedelta(days=5)
     next_revision = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-                     "SELECT note_id, version + 1, now(), :me, :status, snapshot FROM note_revisions "
+                     "SELECT note_id, version + 1, now(), :me, :status, "
+                     "(snapshot::jsonb || jsonb_build_object('status', CAST(:status AS varchar)))::json FROM note_revisions "
                      "WHERE note_id = :n AND version = (SELECT version FROM notes WHERE id = :n)")
     psql("cw").run(next_revision, "UPDATE notes SET status = 'submitted', submitted_at = :t, first_submitted_at = :t, "
                    "version = version + 1 WHERE id = :n", n=draft.id, me=worker_id(store, "cw"), status="submitted",

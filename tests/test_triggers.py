@@ -11,6 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from store import InvalidNote, InvalidTransition, NoteFrozen, StaleEdit
+from tests.raw_notes import snapshot_of
 from tests.conftest import visit
 
 APPEND_ONLY = {  # table: (key column, a harmless-looking change)
@@ -59,14 +60,19 @@ def _participants(store, note_id):
 
 EDIT = "UPDATE notes SET narrative = 'Rewritten behind the store''s back.', version = version + 1 WHERE id = :i"
 # A change's revision goes in before the note row (migration 0005; tests/test_revisions.py).
-REVISION = ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
-            "SELECT id, version + 1, entered_at, author_id, status, '{}' FROM notes WHERE id = :i")
+
+
+def _revision(dialect):
+    """The next version's revision of note :i, saying what EDIT makes the note say (0017)."""
+    return ("INSERT INTO note_revisions (note_id, version, saved_at, saved_by_id, status, snapshot) "
+            "SELECT id, version + 1, entered_at, author_id, status, "
+            + snapshot_of(dialect, narrative="'Rewritten behind the store''s back.'") + " FROM notes n WHERE id = :i")
 
 
 def _raw_edit(store, note_id):
     """A raw edit the way the store writes one: the next version's revision, then the note row."""
     with store.write_engine.begin() as conn:
-        conn.execute(text(REVISION), {"i": note_id})
+        conn.execute(text(_revision(store.write_engine.dialect.name)), {"i": note_id})
         return conn.execute(text(EDIT), {"i": note_id}).rowcount
 
 
