@@ -456,3 +456,20 @@ def test_the_case_activity_says_who_asked_and_who_decided(store, agency):
     said = [entry.sentence for entry in store.as_user("cw").case_activity(agency.case).entries]
     assert "Advocate Nora Cole asked for access to Jay Rivera's record (letter of introduction)" in said
     assert "Advocate Nora Cole was given access to Jay Rivera's record" in said
+
+
+def test_raw_sql_sets_an_advocates_next_review_no_further_ahead_than_the_policy(store, agency, clock):
+    """Migration 0017: a representative pushing the next access review years out would let access go
+    unconfirmed; the store sets it a year (review_every_days) from today, and so may raw SQL, no further."""
+    approved_advocate(store)
+    account = "(SELECT id FROM workers WHERE login = 'ncole')"
+    today = clock.now().date()
+    with pytest.raises(Exception, match=r"casenotes\[InvalidRequest\].*no further ahead"):
+        _raw(store, f"UPDATE advocate_accounts SET review_on = :on WHERE worker_id = {account}",
+             on=today + timedelta(days=365 + 30))
+    _raw(store, f"UPDATE advocate_accounts SET review_on = :on WHERE worker_id = {account}",
+         on=today + timedelta(days=200))
+    _raw(store, "UPDATE advocate_accounts SET termination_reason = termination_reason WHERE worker_id = "
+                f"{account}")  # another change leaves the date alone
+    (kept,), = _sql(store, f"SELECT review_on FROM advocate_accounts WHERE worker_id = {account}")
+    assert str(kept) == str(today + timedelta(days=200))  # SQLite's raw read is the text of the date

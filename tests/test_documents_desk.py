@@ -266,27 +266,55 @@ def test_the_access_log_as_ones_own_database_user(store, agency, clock, role_url
         cw.close()
 
 
-@pytest.mark.parametrize("name, content, said", [
-    ("open-me.sh", b"#!/bin/sh\necho hello\n", "ends in .sh"),
-    ("report.pdf", b"Plain words under a PDF's name.\n", "is plain text, but its name ends in .pdf"),
-    ("report.desktop", b"[Desktop Entry]\nExec=sh\n", None),  # no type's ending: kept as .txt
+RAW_DOCUMENT = ("INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
+                "uploaded_at, uploaded_by_id) SELECT :case, :child, :kind, :name, :bytes, :sha, :size, :type, :at, id "
+                "FROM workers WHERE login = 'cw'")
+
+
+def _raw_document(store, agency, name, content, kind="Legal document", content_type="text/plain"):
+    return _raw(store, RAW_DOCUMENT, case=agency.case, child=agency.jay, kind=kind, name=name, bytes=content,
+                sha=hashlib.sha256(content).hexdigest(), size=len(content), type=content_type,
+                at=store.clock.now())
+
+
+@pytest.mark.parametrize("name, content", [
+    ("open-me.sh", b"#!/bin/sh\necho hello\n"),
+    ("report.pdf", b"Plain words under a PDF's name.\n"),
+    ("photo.JPG", b"Plain words under a photo's name.\n"),
 ])
-def test_a_document_written_by_raw_sql_is_checked_again_before_a_copy_is_written(store, agency, tmp_path, name,
-                                                                                  content, said):
-    """The database checks a raw INSERT's bytes against its type (migration 0014) but not its name: the
-    copy a caseworker opens is checked from its bytes and name as an upload is, and none is written for a
-    name a viewer would run or a name whose type its bytes are not."""
-    _raw(store, "INSERT INTO documents (case_id, person_id, kind, file_name, content, sha256, size, content_type, "
-                "uploaded_at, uploaded_by_id) SELECT :case, :child, 'Legal document', :name, :bytes, :sha, :size, "
-                "'text/plain', :at, id FROM workers WHERE login = 'cw'",
-         case=agency.case, child=agency.jay, name=name, bytes=content, sha=hashlib.sha256(content).hexdigest(),
-         size=len(content), at=store.clock.now())
-    (document_id,), = _sql(store, "SELECT id FROM documents")
+def test_raw_sql_cannot_keep_a_document_under_a_name_of_another_type(store, agency, name, content):
+    """Migration 0017: a name's extension is of the document's type, as at an upload (a text file named
+    .sh would be run, one named .pdf misread, where a copy is opened)."""
+    with pytest.raises(DBAPIError, match=r"casenotes\[InvalidDocument\].*extension is of its type"):
+        _raw_document(store, agency, name, content)
+    assert _sql(store, "SELECT count(*) FROM documents") == [(0,)]
+
+
+@pytest.mark.parametrize("kind, size", [("Recipe", 10), ("Legal document", 26214400 + 1)], ids=["kind", "size"])
+def test_raw_sql_keeps_documents_to_the_policys_kinds_and_size(store, agency, kind, size):
+    content = b"%PDF-" + b"x" * (size - 5)
+    with pytest.raises(DBAPIError, match=r"casenotes\[InvalidDocument\].*agency's kinds"):
+        _raw_document(store, agency, "big.pdf", content, kind=kind, content_type="application/pdf")
+    _raw_document(store, agency, "Report v1.2", b"%PDF-" + b"x" * 5, content_type="application/pdf")  # no extension
+    _raw_document(store, agency, "notes.TXT", b"Words.\n")
+    assert _sql(store, "SELECT count(*) FROM documents") == [(2,)]
+
+
+def test_a_document_written_before_the_database_checked_names_is_checked_again_before_a_copy_is_written(
+        store, agency, tmp_path):
+    """A name a viewer would run can be in a record kept before migration 0017 (its trigger dropped here
+    to put one there): the copy a caseworker opens is checked from its bytes and name as an upload is."""
+    with store.write_engine.begin() as conn:
+        conn.execute(text("DROP TRIGGER documents_within_policy"
+                          + (" ON documents" if conn.dialect.name == "postgresql" else "")))
+    _raw_document(store, agency, "open-me.sh", b"#!/bin/sh\necho hello\n")
+    _raw_document(store, agency, "report.desktop", b"[Desktop Entry]\nExec=sh\n")  # no type's ending: kept as .txt
+    (shell,), (desktop,) = _sql(store, "SELECT id FROM documents ORDER BY id")
     copies = tmp_path / "copies"
     copies.mkdir()
-    if said is None:
-        assert store.as_user("cw").save_document_copy(document_id, copies).name == name + ".txt"
-        return
-    with pytest.raises(InvalidDocument, match=said):
-        store.as_user("cw").save_document_copy(document_id, copies)
-    assert list(copies.iterdir()) == []
+    assert store.as_user("cw").save_document_copy(desktop, copies).name == "report.desktop.txt"
+    with pytest.raises(InvalidDocument, match=r"ends in \.sh"):
+        store.as_user("cw").save_document_copy(shell, copies)
+    assert [p.name for p in copies.iterdir()] == ["report.desktop.txt"]
+
+

@@ -9,6 +9,8 @@ The migration writes the facts of the default policy; a store opened with the ri
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select, text
 
 from store.core.policy import Policy
@@ -18,13 +20,20 @@ from store.db.models import Meta
 TIME_ZONE = "policy.time_zone"
 FREEZE_DAYS = "policy.freeze_days"
 FREEZE_UNIT = "policy.freeze_unit"
+DOCUMENT_MAX_BYTES = "policy.documents.max_bytes"
+DOCUMENT_KINDS = "policy.document_kinds"  # a JSON list
+ADVOCATE_REVIEW_DAYS = "policy.advocates.review_every_days"
 
 
 def policy_facts(policy: Policy) -> dict[str, str]:
-    """What the triggers read, as ``meta`` rows: the zone, and the freeze window (days after the entry
-    date, in calendar or business days)."""
+    """What the triggers read, as ``meta`` rows: the zone, the freeze window (days after the entry
+    date, in calendar or business days), the largest document and the kinds of document (0017), and
+    how far ahead an advocate's next access review may be set (0017)."""
     freeze = policy.windows["freeze"]
-    return {TIME_ZONE: policy.time_zone, FREEZE_DAYS: str(freeze.amount), FREEZE_UNIT: freeze.unit}
+    return {TIME_ZONE: policy.time_zone, FREEZE_DAYS: str(freeze.amount), FREEZE_UNIT: freeze.unit,
+            DOCUMENT_MAX_BYTES: str(policy.documents.max_bytes),
+            DOCUMENT_KINDS: json.dumps(list(policy.document_kinds), ensure_ascii=False),
+            ADVOCATE_REVIEW_DAYS: str(policy.advocates.review_every_days)}
 
 
 def keep_policy_facts(db: Database) -> None:
