@@ -23,7 +23,7 @@ are stamped or moved by the review desk and are not the note's content.)
    (a representative pushing it years out would let access go unconfirmed).
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 """
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ from store.core.policy import Policy
 from store.db.policy_facts import ADVOCATE_REVIEW_DAYS, DOCUMENT_KINDS, DOCUMENT_MAX_BYTES, policy_facts
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
