@@ -70,8 +70,9 @@ def _write(store, login: str, args) -> int:
               f"({error.strerror or error}).", file=sys.stderr)
         return 2
     unapproved = f", {record.unapproved} NOT APPROVED" if record.unapproved else ""
-    print(f"Wrote the court record of the {record.header.family_name} family to {path}: {len(record.notes)} notes"
-          f"{unapproved}, {_plans(len(record.plans))}, {len(record.documents)} documents listed; manifest SHA-256 "
+    print(f"Wrote the court record of the {record.header.family_name} family to {path}: "
+          f"{_counted(len(record.notes), 'note')}{unapproved}, {_plans(len(record.plans))}, "
+          f"{_counted(len(record.documents), 'document')} listed; manifest SHA-256 "
           f"{record.manifest.manifest_sha256}.")
     return 0
 
@@ -116,15 +117,19 @@ def _verify(store, login: str, path: Path) -> int:
     matched = sum(n.matches for n in check.notes)
     plans = f", {_plans(len(check.plans))}" if check.plans else ""
     if check.all_match:
-        print(f"{path}: all {matched} notes{plans} and the manifest match the database.")
+        print(f"{path}: {_counted(matched, 'note')}{plans} and the manifest match the database.")
         return 0
     plans = f", {sum(p.matches for p in check.plans)} of {_plans(len(check.plans))}" if check.plans else ""
-    print(f"{path}: {matched} of {len(check.notes)} notes{plans} match; the copy does not match the record.")
+    print(f"{path}: {matched} of {_counted(len(check.notes), 'note')}{plans} match; the copy does not match the record.")
     return 1
 
 
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def _plans(count: int) -> str:
-    return f"{count} approved plan{'' if count == 1 else 's'}"
+    return _counted(count, "approved plan")
 
 
 def _date(text: str | None) -> str | None:
