@@ -6,21 +6,20 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from store.core.plan_results import PlanView
 from tui import formatting
 from tui.messages import PlanQueueRead
 from tui.plan_words import plan_name
-from tui.screens.table_screen import TableScreen
+from tui.screens.table_screen import ReadTableScreen
 from tui.while_shown import while_shown
-from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
 
-class PlanReviewQueueScreen(SaysWorkerFailures, TableScreen):
+class PlanReviewQueueScreen(SaysWorkerFailures, ReadTableScreen):
+    LOADING = "Loading the plans waiting for your review…"
     NARROW = 110
     COLUMNS = (("Review due", 18), ("Plan", 28), ("Ver.", 4), ("Drafted by", 18), ("Sent", 18), ("", 18))
     NARROW_COLUMNS = (("Review due", 18), ("Plan", 24), ("Drafted by", 16), ("", 12))
@@ -29,30 +28,10 @@ class PlanReviewQueueScreen(SaysWorkerFailures, TableScreen):
         Binding("escape", "app.pop_screen", "Back", id="plan_queue.back"),
         Binding("enter", "open", "Open", id="plan_queue.open"),
     ]
-    DEFAULT_CSS = """
-    PlanReviewQueueScreen #summary { padding: 0 1; height: auto; }
-    PlanReviewQueueScreen DataTable { height: 1fr; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
         self.plans: list[PlanView] = []
-        self.desk = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading the plans waiting for your review…", id="summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
-
-    @while_shown
-    def on_mount(self) -> None:
-        self.desk = self.app.desk
-        self._columns()
-
-    @while_shown
-    def on_screen_resume(self) -> None:
-        self.load()  # also when first shown: a plan approved or returned leaves the queue
 
     @work(thread=True, exclusive=True, group="plan-queue", exit_on_error=False)
     def load(self) -> None:

@@ -7,23 +7,22 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from store.core.plan_results import PlanView
 from store.core.results import CaseView
 from tui.messages import PlanStarted, PlansRead
 from tui.plan_words import plan_name, standing
-from tui.screens.table_screen import TableScreen
+from tui.screens.table_screen import ReadTableScreen
 from tui.while_shown import while_shown
-from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
 FAMILY = "family"  # the pick for the family plan (a child is picked by their person number)
 
 
-class PlansScreen(SaysWorkerFailures, TableScreen):
+class PlansScreen(SaysWorkerFailures, ReadTableScreen):
+    LOADING = "Loading the family's plans…"
     NARROW = 110
     COLUMNS = (("Plan", 30), ("Ver.", 4), ("Dated", 10), ("Where it stands", 48), ("Drafted by", 18))
     NARROW_COLUMNS = (("Plan", 24), ("Ver.", 4), ("Where it stands", 44))
@@ -33,10 +32,6 @@ class PlansScreen(SaysWorkerFailures, TableScreen):
         Binding("enter", "open", "Open", id="plans.open"),
         Binding("n", "start", "New plan", id="plans.start"),
     ]
-    DEFAULT_CSS = """
-    PlansScreen #summary { padding: 0 1; height: auto; }
-    PlansScreen DataTable { height: 1fr; }
-    """
 
     def __init__(self, case_id: int) -> None:
         super().__init__()
@@ -44,22 +39,6 @@ class PlansScreen(SaysWorkerFailures, TableScreen):
         self.case: CaseView | None = None
         self.plans: list[PlanView] = []
         self.drafting_refusal: str | None = "Reading the family's plans…"
-        self.desk = None  # the signed-in worker's when the screen was opened
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading the family's plans…", id="summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
-
-    @while_shown
-    def on_mount(self) -> None:
-        self.desk = self.app.desk
-        self._columns()
-
-    @while_shown
-    def on_screen_resume(self) -> None:
-        self.load()  # also when first shown: a plan opened and changed comes back changed
 
     @work(thread=True, exclusive=True, group="plans", exit_on_error=False)
     def load(self) -> None:

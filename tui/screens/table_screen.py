@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Header, Static
 
 from tui.while_shown import while_shown
 from tui.widgets.key_footer import KeyFooter
@@ -58,3 +59,35 @@ class TableScreen(Screen):
         for cells, key in rows:
             table.add_row(*cells, key=key)
         table.move_cursor(row=min(keep, max(table.row_count - 1, 0)))
+
+
+class ReadTableScreen(TableScreen):
+    """A table with a summary line above it, read again in a worker (``load``) whenever the screen is
+    shown or comes back (a plan approved on a screen above leaves the queue), by the worker who was
+    signed in when it opened (``desk``). ``LOADING``: the summary until the first answer."""
+
+    LOADING = "Loading…"
+    DEFAULT_CSS = """
+    ReadTableScreen #summary { padding: 0 1; height: auto; }
+    ReadTableScreen DataTable { height: 1fr; }
+    """
+
+    desk = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self.LOADING, id="summary")
+        yield DataTable(cursor_type="row", zebra_stripes=True)
+        yield KeyFooter()
+
+    @while_shown
+    def on_mount(self) -> None:
+        self.desk = self.app.desk
+        self._columns()
+
+    @while_shown
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        raise NotImplementedError

@@ -7,53 +7,32 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from store.core.coverage_results import UnitCoverageRow
 from tui.messages import UnitCoverageRead
 from tui.screens.plan_coverage import cut, gap_text
-from tui.screens.table_screen import TableScreen
+from tui.screens.table_screen import ReadTableScreen
 from tui.while_shown import while_shown
-from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
 COLUMNS = (("Child", 20), ("Family", 12), ("Workers", 28), ("Covered", 8), ("Flagged", 8), ("Longest gap", 36))
 NARROW_COLUMNS = (("Child", 18), ("Covered", 8), ("Flagged", 8), ("Longest gap", 38))
 
 
-class UnitCoverageScreen(SaysWorkerFailures, TableScreen):
+class UnitCoverageScreen(SaysWorkerFailures, ReadTableScreen):
+    LOADING = "Reading the unit's plans and the notes that discussed them…"
     NARROW, COLUMNS, NARROW_COLUMNS = 110, COLUMNS, NARROW_COLUMNS
     COMPACT_FOOTER = True
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="unit_coverage.back"),
         Binding("enter", "open", "Open the child's coverage", id="unit_coverage.open"),
     ]
-    DEFAULT_CSS = """
-    UnitCoverageScreen #summary { padding: 0 1; height: auto; }
-    UnitCoverageScreen DataTable { height: 1fr; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[UnitCoverageRow] = []
-        self.desk = None
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Reading the unit's plans and the notes that discussed them…", id="summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
-
-    @while_shown
-    def on_mount(self) -> None:
-        self.desk = self.app.desk
-        self._columns()
-
-    @while_shown
-    def on_screen_resume(self) -> None:
-        self.load()
 
     @work(thread=True, exclusive=True, group="unit-coverage", exit_on_error=False)
     def load(self) -> None:
