@@ -10,15 +10,13 @@ from __future__ import annotations
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from store.core.coverage_results import ChildCoverage, ElementCoverage
 from tui.messages import FamilyCoverageRead
-from tui.screens.table_screen import TableScreen
+from tui.screens.table_screen import ReadTableScreen
 from tui.while_shown import while_shown
-from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
 COLUMNS = (("Plan", 14), ("Element", 52), ("Last discussed", 14), ("By", 18), ("Days", 5), ("", 9))
@@ -37,7 +35,8 @@ def standing(element: ElementCoverage) -> Text:
     return Text(" covered") if element.covered else Text(" not yet", style="dim")
 
 
-class PlanCoverageScreen(SaysWorkerFailures, TableScreen):
+class PlanCoverageScreen(SaysWorkerFailures, ReadTableScreen):
+    LOADING = "Reading the plans and the notes that discussed them…"
     NARROW, COLUMNS, NARROW_COLUMNS = 110, COLUMNS, NARROW_COLUMNS
     COMPACT_FOOTER = True
     BINDINGS = [
@@ -45,31 +44,11 @@ class PlanCoverageScreen(SaysWorkerFailures, TableScreen):
         Binding("n", "next_child", "Next child", id="coverage.next_child"),
         Binding("enter", "open", "Open the note", id="coverage.open", show=False),
     ]
-    DEFAULT_CSS = """
-    PlanCoverageScreen #summary { padding: 0 1; height: auto; }
-    PlanCoverageScreen DataTable { height: 1fr; }
-    """
 
     def __init__(self, case_id: int, child_id: int | None = None) -> None:
         super().__init__()
         self.case_id, self.child_id = case_id, child_id
         self.coverages: list[ChildCoverage] = []
-        self.desk = None  # the signed-in worker's when the screen was opened
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Reading the plans and the notes that discussed them…", id="summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
-
-    @while_shown
-    def on_mount(self) -> None:
-        self.desk = self.app.desk
-        self._columns()
-
-    @while_shown
-    def on_screen_resume(self) -> None:
-        self.load()  # also sent when the screen is first shown, and back from a note
 
     @work(thread=True, exclusive=True, group="coverage", exit_on_error=False)
     def load(self) -> None:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from store.desks.visits import ChildVisits
 from tui import formatting
 from tui.messages import VisitsRead
-from tui.screens.table_screen import TableScreen
+from tui.screens.table_screen import ReadTableScreen
 from tui.while_shown import while_shown
-from tui.widgets.key_footer import KeyFooter
 from tui.worker_failures import SaysWorkerFailures
 
 COLUMNS = (("This month", 19), ("Child", 18), ("Family", 10), ("Stage", 8), ("Visited by", 17),
@@ -27,36 +25,17 @@ NARROW_COLUMNS = (("This month", 12), ("Child", 17), ("Visited by", 14), ("Last 
                   ("New placement", 13))
 
 
-class VisitsScreen(SaysWorkerFailures, TableScreen):
+class VisitsScreen(SaysWorkerFailures, ReadTableScreen):
+    LOADING = "Loading the children in foster care…"
     NARROW, COLUMNS, NARROW_COLUMNS = NARROW, COLUMNS, NARROW_COLUMNS
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="visits.back"),
         Binding("enter", "open", "Open case", id="visits.open", show=False),
     ]
-    DEFAULT_CSS = """
-    VisitsScreen #summary { padding: 0 1; height: auto; }
-    VisitsScreen DataTable { height: 1fr; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
         self.standings: list[ChildVisits] = []
-        self.desk = None  # the signed-in worker's when the screen was opened
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("Loading the children in foster care…", id="summary")
-        yield DataTable(cursor_type="row", zebra_stripes=True)
-        yield KeyFooter()
-
-    @while_shown
-    def on_mount(self) -> None:
-        self.desk = self.app.desk
-        self._columns()
-
-    @while_shown
-    def on_screen_resume(self) -> None:
-        self.load()  # also sent when the screen is first shown
 
     @work(thread=True, exclusive=True, group="visits", exit_on_error=False)
     def load(self) -> None:
