@@ -105,7 +105,7 @@ def agency(families: int, workers: int, seed: int = 1) -> dict[str, dict[str, di
                 "close_reason": "" if closes is None else "Investigation complete" if type_ == "INV" else
                 "Progressed to another stage", "administrative": "no", "source_worker_id": "", "narrative": "",
                 "application_date": "", "preventive_only": "", "linked_family_id": "", "primary_caretaker_id": "",
-                "app_reg_at": ""}
+                "app_reg_at": "", "parent_services": ""}
             _role(rows, stage, manager, "Case Manager", when(at))
             if last:
                 _role(rows, stage, rng.choice(planners), "Case Planner", when(at + timedelta(days=1)))
@@ -115,7 +115,7 @@ def agency(families: int, workers: int, seed: int = 1) -> dict[str, dict[str, di
                     starts = (at + timedelta(days=3)).date()
                     rows["placements.csv"][key] = {"placement_id": key, "child_id": children[0], "stage_id": stage,
                                                    "starts_on": write_day(starts), "ends_on": "",
-                                                   "setting": "Foster home"}
+                                                   "setting": "Foster home", "basis": ""}
             parent, at = stage, (closes or at) + timedelta(minutes=5)
     return rows
 
