@@ -6,23 +6,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
-from store import StoreError
 from store.core.results import CaseView
+from tui.dialogs.plan_form import PlanFormDialog
 from tui.dialogs.return_note import read_day
-from tui.messages import PlanChanged, PlanRefused
 from tui.while_shown import while_shown
 from tui.widgets.picklist import Picklist
 from tui.worker_failures import SaysWorkerFailures
 
 
-class PlanContestDialog(SaysWorkerFailures, ModalScreen):
+class PlanContestDialog(SaysWorkerFailures, PlanFormDialog):
     BINDINGS = [
         Binding("ctrl+s", "send", "Record it", id="contest.send"),
         Binding("escape", "cancel", "Cancel", id="contest.cancel"),
@@ -79,20 +77,5 @@ class PlanContestDialog(SaysWorkerFailures, ModalScreen):
 
     @work(thread=True, exclusive=True, group="send", exit_on_error=False)
     def _send(self, name: str, day: date, provision: str, person_id: int | None) -> None:
-        try:
-            plan = self.desk.record_contest(self.plan_id, name, day, provision, person_id)
-        except StoreError as error:
-            self.post_message(PlanRefused(str(error)))
-            return
-        self.post_message(PlanChanged(plan, "The request to contest is recorded."))
-
-    @on(PlanRefused)
-    @while_shown
-    def _refused(self, message: PlanRefused) -> None:
-        self.query_one("#problem", Static).update(message.sentence)
-
-    @on(PlanChanged)
-    @while_shown
-    def _saved(self, message: PlanChanged) -> None:
-        if self.is_active:
-            self.dismiss(message.plan)
+        self._written(lambda: self.desk.record_contest(self.plan_id, name, day, provision, person_id),
+                      "The request to contest is recorded.")

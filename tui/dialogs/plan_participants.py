@@ -5,22 +5,20 @@ Dismissed with the plan as saved, or None."""
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Label, SelectionList, Static, TextArea
 
-from store import StoreError
 from store.core.plan_results import PlanView
 from store.core.results import CaseView
-from tui.messages import PlanChanged, PlanRefused
+from tui.dialogs.plan_form import PlanFormDialog
 from tui.while_shown import while_shown
 from tui.worker_failures import SaysWorkerFailures
 
 
-class PlanParticipantsDialog(SaysWorkerFailures, ModalScreen[PlanView | None]):
+class PlanParticipantsDialog(SaysWorkerFailures, PlanFormDialog):
     BINDINGS = [
         Binding("ctrl+s", "send", "Save", id="participants.save"),
         Binding("escape", "cancel", "Cancel", id="participants.cancel"),
@@ -84,20 +82,5 @@ class PlanParticipantsDialog(SaysWorkerFailures, ModalScreen[PlanView | None]):
     @work(thread=True, exclusive=True, group="send", exit_on_error=False)
     def _send(self, given: list[dict]) -> None:
         plan_id = self.plan.id
-        try:
-            plan = self.write(lambda desk, version: desk.set_plan_participants(plan_id, given, version))
-        except StoreError as error:
-            self.post_message(PlanRefused(str(error)))
-            return
-        self.post_message(PlanChanged(plan, "Who took part is saved."))
-
-    @on(PlanRefused)
-    @while_shown
-    def _refused(self, message: PlanRefused) -> None:
-        self.query_one("#problem", Static).update(message.sentence)
-
-    @on(PlanChanged)
-    @while_shown
-    def _saved(self, message: PlanChanged) -> None:
-        if self.is_active:  # dismiss() takes down whichever screen is on top
-            self.dismiss(message.plan)
+        self._written(lambda: self.write(lambda desk, version: desk.set_plan_participants(plan_id, given, version)),
+                      "Who took part is saved.")
